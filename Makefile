@@ -1,0 +1,75 @@
+# Resilience Warehouse — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+SCRATCH := build/test
+DB ?= warehouse.duckdb
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test demo demo-data build estimate report test lint bench example-us docs clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install the package with its pinned dependencies
+
+install-test: $(TEST_STAMP) ## Install the test extras too
+
+demo-data: $(STAMP) ## Regenerate the synthetic demo CSVs in seeds/demo (byte-identical)
+	$(BIN)/python -m resilience.demo --out seeds/demo
+
+build: $(STAMP) ## Seed and build the warehouse (dbt build) into $(DB)
+	RESILIENCE_DB=$(DB) $(BIN)/resilience build
+
+estimate: $(STAMP) ## Estimate every table of both papers, write results.* and reports/tables
+	RESILIENCE_DB=$(DB) $(BIN)/resilience estimate
+
+report: $(STAMP) ## Write the HTML report reports/index.html
+	RESILIENCE_DB=$(DB) $(BIN)/resilience report
+
+demo: $(STAMP) ## Fresh machine: install, build the warehouse, estimate, write the report
+	RESILIENCE_DB=$(DB) $(BIN)/resilience build
+	RESILIENCE_DB=$(DB) $(BIN)/resilience estimate
+	RESILIENCE_DB=$(DB) $(BIN)/resilience report
+	@echo
+	@echo "Warehouse: $(abspath $(DB))   (schemas reference, raw, staging, intermediate, marts, results)"
+	@echo "Tables:    $(abspath reports/tables)/"
+	@echo "Report:    $(abspath reports/index.html)"
+	@echo "The demo data is SYNTHETIC (python/resilience/demo.py), not official statistics."
+
+test: $(TEST_STAMP) ## Build and test the warehouse in a scratch DuckDB file, then run pytest
+	rm -rf $(SCRATCH) && mkdir -p $(SCRATCH)
+	RESILIENCE_DB=$(SCRATCH)/warehouse.duckdb $(BIN)/dbt build --target-path $(SCRATCH)/target --log-path $(SCRATCH)/logs
+	RESILIENCE_TEST_WAREHOUSE=$(abspath $(SCRATCH))/warehouse.duckdb $(BIN)/python -m pytest
+
+lint: $(TEST_STAMP) ## ruff over the Python code
+	$(BIN)/ruff check python tests/python bench
+
+bench: $(STAMP) ## Run the benchmarks and write bench/results.md
+	$(BIN)/python bench/run_all.py
+
+example-us: $(STAMP) ## Real-data example: US states 1970-1986 (Munnell), index + regression
+	$(BIN)/resilience example-us
+
+docs: $(STAMP) ## Generate the dbt docs site into target/
+	$(BIN)/dbt docs generate
+
+clean: ## Remove build artefacts (keeps .venv and the warehouse)
+	rm -rf target logs build reports/tables

@@ -1,0 +1,3 @@
+"""Resilience Warehouse: the Python layer (estimation, reports, CLI) over the dbt + DuckDB warehouse."""
+
+__version__ = "0.1.0"
