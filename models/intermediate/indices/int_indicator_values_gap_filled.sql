@@ -1,0 +1,148 @@
+{#
+    The full grid of each index's sample (units x years x the system's indicators) with
+    gaps filled and flagged. One row per index-unit-year-indicator.
+
+    For a missing cell at year t of a unit's series, with t0 the last observed year
+    before t (value v0) and t1 the first observed year after t (value v1):
+        interior gap (t0 and t1 exist):  v = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+        edge gap (only one exists):      v = that nearest value, if var('index_edge_fill'),
+                                         else left missing (and the not-null test fails)
+    t0 = max(year of observed cells up to t), t1 = min(year of observed cells from t):
+    running max / min over year, so no `ignore nulls` is needed (portable SQL).
+#}
+with
+
+indicator_values_matched as (
+    select * from {{ ref('int_indicator_values_matched') }}
+),
+
+sample_units as (
+    select * from {{ ref('int_index_sample_units_selected') }}
+),
+
+indicator_systems as (
+    select * from {{ ref('stg_reference__indicator_systems') }}
+),
+
+digits as (
+    select 0 as digit union all select 1 union all select 2 union all select 3
+    union all select 4 union all select 5 union all select 6 union all select 7
+    union all select 8 union all select 9
+),
+
+year_offsets as (
+    select hundreds.digit * 100 + tens.digit * 10 + ones.digit as year_offset
+    from digits as hundreds
+    cross join digits as tens
+    cross join digits as ones
+),
+
+grid_expanded as (
+    select
+        sample_units.index_name,
+        indicator_systems.dimension,
+        indicator_systems.indicator,
+        indicator_systems.direction,
+        sample_units.unit_id,
+        sample_units.first_year + year_offsets.year_offset as year
+    from sample_units
+    cross join year_offsets
+    inner join indicator_systems
+        on sample_units.index_name = indicator_systems.index_name
+    where year_offsets.year_offset <= sample_units.last_year - sample_units.first_year
+),
+
+observations_joined as (
+    select
+        grid_expanded.*,
+        indicator_values_matched.value_text,
+        indicator_values_matched.value as value_observed
+    from grid_expanded
+    left join indicator_values_matched
+        on grid_expanded.index_name = indicator_values_matched.index_name
+        and grid_expanded.indicator = indicator_values_matched.indicator
+        and grid_expanded.unit_id = indicator_values_matched.unit_id
+        and grid_expanded.year = indicator_values_matched.year
+),
+
+neighbours_located as (
+    select
+        observations_joined.*,
+        max(case when value_observed is not null then year end) over (
+            partition by index_name, unit_id, indicator
+            order by year
+            rows between unbounded preceding and current row
+        ) as previous_observed_year,
+        min(case when value_observed is not null then year end) over (
+            partition by index_name, unit_id, indicator
+            order by year
+            rows between current row and unbounded following
+        ) as next_observed_year
+    from observations_joined
+),
+
+neighbours_valued as (
+    select
+        neighbours_located.*,
+        previous_cells.value_observed as previous_observed_value,
+        next_cells.value_observed as next_observed_value
+    from neighbours_located
+    left join observations_joined as previous_cells
+        on neighbours_located.index_name = previous_cells.index_name
+        and neighbours_located.unit_id = previous_cells.unit_id
+        and neighbours_located.indicator = previous_cells.indicator
+        and neighbours_located.previous_observed_year = previous_cells.year
+    left join observations_joined as next_cells
+        on neighbours_located.index_name = next_cells.index_name
+        and neighbours_located.unit_id = next_cells.unit_id
+        and neighbours_located.indicator = next_cells.indicator
+        and neighbours_located.next_observed_year = next_cells.year
+),
+
+gaps_filled as (
+    select
+        index_name,
+        dimension,
+        indicator,
+        direction,
+        unit_id,
+        year,
+        value_text,
+        value_observed,
+        case
+            when value_observed is not null then value_observed
+            when previous_observed_year is not null and next_observed_year is not null
+                then previous_observed_value
+                    + (next_observed_value - previous_observed_value)
+                    * (year - previous_observed_year)
+                    / (next_observed_year - previous_observed_year)
+            {%- if var('index_edge_fill', false) %}
+            when previous_observed_year is not null then previous_observed_value
+            when next_observed_year is not null then next_observed_value
+            {%- endif %}
+        end as value,
+        case
+            when value_observed is not null then 'observed'
+            when previous_observed_year is not null and next_observed_year is not null
+                then 'linear_interpolation'
+            {%- if var('index_edge_fill', false) %}
+            when previous_observed_year is not null or next_observed_year is not null
+                then 'nearest_value'
+            {%- endif %}
+            else 'missing'
+        end as fill_method,
+        previous_observed_year,
+        next_observed_year
+    from neighbours_valued
+),
+
+cells_flagged as (
+    select
+        gaps_filled.*,
+        value_observed is not null as is_observed,
+        fill_method in ('linear_interpolation', 'nearest_value') as is_interpolated,
+        fill_method = 'nearest_value' as is_edge_filled
+    from gaps_filled
+)
+
+select * from cells_flagged

@@ -1,0 +1,50 @@
+{#
+    Min-max normalisation by direction over the scope, then the zero policy (macro
+    normalize_min_max; formulas there). One row per index-unit-year-indicator.
+    Scope (var index_scope): pooled -- min/max over all N*T cells of the index's sample,
+    scope_year null -- or per_year -- min/max over the N units of each year,
+    scope_year = year.
+#}
+{%- set scope = var('index_scope', 'pooled') -%}
+{%- if scope not in ['pooled', 'per_year'] -%}
+    {{ exceptions.raise_compiler_error("int_indicators_normalized: var index_scope must be pooled or per_year, got '" ~ scope ~ "'") }}
+{%- endif %}
+
+with
+
+indicator_values_gap_filled as (
+    select * from {{ ref('int_indicator_values_gap_filled') }}
+),
+
+scopes_assigned as (
+    select
+        index_name,
+        dimension,
+        indicator,
+        direction,
+        unit_id,
+        year,
+        value,
+        is_interpolated,
+        '{{ scope }}' as scope,
+        {%- if scope == 'per_year' %}
+        year as scope_year
+        {%- else %}
+        cast(null as integer) as scope_year
+        {%- endif %}
+    from indicator_values_gap_filled
+),
+
+values_normalized as (
+    {{ normalize_min_max('scopes_assigned', ['index_name', 'indicator', 'scope_year']) }}
+),
+
+policy_recorded as (
+    select
+        values_normalized.*,
+        '{{ var("index_zero_policy", "shift") }}' as zero_policy,
+        cast({{ var('index_shift_c', 0.0001) }} as double) as shift_c
+    from values_normalized
+)
+
+select * from policy_recorded
