@@ -169,7 +169,7 @@ def simulate_dataflow_panel(seed: int = 0, first_year: int = 2009, last_year: in
     frame["in_paper_sample"] = frame["province_code"].ne("540000")
     truth = DATAFLOW_TRUTH
     entity_level = _effects(frame, rng, 0.3, 0.0)
-    frame["data_index"] = 0.2 + 0.02 * t + 0.3 * entity_level + rng.normal(0, 0.05, n)
+    frame["data_index"] = 0.2 + 0.02 * t + 0.3 * entity_level + rng.normal(0, 0.1, n)
     frame["data_index_pca"] = 3.0 * frame["data_index"] + rng.normal(0, 0.1, n)
     for column in DATAFLOW_CONTROLS:
         frame[column] = rng.normal(0.0, 1.0, n) + 0.5 * entity_level

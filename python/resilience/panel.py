@@ -42,6 +42,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -272,14 +273,8 @@ def regress(formula: str, data: pd.DataFrame, entity: str, time: str,
     dependent, exog, frame = design.dependent, design.exog, design.frame
     model = PanelOLS(dependent, exog, entity_effects=parsed.entity_effects)
     fit = model.fit(**covariance.fit_options(frame[time].nunique()))
-    r2_twoway = fit.rsquared
-    if parsed.entity_effects and parsed.time_effects:
-        twoway = PanelOLS(dependent, exog[[CONSTANT, *parsed.terms]], entity_effects=True,
-                          time_effects=True)
-        r2_twoway = twoway.fit(cov_type="unadjusted").rsquared
-    return PanelResults(fit, parsed, covariance, model_id=model_id, dropped=design.dropped,
-                        n_entities=frame[entity].nunique(), n_periods=frame[time].nunique(),
-                        r2_within_twoway=r2_twoway)
+    return PanelResults(fit, parsed, covariance, model_id=model_id, design=design,
+                        n_entities=frame[entity].nunique(), n_periods=frame[time].nunique())
 
 
 class PanelResults:
@@ -295,25 +290,22 @@ class PanelResults:
         The covariance used.
     model_id : str
         Identifier of the model.
-    dropped : dict
-        Rows dropped for missing values (see :func:`complete_rows`).
+    design : Design
+        Estimation sample and design.
     n_entities, n_periods : int
         Entities and periods in the estimation sample.
-    r2_within_twoway : float
-        :math:`R^2` after two-way demeaning (see the module notes).
     """
 
     def __init__(self, fit: Any, formula: Formula, covariance: Covariance, *, model_id: str,
-                 dropped: dict[str, int], n_entities: int, n_periods: int,
-                 r2_within_twoway: float) -> None:
+                 design: Design, n_entities: int, n_periods: int) -> None:
         self._fit = fit
         self._formula = formula
         self._cov = covariance
         self._model_id = model_id
-        self._dropped = dict(dropped)
+        self._design = design
+        self._dropped = dict(design.dropped)
         self._n_entities = int(n_entities)
         self._n_periods = int(n_periods)
-        self._r2_twoway = float(r2_within_twoway)
 
     @property
     def fit(self) -> Any:
@@ -414,10 +406,15 @@ class PanelResults:
         """Stata's within :math:`R^2` (year dummies count as regressors)."""
         return float(self._fit.rsquared)
 
-    @property
+    @cached_property
     def r2_within_twoway(self) -> float:
         """:math:`R^2` after demeaning by entity and year (plm / fixest / reghdfe)."""
-        return self._r2_twoway
+        if not (self._formula.entity_effects and self._formula.time_effects):
+            return self.r2_within
+        exog = self._design.exog[[CONSTANT, *self.terms]]
+        twoway = PanelOLS(self._design.dependent, exog, entity_effects=True,
+                          time_effects=True)
+        return float(twoway.fit(cov_type="unadjusted").rsquared)
 
     @property
     def r2_lsdv(self) -> float:
@@ -491,3 +488,79 @@ class PanelResults:
         return (f"PanelResults({self._model_id}: {self._formula}; N={self.nobs}, "
                 f"entities={self.n_entities}, cov={self.cov_type})\n"
                 f"{shown[['estimate', 'std_error', 'p_value']].to_string()}")
+
+
+class ClusterMoments:
+    r"""Per-cluster cross-products of within-cluster demeaned data, for exact batched refits.
+
+    A fixed-effects regression on any collection of whole clusters (a bootstrap resample,
+    where a cluster drawn twice is two entities, or a permutation subsample) is, by
+    Frisch-Waugh-Lovell, least squares on the within-cluster demeaned variables
+    :math:`\tilde z_{it} = z_{it} - \bar z_i`, with the year dummies as regressors. With
+    :math:`S_g = \sum_{t} \tilde z_{gt} \tilde z_{gt}'` computed once per cluster, the
+    normal equations of a draw with cluster weights :math:`w_{g}` (counts or 0/1) are
+
+    .. math::
+
+        \Big(\sum_g w_g S_g\Big)_{XX}\, \hat\beta = \Big(\sum_g w_g S_g\Big)_{Xy},
+
+    so all draws are solved in one batched ``numpy.linalg.solve`` and equal a refit of
+    each draw up to rounding. Demeaning once by year on the full sample would *not* be
+    exact under resampling; hence the year dummies stay regressors.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Complete rows (no missing values in ``variables``).
+    variables : list of str
+        Outcome, regressors and any other variable used by the refits.
+    entity, time : str
+        Cluster (entity) and time columns.
+    """
+
+    def __init__(self, frame: pd.DataFrame, variables: list[str], entity: str,
+                 time: str) -> None:
+        dummies = year_dummies(frame[time], time)
+        data = pd.concat([frame[variables].astype(float), dummies], axis=1)
+        demeaned = data - data.groupby(frame[entity].to_numpy()).transform("mean").to_numpy()
+        codes, cluster = np.unique(frame[entity].to_numpy(), return_inverse=True)
+        z = demeaned.to_numpy()
+        outer = z[:, :, None] * z[:, None, :]
+        moments = np.zeros((codes.size, z.shape[1], z.shape[1]))
+        np.add.at(moments, cluster, outer)
+        self._names = list(data.columns)
+        self._dummies = list(dummies.columns)
+        self._clusters = codes
+        self._moments = moments
+
+    @property
+    def clusters(self) -> np.ndarray:
+        """Cluster labels, in the order of the weight columns."""
+        return self._clusters
+
+    def solve(self, weights: np.ndarray, outcome: str, regressors: list[str]) -> np.ndarray:
+        """Coefficients of ``regressors`` (year dummies added) for each row of ``weights``.
+
+        Parameters
+        ----------
+        weights : numpy.ndarray
+            ``(draws, clusters)`` weights, e.g. bootstrap counts or 0/1 group membership.
+        outcome : str
+            Outcome variable.
+        regressors : list of str
+            Regressors, without the year dummies (always included).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(draws, len(regressors))`` coefficients.
+        """
+        cols = [self._names.index(c) for c in [*regressors, *self._dummies]]
+        y = self._names.index(outcome)
+        q = len(self._names)
+        total = (np.asarray(weights, float) @ self._moments.reshape(len(self._clusters),
+                                                                     q * q))
+        total = total.reshape(-1, q, q)
+        sxx = total[:, cols][:, :, cols]
+        sxy = total[:, cols, y]
+        return np.linalg.solve(sxx, sxy[..., None])[:, : len(regressors), 0]
