@@ -1,0 +1,721 @@
+"""``resilience build``: dbt build into a fresh file, swapped in only when every test passes.
+
+Design
+------
+The last good warehouse must survive any failed or killed build byte for byte, including
+the ``results`` schema the estimation layer wrote into it. So a build never opens
+``warehouse.duckdb`` for writing:
+
+1. take the build lock ``<warehouse>.build.lock`` (``flock``; released by the kernel even
+   on SIGKILL) and check that no other process holds DuckDB's lock on the warehouse;
+2. validate user-supplied files and ``--var`` values (:mod:`resilience.validate`);
+3. run ``dbt build`` (seeds, models, tests) into a **fresh** file
+   ``<warehouse>.building.duckdb`` beside the warehouse, parsing dbt's JSON log lines for a
+   live progress display;
+4. if every model, seed and test passed: copy the ``results.*`` tables of the current
+   warehouse into the new file (read-only attach), checkpoint, and ``os.replace`` the new
+   file over the warehouse -- one atomic rename on the same file system;
+5. otherwise rename the new file to ``<warehouse>.failed.duckdb``, where dbt's
+   ``store_failures`` tables (schema ``test_failures``) hold the failing rows, and leave
+   the warehouse untouched.
+
+Either way the outcome is recorded in ``<warehouse>.last_build.json`` beside the
+warehouse (outside it, since a failed build must not change the warehouse);
+:func:`check_last_build` reads it so that ``resilience estimate`` refuses to run after a
+failed build, naming the failing tests.
+
+Why a fresh file and not a copy of the warehouse rebuilt in place: a fresh build carries
+no relations of renamed or removed models and no stale ``test_failures`` tables, so two
+builds from the same inputs give the same warehouse whatever happened before (the
+determinism test compares fingerprints); only ``results`` -- the one schema dbt does not
+own -- is carried across, after the tests passed. The cost is a full build every time,
+seconds here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from resilience import lock
+from resilience.errors import (
+    BuildFailed,
+    DbtCrashed,
+    InputError,
+    LastBuildFailed,
+    Problem,
+    ResilienceError,
+    WarehouseLocked,
+)
+from resilience.paths import PROJECT_ROOT, warehouse_path
+from resilience.validate import validate_inputs
+
+CARRIED_SCHEMAS = ("results",)
+"""Schemas dbt does not own: copied from the last good warehouse into each new build."""
+
+FAILURE_ROWS_SHOWN = 5
+"""Failing rows listed per failing test in the summary (all of them stay queryable)."""
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+# ---- file layout beside the warehouse -----------------------------------------------------
+
+
+def building_path(db_path: Path) -> Path:
+    """Return the scratch file a build writes into (beside the warehouse, same file system)."""
+    return db_path.with_name(f"{db_path.stem}.building.duckdb")
+
+
+def failed_path(db_path: Path) -> Path:
+    """Return where the last failed build is kept so its failing rows can be queried."""
+    return db_path.with_name(f"{db_path.stem}.failed.duckdb")
+
+
+def status_path(db_path: Path) -> Path:
+    """Return the JSON record of the last build's outcome."""
+    return db_path.with_name(f"{db_path.stem}.last_build.json")
+
+
+def work_dir(db_path: Path) -> Path:
+    """Return dbt's target and log folder for this warehouse (``build/<stem>/`` beside it)."""
+    return db_path.parent / "build" / db_path.stem
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+
+
+def _write_json_atomically(path: Path, payload: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    os.replace(tmp, path)
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+@dataclass
+class NodeOutcome:
+    """One dbt node that did not pass (failing/warning test, erroring model, skipped node)."""
+
+    unique_id: str
+    name: str
+    resource_type: str
+    status: str
+    message: str
+    failures: int | None = None
+    relation: str | None = None
+    rows: list[dict] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    """What a build did: counts by resource type and status, failures, timing, paths."""
+
+    ok: bool
+    db_path: Path
+    elapsed_s: float
+    counts: dict[str, Counter]
+    failing: list[NodeOutcome]
+    warnings: list[NodeOutcome]
+    failed_db: Path | None = None
+    swapped: bool = False
+
+    def raise_for_status(self) -> None:
+        """Raise :class:`BuildFailed` (one-line reason) unless the build passed."""
+        if not self.ok:
+            raise BuildFailed(
+                [n.name for n in self.failing],
+                str(self.failed_db),
+                [m for n in self.failing for m in n.messages],
+            )
+
+
+# ---- running dbt --------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Ask the kernel to SIGKILL dbt when the build process dies (Linux prctl)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def run_dbt(
+    args: list[str],
+    db_file: Path,
+    target: Path,
+    project_dir: Path = PROJECT_ROOT,
+    on_event: Callable[[dict], None] | None = None,
+) -> tuple[int, list[str]]:
+    """Run ``dbt <args>`` with JSON logs against ``db_file``; return (exit code, error lines).
+
+    Each JSON log line is passed to ``on_event`` as it arrives (live progress).
+    """
+    env = {**os.environ, "RESILIENCE_DB": str(db_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    cmd = [
+        DBT, *args, "--log-format", "json",
+        "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
+    ]  # fmt: skip
+    errors: list[str] = []
+    with subprocess.Popen(
+        cmd, cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, bufsize=1, preexec_fn=_die_with_parent,
+    ) as proc:  # fmt: skip
+        try:
+            for line in proc.stdout:
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:
+                    errors.append(line.rstrip())
+                    continue
+                info = event.get("info", {})
+                if info.get("level") == "error":
+                    errors.append(info.get("msg", ""))
+                if on_event is not None:
+                    on_event(event)
+        except BaseException:
+            proc.kill()
+            raise
+        code = proc.wait()
+    return code, errors
+
+
+def _load_artifacts(target: Path) -> tuple[list[dict], dict]:
+    run_results = json.loads((target / "target" / "run_results.json").read_text())["results"]
+    manifest = json.loads((target / "target" / "manifest.json").read_text())
+    return run_results, manifest
+
+
+# ---- turning failing tests into messages --------------------------------------------------
+
+UNIT_COLUMNS = ("unit_id", "province_code", "country_code", "unit")
+
+
+def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list[str]:
+    """Return the raw input files upstream of a node (user files replace the seeds they stand for)."""
+    nodes = manifest["nodes"]
+    seen, stack, files = set(), [node_id], []
+    while stack:
+        uid = stack.pop()
+        if uid in seen or uid not in nodes:
+            continue
+        seen.add(uid)
+        node = nodes[uid]
+        if node["name"] in user_files:
+            files.append(user_files[node["name"]])
+            continue
+        if node["resource_type"] == "seed" and "/reference/" not in node["original_file_path"]:
+            files.append(node["original_file_path"])
+        stack.extend(node.get("depends_on", {}).get("nodes", []))
+    return sorted(set(files))
+
+
+def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: dict) -> str:
+    """Say in words what a failing row of a test of type ``kind`` means."""
+    template = (node.get("config", {}).get("meta") or {}).get("message") or (
+        node.get("meta") or {}
+    ).get("message")
+    if template:
+        try:
+            return template.format_map({k: ("" if v is None else v) for k, v in row.items()})
+        except (KeyError, IndexError, ValueError):
+            return template
+    value = row.get(column) if column else None
+    if kind == "unique_combination_of_columns":
+        cols = ", ".join(kwargs.get("combination_of_columns", []))
+        return f"duplicate rows: {row.get('n_rows', '?')} rows share the same {cols}"
+    if kind == "unique":
+        return f"{column} = {value!r} is not unique ({row.get('n_records', '?')} rows)"
+    if kind == "not_null":
+        return f"missing value in column {column}"
+    if kind == "accepted_values":
+        shown = row.get("value_field", value)
+        return f"{column} = {shown!r} is not one of {', '.join(map(str, kwargs.get('values', [])))}"
+    if kind == "relationships":
+        shown = row.get("from_field", value)
+        return (
+            f"{column} = {shown!r} not found in {kwargs.get('to', '?')}.{kwargs.get('field', '?')}"
+        )
+    if kind == "accepted_range":
+        return (
+            f"{column} = {value!r} outside [{kwargs.get('min_value', '-inf')}, "
+            f"{kwargs.get('max_value', 'inf')}]"
+        )
+    if kind == "expression_is_true":
+        return f"fails the check `{kwargs.get('expression')}`"
+    if kind == "balanced_panel":
+        return f"unbalanced panel: {row.get('problem', 'missing year')}"
+    if kind == "sums_to_value":
+        return f"{column} sums to {row.get('total')!r}, not {kwargs.get('value', 1)}"
+    if kind == "row_count_where":
+        return (
+            f"expected {row.get('expected_rows')} rows where {row.get('condition_text')}, "
+            f"found {row.get('actual_rows')}"
+        )
+    return node.get("description") or f"fails test {node['name']}"
+
+
+def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str, str]) -> str:
+    """Return the one-line message for one failing row: file (model), unit, year, indicator, what."""
+    meta = node.get("test_metadata") or {}
+    kind, kwargs = meta.get("name"), meta.get("kwargs", {})
+    column = node.get("column_name") or kwargs.get("column_name")
+    attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), None)
+    model = manifest["nodes"].get(attached, {}).get("name", attached or node["name"])
+    files = _raw_files(attached, manifest, user_files) if attached else []
+    source = f"{files[0]} ({model})" if len(files) == 1 else model
+    lower = {k.lower(): v for k, v in row.items()}
+    unit = next((lower[c] for c in UNIT_COLUMNS if lower.get(c) not in (None, "")), None)
+    indicator = lower.get("indicator")
+    if indicator is None and column and column not in UNIT_COLUMNS + ("year",):
+        indicator = column
+    problem = Problem(
+        check=kind or "singular",
+        file=source,
+        message=f"{_what(kind, kwargs, column, lower, node)} [{node['name']}]",
+        unit=None if unit is None else str(unit),
+        year=None if lower.get("year") is None else str(lower.get("year")),
+        indicator=None if indicator is None else str(indicator),
+    )
+    return problem.format()
+
+
+def _failing_rows(con, node: dict, limit: int) -> list[dict]:
+    """Read up to ``limit`` stored failing rows of a test from schema test_failures."""
+    alias = node.get("alias") or node["name"]
+    schema = node.get("schema") or "test_failures"
+    quoted = '"{}"."{}"'.format(schema.replace('"', '""'), alias.replace('"', '""'))
+    try:
+        cur = con.execute(f"select * from {quoted} limit {int(limit)}")
+    except Exception:  # noqa: BLE001 - a missing table just means no stored rows
+        return []
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
+
+
+def collect_outcomes(
+    run_results: list[dict], manifest: dict, db_file: Path | None,
+    user_files: dict[str, str], limit: int = FAILURE_ROWS_SHOWN,
+) -> tuple[dict[str, Counter], list[NodeOutcome], list[NodeOutcome]]:  # fmt: skip
+    """Count node statuses and describe every failing / warning node with its rows."""
+    counts: dict[str, Counter] = {}
+    failing, warnings = [], []
+    con = lock.connect(db_file, read_only=True) if db_file and db_file.exists() else None
+    try:
+        for res in run_results:
+            uid = res["unique_id"]
+            node = manifest["nodes"].get(uid, {"name": uid, "resource_type": uid.split(".")[0]})
+            rtype = node["resource_type"]
+            counts.setdefault(rtype, Counter())[res["status"]] += 1
+            if res["status"] not in ("fail", "warn", "error"):
+                continue
+            outcome = NodeOutcome(
+                uid, node["name"], rtype, res["status"], (res.get("message") or "").strip(),
+                failures=res.get("failures"), relation=node.get("relation_name"),
+            )  # fmt: skip
+            if rtype == "test" and res["status"] != "error" and con is not None:
+                outcome.rows = _failing_rows(con, node, limit)
+                outcome.messages = [
+                    describe_failure(node, row, manifest, user_files) for row in outcome.rows
+                ]
+            if not outcome.messages:
+                first = outcome.message.splitlines()[0] if outcome.message else res["status"]
+                outcome.messages = [f"{node['name']}: {first}"]
+            (warnings if res["status"] == "warn" else failing).append(outcome)
+    finally:
+        if con is not None:
+            con.close()
+    return counts, failing, warnings
+
+
+# ---- the build ----------------------------------------------------------------------------
+
+
+def _store_problems(db_file: Path, problems: list[Problem]) -> None:
+    """Write pre-flight problems to ``test_failures.preflight_problems`` in a fresh file."""
+    import pandas as pd
+
+    _remove(db_file)
+    con = lock.connect(db_file)
+    try:
+        frame = pd.DataFrame([p.as_row() for p in problems])  # noqa: F841 - read by DuckDB
+        con.execute("create schema test_failures")
+        con.execute("create table test_failures.preflight_problems as select * from frame")
+    finally:
+        con.close()
+
+
+def _carry_results(old: Path, new: Path) -> list[str]:
+    """Copy the tables of CARRIED_SCHEMAS from the old warehouse into the new file."""
+    copied = []
+    con = lock.connect(new)
+    try:
+        if old.exists():
+            try:
+                con.execute(
+                    f"attach '{old.as_posix().replace(chr(39), chr(39) * 2)}' as old (read_only)"
+                )
+            except Exception as exc:  # noqa: BLE001
+                if lock.is_lock_error(exc):
+                    raise WarehouseLocked(lock.lock_message(old, str(exc))) from None
+                raise
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() "
+                "where database_name = 'old' and schema_name in "
+                f"({', '.join('?' for _ in CARRIED_SCHEMAS)}) order by 1, 2",
+                list(CARRIED_SCHEMAS),
+            ).fetchall()
+            for schema, table in tables:
+                s, t = (x.replace('"', '""') for x in (schema, table))
+                con.execute(f'create schema if not exists "{s}"')
+                con.execute(f'create or replace table "{s}"."{t}" as select * from old."{s}"."{t}"')
+                copied.append(f"{schema}.{table}")
+            con.execute("detach old")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return copied
+
+
+def build(
+    db_path: Path | None = None,
+    values_path: Path | None = None,
+    system_path: Path | None = None,
+    var_overrides: dict | None = None,
+    project_dir: Path = PROJECT_ROOT,
+    select: str | None = None,
+    strict: bool = False,
+    check_units: bool = True,
+    on_event: Callable[[dict], None] | None = None,
+) -> BuildResult:
+    """Build the warehouse into a fresh file and swap it in only when every test passes.
+
+    Parameters
+    ----------
+    db_path
+        The warehouse (default: :func:`resilience.paths.warehouse_path`).
+    values_path, system_path
+        User files for vars ``indicator_values_path`` / ``indicator_system_path``,
+        validated before dbt runs.
+    var_overrides
+        Further dbt vars (validated: known names, plain values).
+    select
+        A dbt selection; for tests and debugging only (a partial build would replace the
+        warehouse with fewer models).
+    strict
+        Treat warnings as failures.
+    on_event
+        Called with every JSON log event of dbt (live progress).
+
+    Raises
+    ------
+    InputError
+        Pre-flight validation failed (problems stored in the failed-build file).
+    WarehouseLocked
+        Another process holds the warehouse or is building it.
+    DbtCrashed
+        dbt could not run (compilation error, crash, signal).
+    """
+    db_path = Path(db_path or warehouse_path()).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    var_overrides = dict(var_overrides or {})
+    user_files = {}
+    if values_path is not None:
+        values_path = Path(values_path)
+        user_files["stg_demo__indicator_values"] = str(values_path)
+    if system_path is not None:
+        system_path = Path(system_path)
+        user_files["stg_reference__indicator_systems"] = str(system_path)
+    record = {
+        "warehouse": str(db_path),
+        "started_at": started.isoformat(timespec="seconds"),
+        "pid": os.getpid(),
+        "values_path": None if values_path is None else str(values_path.resolve()),
+        "system_path": None if system_path is None else str(system_path.resolve()),
+        "vars": var_overrides,
+    }
+    with lock.build_lock(db_path):
+        lock.ensure_unlocked(db_path)
+        new, failed = building_path(db_path), failed_path(db_path)
+        _remove(new)  # a killed build's leftovers
+
+        problems = validate_inputs(
+            values_path, system_path, var_overrides, project_dir, check_units
+        )
+        if problems:
+            _remove(failed)
+            _store_problems(failed, problems)
+            _write_json_atomically(status_path(db_path), {
+                **record, "ok": False, "stage": "preflight",
+                "failing": sorted({f"preflight:{p.check}" for p in problems}),
+                "messages": [p.format() for p in problems[:50]],
+                "failed_db": str(failed),
+            })  # fmt: skip
+            raise InputError(
+                problems, stored_at=f"{failed} (table test_failures.preflight_problems)"
+            )
+
+        dbt_vars = dict(var_overrides)
+        if values_path is not None:
+            dbt_vars["indicator_values_path"] = str(values_path.resolve())
+        if system_path is not None:
+            dbt_vars["indicator_system_path"] = str(system_path.resolve())
+        args = ["build"]
+        if select:
+            args += ["--select", select]
+        if dbt_vars:
+            args += ["--vars", json.dumps(dbt_vars)]
+        target = work_dir(db_path)
+        (target / "target" / "run_results.json").unlink(missing_ok=True)
+        code, errors = run_dbt(args, new, target, project_dir, on_event)
+        if not (target / "target" / "run_results.json").exists() or code not in (0, 1):
+            _remove(new)
+            reason = next(
+                (e for e in reversed(errors) if e.strip()), f"dbt exited with code {code}"
+            )
+            _write_json_atomically(status_path(db_path), {
+                **record, "ok": False, "stage": "dbt", "failing": ["dbt"],
+                "messages": errors[-20:],
+            })  # fmt: skip
+            raise DbtCrashed("dbt build could not run: " + " ".join(reason.split())[:400])
+
+        run_results, manifest = _load_artifacts(target)
+        statuses = {r["status"] for r in run_results}
+        ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
+        if ok:
+            carried = _carry_results(db_path, new)
+            lock.ensure_unlocked(db_path)
+            if Path(f"{new}.wal").exists():  # pragma: no cover - checkpointed above
+                raise DbtCrashed(f"{new}.wal left after checkpoint; the warehouse was not replaced")
+            os.replace(new, db_path)
+            Path(f"{db_path}.wal").unlink(missing_ok=True)
+            _fsync_dir(db_path.parent)
+            _remove(failed)
+            inspected = db_path
+        else:
+            _remove(failed)
+            os.replace(new, failed)
+            carried = []
+            inspected = failed
+        counts, failing, warnings = collect_outcomes(run_results, manifest, inspected, user_files)
+        if strict:
+            failing, warnings = failing + warnings, []
+        elapsed = time.perf_counter() - t0
+        _write_json_atomically(status_path(db_path), {
+            **record, "ok": ok, "stage": "dbt",
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "elapsed_s": round(elapsed, 1),
+            "counts": {k: dict(v) for k, v in counts.items()},
+            "failing": [n.name for n in failing],
+            "warnings": [n.name for n in warnings],
+            "messages": [m for n in failing for m in n.messages][:50],
+            "failed_db": None if ok else str(failed),
+            "carried_tables": carried,
+        })  # fmt: skip
+        return BuildResult(ok, db_path, elapsed, counts, failing, warnings,
+                           failed_db=None if ok else failed, swapped=ok)  # fmt: skip
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---- the estimate guard -------------------------------------------------------------------
+
+
+def last_build(db_path: Path | None = None) -> dict | None:
+    """Return the record of the last ``resilience build`` of this warehouse, if any."""
+    path = status_path(Path(db_path or warehouse_path()).resolve())
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def check_last_build(db_path: Path | None = None) -> None:
+    """Raise :class:`LastBuildFailed` when the last build of this warehouse failed.
+
+    ``resilience estimate`` calls this first: estimating on the last good warehouse after a
+    failed build would silently mix old data with the user's belief that the new data is in.
+    A warehouse built by plain ``dbt build`` (no record) passes.
+    """
+    record = last_build(db_path)
+    if record is None or record.get("ok"):
+        return
+    failing = record.get("failing") or ["unknown"]
+    names = ", ".join(failing[:3]) + (f" and {len(failing) - 3} more" if len(failing) > 3 else "")
+    where = f"; failing rows in {record['failed_db']}" if record.get("failed_db") else ""
+    raise LastBuildFailed(
+        f"refusing to estimate: the last build of {record['warehouse']} "
+        f"({record.get('started_at', '?')}) failed: {names}{where}; fix the inputs and run "
+        "`resilience build` again"
+    )
+
+
+# ---- fingerprints (determinism) -----------------------------------------------------------
+
+VOLATILE_COLUMNS = frozenset({"estimated_at", "built_at", "created_at", "run_at", "updated_at"})
+
+
+def fingerprint(db_path: Path, schemas: tuple[str, ...] = ("marts", "results")) -> dict[str, str]:
+    """Return ``{schema.table: sha256}`` over each table's sorted rows.
+
+    Timestamp columns and the names in :data:`VOLATILE_COLUMNS` are left out: they record
+    when, not what. Floats are hashed by their exact ``repr``.
+    """
+    out = {}
+    con = lock.connect(db_path, read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in "
+            f"({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        for schema, table in tables:
+            cols = con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where schema_name = ? and table_name = ? order by column_index",
+                [schema, table],
+            ).fetchall()
+            keep = [
+                c for c, t in cols if c.lower() not in VOLATILE_COLUMNS and "TIMESTAMP" not in t
+            ]
+            select = ", ".join('"{}"'.format(c.replace('"', '""')) for c in keep) or "1"
+            rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
+            digest = hashlib.sha256()
+            digest.update(repr(keep).encode())
+            for rec in sorted(repr(r) for r in rows):
+                digest.update(rec.encode())
+                digest.update(b"\n")
+            out[f"{schema}.{table}"] = digest.hexdigest()
+    finally:
+        con.close()
+    return out
+
+
+__all__ = [
+    "BuildResult",
+    "NodeOutcome",
+    "ResilienceError",
+    "build",
+    "check_last_build",
+    "fingerprint",
+    "last_build",
+]
+
+
+# ---- live progress and the one-screen summary ---------------------------------------------
+
+RESULT_EVENTS = frozenset(
+    {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult", "SkippingDetails",
+     "LogNodeNoOpResult"}
+)  # fmt: skip
+
+
+class LiveProgress:
+    """A rich progress bar over dbt's JSON events: nodes done / total, the node running now.
+
+    Use as a context manager and pass :meth:`on_event` to :func:`build`. Failing tests are
+    printed above the bar as they happen.
+    """
+
+    def __init__(self, console=None):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
+        from rich.progress import TextColumn, TimeElapsedColumn
+
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True,
+        )  # fmt: skip
+        self.task = self.progress.add_task("dbt build: parsing the project", total=None)
+        self.done: set[str] = set()
+
+    def __enter__(self) -> LiveProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def on_event(self, event: dict) -> None:
+        """Advance the bar on one dbt JSON log event."""
+        name = event.get("info", {}).get("name")
+        data = event.get("data", {})
+        node = data.get("node_info") or {}
+        if data.get("total"):
+            self.progress.update(self.task, total=data["total"])
+        if name == "LogStartLine":
+            self.progress.update(self.task, description=f"dbt build: {data.get('description', '')}")
+        elif name in RESULT_EVENTS:
+            self.done.add(node.get("unique_id") or f"{name}{data.get('index')}")
+            self.progress.update(self.task, completed=len(self.done))
+            status = str(data.get("status", "")).lower()
+            if status in ("fail", "error", "warn"):
+                colour = "yellow" if status == "warn" else "red"
+                label = node.get("node_name") or data.get("name") or data.get("description")
+                failures = data.get("num_failures")
+                rows = f" ({failures} rows)" if failures else ""
+                self.console.print(
+                    f"  [{colour}]{status.upper()}[/] {label}{rows}", highlight=False
+                )
+
+
+def print_summary(result: BuildResult, console=None) -> None:
+    """Print the one-screen summary: counts, seconds, failing tests with their first rows."""
+    from rich.console import Console
+
+    console = console or Console()
+    parts = []
+    for rtype in ("seed", "model", "test"):
+        counts = result.counts.get(rtype)
+        if counts:
+            detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+            parts.append(f"{sum(counts.values())} {rtype}s ({detail})")
+    colour = "green" if result.ok else "red"
+    verdict = "passed" if result.ok else "FAILED"
+    console.print(f"[{colour}]dbt build {verdict}[/] in {result.elapsed_s:.1f} s: " + "; ".join(parts),
+                  highlight=False)  # fmt: skip
+    for title, nodes, style in (
+        ("Failing", result.failing, "red"),
+        ("Warnings", result.warnings, "yellow"),
+    ):
+        if not nodes:
+            continue
+        console.print(f"[{style}]{title}:[/]")
+        for node in nodes[:12]:
+            n = f" ({node.failures} rows)" if node.failures else ""
+            console.print(f"  [{style}]{node.status.upper()}[/] {node.name}{n}", highlight=False)
+            for message in node.messages[:FAILURE_ROWS_SHOWN]:
+                console.print(f"      {message}", highlight=False, soft_wrap=True)
+        if len(nodes) > 12:
+            console.print(f"  ... and {len(nodes) - 12} more")
+    if result.ok:
+        console.print(
+            f"Warehouse {result.db_path} replaced (results.* carried over).", highlight=False
+        )
+    else:
+        console.print(
+            f"Warehouse {result.db_path} kept unchanged. Failing rows: "
+            f"duckdb {result.failed_db} -> schema test_failures.", highlight=False,
+        )  # fmt: skip

@@ -1,0 +1,580 @@
+"""Pre-flight validation of user-supplied raw files, before dbt sees them.
+
+``resilience build --values FILE --system FILE`` runs these checks first. They catch
+what hand-collected yearbook data gets wrong and name the file, line, unit, year and
+indicator of every bad cell -- with a row number, which the dbt tests downstream cannot
+give. The dbt tests still guard the same invariants (defence in depth: the demo seeds and
+``dbt build`` run by hand skip this module).
+
+Layouts (docs/contracts.md):
+
+* values: ``unit_id, year, indicator, value`` -- one row per unit-year-indicator, an
+  empty ``value`` is a missing cell;
+* system: ``index_name, dimension, indicator, direction`` (+ optional ``unit,
+  published_weight, description``), direction ``+`` (benefit) or ``-`` (cost).
+
+Every identifier that reaches SQL (indicator, index and dimension names, var values) must
+match ``^[A-Za-z0-9_]+$``; anything else is rejected here and never interpolated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+from resilience.errors import Problem
+from resilience.paths import PROJECT_ROOT
+
+VALUES_COLUMNS = ("unit_id", "year", "indicator", "value")
+SYSTEM_COLUMNS = ("index_name", "dimension", "indicator", "direction")
+SYSTEM_OPTIONAL_COLUMNS = ("unit", "published_weight", "description")
+
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_]+$")
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+VAR_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
+TYPOGRAPHIC_MINUS = {
+    "\u2212": "U+2212 minus sign",
+    "\u2013": "U+2013 en dash",
+    "\u2014": "U+2014 em dash",
+    "\uff0d": "U+FF0D fullwidth hyphen",
+}
+MAX_PROBLEMS_PER_CHECK = 200
+"""Stop collecting one kind of problem after this many (a wrong file gives thousands)."""
+
+
+# ---- reference data ---------------------------------------------------------------------
+
+
+def project_vars(project_dir: Path = PROJECT_ROOT) -> dict:
+    """Return the ``vars:`` block of ``dbt_project.yml``."""
+    return yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+
+
+def configured_years(
+    project_dir: Path = PROJECT_ROOT, overrides: dict | None = None
+) -> tuple[int, int]:
+    """Return the first and last year any model uses (the vars' panel windows and base years)."""
+    v = {**project_vars(project_dir), **(overrides or {})}
+    firsts = [v["chen_first_year"], v["wl_first_year"], v["rd_base_year"], v["export_base_year"]]
+    return int(min(map(int, firsts))), int(max(int(v["chen_last_year"]), int(v["wl_last_year"])))
+
+
+def province_lookup(project_dir: Path = PROJECT_ROOT) -> tuple[set[str], dict[str, str]]:
+    """Return the set of province codes and a map from lower-cased names to codes."""
+    codes, names = set(), {}
+    with open(project_dir / "seeds/reference/provinces.csv", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            code = rec["province_code"]
+            codes.add(code)
+            zh = rec["province_name_zh"]
+            for name in (
+                rec["province_name_en"],
+                zh,
+                re.sub("(省|市|自治区|壮族|回族|维吾尔)+$", "", zh),
+            ):
+                names[name.strip().lower()] = code
+    return codes, names
+
+
+def shipped_system(project_dir: Path = PROJECT_ROOT) -> list[dict]:
+    """Return the rows of the shipped indicator system seed."""
+    with open(project_dir / "seeds/reference/indicator_systems.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _read_rows(
+    path: Path, label: str, expected: tuple[str, ...], problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, dict]]] | None:
+    """Read a CSV or Parquet file as text; return (header, [(line, row)]) or None on failure.
+
+    The line of a row is its 1-based line in the CSV, the header being line 1 (for
+    Parquet: the row's ordinal + 1, the same convention).
+    """
+    if "'" in str(path) or '"' in str(path):
+        problems.append(
+            Problem("file", label, "the path contains a quote character; rename the file")
+        )
+        return None
+    if not path.exists():
+        problems.append(Problem("file", label, "file not found"))
+        return None
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        problems.append(
+            Problem("file", label, f"unsupported file type '{suffix}'; use .csv or .parquet")
+        )
+        return None
+    if path.stat().st_size == 0:
+        problems.append(
+            Problem(
+                "empty_file",
+                label,
+                "the file is empty (no header row); expected columns " + ", ".join(expected),
+            )
+        )
+        return None
+    if suffix == ".parquet":
+        import duckdb
+
+        with duckdb.connect() as con:
+            rel = con.read_parquet(str(path))
+            header = list(rel.columns)
+            data = rel.fetchall()
+        rows = [
+            (i + 2, {h: ("" if v is None else str(v)) for h, v in zip(header, rec, strict=True)})
+            for i, rec in enumerate(data)
+        ]
+        return header, rows
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(
+            Problem("encoding", label, f"not UTF-8 (byte {exc.start}); save the file as UTF-8")
+        )
+        return None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        problems.append(
+            Problem(
+                "empty_file",
+                label,
+                "the file is empty (no header row); expected columns " + ", ".join(expected),
+            )
+        )
+        return None
+    rows = []
+    for rec in reader:
+        if not rec or all(not cell.strip() for cell in rec):
+            continue
+        cells = [cell.strip() for cell in rec]
+        if len(cells) != len(header):
+            # e.g. an unquoted 1,234 splits one value into two cells
+            at = dict(zip(header, cells, strict=False))
+            problems.append(
+                Problem(
+                    "ragged_row",
+                    label,
+                    f"the line has {len(cells)} cells but the header has {len(header)} "
+                    "(an unquoted thousands separator such as 1,234? write 1234)",
+                    row=reader.line_num,
+                    unit=at.get("unit_id") or None,
+                    year=at.get("year") or None,
+                    indicator=at.get("indicator")
+                    if IDENTIFIER.match(at.get("indicator", ""))
+                    else None,
+                )
+            )
+            continue
+        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+    return header, rows
+
+
+def _check_columns(
+    label: str,
+    header: list[str],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: list[Problem],
+) -> bool:
+    """Name every missing and extra column; return True when the layout is usable."""
+    ok = True
+    for col in required:
+        if col not in header:
+            hint = (
+                " (rename province_code to unit_id)"
+                if col == "unit_id" and "province_code" in header
+                else ""
+            )
+            problems.append(
+                Problem(
+                    "missing_column",
+                    label,
+                    f"missing column '{col}'{hint}; expected columns {', '.join(required)}",
+                )
+            )
+            ok = False
+    for col in header:
+        if col not in required and col not in optional:
+            shown = col if IDENTIFIER.match(col or "_") else repr(col)
+            problems.append(
+                Problem(
+                    "extra_column",
+                    label,
+                    f"unexpected column '{shown}'; expected columns {', '.join(required)}"
+                    + (f" (optional: {', '.join(optional)})" if optional else ""),
+                )
+            )
+            ok = False
+    if len(set(header)) != len(header):
+        problems.append(Problem("extra_column", label, "a column name appears twice in the header"))
+        ok = False
+    return ok
+
+
+def _add(problems: list[Problem], counts: dict, problem: Problem) -> None:
+    """Append ``problem`` unless its check already has MAX_PROBLEMS_PER_CHECK entries."""
+    counts[problem.check] += 1
+    if counts[problem.check] <= MAX_PROBLEMS_PER_CHECK:
+        problems.append(problem)
+
+
+def _identifier_problem(kind: str, value: str) -> str:
+    return (
+        f"{kind} {value!r} is not a plain identifier (letters, digits and underscore only); "
+        "rejected, it is never passed to SQL"
+    )
+
+
+# ---- the checks ---------------------------------------------------------------------------
+
+
+def validate_system(path: Path, problems: list[Problem]) -> list[dict] | None:
+    """Check an indicator-system file; return its rows (or None when unreadable)."""
+    label = str(path)
+    read = _read_rows(path, label, SYSTEM_COLUMNS, problems)
+    if read is None:
+        return None
+    header, rows = read
+    if not _check_columns(label, header, SYSTEM_COLUMNS, SYSTEM_OPTIONAL_COLUMNS, problems):
+        return None
+    if not rows:
+        problems.append(Problem("empty_file", label, "the file has a header but no data rows"))
+        return None
+    counts: dict = defaultdict(int)
+    seen: dict[tuple[str, str], int] = {}
+    good = []
+    for line, rec in rows:
+        ind = rec["indicator"]
+        bad = False
+        for col in ("index_name", "dimension", "indicator"):
+            if not IDENTIFIER.match(rec[col]):
+                _add(
+                    problems,
+                    counts,
+                    Problem(
+                        "identifier",
+                        label,
+                        _identifier_problem(col, rec[col]),
+                        row=line,
+                        indicator=ind if col != "indicator" else None,
+                    ),
+                )
+                bad = True
+        direction = rec["direction"]
+        if direction not in ("+", "-"):
+            hint = (
+                f" (that is a {TYPOGRAPHIC_MINUS[direction]}; type the ASCII hyphen '-')"
+                if direction in TYPOGRAPHIC_MINUS
+                else ""
+            )
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "direction",
+                    label,
+                    f"direction {direction!r} is not '+' (benefit) or '-' (cost){hint}",
+                    row=line,
+                    indicator=ind if not bad else None,
+                ),
+            )
+        key = (rec["index_name"], ind)
+        if key in seen and not bad:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "duplicate",
+                    label,
+                    f"indicator defined twice in index {rec['index_name']} "
+                    f"(first on line {seen[key]}); keep one row",
+                    row=line,
+                    indicator=ind,
+                ),
+            )
+        seen.setdefault(key, line)
+        if not bad:
+            good.append({**rec, "_line": line})
+    return good
+
+
+def validate_values(
+    path: Path,
+    problems: list[Problem],
+    system: list[dict] | None,
+    system_label: str,
+    years: tuple[int, int],
+    known_units: tuple[set[str], dict[str, str]] | None,
+) -> None:
+    """Check a long indicator-values file against the system, the year range and the units."""
+    label = str(path)
+    read = _read_rows(path, label, VALUES_COLUMNS, problems)
+    if read is None:
+        return
+    header, rows = read
+    if not _check_columns(label, header, VALUES_COLUMNS, (), problems):
+        return
+    if not rows:
+        problems.append(Problem("empty_file", label, "the file has a header but no data rows"))
+        return
+    counts: dict = defaultdict(int)
+    defined = {rec["indicator"] for rec in system} if system is not None else None
+    first_year, last_year = years
+    seen: dict[tuple[str, int, str], int] = {}
+    cells: dict[str, dict[tuple[str, int], float]] = defaultdict(dict)
+    for line, rec in rows:
+        unit, year_text, ind, value = rec["unit_id"], rec["year"], rec["indicator"], rec["value"]
+        at = {"row": line, "unit": unit or None, "year": year_text or None}
+        if not IDENTIFIER.match(ind):
+            _add(
+                problems,
+                counts,
+                Problem("identifier", label, _identifier_problem("indicator", ind), **at),
+            )
+            continue
+        at["indicator"] = ind
+        if known_units is not None:
+            codes, names = known_units
+            if unit not in codes:
+                code = names.get(unit.lower())
+                msg = (
+                    f"{unit!r} is a province name, not a code; write its code {code}"
+                    if code
+                    else f"unknown province code {unit!r} (not in seeds/reference/provinces.csv)"
+                )
+                _add(problems, counts, Problem("unknown_unit", label, msg, **at))
+                continue
+        elif not IDENTIFIER.match(unit):
+            _add(
+                problems,
+                counts,
+                Problem("identifier", label, _identifier_problem("unit_id", unit), **at),
+            )
+            continue
+        if not re.fullmatch(r"\d{4}", year_text):
+            _add(
+                problems,
+                counts,
+                Problem("year", label, f"year {year_text!r} is not a four-digit year", **at),
+            )
+            continue
+        year = int(year_text)
+        if not first_year <= year <= last_year:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "year_range",
+                    label,
+                    f"year outside the configured range {first_year}-{last_year} (dbt_project.yml vars); "
+                    "drop the row or widen the range",
+                    **at,
+                ),
+            )
+            continue
+        if defined is not None and ind not in defined:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "unknown_indicator",
+                    label,
+                    f"indicator not defined in the indicator system {system_label}; add it there or drop these rows",
+                    **at,
+                ),
+            )
+            continue
+        key = (unit, year, ind)
+        if key in seen:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "duplicate",
+                    label,
+                    f"duplicate row (same unit, year and indicator as line {seen[key]}); keep one",
+                    **at,
+                ),
+            )
+            continue
+        seen[key] = line
+        if value == "":
+            continue
+        if NUMBER.match(value):
+            cells[ind][(unit, year)] = float(value)
+        elif THOUSANDS.match(value):
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "non_numeric",
+                    label,
+                    f"value {value!r} has a thousands separator; write {value.replace(',', '')}",
+                    **at,
+                ),
+            )
+        else:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "non_numeric",
+                    label,
+                    f"value {value!r} is not a number; leave the cell empty for a missing value",
+                    **at,
+                ),
+            )
+
+    _check_coverage(label, seen, cells, problems, counts)
+    if system is not None:
+        present = {ind for (_, _, ind) in seen}
+        for rec in system:
+            if rec["indicator"] not in present:
+                _add(
+                    problems,
+                    counts,
+                    Problem(
+                        "undefined_values",
+                        system_label,
+                        f"indicator has no values in {label}; add its values or drop it from the system",
+                        row=rec["_line"],
+                        indicator=rec["indicator"],
+                    ),
+                )
+
+
+def _check_coverage(
+    label: str, seen: dict, cells: dict, problems: list[Problem], counts: dict
+) -> None:
+    """Unbalanced panel (missing unit-year-indicator rows) and zero-variance indicators."""
+    units = sorted({u for (u, _, _) in seen})
+    years = sorted({y for (_, y, _) in seen})
+    indicators = sorted({i for (_, _, i) in seen})
+    for ind in indicators:
+        for unit in units:
+            for year in years:
+                if (unit, year, ind) not in seen:
+                    _add(
+                        problems,
+                        counts,
+                        Problem(
+                            "unbalanced",
+                            label,
+                            "missing row: the panel is unbalanced; add the row with an empty value "
+                            "if the cell is unknown",
+                            unit=unit,
+                            year=str(year),
+                            indicator=ind,
+                        ),
+                    )
+        values = set(cells.get(ind, {}).values())
+        if len(values) == 1:
+            _add(
+                problems,
+                counts,
+                Problem(
+                    "zero_variance",
+                    label,
+                    f"every value is {values.pop():g}: zero variance, its entropy weight is undefined "
+                    "(max = min); fix the values or drop the indicator",
+                    indicator=ind,
+                ),
+            )
+
+
+def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -> list[Problem]:
+    """Check ``--var key=value`` overrides: known names, plain values, sane parameters."""
+    known = project_vars(project_dir)
+    problems = []
+    for key, value in overrides.items():
+        text = str(value)
+        if key not in known:
+            shown = key if IDENTIFIER.match(key) else repr(key)
+            problems.append(
+                Problem("var", "--var", f"unknown var {shown}; known vars are in dbt_project.yml")
+            )
+        elif key.endswith("_path"):
+            problems.append(
+                Problem("var", "--var", f"var {key} is set with --values / --system, not --var")
+            )
+        elif not VAR_VALUE.match(text):
+            problems.append(
+                Problem(
+                    "var",
+                    "--var",
+                    f"var {key} value {text!r} is not a plain number or word; "
+                    "rejected, it is never passed to SQL",
+                )
+            )
+        elif key == "rd_depreciation" and not (NUMBER.match(text) and 0 < float(text) < 1):
+            problems.append(
+                Problem("var", "--var", f"var rd_depreciation={text} must lie in (0, 1)")
+            )
+    return problems
+
+
+def parse_var_options(options: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Turn ``["key=value", ...]`` into a dict; malformed entries become problems."""
+    out, problems = {}, []
+    for opt in options:
+        key, sep, value = opt.partition("=")
+        if not sep or not key.strip():
+            problems.append(Problem("var", "--var", f"{opt!r} is not of the form key=value"))
+        else:
+            out[key.strip()] = value.strip()
+    return out, problems
+
+
+def validate_inputs(
+    values_path: Path | None = None,
+    system_path: Path | None = None,
+    var_overrides: dict | None = None,
+    project_dir: Path = PROJECT_ROOT,
+    check_units: bool = True,
+) -> list[Problem]:
+    """Run every pre-flight check; return the problems (empty list = all good).
+
+    Parameters
+    ----------
+    values_path, system_path
+        The user's files (None = the shipped demo seed / indicator system).
+    var_overrides
+        ``--var`` overrides, checked by :func:`validate_vars`; the year range follows them.
+    check_units
+        Require unit ids to be province codes of ``seeds/reference/provinces.csv``
+        (False for non-province panels: then they only have to be plain identifiers).
+    """
+    var_overrides = var_overrides or {}
+    problems = validate_vars(var_overrides, project_dir)
+    if system_path is not None:
+        system = validate_system(Path(system_path), problems)
+        system_label = str(system_path)
+    else:
+        system = [{**rec, "_line": i + 2} for i, rec in enumerate(shipped_system(project_dir))]
+        system_label = "seeds/reference/indicator_systems.csv"
+    if values_path is not None:
+        safe_overrides = {k: v for k, v in var_overrides.items() if VAR_VALUE.match(str(v))}
+        try:
+            years = configured_years(project_dir, safe_overrides)
+        except ValueError:
+            years = configured_years(project_dir)
+        validate_values(
+            Path(values_path),
+            problems,
+            system,
+            system_label,
+            years,
+            province_lookup(project_dir) if check_units else None,
+        )
+    return problems
