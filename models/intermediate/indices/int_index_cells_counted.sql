@@ -16,12 +16,12 @@ cells_counted as (
         unit_id,
         indicator,
         min(dimension) as dimension,
-        count(*) as n_cells,
-        sum(case when is_observed then 1 else 0 end) as n_observed,
-        sum(case when fill_method = 'linear_interpolation' then 1 else 0 end) as n_linear_interpolated,
-        sum(case when is_edge_filled then 1 else 0 end) as n_edge_filled,
-        sum(case when is_interpolated then 1 else 0 end) as n_interpolated,
-        sum(case when value is null then 1 else 0 end) as n_missing_after_fill
+        cast(count(*) as integer) as n_cells,
+        cast(sum(case when is_observed then 1 else 0 end) as integer) as n_observed,
+        cast(sum(case when fill_method = 'linear_interpolation' then 1 else 0 end) as integer) as n_linear_interpolated,
+        cast(sum(case when is_edge_filled then 1 else 0 end) as integer) as n_edge_filled,
+        cast(sum(case when is_interpolated then 1 else 0 end) as integer) as n_interpolated,
+        cast(sum(case when value is null then 1 else 0 end) as integer) as n_missing_after_fill
     from indicator_values_gap_filled
     group by index_name, unit_id, indicator
 ),

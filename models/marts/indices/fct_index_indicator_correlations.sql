@@ -34,7 +34,7 @@ pairs_correlated as (
         indicator_b,
         min(dimension_a) as dimension_a,
         min(dimension_b) as dimension_b,
-        count(*) as n_obs,
+        cast(count(*) as integer) as n_obs,
         corr(value_a, value_b) as correlation
     from pairs_joined
     group by index_name, indicator_a, indicator_b

@@ -27,13 +27,13 @@ counts_aggregated as (
         index_name,
         indicator,
         min(dimension) as dimension,
-        count(*) as n_units,
-        sum(n_cells) as n_cells,
-        sum(n_observed) as n_observed,
-        sum(n_linear_interpolated) as n_linear_interpolated,
-        sum(n_edge_filled) as n_edge_filled,
-        sum(n_interpolated) as n_interpolated,
-        sum(n_missing_after_fill) as n_missing_after_fill
+        cast(count(*) as integer) as n_units,
+        cast(sum(n_cells) as integer) as n_cells,
+        cast(sum(n_observed) as integer) as n_observed,
+        cast(sum(n_linear_interpolated) as integer) as n_linear_interpolated,
+        cast(sum(n_edge_filled) as integer) as n_edge_filled,
+        cast(sum(n_interpolated) as integer) as n_interpolated,
+        cast(sum(n_missing_after_fill) as integer) as n_missing_after_fill
     from cells_counted
     group by index_name, indicator
 ),
@@ -43,7 +43,7 @@ means_computed as (
         index_name,
         indicator,
         avg(value) as mean_value,
-        count(value) as n_values
+        cast(count(value) as integer) as n_values
     from indicator_values_gap_filled
     group by index_name, indicator
 ),

@@ -13,13 +13,13 @@ units_aggregated as (
     select
         index_name,
         unit_id,
-        count(*) as n_indicators,
-        sum(n_cells) as n_cells,
-        sum(n_observed) as n_observed,
-        sum(n_linear_interpolated) as n_linear_interpolated,
-        sum(n_edge_filled) as n_edge_filled,
-        sum(n_interpolated) as n_interpolated,
-        sum(n_missing_after_fill) as n_missing_after_fill,
+        cast(count(*) as integer) as n_indicators,
+        cast(sum(n_cells) as integer) as n_cells,
+        cast(sum(n_observed) as integer) as n_observed,
+        cast(sum(n_linear_interpolated) as integer) as n_linear_interpolated,
+        cast(sum(n_edge_filled) as integer) as n_edge_filled,
+        cast(sum(n_interpolated) as integer) as n_interpolated,
+        cast(sum(n_missing_after_fill) as integer) as n_missing_after_fill,
         min(availability_share) as min_indicator_availability_share
     from cells_counted
     group by index_name, unit_id
