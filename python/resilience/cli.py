@@ -1,25 +1,671 @@
 """The ``resilience`` command line: build, estimate, report and the analyst's one-liners.
 
 Each command is a thin shell over a function in the package; exit code 0 means success,
-any other code comes with a one-line reason on stderr.
+any other code comes with a one-line reason on stderr (``error: ...``), never a stack
+trace (set ``RESILIENCE_DEBUG=1`` to see one). Exit codes (``resilience --help``):
+
+0 success; 1 the dbt build ran and tests failed, or a reference check failed;
+2 a user-supplied file, option or formula is wrong; 3 the warehouse is locked by another
+process; 4 refused because the last build failed; 5 dbt itself could not run;
+6 something this command needs is not there yet (no warehouse file, a table not built or
+not estimated yet, a tool not installed).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from resilience.errors import ResilienceError
+from resilience.paths import PROJECT_ROOT, REPORTS_DIR, warehouse_path
+
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 tests failed; 2 bad input (file, option, formula); "
+    "3 warehouse locked; 4 refused, last build failed; 5 dbt could not run; "
+    "6 missing prerequisite (no warehouse, table not built/estimated yet, tool not installed)."
+)
 
 app = typer.Typer(
     name="resilience",
     help="Resilience Warehouse: build the dbt + DuckDB warehouse, estimate the papers' tables, "
     "write the report.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
 )
+console = Console()
+err_console = Console(stderr=True)
+
+
+class MissingPrerequisite(ResilienceError):
+    """Something the command needs is not there yet (exit 6)."""
+
+    exit_code = 6
+
+
+class BadInput(ResilienceError):
+    """A user-supplied option, file or formula is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+def _exit_code_for(exc: BaseException) -> int:
+    """Map an exception to the documented exit code."""
+    from resilience.importer import TableImportError
+
+    if isinstance(exc, ResilienceError):
+        return exc.exit_code
+    if isinstance(exc, FileNotFoundError):
+        return MissingPrerequisite.exit_code
+    if isinstance(exc, (TableImportError, ValueError, KeyError)):
+        return BadInput.exit_code
+    return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return the first line of an exception's message (the reason printed on stderr)."""
+    text = str(exc).strip() or type(exc).__name__
+    first = text.splitlines()[0]
+    return (
+        first
+        if isinstance(exc, (ResilienceError, ValueError))
+        else f"{type(exc).__name__}: {first}"
+    )
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command; turn any exception into ``error: <one line>`` and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the CLI's single exit point for errors
+            if os.environ.get("RESILIENCE_DEBUG"):
+                raise
+            err_console.print(
+                f"[bold red]error:[/] {_one_line(exc)}", highlight=False, soft_wrap=True
+            )
+            raise typer.Exit(_exit_code_for(exc)) from None
+
+    return wrapper
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Warehouse DuckDB file. Default: $RESILIENCE_DB, else warehouse.duckdb at the "
+        "project root.",
+        show_default=False,
+    ),
+]
+
+
+def _existing_db(db: Path | None) -> Path:
+    """Return the warehouse path, or raise MissingPrerequisite if it was never built."""
+    path = db or warehouse_path()
+    if not path.exists():
+        raise MissingPrerequisite(
+            f"warehouse {path} does not exist: run `resilience build` (or `make demo`) first"
+        )
+    return path
 
 
 @app.callback()
 def main() -> None:
-    """Resilience Warehouse command line (run from anywhere; dbt runs from the project root)."""
+    """Resilience Warehouse command line (run from anywhere; dbt runs from the project root).
+
+    Typical session: `resilience build`, `resilience estimate`, `resilience report`, then
+    open reports/index.html. The demo data is SYNTHETIC, not official statistics.
+    """
+
+
+# ---------------------------------------------------------------- build -------------
+@app.command()
+@handle_errors
+def build(
+    db: DbOption = None,
+    values: Annotated[
+        Path | None,
+        typer.Option(
+            "--values",
+            help="Your indicator values (CSV/Parquet: unit_id, year, "
+            "indicator, value); validated before dbt runs. Default: the demo seed.",
+        ),
+    ] = None,
+    system: Annotated[
+        Path | None,
+        typer.Option(
+            "--system",
+            help="Your indicator system (CSV: index_name, dimension, "
+            "indicator, direction). Default: the shipped seed.",
+        ),
+    ] = None,
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", help="A dbt var, key=value (repeatable), e.g. rd_depreciation=0.15."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Treat data-test warnings as failures.")] = False,
+) -> None:
+    """Build the warehouse with dbt (seeds, models, tests) and swap it in if every test passes.
+
+    dbt builds into a fresh file beside the warehouse; only when every test passes does it
+    replace the warehouse (results.* carried over), so a failed or killed build leaves the
+    last good warehouse byte-identical. Failing rows: <warehouse>.failed.duckdb, schema
+    test_failures. See README "When the build fails".
+    """
+    from resilience import build as build_module
+    from resilience.validate import parse_var_options
+
+    overrides, problems = parse_var_options(var or [])
+    if problems:
+        raise BadInput(problems[0].format())
+    with build_module.LiveProgress(err_console) as live:
+        result = build_module.build(
+            db, values, system, overrides, strict=strict, on_event=live.on_event
+        )
+    build_module.print_summary(result, console)
+    result.raise_for_status()
+
+
+# ---------------------------------------------------------------- estimate ----------
+@app.command()
+@handle_errors
+def estimate(
+    db: DbOption = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML spec of the tables to estimate. Default: the shipped specs "
+            "(python/resilience/specs/)."
+        ),
+    ] = None,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table",
+            "-t",
+            help="Estimate only this table id (repeatable), e.g. "
+            "wl_table2. Default: every table in the spec.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option(help="Where the publication tables (md, tex, html, docx) go.")
+    ] = REPORTS_DIR / "tables",
+) -> None:
+    """Estimate the papers' regression tables from the panel marts.
+
+    Reads marts.panel_* from the warehouse, fits every model of the spec (two-way FE,
+    robustness, mediation, heterogeneity, Hausman), writes results.models,
+    results.coefficients and results.tests back into the warehouse and the formatted
+    tables into --out-dir.
+    """
+    db_path = _existing_db(db)
+    try:
+        from resilience import estimate as estimate_module
+    except ImportError as exc:
+        raise MissingPrerequisite(f"the estimation layer is not installed yet ({exc})") from exc
+    with console.status(f"Estimating from {db_path} ..."):
+        outcome = estimate_module.run(
+            db_path, spec_path=spec, tables=table or None, out_dir=out_dir
+        )
+    console.print(f"[green]Estimated[/] into {db_path} (schema results); tables in {out_dir}")
+    if outcome is not None and not isinstance(outcome, (str, Path)):
+        try:
+            console.print(outcome)
+        except Exception:  # noqa: BLE001 - the summary is a courtesy, never a failure
+            pass
+
+
+# ---------------------------------------------------------------- report ------------
+@app.command()
+@handle_errors
+def report(
+    db: DbOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The HTML file to write (one self-contained file).")
+    ] = REPORTS_DIR / "index.html",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the report in the default browser afterwards.")
+    ] = False,
+) -> None:
+    """Write the HTML report reports/index.html (one self-contained file).
+
+    Contents: entropy weights, province rankings and heatmaps, regional trends,
+    export-resilience paths, regression tables, coefficient plot, data-quality
+    diagnostics, run parameters and data fingerprint.
+
+    Works on whatever the warehouse holds: a section whose tables are not built or not
+    estimated yet says so instead of failing. Plots are embedded PNGs, so the file can be
+    mailed or archived on its own.
+    """
+    from resilience import report as report_module
+
+    db_path = _existing_db(db)
+    with console.status("Writing the report ..."):
+        written = report_module.write_report(db_path, out)
+    console.print(
+        f"[green]Report[/] {written.path}  ({written.n_sections} sections, "
+        f"{written.n_tables} tables, {written.n_figures} figures)"
+    )
+    for note in written.notes:
+        console.print(f"  [yellow]note:[/] {note}", highlight=False)
+    if open_browser:
+        webbrowser.open(written.path.resolve().as_uri())
+
+
+# ---------------------------------------------------------------- index -------------
+@app.command()
+@handle_errors
+def index(
+    values: Annotated[
+        Path,
+        typer.Argument(
+            help="Long CSV/Parquet: unit_id, year, indicator, value "
+            "(e.g. written by `resilience import`)."
+        ),
+    ],
+    system: Annotated[
+        Path,
+        typer.Argument(
+            help="Indicator system CSV: index_name, dimension, "
+            "indicator, direction (+/-), unit, description."
+        ),
+    ],
+    out_dir: Annotated[
+        Path | None, typer.Option(help="Write weights and scores CSVs here (default: print only).")
+    ] = None,
+    scope: Annotated[str | None, typer.Option(help="pooled (default) or per_year.")] = None,
+    zero_policy: Annotated[
+        str | None, typer.Option(help="shift (default), shift_if_zero or limit.")
+    ] = None,
+    edge_fill: Annotated[
+        bool, typer.Option(help="Fill edge gaps with the nearest value (flagged).")
+    ] = False,
+) -> None:
+    """Build an entropy-weight composite index from your own data through the dbt models.
+
+    The same models as the warehouse (gap filling, min-max normalisation, entropy
+    weights, scores) run on your files in a scratch DuckDB; weights and scores are
+    printed and, with --out-dir, written as CSV.
+    """
+    try:
+        from resilience import indices
+    except ImportError as exc:
+        raise MissingPrerequisite(f"the index layer is not installed yet ({exc})") from exc
+    for path in (values, system):
+        if not path.exists():
+            raise BadInput(f"{path}: file not found")
+    options: dict[str, Any] = {}
+    if scope:
+        options["scope"] = scope
+    if zero_policy:
+        options["zero_policy"] = zero_policy
+    if edge_fill:
+        options["edge_fill"] = True
+    with console.status("Computing the index with dbt ..."):
+        outcome = indices.build_index(values, system, out_dir=out_dir, **options)
+    weights = getattr(outcome, "weights", None)
+    if weights is None and isinstance(outcome, dict):
+        weights = outcome.get("weights")
+    if weights is not None:
+        _print_frame(weights, "Entropy weights")
+    if out_dir:
+        console.print(f"[green]Written[/] to {out_dir}")
+
+
+# ---------------------------------------------------------------- regress / hausman -
+def load_frame(data: str, db: Path | None, where: str | None = None):
+    """Load ``--data``: a CSV/Parquet file or SCHEMA.TABLE in the warehouse (read-only).
+
+    The warehouse is opened read-only and closed as soon as the rows are in memory, so
+    a running build or another reader is never blocked for long. ``where`` is a SQL
+    predicate applied while reading (DuckDB syntax), e.g. ``in_paper_sample``.
+    """
+    import duckdb
+
+    from resilience.lock import connect
+
+    path = Path(data)
+    predicate = f" where {where}" if where else ""
+    if path.suffix.lower() in {".csv", ".parquet", ".pq", ".tsv"}:
+        if not path.exists():
+            raise BadInput(f"--data {data}: file not found")
+        reader = "read_parquet" if path.suffix.lower() in {".parquet", ".pq"} else "read_csv_auto"
+        con = duckdb.connect()
+        try:
+            return con.execute(f"select * from {reader}(?){predicate}", [str(path)]).df()
+        except duckdb.Error as exc:
+            raise BadInput(f"--data {data}: {str(exc).splitlines()[0]}") from exc
+        finally:
+            con.close()
+    if not re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", data):
+        raise BadInput(f"--data {data!r} is neither a .csv/.parquet file nor SCHEMA.TABLE")
+    db_path = _existing_db(db)
+    schema, table = data.split(".")
+    con = connect(db_path, read_only=True)
+    try:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+        if not found:
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = ? "
+                    "order by 1",
+                    [schema],
+                ).fetchall()
+            ]
+            hint = (
+                f"; tables in {schema}: {', '.join(tables)}" if tables else f"; no schema {schema}"
+            )
+            raise MissingPrerequisite(f"{data} not found in {db_path}{hint}")
+        try:
+            return con.execute(f'select * from "{schema}"."{table}"{predicate}').df()
+        except duckdb.Error as exc:
+            raise BadInput(f"--where {where!r} on {data}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+
+
+def _stars(p: float) -> str:
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def _print_frame(frame, title: str) -> None:
+    """Print a small pandas frame as a rich table."""
+    table = Table(title=title, show_lines=False)
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fi" else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
+
+
+DataOption = Annotated[
+    str,
+    typer.Option(
+        "--data",
+        "-d",
+        help="CSV or Parquet file, or SCHEMA.TABLE in the warehouse "
+        "(e.g. marts.panel_dataflow_export), opened read-only.",
+    ),
+]
+EntityOption = Annotated[str, typer.Option(help="Entity (panel unit) column.")]
+TimeOption = Annotated[str, typer.Option(help="Time column.")]
+WhereOption = Annotated[
+    str | None,
+    typer.Option(
+        help="SQL predicate selecting the sample, e.g. 'in_paper_sample' or \"region <> 'east'\"."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON instead.")]
+FormulaArg = Annotated[
+    str,
+    typer.Argument(help="'y ~ x1 + x2 + EntityEffects + TimeEffects' (linearmodels style)."),
+]
+
+
+@app.command()
+@handle_errors
+def regress(
+    formula: FormulaArg,
+    data: DataOption,
+    db: DbOption = None,
+    entity: EntityOption = "province_code",
+    time: TimeOption = "year",
+    cov: Annotated[
+        str, typer.Option(help="clustered (by entity), robust, unadjusted or driscoll-kraay.")
+    ] = "clustered",
+    where: WhereOption = None,
+    all_terms: Annotated[
+        bool, typer.Option("--all-terms", help="Also show the year-dummy coefficients.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Fit one fixed-effects panel regression, as Stata `xtreg y x i.year, fe`.
+
+    Example: resilience regress "exp_res ~ data_index + edu + open + EntityEffects +
+    TimeEffects" --data marts.panel_dataflow_export --where in_paper_sample
+    """
+    from resilience import panel
+
+    frame = load_frame(data, db, where)
+    result = panel.regress(formula, frame, entity=entity, time=time, cov=cov)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    tidy = result.tidy()
+    shown = tidy if all_terms else tidy[tidy.term.isin([panel.CONSTANT, *result.terms])]
+    table = Table(
+        title=str(result.formula), caption=f"{cov} standard errors; * p<0.1, ** p<0.05, *** p<0.01"
+    )
+    for col in ("term", "estimate", "std. error", "t", "p", ""):
+        table.add_column(col, justify="left" if col == "term" else "right")
+    for row in shown.itertuples(index=False):
+        table.add_row(
+            row.term,
+            f"{row.estimate:.4f}",
+            f"({row.std_error:.4f})",
+            f"{row.t_stat:.2f}",
+            f"{row.p_value:.3f}",
+            _stars(row.p_value),
+        )
+    console.print(table)
+    console.print(
+        f"N = {result.nobs}, entities = {result.n_entities}, dropped rows = "
+        f"{result.n_dropped}; R² within = {result.r2_within:.4f}, "
+        f"R² within (two-way demeaned) = {result.r2_within_twoway:.4f}, "
+        f"R² LSDV = {result.r2_lsdv:.4f}",
+        highlight=False,
+    )
+
+
+@app.command()
+@handle_errors
+def hausman(
+    formula: FormulaArg,
+    data: DataOption,
+    db: DbOption = None,
+    entity: EntityOption = "province_code",
+    time: TimeOption = "year",
+    where: WhereOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hausman test of fixed against random effects (Stata `hausman fe re`).
+
+    H0: the random-effects estimator is consistent; a small p-value favours fixed effects.
+    """
+    from resilience import hausman as hausman_module
+
+    frame = load_frame(data, db, where)
+    result = hausman_module.hausman_test(formula, frame, entity=entity, time=time)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    payload = json.loads(result.to_json())
+    table = Table(title=f"Hausman test: {formula}")
+    table.add_column("statistic")
+    table.add_column("value", justify="right")
+    for key, value in payload.items():
+        if isinstance(value, (int, float, str)) or value is None:
+            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+            table.add_row(key, shown)
+    console.print(table)
+
+
+# ---------------------------------------------------------------- import ------------
+@app.command("import")
+@handle_errors
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="NBS / yearbook tables (CSV, TSV; xlsx "
+            "with openpyxl): regions as rows, years as "
+            "columns, one indicator per file."
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Long CSV to write (unit_id, year, indicator, value)."),
+    ] = Path("data/indicator_values.csv"),
+    indicator: Annotated[
+        str | None,
+        typer.Option(
+            help="Indicator id for the table (one file only); default: the file's "
+            "'指标：' line, else the file name."
+        ),
+    ] = None,
+    append: Annotated[
+        bool,
+        typer.Option(help="Add to --out instead of replacing it (duplicate keys are an error)."),
+    ] = False,
+    thousands: Annotated[
+        str | None,
+        typer.Option(
+            help="Thousands separator to remove, e.g. ','. Default: '1,234' is "
+            "rejected as ambiguous (decimal comma?)."
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding; default tries UTF-8, then GB18030.")
+    ] = None,
+) -> None:
+    """Import provincial tables in the NBS / yearbook layout into the long raw layout.
+
+    Province names may be Chinese or English, with or without 省/市/自治区 (matched on
+    seeds/reference/provinces.csv); unknown names are rejected and listed. '…', '...',
+    '—', '-' and empty cells are missing values. Point dbt at the result with
+    --vars '{indicator_values_path: data/indicator_values.csv}'.
+    """
+    from resilience.importer import import_wide_table, write_long
+
+    if indicator and len(files) > 1:
+        raise BadInput(
+            "--indicator names one table; with several files name each file "
+            "after its indicator instead"
+        )
+    results = [
+        import_wide_table(f, indicator=indicator, thousands=thousands, encoding=encoding)
+        for f in files
+    ]
+    written = write_long(results, out, append=append)
+    table = Table(title=f"Imported into {written}")
+    for col in ("file", "indicator", "provinces", "years", "missing cells", "skipped rows"):
+        table.add_column(col)
+    for r in results:
+        first, last = r.years
+        table.add_row(
+            str(r.source),
+            r.indicator,
+            str(r.n_provinces),
+            f"{first}-{last}",
+            str(r.n_missing),
+            "; ".join(r.skipped_rows) or "-",
+        )
+    console.print(table)
+
+
+# ---------------------------------------------------------------- docs --------------
+@app.command()
+@handle_errors
+def docs(
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Serve the site on localhost after generating it (Ctrl-C stops).",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8080,
+    target_path: Annotated[
+        Path, typer.Option(help="dbt target directory for the generated site.")
+    ] = PROJECT_ROOT / "target",
+    db: DbOption = None,
+) -> None:
+    """Generate the dbt docs site (models, columns, formulas, lineage) and write or serve it.
+
+    Writes target/index.html with its catalog and target/static_index.html, one file that
+    opens without a server. The landing page is models/overview.md. The warehouse must
+    be built first (the catalog reads column types from it).
+    """
+    db_path = _existing_db(db)
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    env = {**os.environ, "RESILIENCE_DB": str(db_path)}
+    common = ["--target-path", str(target_path)]
+    with console.status("dbt docs generate ..."):
+        proc = subprocess.run(
+            [dbt, "docs", "generate", "--static", *common],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    if proc.returncode != 0:
+        tail = [line for line in proc.stdout.splitlines() if "rror" in line][-1:] or ["see dbt.log"]
+        raise _dbt_failed(f"dbt docs generate failed: {tail[0].strip()}")
+    console.print(
+        f"[green]Docs[/] {target_path / 'static_index.html'} (one file) and "
+        f"{target_path / 'index.html'}"
+    )
+    if serve:
+        console.print(f"Serving on http://localhost:{port} (Ctrl-C stops)")
+        subprocess.run(
+            [dbt, "docs", "serve", "--port", str(port), "--no-browser", *common],
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+
+
+def _dbt_failed(message: str) -> ResilienceError:
+    from resilience.errors import DbtCrashed
+
+    return DbtCrashed(message)
+
+
+# ---------------------------------------------------------------- example-us --------
+@app.command("example-us")
+@handle_errors
+def example_us(
+    out_dir: Annotated[
+        Path, typer.Option(help="Where the US warehouse, figures and tables go.")
+    ] = PROJECT_ROOT / "examples" / "us_states" / "output",
+) -> None:
+    """Real-data example: US states 1970-1986 (Munnell's public-capital panel).
+
+    Builds a state economic-capacity index with the same dbt index models, Martin
+    resistance and recovery around the 1980-82 recessions, and the public-capital
+    production function ln(gsp) on ln(pcap), ln(pc), ln(emp), unemp with state effects,
+    compared with Baltagi's published within estimates. Data: linearmodels.datasets.munnell.
+    """
+    from resilience import example_us as example
+
+    with console.status("US states example: dbt index models, Martin indices, regression ..."):
+        outcome = example.run(out_dir)
+    console.print(outcome.summary())
+    if not outcome.matches_reference:
+        raise ResilienceError("the production function does not reproduce Baltagi's estimates")
 
 
 if __name__ == "__main__":  # pragma: no cover

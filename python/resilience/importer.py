@@ -65,7 +65,9 @@ MISSING_MARKERS = frozenset(
 CHINESE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 """Suffixes stripped from Chinese names before matching, longest first."""
 
-NATIONAL_TOTAL_NAMES = frozenset({"全国", "全国合计", "合计", "national", "china", "total", "nationwide"})
+NATIONAL_TOTAL_NAMES = frozenset(
+    {"全国", "全国合计", "合计", "national", "china", "total", "nationwide"}
+)
 """Row labels of the national total, skipped (and reported) rather than rejected."""
 
 ENGLISH_ALIASES = {
@@ -185,7 +187,9 @@ def _read_rows(path: Path, encoding: str | None) -> list[list[str]]:
                 f"{path}: reading {suffix} needs openpyxl (xlsx) or xlrd (xls); "
                 "install it or save the sheet as CSV"
             ) from exc
-        return [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+        return [
+            ["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)
+        ]
     raw = path.read_bytes()
     encodings = [encoding] if encoding else ["utf-8-sig", "gb18030"]
     for enc in encodings:
@@ -211,7 +215,9 @@ def _find_header(rows: list[list[str]], path: Path) -> tuple[int, list[int | Non
             ]
             duplicated = sorted({y for y in years if y is not None and years.count(y) > 1})
             if duplicated:
-                raise TableImportError(f"{path}: year column(s) {duplicated} appear twice in the header")
+                raise TableImportError(
+                    f"{path}: year column(s) {duplicated} appear twice in the header"
+                )
             return i, years
     raise TableImportError(
         f"{path}: no header row found (expected a row like '地区,2023年,2022年' or "
@@ -301,9 +307,11 @@ def import_wide_table(
             try:
                 value = parse_cell(cell, thousands)
             except ValueError:
-                hint = " (thousands separator? pass --thousands ,)" if re.fullmatch(
-                    r"-?\d{1,3}(,\d{3})+(\.\d+)?", str(cell).strip()
-                ) else ""
+                hint = (
+                    " (thousands separator? pass --thousands ,)"
+                    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", str(cell).strip())
+                    else ""
+                )
                 bad_cells.append(f"{label} {year}: {cell!r}{hint}")
                 continue
             records.append((code, year, value))
@@ -355,7 +363,5 @@ def write_long(results: Iterable[ImportResult], out_path: str | Path, append: bo
             f"province {first.unit_id}, year {first.year}, indicator '{first.indicator}'"
         )
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    combined.sort_values(["indicator", "unit_id", "year"]).to_csv(
-        out_path, index=False, na_rep=""
-    )
+    combined.sort_values(["indicator", "unit_id", "year"]).to_csv(out_path, index=False, na_rep="")
     return out_path

@@ -170,7 +170,9 @@ def test_gb18030_encoded_file(tmp_path):
 
 def test_write_long_and_append_rejects_duplicates(tmp_path):
     first = import_wide_table(write(tmp_path, NBS_EXPORT), indicator="gdp")
-    second = import_wide_table(write(tmp_path, "Region,2020\nBeijing,7\n", "p.csv"), indicator="pat")
+    second = import_wide_table(
+        write(tmp_path, "Region,2020\nBeijing,7\n", "p.csv"), indicator="pat"
+    )
     out = tmp_path / "values.csv"
     write_long([first], out)
     write_long([second], out, append=True)

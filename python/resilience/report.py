@@ -1,0 +1,924 @@
+"""The HTML report: one self-contained file with every table and plot an analyst looks at first.
+
+:func:`write_report` opens the warehouse read-only, copies the few small tables it needs
+into memory, closes it, and renders ``reports/index.html`` from
+``templates/report.html.j2``. Plots are matplotlib PNGs embedded as base64 ``data:`` URIs,
+so the file has no external dependency (no JavaScript, no CDN) and can be mailed.
+
+Sections (each an ``<section id=...>`` the browser test looks for):
+
+``overview``
+    what the run holds; a red banner when the synthetic demo data is in use.
+``weights``
+    each indicator system with its entropy weights (bar chart, coloured by dimension) and,
+    where the system publishes them, the paper's weights side by side.
+``ranking``
+    province ranking by the mean index over the sample and a province x year heatmap of
+    each index.
+``regional``
+    east / central / west mean of each index by year.
+``export-paths``
+    export resilience ``(export_t - export_2008) / export_2008`` by province and region, with
+    the 2009 (global financial crisis) and 2020 (COVID-19) shocks marked.
+``regressions``
+    every estimated regression table (``results.*``), stars and standard errors as in
+    the papers, N, both R-squared conventions, effects.
+``heterogeneity``
+    a coefficient plot of the key regressor across the heterogeneity groups (95% CI).
+``quality``
+    data-quality diagnostics (OECD/JRC 2008): interpolated cells, availability per
+    indicator and province (flag < 65%), outlier flags, highly correlated pairs.
+``parameters``
+    settings recorded beside the weights and results, project defaults, and a data
+    fingerprint (row counts and an MD5 of every raw and reference table).
+
+A section whose tables are absent says "not built yet" / "not estimated yet" in a visible
+note; :func:`write_report` never fails because a part of the warehouse is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import yaml  # noqa: E402
+from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from resilience import __version__  # noqa: E402
+from resilience.paths import PROJECT_ROOT, REPORTS_DIR  # noqa: E402
+
+TEMPLATES = Path(__file__).with_name("templates")
+SECTION_IDS = (
+    "overview",
+    "weights",
+    "ranking",
+    "regional",
+    "export-paths",
+    "regressions",
+    "heterogeneity",
+    "quality",
+    "parameters",
+)
+REGION_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c"}
+SHOCKS = {2009: "2009 global financial crisis", 2020: "2020 COVID-19"}
+SYNTHETIC_NOTE = "SYNTHETIC demo data — not official statistics"
+
+TABLES = {
+    "provinces": "staging.stg_reference__provinces",
+    "weights": "marts.fct_index_weights",
+    "scores": "marts.fct_index_scores",
+    "indicator_diagnostics": "marts.fct_index_indicator_diagnostics",
+    "unit_diagnostics": "marts.fct_index_unit_diagnostics",
+    "correlations": "marts.fct_index_indicator_correlations",
+    "export_panel": "marts.panel_dataflow_export",
+    "spillover_panel": "marts.panel_spillover_resilience",
+    "exports_rebased": "intermediate.int_exports_rebased",
+    "models": "results.models",
+    "coefficients": "results.coefficients",
+    "tests": "results.tests",
+}
+"""Every warehouse relation the report reads, by role; a missing one degrades its section."""
+
+
+@dataclass
+class Section:
+    """One section of the report: a title, HTML blocks (figures, tables, notes) in order."""
+
+    id: str
+    title: str
+    intro: str = ""
+    blocks: list[str] = field(default_factory=list)
+    n_tables: int = 0
+    n_figures: int = 0
+
+    def note(self, text: str) -> None:
+        """Add a visible 'not built / not estimated yet' note."""
+        self.blocks.append(f'<p class="missing">{html.escape(text)}</p>')
+
+    def text(self, text: str) -> None:
+        """Add a paragraph (escaped)."""
+        self.blocks.append(f"<p>{html.escape(text)}</p>")
+
+    def figure(self, fig: plt.Figure, caption: str) -> None:
+        """Embed a matplotlib figure as a PNG data URI and close it."""
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.blocks.append(
+            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+        self.n_figures += 1
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        digits: int = 4,
+        raw_html_columns: tuple[str, ...] = (),
+    ) -> None:
+        """Add a pandas frame as an HTML table with a caption."""
+        self.blocks.append(frame_to_html(frame, caption, digits, raw_html_columns))
+        self.n_tables += 1
+
+
+@dataclass
+class ReportOutcome:
+    """What :func:`write_report` wrote (the CLI prints it)."""
+
+    path: Path
+    n_sections: int
+    n_tables: int
+    n_figures: int
+    is_synthetic: bool
+    notes: list[str]
+
+
+def frame_to_html(
+    frame: pd.DataFrame, caption: str, digits: int = 4, raw_html_columns: tuple[str, ...] = ()
+) -> str:
+    """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell)."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    integral = {
+        c
+        for c in frame.columns
+        if frame[c].dtype.kind == "f"
+        and frame[c].notna().any()
+        and np.allclose(frame[c].dropna() % 1, 0)
+        and str(c).startswith(("n_", "rows", "rank"))
+    }
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            if column in raw_html_columns:
+                cells.append(f"<td>{value}</td>")
+            elif column in integral and not pd.isna(value):
+                cells.append(f'<td class="num">{int(value)}</td>')
+            elif isinstance(value, (float, np.floating)):
+                shown = "" if pd.isna(value) else f"{value:.{digits}f}"
+                cells.append(f'<td class="num">{shown}</td>')
+            elif isinstance(value, (bool, np.bool_)):
+                cells.append(f"<td>{'yes' if value else ''}</td>")
+            elif isinstance(value, (int, np.integer)):
+                cells.append(f'<td class="num">{value}</td>')
+            else:
+                cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+# ------------------------------------------------------------------ reading ----------
+def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[str, Any]]:
+    """Copy the report's relations into memory (None when absent) and fingerprint the inputs.
+
+    The file is opened read-only and closed before any plotting starts.
+    """
+    from resilience.lock import connect
+
+    con = connect(Path(db_path), read_only=True)
+    try:
+        existing = {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+        frames = {
+            role: (con.execute(f"select * from {name}").df() if name in existing else None)
+            for role, name in TABLES.items()
+        }
+        meta = {
+            "existing": existing,
+            "fingerprint": fingerprint(con, existing),
+            "is_synthetic": uses_demo_data(con, existing),
+        }
+    finally:
+        con.close()
+    return frames, meta
+
+
+def uses_demo_data(con, existing: set[str]) -> bool:
+    """Return True when any staging view reads a ``raw.demo_*`` seed (the synthetic demo data)."""
+    if not any(name.startswith("raw.demo_") for name in existing):
+        return False
+    views = con.execute(
+        "select sql from duckdb_views() where schema_name = 'staging' and not internal"
+    ).fetchall()
+    return any(re.search(r"demo_\w+", sql or "") for (sql,) in views) or not views
+
+
+def fingerprint(con, existing: set[str]) -> pd.DataFrame:
+    """Row count and an order-independent MD5 of every table in the raw and reference schemas.
+
+    Per table: ``md5(string_agg(md5(row::varchar) order by ...))``; the run's fingerprint is
+    the MD5 of the per-table digests, so any changed cell changes it.
+    """
+    rows = []
+    for name in sorted(n for n in existing if n.split(".")[0] in ("raw", "reference")):
+        schema, table = name.split(".")
+        count, digest = con.execute(
+            f"select count(*), md5(coalesce(string_agg(md5(cast(t as varchar)), '' "
+            f'order by md5(cast(t as varchar))), \'\')) from "{schema}"."{table}" as t'
+        ).fetchone()
+        rows.append({"table": name, "rows": int(count), "md5": digest})
+    return pd.DataFrame(rows, columns=["table", "rows", "md5"])
+
+
+# ------------------------------------------------------------------ helpers ----------
+def unit_names(frames: dict[str, pd.DataFrame | None]) -> dict[str, str]:
+    """unit_id -> English province name (unit ids that are not provinces keep their id)."""
+    provinces = frames.get("provinces")
+    if provinces is None:
+        return {}
+    return dict(zip(provinces.province_code.astype(str), provinces.province_name_en, strict=True))
+
+
+def unit_regions(frames: dict[str, pd.DataFrame | None]) -> dict[str, str]:
+    """unit_id -> NBS region (east / central / west)."""
+    provinces = frames.get("provinces")
+    if provinces is None:
+        return {}
+    return dict(zip(provinces.province_code.astype(str), provinces.region, strict=True))
+
+
+def total_scores(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame | None:
+    """Total-index scores (dimension 'total', every method), one row per index-unit-year."""
+    scores = frames.get("scores")
+    if scores is None or scores.empty:
+        return None
+    total = scores[scores.dimension == "total"].copy()
+    total["unit_id"] = total.unit_id.astype(str)
+    return total
+
+
+def _stars(p: float) -> str:
+    if pd.isna(p):
+        return ""
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+# ------------------------------------------------------------------ sections ---------
+def section_weights(frames) -> Section:
+    """Build the section on the indicator systems and their entropy weights."""
+    sec = Section(
+        "weights",
+        "Indicator systems and entropy weights",
+        "Weights by the entropy method over each index's declared sample "
+        "(w_k = d_k / Σd, d_k = 1 − e_k). Bars are coloured by dimension.",
+    )
+    weights = frames.get("weights")
+    if weights is None or weights.empty:
+        sec.note(
+            "Not built yet: marts.fct_index_weights is not in the warehouse "
+            "(run `resilience build`)."
+        )
+        return sec
+    pooled = weights[weights["year"].isna()] if "year" in weights else weights
+    if pooled.empty:
+        pooled = weights.groupby(["index_name", "dimension", "indicator"], as_index=False).agg(
+            weight=("weight", "mean"), published_weight=("published_weight", "first")
+        )
+    for index_name, group in pooled.groupby("index_name", sort=True):
+        group = group.sort_values(["dimension", "weight"], ascending=[True, True])
+        dims = sorted(group.dimension.unique())
+        palette = dict(zip(dims, plt.cm.tab10.colors, strict=False))
+        fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(group) + 1.4))
+        ax.barh(group.indicator, group.weight, color=[palette[d] for d in group.dimension])
+        has_published = "published_weight" in group and group.published_weight.notna().any()
+        if has_published:
+            ax.scatter(
+                group.published_weight,
+                group.indicator,
+                marker="D",
+                color="black",
+                zorder=3,
+                label="published weight",
+            )
+        handles = [Patch(color=palette[dim], label=dim) for dim in dims]
+        if has_published:
+            handles.append(ax.collections[-1])
+        ax.set_xlim(0, None)
+        ax.set_xlabel("entropy weight")
+        ax.set_title(f"{index_name}: entropy weights ({len(group)} indicators)")
+        ax.legend(handles=handles, loc="lower right", fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+        sec.figure(fig, f"Entropy weights of the {index_name} index")
+        columns = [
+            c
+            for c in (
+                "dimension",
+                "indicator",
+                "direction",
+                "entropy",
+                "divergence",
+                "weight",
+                "published_weight",
+            )
+            if c in group
+        ]
+        sample = ""
+        if {"sample_first_year", "sample_last_year", "sample_n_units"} <= set(group):
+            first = group.iloc[0]
+            sample = (
+                f" Sample: {int(first.sample_n_units)} units, "
+                f"{int(first.sample_first_year)}–{int(first.sample_last_year)}."
+            )
+        sec.table(
+            group[columns].sort_values(["dimension", "indicator"]),
+            f"{index_name}: weights by indicator.{sample}",
+        )
+    return sec
+
+
+def section_ranking(frames) -> Section:
+    """Province ranking and province x year heatmap of each index."""
+    sec = Section(
+        "ranking",
+        "Province ranking and heatmaps",
+        "Ranking by the mean total score over the index's sample years; the "
+        "heatmap shows every province-year (provinces ordered by mean score).",
+    )
+    total = total_scores(frames)
+    if total is None:
+        sec.note("Not built yet: marts.fct_index_scores is not in the warehouse.")
+        return sec
+    names = unit_names(frames)
+    regions = unit_regions(frames)
+    for index_name, group in total.groupby("index_name", sort=True):
+        wide = group.pivot_table(index="unit_id", columns="year", values="score")
+        wide = wide.loc[wide.mean(axis=1).sort_values(ascending=False).index]
+        labels = [names.get(u, u) for u in wide.index]
+        fig, ax = plt.subplots(figsize=(9, 0.22 * len(wide) + 1.5))
+        image = ax.imshow(wide.to_numpy(), aspect="auto", cmap="viridis")
+        ax.set_yticks(range(len(wide)), labels, fontsize=7)
+        years = list(wide.columns)
+        step = max(1, len(years) // 12)
+        ax.set_xticks(range(0, len(years), step), [str(y) for y in years[::step]], fontsize=8)
+        ax.set_title(f"{index_name}: score by province and year")
+        fig.colorbar(image, ax=ax, label="score", shrink=0.8)
+        sec.figure(fig, f"Heatmap of the {index_name} index (province × year)")
+        last_year = max(years)
+        ranking = pd.DataFrame(
+            {
+                "rank": range(1, len(wide) + 1),
+                "province": labels,
+                "region": [regions.get(u, "") for u in wide.index],
+                "mean score": wide.mean(axis=1).to_numpy(),
+                f"score {last_year}": wide[last_year].to_numpy(),
+                f"rank {last_year}": wide[last_year]
+                .rank(ascending=False, method="min")
+                .astype("Int64")
+                .to_numpy(),
+            }
+        )
+        sec.table(ranking, f"{index_name}: province ranking (mean over {min(years)}–{last_year})")
+    return sec
+
+
+def section_regional(frames) -> Section:
+    """Regional (east / central / west) trends of each index."""
+    sec = Section(
+        "regional",
+        "Regional trends (east / central / west)",
+        "Unweighted mean of the province scores in each NBS region, by year.",
+    )
+    total = total_scores(frames)
+    regions = unit_regions(frames)
+    if total is None:
+        sec.note("Not built yet: marts.fct_index_scores is not in the warehouse.")
+        return sec
+    total = total.assign(region=total.unit_id.map(regions))
+    if total.region.isna().all():
+        sec.note("The index units are not provinces (no region in the reference table).")
+        return sec
+    indices = sorted(total.index_name.unique())
+    fig, axes = plt.subplots(1, len(indices), figsize=(4.2 * len(indices), 3.4), squeeze=False)
+    table_rows = []
+    for ax, index_name in zip(axes[0], indices, strict=True):
+        means = (
+            total[total.index_name == index_name]
+            .groupby(["region", "year"], as_index=False)
+            .score.mean()
+        )
+        for region, line in means.groupby("region"):
+            ax.plot(
+                line.year,
+                line.score,
+                marker="o",
+                ms=3,
+                label=region,
+                color=REGION_COLOURS.get(region),
+            )
+            table_rows.append(
+                {
+                    "index": index_name,
+                    "region": region,
+                    "first year": int(line.year.min()),
+                    "mean first year": line.score.iloc[0],
+                    "last year": int(line.year.max()),
+                    "mean last year": line.score.iloc[-1],
+                }
+            )
+        ax.set_title(index_name)
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("mean score")
+    axes[0][-1].legend(fontsize=8)
+    sec.figure(fig, "Regional mean of each index by year")
+    sec.table(pd.DataFrame(table_rows), "Regional means at the start and end of each sample")
+    return sec
+
+
+def section_export_paths(frames) -> Section:
+    """Export-resilience paths with the 2009 and 2020 shocks."""
+    sec = Section(
+        "export-paths",
+        "Export-resilience paths and the 2009 and 2020 shocks",
+        "ExpRes_it = (export_it − export_i,2008) / export_i,2008 (Wang & Lu; base "
+        "year a setting), over every year of the provincial accounts. Thin lines: "
+        "provinces; thick lines: regional means.",
+    )
+    column = "exp_res"
+    panel = frames.get("exports_rebased")  # the whole series, so the years before 2009 show
+    if panel is None or column not in panel:
+        panel = frames.get("export_panel")
+    if panel is None or column not in panel:
+        sec.note(
+            "Not built yet: neither marts.panel_dataflow_export nor "
+            "intermediate.int_exports_rebased is in the warehouse."
+        )
+        return sec
+    panel = panel.copy()
+    panel["province_code"] = panel.province_code.astype(str)
+    if "region" not in panel:
+        panel["region"] = panel.province_code.map(unit_regions(frames))
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    for (_, region), line in panel.groupby(["province_code", "region"]):
+        ax.plot(
+            line.year, line[column], color=REGION_COLOURS.get(region, "grey"), alpha=0.18, lw=0.8
+        )
+    means = panel.groupby(["region", "year"], as_index=False)[column].mean()
+    for region, line in means.groupby("region"):
+        ax.plot(
+            line.year,
+            line[column],
+            color=REGION_COLOURS.get(region, "grey"),
+            lw=2.4,
+            label=f"{region} (mean)",
+        )
+    for year, label in SHOCKS.items():
+        if panel.year.min() <= year <= panel.year.max():
+            ax.axvspan(year - 0.5, year + 0.5, color="red", alpha=0.12)
+            ax.text(
+                year, ax.get_ylim()[1], label, color="darkred", fontsize=8, ha="center", va="bottom"
+            )
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel("year")
+    ax.set_ylabel("export resilience (relative to base year)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(alpha=0.3)
+    sec.figure(fig, "Export-resilience paths by province and region, shocks shaded")
+    shocks = []
+    for year in SHOCKS:
+        before = means[means.year == year - 1].set_index("region")[column]
+        during = means[means.year == year].set_index("region")[column]
+        for region in during.index.intersection(before.index):
+            shocks.append(
+                {
+                    "shock": year,
+                    "region": region,
+                    f"mean {year - 1}": before[region],
+                    f"mean {year}": during[region],
+                    "change": during[region] - before[region],
+                }
+            )
+    if shocks:
+        sec.table(pd.DataFrame(shocks), "Regional mean export resilience around each shock")
+    return sec
+
+
+def _model_label(models: pd.DataFrame | None, model_id: str, column: str) -> str:
+    if models is None or column not in models:
+        return ""
+    match = models.loc[models.model_id == model_id, column]
+    return "" if match.empty or pd.isna(match.iloc[0]) else str(match.iloc[0])
+
+
+def regression_tables(frames) -> list[tuple[str, pd.DataFrame]]:
+    """Paper-style tables from results.coefficients / results.models (stars, SE in brackets).
+
+    Grouped by the models' ``table_id`` (or ``paper_table``) column when present, else one
+    table. Year dummies are summarised as a 'Year FE' row, not listed.
+    """
+    coefs, models = frames.get("coefficients"), frames.get("models")
+    if coefs is None or coefs.empty:
+        return []
+    group_col = next(
+        (c for c in ("table_id", "paper_table", "table") if models is not None and c in models),
+        None,
+    )
+    groups: dict[str, list[str]] = {}
+    order = list(dict.fromkeys(coefs.model_id))
+    for model_id in order:
+        key = _model_label(models, model_id, group_col) if group_col else "Regression results"
+        groups.setdefault(key or "Other models", []).append(model_id)
+    tables = []
+    for title, model_ids in groups.items():
+        rows: dict[str, dict[str, str]] = {}
+        for model_id in model_ids:
+            part = coefs[coefs.model_id == model_id]
+            for r in part.itertuples(index=False):
+                if re.match(r"^(year|time)[._]?\d{4}", str(r.term)) or str(r.term).startswith(
+                    "year_"
+                ):
+                    continue
+                stars = _stars(getattr(r, "p_value", np.nan))
+                cell = f"{r.estimate:.4f}{stars}<br>({r.std_error:.4f})"
+                rows.setdefault(str(r.term), {})[model_id] = cell
+        frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=model_ids)
+        frame = frame.fillna("")
+        terms = [t for t in frame.index if t != "const"] + (
+            ["const"] if "const" in frame.index else []
+        )
+        frame = frame.loc[terms]
+        footer = {}
+        for label, candidates in (
+            ("N", ("nobs", "n_obs")),
+            ("R² within", ("r2_within",)),
+            ("R² LSDV", ("r2_lsdv",)),
+            ("Effects", ("effects",)),
+            ("SE", ("cov_type",)),
+            ("Outcome", ("outcome", "dependent")),
+        ):
+            column = next((c for c in candidates if models is not None and c in models), None)
+            if column:
+                values = [_model_label(models, m, column) for m in model_ids]
+                footer[label] = [_fmt(v) for v in values]
+        for label, values in footer.items():
+            frame.loc[label] = values
+        frame.index.name = "term"
+        frame = frame.reset_index()
+        tables.append((title, frame))
+    return tables
+
+
+def _fmt(value: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return html.escape(str(value))
+    return f"{int(number)}" if number.is_integer() else f"{number:.3f}"
+
+
+def section_regressions(frames) -> Section:
+    """Every regression table in results.*."""
+    sec = Section(
+        "regressions",
+        "Regression tables",
+        "Two-way fixed effects as Stata `xtreg y x i.year, fe`; standard errors in "
+        "parentheses; * p<0.1, ** p<0.05, *** p<0.01. Both R² conventions are named.",
+    )
+    tables = regression_tables(frames)
+    if not tables:
+        sec.note(
+            "Not estimated yet: results.coefficients is not in the warehouse "
+            "(run `resilience estimate`)."
+        )
+        return sec
+    for title, frame in tables:
+        sec.table(frame, title, raw_html_columns=tuple(frame.columns[1:]))
+    tests = frames.get("tests")
+    if tests is not None and not tests.empty:
+        sec.table(tests, "Tests (Hausman, Sobel, group differences)")
+    return sec
+
+
+def heterogeneity_estimates(frames) -> pd.DataFrame | None:
+    """Key-regressor estimates of the heterogeneity models (ids or tables mentioning groups)."""
+    coefs, models = frames.get("coefficients"), frames.get("models")
+    if coefs is None or coefs.empty:
+        return None
+    text = coefs.model_id.astype(str)
+    if models is not None:
+        described = models.astype(str).agg(" ".join, axis=1)
+        hetero_ids = set(models.model_id[described.str.contains("heterogen", case=False)])
+    else:
+        hetero_ids = set()
+    mask = text.isin(hetero_ids) | text.str.contains(
+        "heterogen|east|central|west|ftz|coastal", case=False
+    )
+    part = coefs[mask & ~coefs.term.astype(str).str.match(r"^(const|year|time)")]
+    if part.empty:
+        return None
+    key_terms = [t for t in ("data_index", "lnim", "lnfdi", "lnofdi") if t in set(part.term)]
+    if key_terms:
+        part = part[part.term.isin(key_terms)]
+    return part
+
+
+def section_heterogeneity(frames) -> Section:
+    """Coefficient plot of the heterogeneity groups."""
+    sec = Section(
+        "heterogeneity",
+        "Heterogeneity: coefficients by group",
+        "Estimate and 95% confidence interval of the key regressor in each subsample.",
+    )
+    part = heterogeneity_estimates(frames)
+    if part is None:
+        sec.note(
+            "Not estimated yet: no heterogeneity models in results.coefficients "
+            "(run `resilience estimate`)."
+        )
+        return sec
+    part = part.reset_index(drop=True)
+    lower = part.ci_lower if "ci_lower" in part else part.estimate - 1.96 * part.std_error
+    upper = part.ci_upper if "ci_upper" in part else part.estimate + 1.96 * part.std_error
+    labels = [f"{m} · {t}" for m, t in zip(part.model_id, part.term, strict=True)]
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(part) + 1.2))
+    y = np.arange(len(part))
+    ax.errorbar(
+        part.estimate,
+        y,
+        xerr=[part.estimate - lower, upper - part.estimate],
+        fmt="o",
+        color="#1f77b4",
+        capsize=3,
+    )
+    ax.axvline(0, color="black", lw=0.7)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("coefficient (95% CI)")
+    ax.grid(axis="x", alpha=0.3)
+    sec.figure(fig, "Coefficient plot of the heterogeneity models")
+    columns = [
+        c
+        for c in ("model_id", "term", "estimate", "std_error", "p_value", "ci_lower", "ci_upper")
+        if c in part
+    ]
+    sec.table(part[columns], "Heterogeneity estimates")
+    return sec
+
+
+def section_quality(frames) -> Section:
+    """Data-quality diagnostics: interpolation, availability, outliers, correlations."""
+    sec = Section(
+        "quality",
+        "Data-quality diagnostics",
+        "OECD/JRC Handbook (2008) checks: interpolated cells, data availability per "
+        "indicator and province (flagged below 65%), outliers (|skew| > 2 and excess "
+        "kurtosis > 3.5), indicator pairs correlated above 0.9.",
+    )
+    indicator_diag = frames.get("indicator_diagnostics")
+    unit_diag = frames.get("unit_diagnostics")
+    correlations = frames.get("correlations")
+    if indicator_diag is None and unit_diag is None:
+        sec.note("Not built yet: the index diagnostics marts are not in the warehouse.")
+        return sec
+    if indicator_diag is not None:
+        columns = [
+            c
+            for c in (
+                "index_name",
+                "dimension",
+                "indicator",
+                "n_cells",
+                "n_observed",
+                "availability_share",
+                "n_interpolated",
+                "interpolated_share",
+                "skewness",
+                "kurtosis_excess",
+                "is_low_availability",
+                "is_outlier_flagged",
+            )
+            if c in indicator_diag
+        ]
+        shown = indicator_diag[columns].sort_values(["index_name", "dimension", "indicator"])
+        sec.table(shown, "Per indicator: availability, interpolation, shape", digits=3)
+        if {"interpolated_share", "indicator"} <= set(indicator_diag):
+            fig, ax = plt.subplots(figsize=(8.5, 0.22 * len(shown) + 1.2))
+            ax.barh(
+                shown.index_name + " · " + shown.indicator,
+                shown.interpolated_share * 100,
+                color="#9467bd",
+            )
+            ax.set_xlabel("interpolated cells, % of the sample")
+            ax.invert_yaxis()
+            ax.tick_params(axis="y", labelsize=7)
+            ax.grid(axis="x", alpha=0.3)
+            sec.figure(fig, "Share of interpolated cells per indicator")
+    if unit_diag is not None:
+        names = unit_names(frames)
+        unit_diag = unit_diag.assign(
+            province=unit_diag.unit_id.astype(str).map(names).fillna(unit_diag.unit_id.astype(str))
+        )
+        columns = [
+            c
+            for c in (
+                "index_name",
+                "province",
+                "n_cells",
+                "n_observed",
+                "availability_share",
+                "n_interpolated",
+                "interpolated_share",
+                "is_low_availability",
+            )
+            if c in unit_diag
+        ]
+        flagged = unit_diag[columns]
+        if "interpolated_share" in flagged:
+            flagged = flagged.sort_values("interpolated_share", ascending=False).head(15)
+        sec.table(flagged, "Per province: the 15 with the most interpolated cells", digits=3)
+    if correlations is not None:
+        high = correlations[correlations.get("is_highly_correlated", False) == True]  # noqa: E712
+        if high.empty:
+            sec.text("No indicator pair is correlated above 0.9.")
+        else:
+            sec.table(
+                high[["index_name", "indicator_a", "indicator_b", "correlation"]],
+                "Indicator pairs correlated above 0.9",
+                digits=3,
+            )
+    return sec
+
+
+def section_parameters(frames, meta) -> Section:
+    """Run parameters and data fingerprint."""
+    sec = Section(
+        "parameters",
+        "Run parameters and data fingerprint",
+        "Settings recorded beside the results, the project's defaults and a digest "
+        "of every raw and reference table, so a reader can tell two runs apart.",
+    )
+    recorded = []
+    weights = frames.get("weights")
+    if weights is not None and not weights.empty:
+        for column in (
+            "scope",
+            "zero_policy",
+            "shift_c",
+            "sample_first_year",
+            "sample_last_year",
+            "sample_n_units",
+        ):
+            if column in weights:
+                for index_name, value in weights.groupby("index_name")[column].first().items():
+                    recorded.append({"setting": f"{index_name}.{column}", "value": str(value)})
+    rebased = frames.get("exports_rebased")
+    if rebased is not None and "base_year" in rebased and not rebased.empty:
+        recorded.append({"setting": "export_base_year", "value": str(rebased.base_year.iloc[0])})
+    models = frames.get("models")
+    if models is not None and "cov_type" in models:
+        recorded.append(
+            {
+                "setting": "covariance (results.models)",
+                "value": ", ".join(sorted(models.cov_type.astype(str).unique())),
+            }
+        )
+    if recorded:
+        sec.table(pd.DataFrame(recorded), "Settings recorded in the warehouse")
+    else:
+        sec.note("No settings recorded yet (the index marts are not built).")
+    try:
+        project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
+        defaults = pd.DataFrame(
+            [{"var": k, "value": str(v)} for k, v in (project.get("vars") or {}).items()]
+        )
+        sec.table(
+            defaults,
+            "Project defaults (dbt_project.yml vars; a build may override them with --vars)",
+        )
+    except (OSError, yaml.YAMLError):
+        sec.note("dbt_project.yml could not be read.")
+    prints = meta["fingerprint"]
+    overall = hashlib.md5("".join(prints.md5).encode()).hexdigest() if len(prints) else "—"
+    sec.text(f"Data fingerprint (MD5 over the raw and reference tables): {overall}")
+    if len(prints):
+        sec.table(prints, "Input tables: rows and MD5")
+    return sec
+
+
+def git_commit() -> str:
+    """Short commit of the project checkout, or 'unknown'."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Section:
+    """Build the overview: what the run holds, with a table of contents."""
+    sec = Section("overview", "Overview")
+    present = [name for name in TABLES.values() if name in meta["existing"]]
+    missing = [name for name in TABLES.values() if name not in meta["existing"]]
+    sec.text(
+        f"Warehouse {db_path} · generated {dt.datetime.now():%Y-%m-%d %H:%M} · "
+        f"resilience {__version__} · commit {git_commit()}"
+    )
+    sec.text(
+        f"{len(present)} of {len(TABLES)} relations the report reads are present."
+        + (f" Not there yet: {', '.join(missing)}." if missing else "")
+    )
+    items = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
+    sec.blocks.append(f"<nav><ol>{items}</ol></nav>")
+    return sec
+
+
+# ------------------------------------------------------------------ entry point ------
+def build_sections(frames, meta, db_path: Path) -> list[Section]:
+    """All sections in report order (the overview lists the others)."""
+    body = [
+        section_weights(frames),
+        section_ranking(frames),
+        section_regional(frames),
+        section_export_paths(frames),
+        section_regressions(frames),
+        section_heterogeneity(frames),
+        section_quality(frames),
+        section_parameters(frames, meta),
+    ]
+    return [section_overview(frames, meta, db_path, body), *body]
+
+
+def write_report(
+    db_path: str | Path,
+    out_path: str | Path = REPORTS_DIR / "index.html",
+    title: str = "Resilience Warehouse report",
+) -> ReportOutcome:
+    """Write the self-contained HTML report for the warehouse at ``db_path``.
+
+    Parameters
+    ----------
+    db_path
+        DuckDB warehouse (opened read-only, closed before rendering).
+    out_path
+        HTML file to write; its folder is created.
+    title
+        Page title.
+
+    Returns
+    -------
+    ReportOutcome
+        Path, counts of sections, tables and figures, whether the data is synthetic and
+        the sections that are not built or estimated yet.
+    """
+    db_path, out_path = Path(db_path), Path(out_path)
+    frames, meta = load_warehouse(db_path)
+    plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+    sections = build_sections(frames, meta, db_path)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    page = env.get_template("report.html.j2").render(
+        title=title,
+        sections=sections,
+        is_synthetic=meta["is_synthetic"],
+        synthetic_note=SYNTHETIC_NOTE,
+        generated=f"{dt.datetime.now():%Y-%m-%d %H:%M}",
+    )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(page, encoding="utf-8")
+    notes = [
+        f"{s.title}: {re.sub('<[^>]+>', '', b)}"
+        for s in sections
+        for b in s.blocks
+        if b.startswith('<p class="missing">')
+    ]
+    return ReportOutcome(
+        path=out_path,
+        n_sections=len(sections),
+        n_tables=sum(s.n_tables for s in sections),
+        n_figures=sum(s.n_figures for s in sections),
+        is_synthetic=meta["is_synthetic"],
+        notes=[html.unescape(n) for n in notes],
+    )
