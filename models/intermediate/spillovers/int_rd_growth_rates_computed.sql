@@ -1,0 +1,96 @@
+{#
+    Average annual growth of real R&D per partner over its whole series b..T, and the
+    initial (base-year) R&D capital stock. One row per partner.
+
+        geometric (default):  g_j = (RD_jT / RD_jb)^(1 / (T - b)) - 1
+        log_mean:             g_j = mean_{t=b+1..T} ln(RD_jt / RD_j,t-1)
+                                  (telescopes to ln(RD_jT / RD_jb) / (T - b) = ln(1 + g_geometric))
+        initial stock:        S_jb = RD_jb / (g_j + delta)     (Griliches 1980 steady state)
+
+    Errors (raise_on_problems), naming the partner and the base year: a series of one year
+    (no growth rate) and g_j + delta <= 0 (no positive steady-state stock).
+#}
+{%- set base_year = spillover_var('rd_base_year') -%}
+{%- set delta = spillover_var('rd_depreciation') -%}
+{%- set growth_method = spillover_var('rd_growth_method') -%}
+
+with
+
+rd_real as (
+    select * from {{ ref('int_rd_expenditures_deflated') }}
+),
+
+log_growth as (
+    select
+        country_code,
+        year,
+        rd_real_usd_mn,
+        ln(rd_real_usd_mn) - ln(lag(rd_real_usd_mn) over (partition by country_code order by year)) as log_growth
+    from rd_real
+),
+
+series_ends as (
+    select
+        country_code,
+        max(year) as last_year,
+        count(*) - 1 as n_growth_years,
+        max(case when year = {{ base_year }} then rd_real_usd_mn end) as rd_real_base_usd_mn,
+        avg(log_growth) as mean_log_growth
+    from log_growth
+    group by country_code
+),
+
+growth_computed as (
+    select
+        series_ends.country_code,
+        {{ base_year }} as base_year,
+        series_ends.last_year,
+        series_ends.n_growth_years,
+        series_ends.rd_real_base_usd_mn,
+        rd_last.rd_real_usd_mn as rd_real_last_usd_mn,
+        '{{ growth_method }}' as growth_method,
+        {%- if growth_method == 'geometric' %}
+        case
+            when series_ends.n_growth_years > 0
+                then power(rd_last.rd_real_usd_mn / series_ends.rd_real_base_usd_mn, 1.0 / series_ends.n_growth_years) - 1
+        end as growth_rate,
+        {%- else %}
+        series_ends.mean_log_growth as growth_rate,
+        {%- endif %}
+        cast({{ delta }} as double) as depreciation_rate
+    from series_ends
+    inner join rd_real as rd_last
+        on series_ends.country_code = rd_last.country_code
+        and series_ends.last_year = rd_last.year
+),
+
+problems as (
+    select
+        'country ' || country_code || ', year {{ base_year }}: only one year of real R&D (rd_real_usd_mn) from the base year on;'
+        || ' the growth rate g needs at least two' as problem
+    from growth_computed
+    where n_growth_years < 1
+
+    union all
+
+    select
+        'country ' || country_code || ', year {{ base_year }}: growth rate g + depreciation = '
+        || cast(growth_rate + depreciation_rate as varchar) || ' <= 0 (g = ' || cast(growth_rate as varchar)
+        || ', {{ growth_method }}), so the initial R&D stock RD_base / (g + delta) is undefined;'
+        || ' check the R&D series or raise var rd_depreciation' as problem
+    from growth_computed
+    where growth_rate + depreciation_rate <= 0
+),
+
+initial_stock_computed as (
+    select
+        *,
+        rd_real_base_usd_mn / (growth_rate + depreciation_rate) as initial_stock_usd_mn
+    from growth_computed
+),
+
+validated as (
+    {{ raise_on_problems('initial_stock_computed', 'problems', 'country_code') }}
+)
+
+select * from validated

@@ -1,0 +1,90 @@
+{#
+    Partner R&D capital stocks by the perpetual inventory method, one row per partner-year
+    b..T (b = var('rd_base_year'), T = last year of the partner panel), constant base-year
+    USD mn.
+
+        S_jb = RD_jb / (g_j + delta)                                    (int_rd_growth_rates_computed)
+        S_jt = (1 - delta) S_j,t-1 + I_jt,   t > b,
+        I_jt = RD_jt (var rd_gestation_lag = 0) or RD_j,t-1 (= 1: one-year gestation lag).
+
+    Closed form used here. With lambda = 1 - delta, unrolling the recursion gives
+        S_jt = lambda^(t-b) S_jb + sum_{s=b+1..t} lambda^(t-s) I_js.
+    Put J_jb = S_jb and J_js = I_js for s > b; then S_jt = sum_{s=b..t} lambda^(t-s) J_js.
+    Factor lambda^(t-s) = lambda^(T-s) / lambda^(T-t):
+        S_jt = [ sum_{s=b..t} lambda^(T-s) J_js ] / lambda^(T-t),
+    a running sum over years in one window (rows unbounded preceding), then one division.
+    Every exponent is >= 0, so no factor exceeds 1 and nothing overflows (a base-anchored
+    lambda^(-s) form grows without bound as delta -> 1); every term is positive, so the running
+    sum is accurate to O((T-b) eps) relative. delta = 1 (lambda = 0) is excluded by the var check.
+    A recursive CTE would give the same numbers row by row, but it is not portable (Spark < 4
+    has none) and it is sequential; the window runs in one pass on any engine.
+    The recursion's invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
+#}
+{%- set base_year = spillover_var('rd_base_year') -%}
+{%- set delta = spillover_var('rd_depreciation') -%}
+{%- set gestation_lag = spillover_var('rd_gestation_lag') -%}
+
+with
+
+rd_real as (
+    select * from {{ ref('int_rd_expenditures_deflated') }}
+),
+
+growth_rates as (
+    select * from {{ ref('int_rd_growth_rates_computed') }}
+),
+
+inflows_dated as (
+    select
+        rd_real.country_code,
+        rd_real.year,
+        rd_real.rd_real_usd_mn,
+        {%- if gestation_lag == 1 %}
+        lag(rd_real.rd_real_usd_mn) over (partition by rd_real.country_code order by rd_real.year) as rd_lagged_usd_mn,
+        {%- else %}
+        rd_real.rd_real_usd_mn as rd_lagged_usd_mn,
+        {%- endif %}
+        growth_rates.growth_rate,
+        growth_rates.initial_stock_usd_mn,
+        growth_rates.last_year
+    from rd_real
+    inner join growth_rates
+        on rd_real.country_code = growth_rates.country_code
+),
+
+terms_weighted as (
+    select
+        country_code,
+        year,
+        rd_real_usd_mn,
+        case when year > {{ base_year }} then rd_lagged_usd_mn end as rd_inflow_usd_mn,
+        growth_rate,
+        initial_stock_usd_mn,
+        last_year,
+        power(1 - {{ delta }}, last_year - year)
+            * case when year = {{ base_year }} then initial_stock_usd_mn else rd_lagged_usd_mn end as weighted_term
+    from inflows_dated
+),
+
+stocks_accumulated as (
+    select
+        country_code,
+        year,
+        rd_real_usd_mn,
+        rd_inflow_usd_mn,
+        growth_rate,
+        initial_stock_usd_mn,
+        sum(weighted_term) over (
+            partition by country_code order by year rows between unbounded preceding and current row
+        ) / power(1 - {{ delta }}, last_year - year) as rd_stock_usd_mn
+    from terms_weighted
+),
+
+previous_stock_attached as (
+    select
+        *,
+        lag(rd_stock_usd_mn) over (partition by country_code order by year) as rd_stock_prev_usd_mn
+    from stocks_accumulated
+)
+
+select * from previous_stock_attached
