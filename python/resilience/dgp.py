@@ -30,6 +30,8 @@ import io
 import numpy as np
 import pandas as pd
 
+from resilience.panel import lag
+
 #: The 31 mainland provinces: code, English name, NBS region, coastal, year of the first
 #: pilot free trade zone (0 = none by 2023). Public facts, see DESIGN.md "Reference facts".
 PROVINCES_CSV = """province_code,province_name_en,region,is_coastal,ftz_year
@@ -125,14 +127,6 @@ def _effects(frame: pd.DataFrame, rng: np.random.Generator, sd_entity: float,
             + rng.normal(0.0, sd_time, years.size)[time])
 
 
-def _lag(frame: pd.DataFrame, column: str, k: int) -> pd.Series:
-    """Value of ``column`` in year ``t - k`` of the same province (missing if absent)."""
-    past = frame[["province_code", "year", column]].assign(year=frame["year"] + k)
-    merged = frame[["province_code", "year"]].merge(past, on=["province_code", "year"],
-                                                   how="left")
-    return merged[column]
-
-
 def simulate_dataflow_panel(seed: int = 0, first_year: int = 2009, last_year: int = 2023,
                             hp_missing: int = 0) -> pd.DataFrame:
     r"""Simulate a panel with the columns of ``marts.panel_dataflow_export``.
@@ -186,8 +180,8 @@ def simulate_dataflow_panel(seed: int = 0, first_year: int = 2009, last_year: in
     last = frame["year"].eq(last_year) & frame["province_code"].isin(
         frame["province_code"].unique()[:hp_missing])
     frame.loc[last, "exp_res_hp"] = np.nan
-    frame["lag1_data_index"] = _lag(frame, "data_index", 1)
-    frame["lag2_data_index"] = _lag(frame, "data_index", 2)
+    frame["lag1_data_index"] = lag(frame, "data_index", 1, "province_code", "year")
+    frame["lag2_data_index"] = lag(frame, "data_index", 2, "province_code", "year")
     return frame.drop(columns="ftz_year")
 
 

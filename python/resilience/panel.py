@@ -160,6 +160,30 @@ def year_dummies(times: pd.Series, prefix: str) -> pd.DataFrame:
     return pd.DataFrame(values, index=times.index, columns=[f"{prefix}_{t}" for t in levels])
 
 
+def lag(frame: pd.DataFrame, column: str, k: int, entity: str, time: str) -> pd.Series:
+    """Value of ``column`` in period ``t - k`` of the same entity, missing if that row is absent.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long panel.
+    column : str
+        Column to lag.
+    k : int
+        Lag order in periods (calendar periods, not positions: a gap gives a missing value).
+    entity, time : str
+        Entity and time columns.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with the rows of ``frame``.
+    """
+    past = frame[[entity, time, column]].assign(**{time: frame[time] + k})
+    merged = frame[[entity, time]].merge(past, on=[entity, time], how="left")
+    return pd.Series(merged[column].to_numpy(), index=frame.index, name=f"L{k}_{column}")
+
+
 def complete_rows(data: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:
     """Keep the rows without a missing value in ``columns``; count what is dropped.
 
@@ -344,6 +368,11 @@ class PanelResults:
     def params(self) -> pd.Series:
         """Estimated coefficients, including the constant and year dummies."""
         return self._fit.params.rename("estimate")
+
+    @property
+    def sample(self) -> pd.DataFrame:
+        """The rows of the data used in the estimation (complete in the model's variables)."""
+        return self._design.frame.copy()
 
     @property
     def cov(self) -> pd.DataFrame:

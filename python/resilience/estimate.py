@@ -1,0 +1,222 @@
+"""Run all specs over a DuckDB warehouse: read the panels, estimate, write results and tables.
+
+:func:`run` is the entry point a CLI calls. The panels (``marts.panel_*``) are read with a
+read-only connection that is closed before the writable one opens; results go to schema
+``results`` (:mod:`resilience.results`), tables to ``out_dir`` (:mod:`resilience.tables`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from rich.console import Console
+
+from resilience.hausman import hausman_test
+from resilience.heterogeneity import group_difference
+from resilience.mediation import mediation
+from resilience.panel import PanelResults, lag, regress
+from resilience.results import TEST_COLUMNS, ModelRecord, data_fingerprint, write_results
+from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs
+from resilience.tables import build_table, print_table, write_tables
+
+PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
+
+
+def read_panels(db_path: str | Path, names: list[str]) -> dict[str, pd.DataFrame]:
+    """Read whole panels (``schema.table``) through a read-only connection, then close it.
+
+    Raises
+    ------
+    SpecError
+        If a name is not ``schema.table`` or the table does not exist.
+    """
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        panels = {}
+        for name in names:
+            if not PANEL_NAME.fullmatch(name):
+                raise SpecError(f"panel {name!r} must be written schema.table")
+            try:
+                panels[name] = con.execute(f"select * from {name}").df()
+            except duckdb.CatalogException as exc:
+                raise SpecError(f"panel {name} is not in {db_path}; build the marts first "
+                                f"(dbt build / make demo)") from exc
+        return panels
+    finally:
+        con.close()
+
+
+def model_frame(panel: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    """Add the spec's lags (on the whole panel), then keep the rows of its sample.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The panel the spec names.
+    spec : ModelSpec
+        The model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of the sample; missing values are left for :func:`resilience.panel.regress`
+        to drop and count.
+    """
+    frame = panel.copy()
+    for column, k in spec.lags:
+        frame[f"L{k}_{column}"] = lag(frame, column, k, spec.entity, spec.time)
+    if spec.sample:
+        try:
+            frame = frame.query(spec.sample)
+        except Exception as exc:
+            raise SpecError(f"{spec.source}: model {spec.model_id!r}, key 'sample': cannot "
+                            f"apply {spec.sample!r} to {spec.panel}: {exc}") from exc
+    return frame
+
+
+def fit_model(panel: pd.DataFrame, spec: ModelSpec) -> PanelResults:
+    """Estimate one spec on its panel."""
+    return regress(spec.formula, model_frame(panel, spec), spec.entity, spec.time, spec.cov,
+                   spec.model_id)
+
+
+def record(result: PanelResults, spec: ModelSpec, specs: SpecSet,
+           note: dict[str, Any] | None = None) -> ModelRecord:
+    """Describe a fit for ``results.models`` (spec JSON, fingerprint, table and label)."""
+    columns = [spec.entity, spec.time, result.formula.outcome, *result.terms]
+    payload = {**spec.to_dict(), "formula": str(result.formula), **(note or {})}
+    in_specs = spec.model_id == result.model_id
+    return ModelRecord(result, json.dumps(payload, sort_keys=True), spec.panel,
+                       data_fingerprint(result.sample, columns),
+                       specs.table_of(spec.model_id) if in_specs else None,
+                       specs.column_label(spec.model_id) if in_specs else None)
+
+
+def with_ids(frame: pd.DataFrame, model_id: str, table_id: str | None) -> pd.DataFrame:
+    """Attach ``model_id`` and ``table_id`` to tidy test rows."""
+    return frame.assign(model_id=model_id, table_id=table_id)[TEST_COLUMNS]
+
+
+def select(specs: SpecSet, tables: list[str] | None) -> SpecSet:
+    """Restrict ``specs`` to ``tables`` and the models and analyses they involve."""
+    if tables is None:
+        return specs
+    unknown = [t for t in tables if t not in specs.tables]
+    if unknown:
+        raise SpecError(f"table(s) {unknown} not in the specs; known: {sorted(specs.tables)}")
+    keep = {c.model for t in tables for c in specs.tables[t].columns}
+    return replace(
+        specs, tables={t: specs.tables[t] for t in tables},
+        hausman=tuple(m for m in specs.hausman if m in keep),
+        mediation={k: m for k, m in specs.mediation.items() if m.mediator_model in keep},
+        heterogeneity={k: h for k, h in specs.heterogeneity.items() if h.model in keep})
+
+
+@dataclass
+class RunSummary:
+    """What :func:`run` did: models, tests, tables, files, rows dropped per model."""
+
+    models: list[str] = field(default_factory=list)
+    tests: int = 0
+    tables: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """JSON of the summary."""
+        return json.dumps(self.__dict__)
+
+
+def _analyses(specs: SpecSet, panels: dict[str, pd.DataFrame]
+              ) -> tuple[list[ModelRecord], list[pd.DataFrame]]:
+    """Hausman, mediation and heterogeneity: extra models and test rows."""
+    records, tests = [], []
+    for model_id in specs.hausman:
+        spec = specs.models[model_id]
+        h = hausman_test(spec.formula, model_frame(panels[spec.panel], spec), spec.entity,
+                         spec.time)
+        tests.append(pd.DataFrame([{
+            "model_id": model_id, "table_id": specs.table_of(model_id), "test_name": "hausman",
+            "statistic": h.statistic, "df": h.df, "p_value": h.pvalue,
+            "detail": h.to_json()}], columns=TEST_COLUMNS))
+    for analysis in specs.mediation.values():
+        total, first = specs.models[analysis.total], specs.models[analysis.mediator_model]
+        third_id = f"{analysis.analysis_id}_step3"
+        med = mediation(model_frame(panels[total.panel], total), total.outcome,
+                        total.terms[0], first.outcome, list(total.terms[1:]), total.entity,
+                        total.time, total.cov, analysis.n_boot, analysis.seed, analysis.level,
+                        (f"{analysis.analysis_id}_total", f"{analysis.analysis_id}_step2",
+                         third_id))
+        records.append(record(med.third, total, specs, {"role": "mediation step 3",
+                                                         "analysis": analysis.analysis_id}))
+        tests.append(with_ids(med.tidy(), first.model_id, specs.table_of(first.model_id)))
+    for analysis in specs.heterogeneity.values():
+        spec = specs.models[analysis.model]
+        base = replace(spec, sample=analysis.sample)
+        diff = group_difference(model_frame(panels[spec.panel], base), spec.outcome,
+                                spec.terms[0], list(spec.terms[1:]), analysis.flag,
+                                spec.entity, spec.time, spec.cov, analysis.n_perm,
+                                analysis.seed, (spec.model_id, f"{spec.model_id}_complement"))
+        for fit, role in ((diff.group0, "complement group"),
+                          (diff.interaction, "interaction model")):
+            records.append(record(fit, base, specs, {"role": role, "flag": analysis.flag,
+                                                     "analysis": analysis.analysis_id}))
+        tests.append(with_ids(diff.tidy(), spec.model_id, specs.table_of(spec.model_id)))
+    return records, tests
+
+
+def run(db_path: str | Path, spec_path: str | Path | list | None = None,
+        tables: list[str] | None = None, out_dir: str | Path = "reports/tables",
+        console: Console | None = None, write_db: bool = True) -> RunSummary:
+    """Estimate every spec over the warehouse, write ``results.*`` and the tables.
+
+    Parameters
+    ----------
+    db_path : str or Path
+        DuckDB warehouse file with the ``marts.panel_*`` tables.
+    spec_path : path or list of paths, optional
+        The user's spec file(s); default the specs shipped with the package.
+    tables : list of str, optional
+        Only these tables (and the models, tests and analyses they involve).
+    out_dir : str or Path
+        Folder for the Markdown, LaTeX, HTML and Word tables.
+    console : rich.console.Console, optional
+        Print the tables here (nothing is printed if ``None``).
+    write_db : bool
+        Write the results back to the warehouse (default ``True``).
+
+    Returns
+    -------
+    RunSummary
+    """
+    specs = select(load_specs(spec_path), tables)
+    panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()}))
+    keep = {c.model for t in specs.tables.values() for c in t.columns}
+    models = [m for m in specs.models.values() if tables is None or m.model_id in keep]
+    fits = {m.model_id: fit_model(panels[m.panel], m) for m in models}
+    records = [record(fits[m.model_id], m, specs) for m in models]
+    extra, tests = _analyses(specs, panels)
+    records += extra
+    test_frame = (pd.concat(tests, ignore_index=True) if tests
+                  else pd.DataFrame(columns=TEST_COLUMNS))
+    if write_db:
+        con = duckdb.connect(str(db_path))
+        try:
+            write_results(con, records, test_frame)
+        finally:
+            con.close()
+    built = [build_table(t, fits, specs) for t in specs.tables.values()]
+    files = write_tables(built, out_dir)
+    if console is not None:
+        for table in built:
+            print_table(table, console)
+    return RunSummary([r.result.model_id for r in records], len(test_frame),
+                      [t.table_id for t in built], [str(f) for f in files],
+                      {r.result.model_id: r.result.n_dropped for r in records
+                       if r.result.n_dropped})

@@ -1,0 +1,172 @@
+"""Write estimation results back to the warehouse, schema ``results``.
+
+Tables (created if absent):
+
+``results.models``
+    one row per estimated model: ``model_id, table_id, column_label, panel, outcome, spec``
+    (the model spec as JSON), ``n_obs, n_entities, n_dropped`` (rows dropped because a
+    variable was missing), ``dropped_detail`` (JSON, missing values per column),
+    ``r2_within`` (Stata's within R-squared), ``r2_within_twoway``, ``r2_lsdv``,
+    ``f_stat, f_df_num, f_df_denom, f_pvalue`` (Wald F of the named regressors),
+    ``effects, cov_type, estimated_at, data_fingerprint``.
+``results.coefficients``
+    :meth:`resilience.panel.PanelResults.tidy`: ``model_id, term, estimate, std_error,
+    t_stat, p_value, ci_lower, ci_upper``.
+``results.tests``
+    ``model_id, table_id, test_name, statistic, df, p_value, detail`` (JSON).
+
+:func:`write_results` replaces the rows of the given models and tables in one transaction:
+re-running a spec leaves one copy of its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from resilience.panel import TIDY_COLUMNS, PanelResults
+
+SCHEMA = "results"
+MODELS_DDL = f"""
+create table if not exists {SCHEMA}.models (
+    model_id varchar primary key, table_id varchar, column_label varchar, panel varchar,
+    outcome varchar, spec json, n_obs integer, n_entities integer, n_dropped integer,
+    dropped_detail json, r2_within double, r2_within_twoway double, r2_lsdv double,
+    f_stat double, f_df_num integer, f_df_denom integer, f_pvalue double, effects varchar,
+    cov_type varchar, estimated_at timestamptz, data_fingerprint varchar
+)"""
+COEFFICIENTS_DDL = f"""
+create table if not exists {SCHEMA}.coefficients (
+    model_id varchar, term varchar, estimate double, std_error double, t_stat double,
+    p_value double, ci_lower double, ci_upper double, primary key (model_id, term)
+)"""
+TESTS_DDL = f"""
+create table if not exists {SCHEMA}.tests (
+    model_id varchar, table_id varchar, test_name varchar, statistic double, df double,
+    p_value double, detail json
+)"""
+MODEL_COLUMNS = ["model_id", "table_id", "column_label", "panel", "outcome", "spec", "n_obs",
+                 "n_entities", "n_dropped", "dropped_detail", "r2_within", "r2_within_twoway",
+                 "r2_lsdv", "f_stat", "f_df_num", "f_df_denom", "f_pvalue", "effects",
+                 "cov_type", "estimated_at", "data_fingerprint"]
+TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value", "detail"]
+
+
+def data_fingerprint(frame: pd.DataFrame, columns: list[str]) -> str:
+    """Return the sha256 of the panel rows used: ``columns`` as CSV, rows in the given order.
+
+    Floats are written with 17 significant digits, so the digest changes with any value.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The estimation sample.
+    columns : list of str
+        Entity, time and the model's variables.
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
+    text = frame[columns].to_csv(index=False, float_format="%.17g", lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """A fitted model and what ``results.models`` needs to describe it."""
+
+    result: PanelResults
+    spec_json: str
+    panel: str
+    fingerprint: str
+    table_id: str | None = None
+    column_label: str | None = None
+
+    def row(self, estimated_at: datetime) -> dict:
+        """Return the ``results.models`` row."""
+        r = self.result
+        f = r.f_test
+        return {"model_id": r.model_id, "table_id": self.table_id,
+                "column_label": self.column_label, "panel": self.panel,
+                "outcome": r.formula.outcome, "spec": self.spec_json, "n_obs": r.nobs,
+                "n_entities": r.n_entities, "n_dropped": r.n_dropped,
+                "dropped_detail": json.dumps(r.dropped_by_column), "r2_within": r.r2_within,
+                "r2_within_twoway": r.r2_within_twoway, "r2_lsdv": r.r2_lsdv,
+                "f_stat": f["statistic"], "f_df_num": f["df_num"],
+                "f_df_denom": f["df_denom"], "f_pvalue": f["p_value"], "effects": r.effects,
+                "cov_type": r.cov_type, "estimated_at": estimated_at,
+                "data_fingerprint": self.fingerprint}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema ``results`` and its three tables if absent."""
+    con.execute(f"create schema if not exists {SCHEMA}")
+    for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL):
+        con.execute(ddl)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"insert into {SCHEMA}.{table} ({', '.join(frame.columns)}) "
+                    f"select {', '.join(frame.columns)} from _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def write_results(con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord],
+                  tests: pd.DataFrame | None = None) -> dict[str, int]:
+    """Replace the rows of these models (and their tables' tests) in one transaction.
+
+    Rows of ``models``, ``coefficients`` and ``tests`` whose ``model_id`` is one of the
+    given models, and ``tests`` rows whose ``table_id`` is one of the given tests'
+    tables, are deleted, then the new rows inserted; on any error nothing changes.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Writable connection to the warehouse.
+    models : iterable of ModelRecord
+        Fitted models.
+    tests : pandas.DataFrame, optional
+        Rows with the columns of ``results.tests``.
+
+    Returns
+    -------
+    dict
+        Rows written per table.
+    """
+    models = list(models)
+    stamp = datetime.now(UTC)
+    model_rows = pd.DataFrame([m.row(stamp) for m in models], columns=MODEL_COLUMNS)
+    coefficients = (pd.concat([m.result.tidy() for m in models], ignore_index=True)
+                    if models else pd.DataFrame(columns=TIDY_COLUMNS))
+    tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
+    ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
+    tables = sorted(set(tests["table_id"].dropna()))
+    ensure_schema(con)
+    con.execute("begin transaction")
+    try:
+        for table in ("models", "coefficients", "tests"):
+            con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)",
+                        [ids])
+        con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])
+        _insert(con, "models", model_rows)
+        _insert(con, "coefficients", coefficients)
+        _insert(con, "tests", tests)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return {"models": len(model_rows), "coefficients": len(coefficients),
+            "tests": len(tests)}

@@ -1,0 +1,358 @@
+"""Model specifications as data: load and validate the YAML spec files.
+
+A spec file (``resilience/specs/*.yaml`` ship with the package; a user's own file
+replaces them) has the sections
+
+``defaults``
+    keys applied to every model unless the model sets them.
+``models``
+    ``model_id -> {panel, entity, time, outcome, regressors, controls, effects, cov,
+    sample, lags, label}``. ``effects`` is ``entity``, ``time`` or ``two-way``; ``cov`` is
+    ``clustered`` (by province, the default), ``robust``, ``unadjusted`` or
+    ``driscoll-kraay`` (or ``{type: driscoll-kraay, bandwidth: 2}``); ``sample`` is a
+    pandas ``query`` string (``in_paper_sample and not is_east``); ``lags`` maps a
+    regressor to the lag order computed within province (``{data_index: 1}`` uses
+    ``data_index`` of year t-1, named ``L1_data_index``).
+``tables``
+    ``table_id -> {title, columns: [model_id or {model, label}], labels, show_controls,
+    parentheses (std_error | t_stat), notes}``; the columns in order.
+``hausman``
+    model ids that get a Hausman test (FE vs RE).
+``mediation``
+    ``id -> {total, mediator_model, n_boot, seed, level}``: the treatment is the first
+    regressor of ``total``, the mediator the outcome of ``mediator_model``.
+``heterogeneity``
+    ``id -> {model, flag, sample, n_perm, seed}``: ``model`` is the flagged group's column,
+    ``sample`` the base sample holding both groups.
+
+Errors raise :class:`SpecError` naming the file, the entry and the key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from resilience.panel import COV_TYPES, Covariance
+
+EFFECTS = {"entity": "EntityEffects", "time": "TimeEffects",
+           "two-way": "EntityEffects + TimeEffects"}
+MODEL_KEYS = {"panel", "entity", "time", "outcome", "regressors", "controls", "effects",
+              "cov", "sample", "lags", "label", "description"}
+TABLE_KEYS = {"title", "columns", "labels", "show_controls", "parentheses", "notes"}
+MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
+HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
+SECTIONS = {"name", "description", "defaults", "models", "tables", "hausman", "mediation",
+            "heterogeneity"}
+PARENTHESES = ("std_error", "t_stat")
+
+
+class SpecError(ValueError):
+    """A spec file is wrong; the message names the file, the entry and the key."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One regression: the panel, variables, effects, covariance, sample and lags."""
+
+    model_id: str
+    panel: str
+    outcome: str
+    regressors: tuple[str, ...]
+    controls: tuple[str, ...] = ()
+    effects: str = "two-way"
+    cov: Covariance = field(default_factory=Covariance)
+    sample: str | None = None
+    lags: tuple[tuple[str, int], ...] = ()
+    entity: str = "province_code"
+    time: str = "year"
+    label: str | None = None
+    source: str = ""
+
+    @property
+    def lagged_regressors(self) -> tuple[str, ...]:
+        """Regressors after lagging: ``x`` with lag k becomes ``Lk_x``."""
+        lags = dict(self.lags)
+        return tuple(f"L{lags[x]}_{x}" if x in lags else x for x in self.regressors)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Regressors (after lags) followed by the controls."""
+        return (*self.lagged_regressors, *self.controls)
+
+    @property
+    def formula(self) -> str:
+        """linearmodels-style formula of the model."""
+        return f"{self.outcome} ~ " + " + ".join([*self.terms, EFFECTS[self.effects]])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (what ``results.models.spec`` stores as JSON)."""
+        out = asdict(self)
+        del out["source"]
+        out["cov"] = {"type": self.cov.kind, "bandwidth": self.cov.bandwidth}
+        out["lags"] = dict(self.lags)
+        out["formula"] = self.formula
+        return out
+
+    def to_json(self) -> str:
+        """JSON of :meth:`to_dict`, keys sorted."""
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: the model and its header label."""
+
+    model: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A publication table: columns in order, labels, options and notes."""
+
+    table_id: str
+    title: str
+    columns: tuple[Column, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    show_controls: bool = True
+    parentheses: str = "std_error"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MediationSpec:
+    """Mediation analysis linking a total-effect model and a mediator model."""
+
+    analysis_id: str
+    total: str
+    mediator_model: str
+    n_boot: int = 5000
+    seed: int = 20250905
+    level: float = 0.95
+
+
+@dataclass(frozen=True)
+class HeterogeneitySpec:
+    """Group comparison of a column model against the rest of a base sample."""
+
+    analysis_id: str
+    model: str
+    flag: str
+    sample: str | None = None
+    n_perm: int = 1000
+    seed: int = 20250905
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """All specs of one or more files, ids unique across files."""
+
+    models: dict[str, ModelSpec]
+    tables: dict[str, TableSpec]
+    hausman: tuple[str, ...] = ()
+    mediation: dict[str, MediationSpec] = field(default_factory=dict)
+    heterogeneity: dict[str, HeterogeneitySpec] = field(default_factory=dict)
+
+    def table_of(self, model_id: str) -> str | None:
+        """First table listing ``model_id`` (None if no table does)."""
+        for table in self.tables.values():
+            if any(c.model == model_id for c in table.columns):
+                return table.table_id
+        return None
+
+    def column_label(self, model_id: str) -> str | None:
+        """Header label of ``model_id`` in its first table, else its own ``label``."""
+        for table in self.tables.values():
+            for column in table.columns:
+                if column.model == model_id:
+                    return column.label
+        return self.models[model_id].label
+
+
+def shipped_spec_paths() -> list[Path]:
+    """Spec files shipped with the package (``resilience/specs/*.yaml``), sorted."""
+    folder = resources.files("resilience") / "specs"
+    return sorted(Path(str(p)) for p in folder.iterdir() if str(p).endswith(".yaml"))
+
+
+def _fail(source: str, where: str, key: str, problem: str) -> SpecError:
+    return SpecError(f"{source}: {where}, key {key!r}: {problem}")
+
+
+def _check_keys(raw: Any, allowed: set[str], source: str, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: {where} must be a mapping, got {type(raw).__name__}")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise _fail(source, where, unknown[0], f"unknown key; allowed: {sorted(allowed)}")
+    return raw
+
+
+def _mapping(raw: dict[str, Any], section: str, source: str) -> dict[str, Any]:
+    value = raw.get(section) or {}
+    if not isinstance(value, dict):
+        raise SpecError(f"{source}: section {section!r} must be a mapping of ids to entries")
+    return value
+
+
+def _names(raw: Any, source: str, where: str, key: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x for x in raw):
+        raise _fail(source, where, key, f"must be a list of column names, got {raw!r}")
+    return tuple(raw)
+
+
+def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) -> ModelSpec:
+    """Validate one model entry (defaults applied) and build its :class:`ModelSpec`."""
+    where = f"model {model_id!r}"
+    entry = {**defaults, **_check_keys(raw, MODEL_KEYS, source, where)}
+    for key in ("panel", "outcome"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise _fail(source, where, key, "is required (a name)")
+    regressors = _names(entry.get("regressors"), source, where, "regressors")
+    if not regressors:
+        raise _fail(source, where, "regressors", "is required (at least one column)")
+    effects = entry.get("effects", "two-way")
+    if effects not in EFFECTS:
+        raise _fail(source, where, "effects", f"{effects!r} is not one of {list(EFFECTS)}")
+    try:
+        cov = Covariance.coerce(entry.get("cov", "clustered"))
+    except (ValueError, AttributeError) as exc:
+        raise _fail(source, where, "cov", f"{exc}; use one of {COV_TYPES}") from exc
+    sample = entry.get("sample")
+    if sample is not None and not isinstance(sample, str):
+        raise _fail(source, where, "sample", "must be a pandas query string")
+    lags = entry.get("lags") or {}
+    if not isinstance(lags, dict) or not all(
+            x in regressors and isinstance(k, int) and k > 0 for x, k in lags.items()):
+        raise _fail(source, where, "lags", f"must map regressors to positive integers, got "
+                    f"{lags!r}")
+    return ModelSpec(model_id, entry["panel"], entry["outcome"], regressors,
+                     _names(entry.get("controls"), source, where, "controls"), effects, cov,
+                     sample, tuple(lags.items()), entry.get("entity", "province_code"),
+                     entry.get("time", "year"), entry.get("label"), source)
+
+
+def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec],
+                source: str) -> TableSpec:
+    """Validate one table entry; its columns must name known models."""
+    where = f"table {table_id!r}"
+    entry = _check_keys(raw, TABLE_KEYS, source, where)
+    columns = []
+    for i, col in enumerate(entry.get("columns") or [], start=1):
+        model, label = (col, f"({i})") if isinstance(col, str) else (
+            col.get("model"), col.get("label", f"({i})"))
+        if model not in models:
+            raise _fail(source, where, "columns", f"column {i} names unknown model {model!r}")
+        columns.append(Column(model, str(label)))
+    if not columns:
+        raise _fail(source, where, "columns", "is required (a list of model ids)")
+    parentheses = entry.get("parentheses", "std_error")
+    if parentheses not in PARENTHESES:
+        raise _fail(source, where, "parentheses", f"{parentheses!r} not in {PARENTHESES}")
+    return TableSpec(table_id, str(entry.get("title", table_id)), tuple(columns),
+                     dict(entry.get("labels") or {}), bool(entry.get("show_controls", True)),
+                     parentheses, tuple(entry.get("notes") or ()))
+
+
+def _known_model(value: Any, models: dict[str, ModelSpec], source: str, where: str,
+                 key: str) -> str:
+    if value not in models:
+        raise _fail(source, where, key, f"unknown model {value!r}")
+    return value
+
+
+def parse_mediation(analysis_id: str, raw: Any, models: dict[str, ModelSpec],
+                    source: str) -> MediationSpec:
+    """Validate a mediation entry: both models known, same regressors and sample."""
+    where = f"mediation {analysis_id!r}"
+    entry = _check_keys(raw, MEDIATION_KEYS, source, where)
+    total = _known_model(entry.get("total"), models, source, where, "total")
+    mediator = _known_model(entry.get("mediator_model"), models, source, where,
+                            "mediator_model")
+    a, b = models[total], models[mediator]
+    if (a.terms, a.sample, a.panel) != (b.terms, b.sample, b.panel):
+        raise _fail(source, where, "mediator_model", f"{mediator!r} must have the terms, "
+                    f"sample and panel of {total!r}")
+    return MediationSpec(analysis_id, total, mediator, int(entry.get("n_boot", 5000)),
+                         int(entry.get("seed", 20250905)), float(entry.get("level", 0.95)))
+
+
+def parse_heterogeneity(analysis_id: str, raw: Any, models: dict[str, ModelSpec],
+                        source: str) -> HeterogeneitySpec:
+    """Validate a heterogeneity entry: the model is known, the flag a name."""
+    where = f"heterogeneity {analysis_id!r}"
+    entry = _check_keys(raw, HETEROGENEITY_KEYS, source, where)
+    model = _known_model(entry.get("model"), models, source, where, "model")
+    if not isinstance(entry.get("flag"), str):
+        raise _fail(source, where, "flag", "is required (a boolean column)")
+    return HeterogeneitySpec(analysis_id, model, entry["flag"], entry.get("sample"),
+                             int(entry.get("n_perm", 1000)), int(entry.get("seed", 20250905)))
+
+
+def parse_file(path: Path) -> SpecSet:
+    """Load and validate one YAML spec file."""
+    source = str(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source}: not valid YAML: {exc}") from exc
+    raw = _check_keys(raw, SECTIONS, source, "top level")
+    defaults = _check_keys(raw.get("defaults") or {}, MODEL_KEYS, source, "defaults")
+    models = {m: parse_model(m, entry, defaults, source)
+              for m, entry in _mapping(raw, "models", source).items()}
+    tables = {t: parse_table(t, entry, models, source)
+              for t, entry in _mapping(raw, "tables", source).items()}
+    hausman = _names(raw.get("hausman"), source, "hausman", "hausman")
+    for model in hausman:
+        _known_model(model, models, source, "hausman", "hausman")
+    mediation = {a: parse_mediation(a, e, models, source)
+                 for a, e in _mapping(raw, "mediation", source).items()}
+    heterogeneity = {a: parse_heterogeneity(a, e, models, source)
+                     for a, e in _mapping(raw, "heterogeneity", source).items()}
+    return SpecSet(models, tables, hausman, mediation, heterogeneity)
+
+
+def merge(specs: list[SpecSet]) -> SpecSet:
+    """Combine spec sets; an id defined twice raises :class:`SpecError`."""
+    merged: dict[str, dict[str, Any]] = {k: {} for k in
+                                         ("models", "tables", "mediation", "heterogeneity")}
+    hausman: list[str] = []
+    for spec in specs:
+        for section, entries in merged.items():
+            for key, value in getattr(spec, section).items():
+                if key in entries:
+                    raise SpecError(f"{section[:-1] if section.endswith('s') else section} "
+                                    f"id {key!r} is defined in two spec files")
+                entries[key] = value
+        hausman.extend(spec.hausman)
+    return SpecSet(merged["models"], merged["tables"], tuple(hausman), merged["mediation"],
+                   merged["heterogeneity"])
+
+
+def load_specs(paths: str | Path | list[str | Path] | None = None) -> SpecSet:
+    """Load spec files: the given ones, or all shipped with the package.
+
+    Parameters
+    ----------
+    paths : path or list of paths, optional
+        The user's YAML file(s); ``None`` loads ``resilience/specs/*.yaml``.
+
+    Returns
+    -------
+    SpecSet
+    """
+    if paths is None:
+        paths = shipped_spec_paths()
+    elif isinstance(paths, str | Path):
+        paths = [paths]
+    return merge([parse_file(Path(p)) for p in paths])

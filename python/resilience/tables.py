@@ -1,0 +1,262 @@
+"""Publication tables: build once from fitted models, write as Markdown, LaTeX, HTML, Word.
+
+A table has one column per model (in the spec's order) and, per coefficient, a row with the
+estimate and significance stars (``*`` p < 0.10, ``**`` p < 0.05, ``***`` p < 0.01, from
+:attr:`resilience.panel.PanelResults.pvalues`) and a row with the standard error (or the
+t statistic, if the table spec says ``parentheses: t_stat``) in parentheses. Below: N,
+the within :math:`R^2` (Stata ``xtreg, fe``; year dummies count as regressors), the LSDV
+:math:`R^2` (all effects counted as fitted, Stata ``areg``), rows for controls and fixed
+effects, and notes (stars, covariance, rows dropped for missing values, the spec's notes).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from resilience.panel import CONSTANT, PanelResults
+from resilience.specs import SpecSet, TableSpec
+
+STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
+COV_NOTES = {"clustered": "standard errors clustered by province",
+             "robust": "heteroskedasticity-robust standard errors",
+             "unadjusted": "conventional standard errors",
+             "driscoll-kraay": "Driscoll-Kraay standard errors"}
+
+
+def stars(p: float) -> str:
+    """Significance stars for p-value ``p`` at the 1 / 5 / 10 % levels."""
+    return next((s for level, s in STARS if p < level), "")
+
+
+def number(x: float) -> str:
+    """Format a coefficient: 3 decimals, more for small numbers (at most 6)."""
+    if not math.isfinite(x):
+        return ""
+    decimals = 3 if x == 0 else min(6, max(3, 2 - math.floor(math.log10(abs(x)))))
+    return f"{x:.{decimals}f}"
+
+
+@dataclass(frozen=True)
+class PublicationTable:
+    """A rendered table: header, body rows (label, cells), a rule index, notes."""
+
+    table_id: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    n_coefficient_rows: int
+    notes: tuple[str, ...]
+
+
+def _term_order(table: TableSpec, fits: list[PanelResults], specs: SpecSet) -> list[str]:
+    """Regressors of all columns, then (if shown) the controls, then the constant."""
+    models = [specs.models[c.model] for c in table.columns]
+    groups = [m.lagged_regressors for m in models]
+    if table.show_controls:
+        groups += [m.controls for m in models]
+    terms: list[str] = []
+    for names, fit in zip(groups, fits * 2, strict=False):
+        terms += [t for t in names if t not in terms and t in fit.params.index]
+    return [*terms, CONSTANT]
+
+
+def _yes_no(flags: Iterable[bool]) -> tuple[str, ...]:
+    return tuple("Yes" if f else "No" for f in flags)
+
+
+def build_table(table: TableSpec, results: dict[str, PanelResults],
+                specs: SpecSet) -> PublicationTable:
+    """Assemble the cells of ``table`` from the fitted models.
+
+    Parameters
+    ----------
+    table : TableSpec
+        The table's spec.
+    results : dict
+        ``model_id -> PanelResults`` with every model of the table.
+    specs : SpecSet
+        The specs (for each model's regressors and controls).
+
+    Returns
+    -------
+    PublicationTable
+    """
+    fits = [results[c.model] for c in table.columns]
+    label = table.labels.get
+    rows: list[tuple[str, tuple[str, ...]]] = [
+        ("", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))]
+    for term in _term_order(table, fits, specs):
+        cells, below = [], []
+        for fit in fits:
+            if term not in fit.params.index:
+                cells.append("")
+                below.append("")
+                continue
+            inner = (fit.std_errors if table.parentheses == "std_error" else fit.tstats)[term]
+            cells.append(number(fit.params[term]) + stars(fit.pvalues[term]))
+            below.append(f"({number(inner)})")
+        rows += [(label(term, term), tuple(cells)), ("", tuple(below))]
+    n_coefficient_rows = len(rows)
+    rows.append(("N", tuple(str(f.nobs) for f in fits)))
+    rows.append(("Within R² (Stata)", tuple(f"{f.r2_within:.3f}" for f in fits)))
+    rows.append(("LSDV R²", tuple(f"{f.r2_lsdv:.3f}" for f in fits)))
+    if not table.show_controls:
+        rows.append(("Control variables",
+                     _yes_no(bool(specs.models[c.model].controls) for c in table.columns)))
+    rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
+    rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
+    return PublicationTable(table.table_id, table.title, tuple(c.label for c in table.columns),
+                            tuple(rows), n_coefficient_rows, _notes(table, fits))
+
+
+def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
+    inner = "Standard errors" if table.parentheses == "std_error" else "t statistics"
+    covs = sorted({COV_NOTES[f.cov_type] for f in fits})
+    notes = [f"*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
+             f"parentheses; {'; '.join(covs)}.",
+             "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
+             "fixed effects counted as fitted (Stata areg)."]
+    for column, fit in zip(table.columns, fits, strict=True):
+        if fit.n_dropped:
+            detail = ", ".join(f"{k}: {v}" for k, v in fit.dropped_by_column.items())
+            notes.append(f"{column.label}: {fit.n_dropped} rows dropped for missing values "
+                         f"({detail}).")
+    return (*notes, *table.notes)
+
+
+def to_markdown(table: PublicationTable) -> str:
+    """Render as a GitHub-flavoured Markdown table with title and notes."""
+    lines = [f"### {table.title}", "", "| | " + " | ".join(table.header) + " |",
+             "|---|" + "---:|" * len(table.header)]
+    lines += ["| " + label + " | " + " | ".join(cells) + " |" for label, cells in table.rows]
+    lines += [""] + [f"{note}  " for note in table.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _latex_escape(text: str) -> str:
+    out = text.replace("\\", r"\textbackslash{}")
+    for char in "&%$#_{}":
+        out = out.replace(char, "\\" + char)
+    return out.replace("~", r"\textasciitilde{}").replace("²", r"$^2$")
+
+
+def _latex_cell(cell: str) -> str:
+    body = cell.rstrip("*")
+    star = cell[len(body):]
+    return _latex_escape(body) + (f"$^{{{star}}}$" if star else "")
+
+
+def to_latex(table: PublicationTable) -> str:
+    """Render as a LaTeX ``table`` with ``booktabs`` rules (needs the booktabs package)."""
+    n = len(table.header)
+    lines = [r"\begin{table}[htbp]", r"\centering",
+             f"\\caption{{{_latex_escape(table.title)}}}",
+             f"\\label{{tab:{_latex_escape(table.table_id)}}}",
+             f"\\begin{{tabular}}{{l{'c' * n}}}", r"\toprule",
+             " & " + " & ".join(map(_latex_escape, table.header)) + r" \\", r"\midrule"]
+    for i, (label, cells) in enumerate(table.rows):
+        if i == table.n_coefficient_rows:
+            lines.append(r"\midrule")
+        lines.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells))
+                     + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    lines += [f"\\par\\footnotesize {_latex_escape(note)}" for note in table.notes]
+    lines.append(r"\end{table}")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(table: PublicationTable) -> str:
+    """Render as an HTML ``<table>`` with caption and a notes footer."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in table.header)
+    body = []
+    for i, (label, cells) in enumerate(table.rows):
+        style = ' class="stats"' if i >= table.n_coefficient_rows else ""
+        body.append(f"<tr{style}><th>{esc(label)}</th>"
+                    + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+    notes = "".join(f"<p>{esc(n)}</p>" for n in table.notes)
+    return (f'<table id="{esc(table.table_id)}">\n<caption>{esc(table.title)}</caption>\n'
+            f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>\n" + "\n".join(body)
+            + f'\n</tbody>\n<tfoot><tr><td colspan="{len(table.header) + 1}">{notes}'
+            "</td></tr></tfoot>\n</table>\n")
+
+
+def to_docx(tables: list[PublicationTable], path: str | Path) -> Path:
+    """Write all ``tables`` into one Word document (title, table, notes for each).
+
+    Parameters
+    ----------
+    tables : list of PublicationTable
+        Tables in order.
+    path : str or Path
+        Output ``.docx`` file.
+
+    Returns
+    -------
+    Path
+    """
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    for table in tables:
+        document.add_heading(table.title, level=2)
+        grid = document.add_table(rows=len(table.rows) + 1, cols=len(table.header) + 1)
+        grid.style = "Table Grid"
+        for j, text in enumerate(["", *table.header]):
+            grid.cell(0, j).text = text
+        for i, (label, cells) in enumerate(table.rows, start=1):
+            for j, text in enumerate([label, *cells]):
+                grid.cell(i, j).text = text
+        for note in table.notes:
+            document.add_paragraph(note).runs[0].font.size = Pt(8)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def print_table(table: PublicationTable, console: Console | None = None) -> None:
+    """Print ``table`` in the terminal with rich."""
+    grid = RichTable(title=table.title, caption="\n".join(table.notes), show_lines=False)
+    grid.add_column("")
+    for header in table.header:
+        grid.add_column(header, justify="right")
+    for i, (label, cells) in enumerate(table.rows):
+        grid.add_row(label, *cells, end_section=i in (0, table.n_coefficient_rows - 1))
+    (console or Console()).print(grid)
+
+
+def write_tables(tables: list[PublicationTable], out_dir: str | Path) -> list[Path]:
+    """Write each table as ``<table_id>.md / .tex / .html`` and all in ``tables.docx``.
+
+    Parameters
+    ----------
+    tables : list of PublicationTable
+        Tables to write.
+    out_dir : str or Path
+        Folder (created if absent), e.g. ``reports/tables``.
+
+    Returns
+    -------
+    list of Path
+        Files written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables:
+        for suffix, render in ((".md", to_markdown), (".tex", to_latex), (".html", to_html)):
+            path = out / f"{table.table_id}{suffix}"
+            path.write_text(render(table), encoding="utf-8")
+            written.append(path)
+    if tables:
+        written.append(to_docx(tables, out / "tables.docx"))
+    return written

@@ -1,0 +1,118 @@
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from resilience import dgp, estimate
+from resilience.results import ModelRecord, data_fingerprint, write_results
+from resilience.specs import SpecError
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    """A DuckDB file with the two marts simulated by dgp (same names as the dbt build)."""
+    path = tmp_path_factory.mktemp("wh") / "warehouse.duckdb"
+    dataflow = dgp.simulate_dataflow_panel(seed=2, hp_missing=3)
+    spillover = dgp.simulate_spillover_panel(seed=2)
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.register("dataflow", dataflow)
+    con.register("spillover", spillover)
+    con.execute("create table marts.panel_dataflow_export as select * from dataflow")
+    con.execute("create table marts.panel_spillover_resilience as select * from spillover")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_once(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("tables")
+    return estimate.run(warehouse, out_dir=out), out
+
+
+def query(path, sql):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def test_run_writes_models_coefficients_tests(run_once, warehouse):
+    summary, out = run_once
+    models = query(warehouse, "select * from results.models order by model_id")
+    assert len(models) == len(summary.models) == 27
+    hp = models.set_index("model_id").loc["wl_t3_hp"]
+    assert hp["n_obs"] == 447 and hp["n_dropped"] == 3
+    assert json.loads(hp["dropped_detail"]) == {"exp_res_hp": 3}
+    assert json.loads(hp["spec"])["outcome"] == "exp_res_hp"
+    assert summary.dropped["wl_t3_hp"] == 3
+    tests = query(warehouse, "select * from results.tests")
+    names = set(tests["test_name"])
+    assert {"hausman", "sobel[isu]", "cluster_bootstrap_indirect[ted]",
+            "permutation_difference[is_ftz_province]", "interaction_wald[is_coastal]"} <= names
+    assert (out / "tables.docx").exists() and (out / "wl_table4.tex").exists()
+
+
+def test_coefficients_are_exactly_tidy(run_once, warehouse):
+    panel = dgp.simulate_dataflow_panel(seed=2, hp_missing=3)
+    spec = estimate.load_specs().models["wl_t2_c2"]
+    tidy = estimate.fit_model(panel, spec).tidy()
+    stored = query(warehouse, "select * from results.coefficients where model_id = 'wl_t2_c2'")
+    assert list(stored.columns) == list(tidy.columns)
+    stored = stored.set_index("term").loc[tidy["term"]].reset_index()[tidy.columns]
+    assert_allclose(stored[tidy.columns[2:]].to_numpy(float),
+                    tidy[tidy.columns[2:]].to_numpy(float), rtol=1e-12)
+
+
+def test_rerun_replaces_rows(run_once, warehouse, tmp_path):
+    before = query(warehouse, "select count(*) as n from results.coefficients")["n"][0]
+    estimate.run(warehouse, tables=["wl_table2"], out_dir=tmp_path)
+    after = query(warehouse, "select count(*) as n from results.coefficients")["n"][0]
+    assert before == after
+    counts = query(warehouse, "select model_id, count(*) as n from results.models group by 1")
+    assert counts["n"].eq(1).all()
+
+
+def test_write_is_one_transaction(tmp_path):
+    panel = dgp.simulate_dataflow_panel()
+    spec = estimate.load_specs().models["wl_t2_c1"]
+    fit = estimate.fit_model(panel, spec)
+    record = ModelRecord(fit, spec.to_json(), spec.panel, "abc")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    write_results(con, [record])
+    bad_tests = pd.DataFrame([{"model_id": "wl_t2_c1", "table_id": "t", "test_name": "x",
+                               "statistic": "not a number", "df": None, "p_value": None,
+                               "detail": "{}"}])
+    with pytest.raises(duckdb.Error):
+        write_results(con, [record], bad_tests)
+    n = con.execute("select count(*) from results.models").fetchone()[0]
+    assert n == 1  # the failed rewrite was rolled back, the earlier rows are intact
+    con.close()
+
+
+def test_fingerprint_changes_with_any_value():
+    frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})
+    other = frame.assign(b=[1.0, 2.0 + 1e-12])
+    assert data_fingerprint(frame, ["a", "b"]) != data_fingerprint(other, ["a", "b"])
+    assert data_fingerprint(frame, ["a", "b"]) == data_fingerprint(frame.copy(), ["a", "b"])
+
+
+def test_reads_with_a_closed_read_only_connection(warehouse):
+    panels = estimate.read_panels(warehouse, ["marts.panel_dataflow_export"])
+    assert len(panels["marts.panel_dataflow_export"]) == 465
+    con = duckdb.connect(str(warehouse))  # would fail if a read-only handle were still open
+    con.close()
+    with pytest.raises(SpecError, match="marts.panel_nothing is not in"):
+        estimate.read_panels(warehouse, ["marts.panel_nothing"])
+
+
+def test_panel_results_to_json():
+    panel = dgp.simulate_dataflow_panel()
+    fit = estimate.fit_model(panel, estimate.load_specs().models["wl_t2_c2"])
+    payload = json.loads(fit.to_json())
+    assert payload["nobs"] == 450 and payload["effects"] == "two-way"
+    assert np.isclose(payload["coefficients"][1]["estimate"], fit.params.iloc[1])

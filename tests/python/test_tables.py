@@ -1,0 +1,99 @@
+import pandas as pd
+import pytest
+from docx import Document
+from rich.console import Console
+
+from resilience import dgp
+from resilience.estimate import fit_model
+from resilience.specs import load_specs
+from resilience.tables import (
+    build_table,
+    number,
+    print_table,
+    stars,
+    to_html,
+    to_latex,
+    to_markdown,
+    write_tables,
+)
+
+
+@pytest.fixture(scope="module")
+def table3():
+    specs = load_specs()
+    panel = dgp.simulate_dataflow_panel(hp_missing=3)
+    spec = specs.tables["wl_table3"]
+    fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
+    return build_table(spec, fits, specs), fits
+
+
+def test_stars_thresholds():
+    assert [stars(p) for p in (0.009, 0.01, 0.049, 0.05, 0.099, 0.1)] == [
+        "***", "**", "**", "*", "*", ""]
+
+
+def test_number_format():
+    assert number(4.9619) == "4.962" and number(0.09594) == "0.0959" and number(-23.65) == "-23.650"
+
+
+def test_cells_match_results(table3):
+    table, fits = table3
+    rows = dict((label, cells) for label, cells in table.rows if label)
+    fit = fits["wl_t3_excl"]
+    col = table.header.index("(4) Exclusion")
+    assert rows["Data"][col] == number(fit.params["data_index"]) + stars(fit.pvalues["data_index"])
+    assert rows["N"] == ("450", "420", "390", "405", "447")
+    assert rows["Within R² (Stata)"][col] == f"{fit.r2_within:.3f}"
+    assert rows["Control variables"] == ("Yes",) * 5
+    assert "edu" not in rows  # controls hidden in Table 3
+    se_row = table.rows[[label for label, _ in table.rows].index("Data") + 1]
+    assert se_row[1][col] == f"({number(fit.std_errors['data_index'])})"
+
+
+def test_dropped_rows_are_in_the_notes(table3):
+    table, _ = table3
+    assert any("(5) Reconstruction (HP): 3 rows dropped" in n and "exp_res_hp: 3" in n
+               for n in table.notes)
+
+
+def test_renderers(table3):
+    table, _ = table3
+    md, tex, html = to_markdown(table), to_latex(table), to_html(table)
+    assert "| lag1_Data |" in md and md.count("\n|") >= len(table.rows) + 1
+    assert r"\toprule" in tex and "$^{***}$" in tex and r"tab:wl\_table3" in tex
+    assert "<caption>" in html and "<td>405</td>" in html
+
+
+def test_word_file_opens_and_holds_the_tables(table3, tmp_path):
+    table, _ = table3
+    files = write_tables([table, table], tmp_path)
+    assert {f.suffix for f in files} == {".md", ".tex", ".html", ".docx"}
+    document = Document(str(tmp_path / "tables.docx"))
+    assert len(document.tables) == 2
+    grid = document.tables[0]
+    assert grid.cell(0, 1).text == "(1) Reconstruction"
+    assert len(grid.rows) == len(table.rows) + 1
+    cells = [[c.text for c in row.cells] for row in grid.rows]
+    assert ["N", "450", "420", "390", "405", "447"] in cells
+
+
+def test_terminal_print(table3):
+    table, _ = table3
+    console = Console(record=True, width=200)
+    print_table(table, console)
+    text = console.export_text()
+    assert "Wang & Lu Table 3" in text and "lag2_Data" in text
+
+
+def test_t_stat_parentheses():
+    specs = load_specs()
+    panel = dgp.simulate_spillover_panel()
+    spec = specs.tables["ch_table2"]
+    fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
+    table = build_table(spec, fits, specs)
+    labels = [label for label, _ in table.rows]
+    assert labels[1:7:2] == ["LNFDI", "LNOFDI", "LNIM"]  # regressors before controls
+    t = fits["ch_t2_m2"].tstats["lnfdi"]
+    assert table.rows[2][1][0] == f"({number(t)})"
+    assert any("t statistics in parentheses" in n for n in table.notes)
+    assert isinstance(pd.DataFrame(table.rows), pd.DataFrame)
