@@ -942,7 +942,8 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
     year_id = np.tile(YEARS, (n_p, 1))[sel]
     names = ["edu", "open", "gov", "health", "tec"]
     design = np.column_stack([data[sel]] + [controls[k][sel] for k in names])
-    pooled = _lstsq_fe(systematic[sel], design, unit_id, year_id)[0]
+    projection = _lstsq_fe(systematic[sel], design, unit_id, year_id)
+    pooled = projection[0]
     observed = exports / ex08[:, None] - 1
     east_sel = is_east[unit_id]
     realised_exp = {
@@ -1170,6 +1171,9 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
             "delta_t": {str(int(y)): round(float(delta[yr[y]]), 8) for y in NATIONAL_EXP_RES},
             "entropy_shift": DEFAULT_SHIFT,
             "entropy_weights": {k: round(float(v), 10) for k, v in w["w"].items()},
+            "pooled_projection_controls": {
+                k: round(float(v), 8) for k, v in zip(names, projection[1:], strict=True)
+            },
             "realised_twoway_fe_data_coefficient": realised_exp,
             "pooled_projection_note": "coefficient on data_index of the least-squares "
             "projection of the noise-free systematic part on "
