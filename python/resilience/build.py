@@ -39,6 +39,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -220,10 +221,11 @@ def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list
         if node["name"] in user_files:
             files.append(user_files[node["name"]])
             continue
-        if node["resource_type"] == "seed" and "/reference/" not in node["original_file_path"]:
+        if node["resource_type"] == "seed":
             files.append(node["original_file_path"])
         stack.extend(node.get("depends_on", {}).get("nodes", []))
-    return sorted(set(files))
+    own = [f for f in files if "/reference/" not in f]  # reference seeds only when alone
+    return sorted(set(own or files))
 
 
 def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: dict) -> str:
@@ -276,14 +278,19 @@ def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str
     meta = node.get("test_metadata") or {}
     kind, kwargs = meta.get("name"), meta.get("kwargs", {})
     column = node.get("column_name") or kwargs.get("column_name")
-    attached = node.get("attached_node") or next(iter(node["depends_on"]["nodes"]), None)
+    deps = node.get("depends_on", {}).get("nodes", [])
+    attached = node.get("attached_node") or next(
+        (d for d in deps if not d.split(".")[-1].startswith("stg_reference__")),
+        deps[0] if deps else None,
+    )
     model = manifest["nodes"].get(attached, {}).get("name", attached or node["name"])
     files = _raw_files(attached, manifest, user_files) if attached else []
     source = f"{files[0]} ({model})" if len(files) == 1 else model
     lower = {k.lower(): v for k, v in row.items()}
     unit = next((lower[c] for c in UNIT_COLUMNS if lower.get(c) not in (None, "")), None)
     indicator = lower.get("indicator")
-    if indicator is None and column and column not in UNIT_COLUMNS + ("year",):
+    wide = kind in ("not_null", "accepted_range", "expression_is_true")
+    if indicator is None and wide and column and column not in UNIT_COLUMNS + ("year",):
         indicator = column
     problem = Problem(
         check=kind or "singular",
@@ -307,6 +314,35 @@ def _failing_rows(con, node: dict, limit: int) -> list[dict]:
         return []
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
+
+
+_ERROR_PREFIX = re.compile(
+    r"^(?:[A-Z][A-Za-z]* )*(?:Error|Exception)\s*:\s*|^[A-Za-z_.]*(?:Error|Exception):\s*"
+)
+
+
+def error_line(message: str) -> str:
+    """Return the informative line of a dbt node error (the raised message, not the stack)."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return "failed"
+    if any(line.startswith("Traceback") for line in lines):  # a Python model raised
+        raised = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", line)]
+        if raised:
+            return _ERROR_PREFIX.sub("", raised[-1])
+    body = [
+        line for line in lines if not re.match(r"^(Runtime|Compilation|Database) Error in ", line)
+    ]
+    return _ERROR_PREFIX.sub("", (body or lines)[0])
+
+
+def _node_error_message(
+    node: dict, message: str, manifest: dict, user_files: dict[str, str]
+) -> str:
+    """One line for a node that errored: ``file (model): <the error it raised>``."""
+    files = _raw_files(node.get("unique_id", ""), manifest, user_files)
+    source = f"{files[0]} ({node['name']})" if len(files) == 1 else node["name"]
+    return f"{source}: {error_line(message)}"
 
 
 def collect_outcomes(
@@ -335,8 +371,9 @@ def collect_outcomes(
                     describe_failure(node, row, manifest, user_files) for row in outcome.rows
                 ]
             if not outcome.messages:
-                first = outcome.message.splitlines()[0] if outcome.message else res["status"]
-                outcome.messages = [f"{node['name']}: {first}"]
+                outcome.messages = [
+                    _node_error_message(node, outcome.message, manifest, user_files)
+                ]
             (warnings if res["status"] == "warn" else failing).append(outcome)
     finally:
         if con is not None:
