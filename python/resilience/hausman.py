@@ -12,7 +12,8 @@ covariances are the conventional, non-robust ones: :math:`\hat V_{FE}` with
 estimator (linearmodels ``RandomEffects``). With ``TimeEffects`` the year dummies enter
 both models as regressors. If :math:`\hat V_{FE} - \hat V_{RE}` is not positive
 definite, its Moore-Penrose inverse is used and :math:`q` is its rank, and the result
-says so in ``note`` (Stata prints the same warning).
+says so in ``note`` (Stata prints the same warning); if then :math:`H < 0` the p-value is
+``nan`` (Stata prints none either).
 """
 
 from __future__ import annotations
@@ -107,7 +108,12 @@ def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
                 "df is its rank")
     rank = int(np.linalg.matrix_rank(v))
     statistic = float(diff @ np.linalg.pinv(v) @ diff)
-    return HausmanResult(statistic, rank, float(stats.chi2.sf(statistic, rank)),
+    pvalue = float(stats.chi2.sf(statistic, rank))
+    if statistic < 0:
+        pvalue = float("nan")
+        note += ("; H < 0, so the test is not informative (Stata: the model fitted on these "
+                 "data fails to meet the asymptotic assumptions of the Hausman test)")
+    return HausmanResult(statistic, rank, pvalue,
                          tuple(compared),
                          {t: float(fe.params[t]) for t in compared},
                          {t: float(re.params[t]) for t in compared}, note)

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -32,3 +33,16 @@ def test_hausman_rejects_re_when_effects_correlate():
                        "province_code", "year")
     assert res.terms == ("data_index", "edu", "open")
     assert res.pvalue < 0.01 and res.conclusion == "fixed effects"
+
+
+def test_negative_statistic_has_no_pvalue(monkeypatch):
+    import resilience.hausman as hausman
+
+    panel = dgp.simulate_dataflow_panel(seed=1)
+    real_eigvalsh = np.linalg.eigvalsh
+    real_pinv = np.linalg.pinv
+    monkeypatch.setattr(hausman.np.linalg, "eigvalsh", lambda v: -real_eigvalsh(v))
+    monkeypatch.setattr(hausman.np.linalg, "pinv", lambda v: -real_pinv(v))
+    res = hausman.hausman_test("exp_res ~ data_index + edu", panel, "province_code", "year")
+    assert res.statistic < 0 and np.isnan(res.pvalue)
+    assert "not positive definite" in res.note and "not informative" in res.note

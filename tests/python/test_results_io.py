@@ -116,3 +116,23 @@ def test_panel_results_to_json():
     payload = json.loads(fit.to_json())
     assert payload["nobs"] == 450 and payload["effects"] == "two-way"
     assert np.isclose(payload["coefficients"][1]["estimate"], fit.params.iloc[1])
+
+
+DEMO_N = {"wl_t2_c1": 450, "wl_t2_c2": 450, "wl_t3_pca": 450, "wl_t3_lag1": 420,
+          "wl_t3_lag2": 390, "wl_t3_excl": 405, "wl_t4_isu": 450, "wl_t4_ted": 450,
+          "wl_t4_cw": 285, "wl_t4_ftz": 270, "wl_t4_noncoastal": 285, "wl_t4_coastal": 165}
+
+
+@pytest.mark.slow
+def test_run_on_the_dbt_demo_warehouse(built_warehouse, tmp_path):
+    """The whole pipeline on the marts that dbt builds (a copy: the build stays untouched)."""
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes(built_warehouse.read_bytes())
+    summary = estimate.run(copy, out_dir=tmp_path / "tables")
+    models = query(copy, "select * from results.models").set_index("model_id")
+    for model_id, n in DEMO_N.items():
+        assert models.loc[model_id, "n_obs"] == n, model_id
+    hp = models.loc["wl_t3_hp"]
+    assert hp["n_obs"] + hp["n_dropped"] == 450  # nulls of exp_res_hp dropped and recorded
+    assert set(summary.tables) == {"ch_table2", "ch_table_robust", "wl_table2", "wl_table3",
+                                   "wl_table4"}
