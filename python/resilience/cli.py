@@ -222,16 +222,18 @@ def estimate(
         from resilience import estimate as estimate_module
     except ImportError as exc:
         raise MissingPrerequisite(f"the estimation layer is not installed yet ({exc})") from exc
-    with console.status(f"Estimating from {db_path} ..."):
-        outcome = estimate_module.run(
-            db_path, spec_path=spec, tables=table or None, out_dir=out_dir
-        )
-    console.print(f"[green]Estimated[/] into {db_path} (schema results); tables in {out_dir}")
-    if outcome is not None and not isinstance(outcome, (str, Path)):
-        try:
-            console.print(outcome)
-        except Exception:  # noqa: BLE001 - the summary is a courtesy, never a failure
-            pass
+    summary = estimate_module.run(
+        db_path, spec_path=spec, tables=table or None, out_dir=out_dir, console=console
+    )
+    models = getattr(summary, "models", [])
+    console.print(
+        f"[green]Estimated[/] {len(models)} models and {getattr(summary, 'tests', 0)} tests "
+        f"into {db_path} (schema results); tables "
+        f"{', '.join(getattr(summary, 'tables', []))} in {out_dir}",
+        highlight=False,
+    )
+    for model_id, n in (getattr(summary, "dropped", {}) or {}).items():
+        console.print(f"  [yellow]note:[/] {model_id}: {n} rows dropped (missing values)")
 
 
 # ---------------------------------------------------------------- report ------------
@@ -572,7 +574,7 @@ def import_(
     ]
     written = write_long(results, out, append=append)
     table = Table(title=f"Imported into {written}")
-    for col in ("file", "indicator", "provinces", "years", "missing cells", "skipped rows"):
+    for col in ("file", "indicator", "provinces", "years", "missing cells"):
         table.add_column(col)
     for r in results:
         first, last = r.years
@@ -582,9 +584,13 @@ def import_(
             str(r.n_provinces),
             f"{first}-{last}",
             str(r.n_missing),
-            "; ".join(r.skipped_rows) or "-",
         )
     console.print(table)
+    for r in results:
+        for skipped in r.skipped_rows:
+            console.print(
+                f"  [yellow]skipped[/] {r.source.name}: {skipped}", soft_wrap=True, highlight=False
+            )
 
 
 # ---------------------------------------------------------------- docs --------------

@@ -43,6 +43,7 @@ import datetime as dt
 import hashlib
 import html
 import io
+import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -183,8 +184,9 @@ def frame_to_html(
                 cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="tablewrap"><table><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -519,72 +521,40 @@ def section_export_paths(frames) -> Section:
     return sec
 
 
-def _model_label(models: pd.DataFrame | None, model_id: str, column: str) -> str:
+YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
+"""Year-dummy terms (``year_2010``, ``year_2010_x_is_coastal``): summarised by the Effects row."""
+
+
+def _model_value(models: pd.DataFrame | None, model_id: str, column: str) -> Any:
+    """One cell of results.models, or None."""
     if models is None or column not in models:
-        return ""
+        return None
     match = models.loc[models.model_id == model_id, column]
-    return "" if match.empty or pd.isna(match.iloc[0]) else str(match.iloc[0])
+    return None if match.empty or pd.isna(match.iloc[0]) else match.iloc[0]
 
 
-def regression_tables(frames) -> list[tuple[str, pd.DataFrame]]:
-    """Paper-style tables from results.coefficients / results.models (stars, SE in brackets).
-
-    Grouped by the models' ``table_id`` (or ``paper_table``) column when present, else one
-    table. Year dummies are summarised as a 'Year FE' row, not listed.
-    """
-    coefs, models = frames.get("coefficients"), frames.get("models")
-    if coefs is None or coefs.empty:
-        return []
-    group_col = next(
-        (c for c in ("table_id", "paper_table", "table") if models is not None and c in models),
-        None,
-    )
-    groups: dict[str, list[str]] = {}
-    order = list(dict.fromkeys(coefs.model_id))
-    for model_id in order:
-        key = _model_label(models, model_id, group_col) if group_col else "Regression results"
-        groups.setdefault(key or "Other models", []).append(model_id)
-    tables = []
-    for title, model_ids in groups.items():
-        rows: dict[str, dict[str, str]] = {}
-        for model_id in model_ids:
-            part = coefs[coefs.model_id == model_id]
-            for r in part.itertuples(index=False):
-                if re.match(r"^(year|time)[._]?\d{4}", str(r.term)) or str(r.term).startswith(
-                    "year_"
-                ):
-                    continue
-                stars = _stars(getattr(r, "p_value", np.nan))
-                cell = f"{r.estimate:.4f}{stars}<br>({r.std_error:.4f})"
-                rows.setdefault(str(r.term), {})[model_id] = cell
-        frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=model_ids)
-        frame = frame.fillna("")
-        terms = [t for t in frame.index if t != "const"] + (
-            ["const"] if "const" in frame.index else []
-        )
-        frame = frame.loc[terms]
-        footer = {}
-        for label, candidates in (
-            ("N", ("nobs", "n_obs")),
-            ("R² within", ("r2_within",)),
-            ("R² LSDV", ("r2_lsdv",)),
-            ("Effects", ("effects",)),
-            ("SE", ("cov_type",)),
-            ("Outcome", ("outcome", "dependent")),
-        ):
-            column = next((c for c in candidates if models is not None and c in models), None)
-            if column:
-                values = [_model_label(models, m, column) for m in model_ids]
-                footer[label] = [_fmt(v) for v in values]
-        for label, values in footer.items():
-            frame.loc[label] = values
-        frame.index.name = "term"
-        frame = frame.reset_index()
-        tables.append((title, frame))
-    return tables
+def _model_spec(models: pd.DataFrame | None, model_id: str) -> dict:
+    """Return the model's spec (results.models.spec, JSON), or {}."""
+    raw = _model_value(models, model_id, "spec")
+    try:
+        return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
+    except (TypeError, ValueError):
+        return {}
 
 
-def _fmt(value: str) -> str:
+def table_layouts() -> dict[str, Any]:
+    """Table specs shipped with the package (titles, column labels, term labels), or {}."""
+    try:
+        from resilience.specs import load_specs
+
+        return dict(load_specs(None).tables)
+    except Exception:  # noqa: BLE001 - the report falls back to ids, never fails on specs
+        return {}
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -592,13 +562,89 @@ def _fmt(value: str) -> str:
     return f"{int(number)}" if number.is_integer() else f"{number:.3f}"
 
 
+def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
+    """Paper-style tables from results.models / results.coefficients.
+
+    One table per ``table_id`` (title, column labels, term labels and the statistic in
+    parentheses from the shipped specs when they name the table), plus one table of the
+    supplementary models (no table_id: mediation third steps, heterogeneity complements
+    and interactions). Cells: estimate with stars over the SE (or t) in parentheses. Year
+    dummies are summarised by the Effects row. Returns (title, frame, notes) triples.
+    """
+    coefs, models = frames.get("coefficients"), frames.get("models")
+    if coefs is None or coefs.empty:
+        return []
+    layouts = table_layouts()
+    groups: dict[str, list[str]] = {}
+    for model_id in dict.fromkeys(coefs.model_id.astype(str)):
+        key = _model_value(models, model_id, "table_id") or ""
+        groups.setdefault(str(key), []).append(model_id)
+    ordered = sorted(groups, key=lambda k: (k == "", k))
+    tables = []
+    for table_id in ordered:
+        layout = layouts.get(table_id)
+        model_ids = groups[table_id]
+        if layout is not None:
+            listed = [c.model for c in layout.columns]
+            model_ids = [m for m in listed if m in model_ids] + [
+                m for m in model_ids if m not in listed
+            ]
+        labels = dict(getattr(layout, "labels", {}) or {})
+        in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
+        headers = []
+        for i, model_id in enumerate(model_ids):
+            label = _model_value(models, model_id, "column_label")
+            headers.append(str(label) if label else model_id if not table_id else f"({i + 1})")
+        rows: dict[str, dict[str, str]] = {}
+        for model_id, header in zip(model_ids, headers, strict=True):
+            part = coefs[coefs.model_id == model_id]
+            for r in part.itertuples(index=False):
+                if YEAR_TERM.search(str(r.term)):
+                    continue
+                second = getattr(r, in_brackets, r.std_error)
+                cell = f"{r.estimate:.4f}{_stars(r.p_value)}<br>({second:.4f})"
+                rows.setdefault(str(r.term), {})[header] = cell
+        frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=headers).fillna("")
+        terms = [t for t in frame.index if t != "const"] + (
+            ["const"] if "const" in frame.index else []
+        )
+        frame = frame.loc[terms]
+        frame.index = [html.escape(labels.get(t, t)) for t in frame.index]
+        for label, column in (
+            ("Outcome", "outcome"),
+            ("N", "n_obs"),
+            ("R² within (Stata xtreg)", "r2_within"),
+            ("R² LSDV", "r2_lsdv"),
+            ("Effects", "effects"),
+            ("Covariance", "cov_type"),
+        ):
+            if models is not None and column in models:
+                values = [_model_value(models, m, column) for m in model_ids]
+                if column == "outcome":
+                    values = [labels.get(str(v), v) for v in values]
+                frame.loc[label] = [_fmt(v) for v in values]
+        frame.index.name = "term"
+        frame = frame.reset_index()
+        title = getattr(layout, "title", None) or (
+            table_id
+            or "Supplementary models (mediation third step, heterogeneity "
+            "complements and interactions)"
+        )
+        notes = list(getattr(layout, "notes", ()) or ())
+        stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
+        notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
+        tables.append((title, frame, notes))
+    return tables
+
+
 def section_regressions(frames) -> Section:
-    """Every regression table in results.*."""
+    """Build the section with every regression table in results.*."""
     sec = Section(
         "regressions",
         "Regression tables",
-        "Two-way fixed effects as Stata `xtreg y x i.year, fe`; standard errors in "
-        "parentheses; * p<0.1, ** p<0.05, *** p<0.01. Both R² conventions are named.",
+        "Fixed effects as Stata `xtreg y x i.year, fe`. Both R² conventions are named: "
+        "Stata's within R² and the LSDV R² (all effects counted as fitted), which is the "
+        "kind the papers report.",
     )
     tables = regression_tables(frames)
     if not tables:
@@ -607,43 +653,95 @@ def section_regressions(frames) -> Section:
             "(run `resilience estimate`)."
         )
         return sec
-    for title, frame in tables:
-        sec.table(frame, title, raw_html_columns=tuple(frame.columns[1:]))
+    for title, frame, notes in tables:
+        sec.table(frame, title, raw_html_columns=tuple(frame.columns))
+        for note in notes:
+            sec.blocks.append(f'<p class="tablenote">{html.escape(note)}</p>')
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
-        sec.table(tests, "Tests (Hausman, Sobel, group differences)")
+        columns = [
+            c
+            for c in ("table_id", "model_id", "test_name", "statistic", "df", "p_value")
+            if c in tests
+        ]
+        sec.table(
+            tests[columns],
+            "Tests: Hausman (FE vs RE), Sobel and bootstrap (mediation), "
+            "permutation and interaction (group differences)",
+        )
+    else:
+        sec.note("No tests estimated yet (results.tests is absent or empty).")
     return sec
 
 
 def heterogeneity_estimates(frames) -> pd.DataFrame | None:
-    """Key-regressor estimates of the heterogeneity models (ids or tables mentioning groups)."""
-    coefs, models = frames.get("coefficients"), frames.get("models")
+    """Key-regressor estimate of each heterogeneity group and its complement.
+
+    The groups are the models with a group-difference test in results.tests
+    (``permutation_difference[flag]``); the complement is ``<model_id>_complement``. The
+    key regressor is the first regressor of the model's spec. Falls back to the model ids
+    that mention a group when there are no such tests.
+    """
+    coefs, models, tests = frames.get("coefficients"), frames.get("models"), frames.get("tests")
     if coefs is None or coefs.empty:
         return None
-    text = coefs.model_id.astype(str)
-    if models is not None:
-        described = models.astype(str).agg(" ".join, axis=1)
-        hetero_ids = set(models.model_id[described.str.contains("heterogen", case=False)])
-    else:
-        hetero_ids = set()
-    mask = text.isin(hetero_ids) | text.str.contains(
+    rows = []
+    if tests is not None and not tests.empty:
+        difference = tests[tests.test_name.astype(str).str.startswith("permutation_difference")]
+        for test in difference.itertuples(index=False):
+            flag = re.sub(r".*\[(.*)\]", r"\1", str(test.test_name))
+            spec = _model_spec(models, test.model_id)
+            key = (spec.get("regressors") or [None])[0]
+            interaction = tests[
+                (tests.model_id == test.model_id)
+                & tests.test_name.astype(str).str.startswith("interaction")
+            ]
+            for model_id, group in (
+                (test.model_id, flag),
+                (f"{test.model_id}_complement", f"not {flag}"),
+            ):
+                part = coefs[(coefs.model_id == model_id) & (coefs.term == key)]
+                if part.empty:
+                    continue
+                r = part.iloc[0]
+                rows.append(
+                    {
+                        "comparison": flag,
+                        "group": group,
+                        "model_id": model_id,
+                        "term": key,
+                        "estimate": r.estimate,
+                        "std_error": r.std_error,
+                        "p_value": r.p_value,
+                        "ci_lower": r.ci_lower,
+                        "ci_upper": r.ci_upper,
+                        "n_obs": _model_value(models, model_id, "n_obs"),
+                        "permutation p": test.p_value,
+                        "interaction p": interaction.p_value.iloc[0]
+                        if len(interaction)
+                        else np.nan,
+                    }
+                )
+    if rows:
+        return pd.DataFrame(rows)
+    mask = coefs.model_id.astype(str).str.contains(
         "heterogen|east|central|west|ftz|coastal", case=False
     )
     part = coefs[mask & ~coefs.term.astype(str).str.match(r"^(const|year|time)")]
     if part.empty:
         return None
-    key_terms = [t for t in ("data_index", "lnim", "lnfdi", "lnofdi") if t in set(part.term)]
-    if key_terms:
-        part = part[part.term.isin(key_terms)]
+    part = part.assign(comparison=part.model_id, group=part.model_id)
     return part
 
 
 def section_heterogeneity(frames) -> Section:
-    """Coefficient plot of the heterogeneity groups."""
+    """Build the coefficient plot of the heterogeneity groups."""
     sec = Section(
         "heterogeneity",
         "Heterogeneity: coefficients by group",
-        "Estimate and 95% confidence interval of the key regressor in each subsample.",
+        "Key regressor in each subsample and its complement, with 95% confidence "
+        "intervals; the p-values test the difference between the two groups (permutation "
+        "of the group label across provinces; Wald test of the interaction).",
     )
     part = heterogeneity_estimates(frames)
     if part is None:
@@ -653,31 +751,44 @@ def section_heterogeneity(frames) -> Section:
         )
         return sec
     part = part.reset_index(drop=True)
-    lower = part.ci_lower if "ci_lower" in part else part.estimate - 1.96 * part.std_error
-    upper = part.ci_upper if "ci_upper" in part else part.estimate + 1.96 * part.std_error
-    labels = [f"{m} · {t}" for m, t in zip(part.model_id, part.term, strict=True)]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(part) + 1.2))
+    labels = [f"{g}  ({t})" for g, t in zip(part.group, part.term, strict=True)]
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(part) + 1.2))
     y = np.arange(len(part))
-    ax.errorbar(
-        part.estimate,
-        y,
-        xerr=[part.estimate - lower, upper - part.estimate],
-        fmt="o",
-        color="#1f77b4",
-        capsize=3,
-    )
+    colours = [plt.cm.tab10(i % 10) for i in pd.factorize(part.comparison)[0]]
+    for i in range(len(part)):
+        ax.errorbar(
+            part.estimate[i],
+            y[i],
+            xerr=[[part.estimate[i] - part.ci_lower[i]], [part.ci_upper[i] - part.estimate[i]]],
+            fmt="o",
+            color=colours[i],
+            capsize=3,
+        )
     ax.axvline(0, color="black", lw=0.7)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("coefficient (95% CI)")
     ax.grid(axis="x", alpha=0.3)
-    sec.figure(fig, "Coefficient plot of the heterogeneity models")
+    sec.figure(fig, "Coefficient plot of the heterogeneity groups")
     columns = [
         c
-        for c in ("model_id", "term", "estimate", "std_error", "p_value", "ci_lower", "ci_upper")
+        for c in (
+            "comparison",
+            "group",
+            "model_id",
+            "term",
+            "n_obs",
+            "estimate",
+            "std_error",
+            "p_value",
+            "ci_lower",
+            "ci_upper",
+            "permutation p",
+            "interaction p",
+        )
         if c in part
     ]
-    sec.table(part[columns], "Heterogeneity estimates")
+    sec.table(part[columns], "Heterogeneity estimates and group-difference tests")
     return sec
 
 
@@ -791,6 +902,15 @@ def section_parameters(frames, meta) -> Section:
     if rebased is not None and "base_year" in rebased and not rebased.empty:
         recorded.append({"setting": "export_base_year", "value": str(rebased.base_year.iloc[0])})
     models = frames.get("models")
+    if models is not None and "data_fingerprint" in models:
+        prints = models.dropna(subset=["data_fingerprint"])
+        recorded.append(
+            {
+                "setting": "estimation samples (results.models.data_fingerprint)",
+                "value": f"{prints.data_fingerprint.nunique()} distinct sha256 over "
+                f"{len(prints)} models",
+            }
+        )
     if models is not None and "cov_type" in models:
         recorded.append(
             {

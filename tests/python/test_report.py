@@ -49,52 +49,18 @@ def test_empty_warehouse_gives_every_section_with_visible_notes(tmp_path):
 
 @pytest.fixture(scope="module")
 def report_with_results(built_warehouse, tmp_path_factory):
-    """A copy of the built warehouse with a few results.* rows, and its report.
+    """A copy of the built warehouse, estimated (Wang & Lu Tables 2 and 4), and its report.
 
-    The rows come from the estimation layer's own writer when it is there, else from
-    panel.regress directly in the same long shape (tidy() rows, summary_dict() scalars).
+    Table 4 carries the mediation and heterogeneity models and their tests, so every
+    section of the report has something to show.
     """
-    import pandas as pd
-
-    from resilience import panel
+    from resilience import estimate
 
     tmp = tmp_path_factory.mktemp("report")
     db = tmp / "warehouse.duckdb"
     shutil.copy(built_warehouse, db)
-    con = duckdb.connect(str(db))
-    frame = con.execute("select * from marts.panel_dataflow_export where in_paper_sample").df()
-    formula = "exp_res ~ data_index + edu + open + gov + health + tec + EntityEffects + TimeEffects"
-    fits = {
-        "test_baseline": panel.regress(
-            formula, frame, "province_code", "year", model_id="test_baseline"
-        ),
-        "test_het_east": panel.regress(
-            formula, frame[frame.is_east], "province_code", "year", model_id="test_het_east"
-        ),
-        "test_het_central_west": panel.regress(
-            formula,
-            frame[~frame.is_east],
-            "province_code",
-            "year",
-            model_id="test_het_central_west",
-        ),
-    }
-    models = pd.DataFrame(
-        [
-            {k: v for k, v in fit.summary_dict().items() if k not in ("dropped_by_column", "f_df")}
-            | {"table_id": "heterogeneity" if "het" in mid else "baseline"}
-            for mid, fit in fits.items()
-        ]
-    )
-    coefficients = pd.concat([fit.tidy() for fit in fits.values()])
-    con.execute("create schema if not exists results")
-    con.register("models_frame", models)
-    con.register("coefficients_frame", coefficients)
-    con.execute("create or replace table results.models as select * from models_frame")
-    con.execute("create or replace table results.coefficients as select * from coefficients_frame")
-    con.close()
-    outcome = write_report(db, tmp / "index.html")
-    return outcome
+    estimate.run(db, tables=["wl_table2", "wl_table4"], out_dir=tmp / "tables")
+    return write_report(db, tmp / "index.html")
 
 
 @pytest.mark.slow

@@ -1,0 +1,199 @@
+"""The command line: complete --help, meaningful exit codes, one-line reasons."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from resilience.cli import app
+
+COMMANDS = ["estimate", "report", "index", "regress", "hausman", "import", "docs", "example-us"]
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_top_level_help_lists_commands_and_exit_codes():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+    assert "Exit codes" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    # every option carries a help text (no bare option in the listing)
+    assert "--help" in result.output
+
+
+@pytest.fixture()
+def panel_csv(tmp_path):
+    """A small simulated panel with known slope 2 on x (30 units, 10 years)."""
+    rng = np.random.default_rng(7)
+    units, years = 30, 10
+    frame = pd.DataFrame(
+        {
+            "unit": np.repeat([f"u{i:02d}" for i in range(units)], years),
+            "year": np.tile(np.arange(2000, 2000 + years), units),
+        }
+    )
+    effect = np.repeat(rng.normal(size=units), years)
+    frame["x"] = rng.normal(size=len(frame)) + effect
+    frame["w"] = rng.normal(size=len(frame))
+    frame["y"] = 2.0 * frame.x - 0.5 * frame.w + effect + rng.normal(scale=0.1, size=len(frame))
+    path = tmp_path / "panel.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_regress_on_a_csv_file(panel_csv):
+    result = invoke(
+        "regress",
+        "y ~ x + w + EntityEffects + TimeEffects",
+        "--data",
+        str(panel_csv),
+        "--entity",
+        "unit",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    slope = {c["term"]: c["estimate"] for c in payload["coefficients"]}["x"]
+    assert slope == pytest.approx(2.0, abs=0.05)
+    assert payload["nobs"] == 300
+
+
+def test_regress_table_output_and_where(panel_csv):
+    result = invoke(
+        "regress",
+        "y ~ x + EntityEffects",
+        "--data",
+        str(panel_csv),
+        "--entity",
+        "unit",
+        "--where",
+        "year >= 2005",
+    )
+    assert result.exit_code == 0, result.output
+    assert "N = 150" in result.output
+    assert "R² within" in result.output and "R² LSDV" in result.output
+
+
+def test_regress_from_warehouse_table_read_only(tmp_path, panel_csv):
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema marts")
+    con.execute(f"create table marts.p as select * from read_csv_auto('{panel_csv}')")
+    con.close()
+    result = invoke(
+        "regress", "y ~ x + EntityEffects", "--data", "marts.p", "--db", str(db), "--entity", "unit"
+    )
+    assert result.exit_code == 0, result.output
+    # the file is closed again: a writer can open it right away
+    duckdb.connect(str(db)).close()
+
+
+def test_regress_unknown_table_lists_what_exists(tmp_path):
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema marts")
+    con.execute("create table marts.panel_a (x int)")
+    con.close()
+    result = invoke("regress", "y ~ x", "--data", "marts.nope", "--db", str(db))
+    assert result.exit_code == 6
+    assert "marts.nope not found" in result.output and "panel_a" in result.output
+
+
+def test_regress_bad_formula_is_exit_2_with_one_line(panel_csv):
+    result = invoke("regress", "y = x", "--data", str(panel_csv), "--entity", "unit")
+    assert result.exit_code == 2
+    assert result.output.startswith("error:")
+    assert "Traceback" not in result.output
+
+
+def test_regress_missing_column_is_exit_2(panel_csv):
+    result = invoke(
+        "regress", "y ~ nope + EntityEffects", "--data", str(panel_csv), "--entity", "unit"
+    )
+    assert result.exit_code == 2, result.output
+    assert "nope" in result.output
+
+
+def test_regress_missing_file_and_bad_data_spec(tmp_path):
+    assert invoke("regress", "y ~ x", "--data", str(tmp_path / "no.csv")).exit_code == 2
+    result = invoke("regress", "y ~ x", "--data", "not a table")
+    assert result.exit_code == 2 and "SCHEMA.TABLE" in result.output
+
+
+def test_regress_without_warehouse_is_exit_6(tmp_path):
+    result = invoke("regress", "y ~ x", "--data", "marts.p", "--db", str(tmp_path / "none.duckdb"))
+    assert result.exit_code == 6
+    assert "resilience build" in result.output
+
+
+def test_hausman_json(panel_csv):
+    result = invoke(
+        "hausman",
+        "y ~ x + w + EntityEffects",
+        "--data",
+        str(panel_csv),
+        "--entity",
+        "unit",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["df"] == 2
+
+
+def test_import_writes_long_file_and_reports(tmp_path):
+    table = tmp_path / "gdp.csv"
+    table.write_text("地区,2021年,2022年\n北京市,1,2\n河北,…,4\n全国,9,9\n", encoding="utf-8")
+    out = tmp_path / "values.csv"
+    result = invoke("import", str(table), "--indicator", "gdp", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    long = pd.read_csv(out, dtype={"unit_id": str})
+    assert len(long) == 4 and long.value.isna().sum() == 1
+    assert "national total" in result.output
+
+
+def test_import_unknown_names_exit_2_listing_them(tmp_path):
+    table = tmp_path / "gdp.csv"
+    table.write_text("Region,2021\nBeijing,1\nGotham,2\nMordor,3\n", encoding="utf-8")
+    result = invoke("import", str(table), "--out", str(tmp_path / "v.csv"))
+    assert result.exit_code == 2
+    assert "'Gotham'" in result.output and "'Mordor'" in result.output
+    assert not (tmp_path / "v.csv").exists()
+
+
+def test_import_indicator_with_several_files_is_refused(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    for path in (a, b):
+        path.write_text("Region,2021\nBeijing,1\n")
+    result = invoke("import", str(a), str(b), "--indicator", "x")
+    assert result.exit_code == 2
+
+
+def test_estimate_and_docs_without_warehouse_are_exit_6(tmp_path):
+    missing = str(tmp_path / "none.duckdb")
+    for command in ("estimate", "docs"):
+        result = invoke(command, "--db", missing)
+        assert result.exit_code == 6, (command, result.output)
+        assert "does not exist" in result.output
+
+
+def test_index_missing_files_is_exit_2(tmp_path):
+    result = invoke("index", str(tmp_path / "v.csv"), str(tmp_path / "s.csv"))
+    assert result.exit_code in (2, 6)
+    assert result.output.startswith("error:")
