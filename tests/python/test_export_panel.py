@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_ROOT, run_dbt
 from numpy.testing import assert_allclose
 from statsmodels.tsa.filters.hp_filter import hpfilter
+
+from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -58,9 +59,15 @@ def accounts() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def compiled(built_warehouse, tmp_path_factory) -> Path:
+def compile_dir(tmp_path_factory) -> Path:
+    """One target/log dir for this module's dbt compiles (the second reuses the parse)."""
+    return tmp_path_factory.mktemp("compile_exports")
+
+
+@pytest.fixture(scope="module")
+def compiled(built_warehouse, compile_dir) -> Path:
     """Compile the sample-size analysis and int_exports_rebased; return the compiled root."""
-    tmp = tmp_path_factory.mktemp("compile_exports")
+    tmp = compile_dir
     proc = run_dbt(
         ["compile", "--select", "paper_sample_sizes", "int_exports_rebased"], built_warehouse, tmp
     )
@@ -139,8 +146,9 @@ def test_hp_model_rejects_bad_series():
 def test_exp_res_matches_pandas(built_warehouse, accounts):
     base = accounts.loc[accounts["year"] == BASE].set_index("province_code")["exports_usd_mn"]
     expected = accounts.assign(
-        exp_res=lambda d: (d["exports_usd_mn"] - d["province_code"].map(base))
-        / d["province_code"].map(base)
+        exp_res=lambda d: (
+            (d["exports_usd_mn"] - d["province_code"].map(base)) / d["province_code"].map(base)
+        )
     )
     expected = expected[expected["year"].between(FIRST, LAST)]
     built = query(
@@ -231,9 +239,9 @@ def test_missing_base_year_export_names_the_province(built_warehouse, compiled, 
 
 
 @pytest.fixture(scope="module")
-def checked_ratio_sql(built_warehouse, tmp_path_factory) -> str:
+def checked_ratio_sql(built_warehouse, compile_dir) -> str:
     """The checked_ratio macro compiled once over a table t(province_code, year, a, b)."""
-    tmp = tmp_path_factory.mktemp("compile_checked_ratio")
+    tmp = compile_dir
     inline = "select {{ checked_ratio('a', 'b', 'gov') }} as r from t"
     proc = run_dbt(["compile", "--quiet", "--inline", inline], built_warehouse, tmp)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -5,7 +5,8 @@ the demo, not only the 2009-2023 panel years: a longer series moves the panel ye
 the filter's end points, where the HP trend is least reliable):
 
     ln x_t = tau_t + c_t,
-    tau = argmin  sum_t (ln x_t - tau_t)^2 + lambda * sum_t ((tau_t+1 - tau_t) - (tau_t - tau_t-1))^2
+    tau = argmin  sum_t (ln x_t - tau_t)^2
+                  + lambda * sum_t ((tau_t+1 - tau_t) - (tau_t - tau_t-1))^2
 
 with lambda = var('hp_lambda') (6.25, Ravn-Uhlig for annual data), computed by
 ``statsmodels.tsa.filters.hp_filter.hpfilter``. The ratio trend / cycle and its log are taken
@@ -24,7 +25,7 @@ INDICATOR = "exports_usd_mn"
 
 
 def _check_series(province_code: str, years: np.ndarray, exports: np.ndarray) -> None:
-    """Raise a ValueError naming the province, year and indicator if the series can't be filtered."""
+    """Raise a ValueError naming province, year(s) and indicator if the series can't be filtered."""
     bad = [int(y) for y, x in zip(years, exports, strict=True) if not np.isfinite(x) or x <= 0]
     if bad:
         raise ValueError(
@@ -46,6 +47,7 @@ def _check_series(province_code: str, years: np.ndarray, exports: np.ndarray) ->
 
 
 def model(dbt, session):
+    """Filter every province's ln(exports) series; one row per province-year."""
     dbt.config(materialized="table", packages=["numpy", "pandas", "statsmodels"])
     from statsmodels.tsa.filters.hp_filter import hpfilter
 
