@@ -28,10 +28,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import PROJECT_ROOT, run_dbt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+
+from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +41,11 @@ REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 VARS = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]
 RTOL = 1e-9
 CHANNELS = {"imports": "imports", "fdi": "fdi", "ofdi": "ofdi"}
-PARTNER_FLOW = {"imports": "imports_from_usd_mn", "fdi": "fdi_from_usd_mn", "ofdi": "ofdi_to_usd_mn"}
+PARTNER_FLOW = {
+    "imports": "imports_from_usd_mn",
+    "fdi": "fdi_from_usd_mn",
+    "ofdi": "ofdi_to_usd_mn",
+}
 PROVINCE_FLOW = {"imports": "imports_usd_mn", "fdi": "fdi_inflow_usd_mn", "ofdi": "ofdi_usd_mn"}
 LOG_NAME = {"imports": "lnim", "fdi": "lnfdi", "ofdi": "lnofdi"}
 
@@ -63,16 +68,22 @@ def read_inputs() -> dict[str, pd.DataFrame]:
 
 
 def pim_stocks(
-    rd_real: pd.Series, base_year: int, delta: float, method: str, lag: int
+    rd_real: pd.Series, base_year: int, delta: float, method: str, lag: int, sample_last_year: int
 ) -> tuple[float, list[float]]:
-    """Growth rate and stocks of one partner by the explicit recursion (rd_real indexed by year)."""
+    """Growth rate and stocks of one partner by the explicit recursion (rd_real indexed by year).
+
+    g is averaged over base_year .. min(sample_last_year, last year); the stocks run to the end.
+    """
     rd_real = rd_real.sort_index()
     years = list(rd_real.index)
-    n = years[-1] - base_year
+    last = min(sample_last_year, years[-1])
+    n = last - base_year
     if method == "geometric":
-        g = (rd_real[years[-1]] / rd_real[base_year]) ** (1.0 / n) - 1
+        g = (rd_real[last] / rd_real[base_year]) ** (1.0 / n) - 1
     else:
-        g = float(np.mean([math.log(rd_real[t] / rd_real[t - 1]) for t in years[1:]]))
+        g = float(
+            np.mean([math.log(rd_real[t] / rd_real[t - 1]) for t in range(base_year + 1, last + 1)])
+        )
     stock = rd_real[base_year] / (g + delta)
     stocks = [stock]
     for t in years[1:]:
@@ -82,19 +93,31 @@ def pim_stocks(
     return g, stocks
 
 
-def reference_stocks(macro: pd.DataFrame, base_year: int, delta: float, method="geometric", lag=0):
+def reference_stocks(
+    macro: pd.DataFrame,
+    base_year: int,
+    delta: float,
+    method="geometric",
+    lag=0,
+    sample_last_year=None,
+):
+    sample_last_year = sample_last_year or VARS["chen_last_year"]
     rows = []
     for code, series in macro[macro.year >= base_year].groupby("country_code"):
         series = series.set_index("year").sort_index()
         cpi_rebased = series.cpi / series.cpi[base_year]
         rd_real = series.rd_expenditure_usd_mn / cpi_rebased
-        g, stocks = pim_stocks(rd_real, base_year, delta, method, lag)
+        g, stocks = pim_stocks(rd_real, base_year, delta, method, lag, sample_last_year)
         for year, stock in zip(rd_real.index, stocks, strict=True):
             rows.append((code, year, rd_real[year], g, stock))
-    return pd.DataFrame(rows, columns=["country_code", "year", "rd_real", "growth_rate", "rd_stock"])
+    return pd.DataFrame(
+        rows, columns=["country_code", "year", "rd_real", "growth_rate", "rd_stock"]
+    )
 
 
-def reference_pools(stocks: pd.DataFrame, flows: pd.DataFrame, macro: pd.DataFrame, denominator: str):
+def reference_pools(
+    stocks: pd.DataFrame, flows: pd.DataFrame, macro: pd.DataFrame, denominator: str
+):
     merged = stocks.merge(flows, on=["country_code", "year"]).merge(
         macro[["country_code", "year", f"{denominator}_usd_mn"]], on=["country_code", "year"]
     )
@@ -171,11 +194,15 @@ def expected_stocks(inputs):
 
 @pytest.fixture(scope="module")
 def expected_pools(inputs, expected_stocks):
-    return reference_pools(expected_stocks, inputs["flows"], inputs["macro"], VARS["spillover_denominator"])
+    return reference_pools(
+        expected_stocks, inputs["flows"], inputs["macro"], VARS["spillover_denominator"]
+    )
 
 
 def test_stocks_match_pandas(built_warehouse, expected_stocks):
-    got = query(built_warehouse, "select * from marts.fct_rd_capital_stocks order by country_code, year")
+    got = query(
+        built_warehouse, "select * from marts.fct_rd_capital_stocks order by country_code, year"
+    )
     exp = expected_stocks.sort_values(["country_code", "year"]).reset_index(drop=True)
     assert len(got) == len(exp) == 21 * (exp.year.max() - VARS["rd_base_year"] + 1)
     assert (got.country_code.values == exp.country_code.values).all()
@@ -186,7 +213,9 @@ def test_stocks_match_pandas(built_warehouse, expected_stocks):
 
 def test_pools_match_pandas(built_warehouse, expected_pools):
     got = query(built_warehouse, "select year, channel, pool from marts.fct_spillover_pools")
-    merged = got.merge(expected_pools, on=["year", "channel"], suffixes=("", "_exp"), validate="1:1")
+    merged = got.merge(
+        expected_pools, on=["year", "channel"], suffixes=("", "_exp"), validate="1:1"
+    )
     assert len(merged) == len(got) == len(expected_pools)
     assert_allclose(merged.pool, merged.pool_exp, rtol=RTOL, atol=0)
     bridge = query(
@@ -201,7 +230,10 @@ def test_pools_match_pandas(built_warehouse, expected_pools):
 def test_panel_matches_pandas(built_warehouse, inputs, expected_pools):
     first = max(VARS["chen_first_year"], VARS["rd_base_year"])
     exp = reference_panel(inputs, expected_pools, first, VARS["chen_last_year"])
-    got = query(built_warehouse, "select * from marts.panel_spillover_resilience order by province_code, year")
+    got = query(
+        built_warehouse,
+        "select * from marts.panel_spillover_resilience order by province_code, year",
+    )
     assert len(got) == len(exp) == 31 * (VARS["chen_last_year"] - first + 1)
     assert (got.province_code.values == exp.province_code.values).all()
     assert (got.year.values == exp.year.values).all()
@@ -234,6 +266,7 @@ def test_parameters_record_the_default_vars(built_warehouse):
     for name in ["rd_base_year", "rd_depreciation", "rd_growth_method", "rd_gestation_lag"]:
         assert params[name] == str(VARS[name])
     assert params["n_partner_countries"] == "21"
+    assert params["rd_growth_last_year"] == str(VARS["chen_last_year"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,6 +287,7 @@ SETTINGS = {
     "lag1_log_mean": {"rd_gestation_lag": 1, "rd_growth_method": "log_mean"},
 }
 BASE = 2003
+CHEN_LAST = 2019  # series may run past it: g stops there, the stocks do not
 
 
 class CompiledModels:
@@ -294,7 +328,7 @@ def compiled(tmp_path_factory) -> dict[str, CompiledModels]:
             "rd_depreciation": float(SENTINEL_DELTA),
             "rd_base_year": BASE,
             "chen_first_year": 2003,
-            "chen_last_year": 2019,
+            "chen_last_year": CHEN_LAST,
             **extra,
         }
         proc = run_dbt(
@@ -304,14 +338,27 @@ def compiled(tmp_path_factory) -> dict[str, CompiledModels]:
         )
         if proc.returncode != 0:
             pytest.fail(f"dbt compile failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}")
-        folder = tmp / "target" / "compiled" / "resilience_warehouse" / "models" / "intermediate" / "spillovers"
+        folder = (
+            tmp
+            / "target"
+            / "compiled"
+            / "resilience_warehouse"
+            / "models"
+            / "intermediate"
+            / "spillovers"
+        )
         sql = {model: (folder / f"{model}.sql").read_text() for model in HARNESS_MODELS}
-        assert all(SENTINEL_DELTA in sql[m] for m in ["int_rd_growth_rates_computed", "int_rd_stocks_accumulated"])
+        assert all(
+            SENTINEL_DELTA in sql[m]
+            for m in ["int_rd_growth_rates_computed", "int_rd_stocks_accumulated"]
+        )
         out[name] = CompiledModels(sql, catalog="hyp")
     return out
 
 
-def partner_tables(rd: dict[str, list[float]], cpi: dict[str, list[float]], first_year=BASE, skip=()):
+def partner_tables(
+    rd: dict[str, list[float]], cpi: dict[str, list[float]], first_year=BASE, skip=()
+):
     rows = []
     for code, values in rd.items():
         for k, value in enumerate(values):
@@ -334,7 +381,11 @@ def partner_tables(rd: dict[str, list[float]], cpi: dict[str, list[float]], firs
     }
 
 
-RD_MODELS = ["int_rd_expenditures_deflated", "int_rd_growth_rates_computed", "int_rd_stocks_accumulated"]
+RD_MODELS = [
+    "int_rd_expenditures_deflated",
+    "int_rd_growth_rates_computed",
+    "int_rd_stocks_accumulated",
+]
 
 
 def check_stocks_against_recursion(models: CompiledModels, rd, cpi, delta, setting, sql=None):
@@ -346,7 +397,7 @@ def check_stocks_against_recursion(models: CompiledModels, rd, cpi, delta, setti
     for code in rd:
         rd_real = pd.Series(rd[code], dtype=float) / (pd.Series(cpi[code]) / cpi[code][0])
         rd_real.index = range(BASE, BASE + len(rd_real))
-        g, expected = pim_stocks(rd_real, BASE, delta, method, lag)
+        g, expected = pim_stocks(rd_real, BASE, delta, method, lag, CHEN_LAST)
         mine = stocks[stocks.country_code == code]
         assert_allclose(mine.growth_rate, g, rtol=1e-9, atol=1e-12)
         assert_allclose(mine.rd_stock_usd_mn, expected, rtol=1e-9, atol=0)
@@ -365,7 +416,7 @@ positive = st.floats(min_value=1e-2, max_value=1e6, allow_nan=False, allow_infin
 @st.composite
 def partner_series(draw):
     n_partners = draw(st.integers(1, 3))
-    n_years = draw(st.integers(2, 25))
+    n_years = draw(st.integers(2, 25))  # up to 2027, past CHEN_LAST
     rd, cpi = {}, {}
     for k in range(n_partners):
         code = f"C{k}"
@@ -375,7 +426,9 @@ def partner_series(draw):
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(series=partner_series(), delta=st.floats(0.01, 0.9))
 def test_property_closed_form_equals_recursion(compiled, setting, series, delta):
     rd, cpi = series
@@ -385,12 +438,14 @@ def test_property_closed_form_equals_recursion(compiled, setting, series, delta)
     for code in rd:
         real = pd.Series(rd[code]) / (pd.Series(cpi[code]) / cpi[code][0])
         real.index = range(BASE, BASE + len(real))
-        growth[code] = pim_stocks(real, BASE, delta, method, lag)[0]
+        growth[code] = pim_stocks(real, BASE, delta, method, lag, CHEN_LAST)[0]
     bad = sorted(code for code, g in growth.items() if g + delta <= 1e-9)
     if bad:
         # g + delta <= 0 must abort, naming the partner (1e-9 margin: no tie-breaking by rounding)
         if any(g + delta <= 0 for g in growth.values()):
-            with pytest.raises(duckdb.Error, match=r"country C\d, year 2003: growth rate g \+ depreciation"):
+            with pytest.raises(
+                duckdb.Error, match=r"country C\d, year 2003: growth rate g \+ depreciation"
+            ):
                 compiled[setting].run(partner_tables(rd, cpi), RD_MODELS, delta)
         return
     check_stocks_against_recursion(compiled[setting], rd, cpi, delta, setting)
@@ -438,10 +493,14 @@ def check_shares(models: CompiledModels, accounts: pd.DataFrame, pools: pd.DataF
         got = spill.groupby("year")[f"{prefix}_spillover_usd_mn"].sum()
         pool = pools[pools.channel == channel].set_index("year").pool_usd_mn.loc[got.index]
         assert_allclose(got, pool, rtol=1e-12)
-        assert_allclose(spill[LOG_NAME[channel]], np.log(spill[f"{prefix}_spillover_usd_mn"]), rtol=1e-12)
+        assert_allclose(
+            spill[LOG_NAME[channel]], np.log(spill[f"{prefix}_spillover_usd_mn"]), rtol=1e-12
+        )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(accounts=province_flows(), pool=st.floats(1.0, 1e9))
 def test_property_shares_sum_to_one_and_spillovers_to_the_pool(compiled, accounts, pool):
     models = compiled["lag0_geometric"]
@@ -456,7 +515,9 @@ def test_property_shares_sum_to_one_and_spillovers_to_the_pool(compiled, account
         return
     if (accounts[list(PROVINCE_FLOW.values())] <= 0).any().any():
         # a province with a zero flow has a zero spillover, whose log is an error
-        with pytest.raises(duckdb.Error, match=r"ln\w+ = ln\(\w+\) is undefined for unit \d{6}, year \d{4}"):
+        with pytest.raises(
+            duckdb.Error, match=r"ln\w+ = ln\(\w+\) is undefined for unit \d{6}, year \d{4}"
+        ):
             check_shares(models, accounts, pools)
         return
     check_shares(models, accounts, pools)
@@ -488,7 +549,9 @@ def test_property_checks_fail_on_broken_sql(compiled):
     pools = pd.DataFrame({"year": [2010] * 3, "channel": list(CHANNELS), "pool_usd_mn": [8.0] * 3})
     check_shares(models, accounts, pools)
     share_sql = models.sql["int_province_flow_shares_computed"]
-    broken = share_sql.replace("/ national_totals.national_flow_usd_mn", "/ (national_totals.national_flow_usd_mn + 1)")
+    broken = share_sql.replace(
+        "/ national_totals.national_flow_usd_mn", "/ (national_totals.national_flow_usd_mn + 1)"
+    )
     assert broken != share_sql
     with pytest.raises(AssertionError):
         check_shares(models, accounts, pools, sql={"int_province_flow_shares_computed": broken})
@@ -520,14 +583,18 @@ def test_missing_partner_and_bad_value_are_errors(compiled):
         compiled["lag0_geometric"].run(partner_tables(rd, cpi), RD_MODELS)
     tables = partner_tables({"C0": [100.0, 110.0]}, {"C0": [1.0, 1.0]})
     tables["stg_reference__partner_countries"] = pd.DataFrame({"country_code": ["C0", "C9"]})
-    with pytest.raises(duckdb.Error, match=r"country C9, year 2003: partner listed in partner_countries has no row"):
+    with pytest.raises(
+        duckdb.Error, match=r"country C9, year 2003: partner listed in partner_countries has no row"
+    ):
         compiled["lag0_geometric"].run(tables, RD_MODELS)
 
 
 def test_growth_plus_depreciation_not_positive_names_country(compiled):
     rd = {"C0": [100.0, 110.0, 121.0], "C1": [100.0, 50.0, 25.0]}  # C1: g = -0.5
     cpi = {"C0": [1.0] * 3, "C1": [1.0] * 3}
-    with pytest.raises(duckdb.Error, match=r"country C1, year 2003: growth rate g \+ depreciation = -0.4"):
+    with pytest.raises(
+        duckdb.Error, match=r"country C1, year 2003: growth rate g \+ depreciation = -0.4"
+    ):
         compiled["lag0_geometric"].run(partner_tables(rd, cpi), RD_MODELS, delta=0.1)
 
 
@@ -559,9 +626,12 @@ def controls_tables(**overrides) -> dict[str, pd.DataFrame]:
 )
 def test_safe_ln_names_province_year_variable(compiled, column, value, variable, shown):
     tables = controls_tables(**{column: value})
-    if value is None:
-        tables["stg_demo__province_accounts"][column] = tables["stg_demo__province_accounts"][column].astype(float)
-    pattern = rf"int_province_controls_computed: {variable} = ln\(\w+\) is undefined for unit 110000, year 2010: the value is {shown}"
+    accounts = tables["stg_demo__province_accounts"]
+    accounts[column] = accounts[column].astype(float)  # None -> NaN, which DuckDB reads as NULL
+    pattern = (
+        rf"int_province_controls_computed: {variable} = ln\(\w+\) is undefined"
+        rf" for unit 110000, year 2010: the value is {shown}"
+    )
     with pytest.raises(duckdb.Error, match=pattern):
         compiled["lag0_geometric"].run(tables, ["int_province_controls_computed"])
 
@@ -583,7 +653,13 @@ def test_missing_exchange_rate_is_an_error(compiled):
 
 def test_bad_var_is_a_compile_error(tmp_path):
     proc = run_dbt(
-        ["compile", "--select", "int_rd_growth_rates_computed", "--vars", "{rd_growth_method: arithmetic}"],
+        [
+            "compile",
+            "--select",
+            "int_rd_growth_rates_computed",
+            "--vars",
+            "{rd_growth_method: arithmetic}",
+        ],
         tmp_path / "bad.duckdb",
         tmp_path,
     )
@@ -627,7 +703,9 @@ def test_vars_rebuild_consistent_marts(tmp_path, inputs):
     assert params["panel_first_year"] == "2005"
     assert params["rd_stock_first_year"] == "2005"
 
-    exp = reference_stocks(inputs["macro"], base, delta, VARS["rd_growth_method"], VARS["rd_gestation_lag"])
+    exp = reference_stocks(
+        inputs["macro"], base, delta, VARS["rd_growth_method"], VARS["rd_gestation_lag"]
+    )
     exp = exp.sort_values(["country_code", "year"]).reset_index(drop=True)
     got = query(db, "select * from marts.fct_rd_capital_stocks order by country_code, year")
     assert got.year.min() == base and (got.depreciation_rate == delta).all()
@@ -638,7 +716,9 @@ def test_vars_rebuild_consistent_marts(tmp_path, inputs):
     assert not np.allclose(default[default.year == 2010].rd_stock, exp[exp.year == 2010].rd_stock)
 
     pools = query(db, "select year, channel, pool from marts.fct_spillover_pools")
-    exp_pools = reference_pools(exp, inputs["flows"], inputs["macro"], VARS["spillover_denominator"])
+    exp_pools = reference_pools(
+        exp, inputs["flows"], inputs["macro"], VARS["spillover_denominator"]
+    )
     merged = pools.merge(exp_pools, on=["year", "channel"], suffixes=("", "_exp"), validate="1:1")
     assert_allclose(merged.pool, merged.pool_exp, rtol=RTOL)
 

@@ -1,10 +1,13 @@
 {#
-    Average annual growth of real R&D per partner over its whole series b..T, and the
+    Average annual growth of real R&D per partner over the study sample b..L, and the
     initial (base-year) R&D capital stock. One row per partner.
+    L = min(var chen_last_year, last year of the partner panel): the growth that sets the
+    initial stock is measured over the years the analysis covers (2003-2019 in Chen), so
+    R&D after the sample does not move the stocks inside it.
 
-        geometric (default):  g_j = (RD_jT / RD_jb)^(1 / (T - b)) - 1
-        log_mean:             g_j = mean_{t=b+1..T} ln(RD_jt / RD_j,t-1)
-                                  (telescopes to ln(RD_jT / RD_jb) / (T - b) = ln(1 + g_geometric))
+        geometric (default):  g_j = (RD_jL / RD_jb)^(1 / (L - b)) - 1
+        log_mean:             g_j = mean_{t=b+1..L} ln(RD_jt / RD_j,t-1)
+                                  (telescopes to ln(RD_jL / RD_jb) / (L - b) = ln(1 + g_geometric))
         initial stock:        S_jb = RD_jb / (g_j + delta)     (Griliches 1980 steady state)
 
     Errors (raise_on_problems), naming the partner and the base year: a series of one year
@@ -13,6 +16,10 @@
 {%- set base_year = spillover_var('rd_base_year') -%}
 {%- set delta = spillover_var('rd_depreciation') -%}
 {%- set growth_method = spillover_var('rd_growth_method') -%}
+{%- set sample_last_year = spillover_var('chen_last_year') -%}
+{%- if sample_last_year <= base_year -%}
+    {{ exceptions.raise_compiler_error("int_rd_growth_rates_computed: var chen_last_year = " ~ sample_last_year ~ " must be after var rd_base_year = " ~ base_year ~ " (the growth rate needs at least two years).") }}
+{%- endif -%}
 
 with
 
@@ -27,12 +34,13 @@ log_growth as (
         rd_real_usd_mn,
         ln(rd_real_usd_mn) - ln(lag(rd_real_usd_mn) over (partition by country_code order by year)) as log_growth
     from rd_real
+    where year <= {{ sample_last_year }}
 ),
 
 series_ends as (
     select
         country_code,
-        max(year) as last_year,
+        max(year) as growth_last_year,
         count(*) - 1 as n_growth_years,
         max(case when year = {{ base_year }} then rd_real_usd_mn end) as rd_real_base_usd_mn,
         avg(log_growth) as mean_log_growth
@@ -44,7 +52,7 @@ growth_computed as (
     select
         series_ends.country_code,
         {{ base_year }} as base_year,
-        series_ends.last_year,
+        series_ends.growth_last_year,
         series_ends.n_growth_years,
         series_ends.rd_real_base_usd_mn,
         rd_last.rd_real_usd_mn as rd_real_last_usd_mn,
@@ -61,13 +69,13 @@ growth_computed as (
     from series_ends
     inner join rd_real as rd_last
         on series_ends.country_code = rd_last.country_code
-        and series_ends.last_year = rd_last.year
+        and series_ends.growth_last_year = rd_last.year
 ),
 
 problems as (
     select
-        'country ' || country_code || ', year {{ base_year }}: only one year of real R&D (rd_real_usd_mn) from the base year on;'
-        || ' the growth rate g needs at least two' as problem
+        'country ' || country_code || ', year {{ base_year }}: only one year of real R&D (rd_real_usd_mn) from the base year'
+        || ' to var chen_last_year ({{ sample_last_year }}); the growth rate g needs at least two' as problem
     from growth_computed
     where n_growth_years < 1
 

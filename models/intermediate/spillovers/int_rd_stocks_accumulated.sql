@@ -46,7 +46,7 @@ inflows_dated as (
         {%- endif %}
         growth_rates.growth_rate,
         growth_rates.initial_stock_usd_mn,
-        growth_rates.last_year
+        max(rd_real.year) over (partition by rd_real.country_code) as last_year
     from rd_real
     inner join growth_rates
         on rd_real.country_code = growth_rates.country_code

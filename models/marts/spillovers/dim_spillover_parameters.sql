@@ -10,6 +10,10 @@ rd_stocks as (
     select * from {{ ref('int_rd_stocks_accumulated') }}
 ),
 
+growth_rates as (
+    select * from {{ ref('int_rd_growth_rates_computed') }}
+),
+
 stock_sample as (
     select
         min(year) as first_year,
@@ -59,6 +63,10 @@ parameters_listed as (
     select 'rd_stock_last_year', cast(last_year as varchar), 'derived',
         'Last year with R&D stocks (the last year of the partner panel).'
     from stock_sample
+    union all
+    select 'rd_growth_last_year', cast(max(growth_last_year) as varchar), 'derived',
+        'Last year of the sample over which the R&D growth rate g is averaged (min(chen_last_year, data)).'
+    from growth_rates
     union all
     select 'n_partner_countries', cast(n_partners as varchar), 'derived',
         'Partner countries whose R&D stocks enter the pools.'
