@@ -65,7 +65,7 @@ def lock_message(path: Path, error_text: str | None = None) -> str:
 
 
 def is_lock_error(exc: BaseException) -> bool:
-    """True when ``exc`` is DuckDB's 'Could not set lock on file' error."""
+    """Tell whether ``exc`` is DuckDB's 'Could not set lock on file' error."""
     return "Could not set lock on file" in str(exc)
 
 
