@@ -79,7 +79,8 @@ def _failure_summaries(target: Path, db_path: Path) -> list[str]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         for result in bad:
             node = nodes.get(result["unique_id"], {})
-            line = f"- {node.get('name', result['unique_id'])}: {result.get('message') or result['status']}"
+            name = node.get("name", result["unique_id"])
+            line = f"- {name}: {result.get('message') or result['status']}"
             relation = node.get("relation_name")
             if node.get("resource_type") == "test" and relation:
                 try:
@@ -101,8 +102,9 @@ def build_index(
     """Build entropy weights and scores for a user's panel with the warehouse's dbt models.
 
     Runs ``dbt build`` from the project root on the index models and their data tests
-    only (unit tests and the province-panel singular tests under ``tests/dbt`` excluded), with ``indicator_values_path`` and ``indicator_system_path`` pointing at the
-    given files, into a scratch DuckDB file, and returns ``marts.fct_index_weights``.
+    only (unit tests and the province-panel singular tests under ``tests/dbt`` excluded),
+    with ``indicator_values_path`` and ``indicator_system_path`` pointing at the given
+    files, into a scratch DuckDB file, and returns ``marts.fct_index_weights``.
 
     Parameters
     ----------
@@ -152,25 +154,36 @@ def build_index(
         if db.exists():
             db.unlink()
         cmd = [
-            DBT, "build",
-            "--select", *INDEX_SELECTION,
+            DBT,
+            "build",
+            "--select",
+            *INDEX_SELECTION,
             # unit tests pin their own inputs; singular tests under tests/dbt guard the
             # shipped province panel (province codes, year window), not a user's panel
-            "--exclude", "test_type:unit", "resource_type:test,path:tests/dbt",
-            "--indirect-selection", "cautious",
-            "--vars", json.dumps(dbt_vars),
-            "--target-path", str(tmp / "target"),
-            "--log-path", str(tmp / "logs"),
+            "--exclude",
+            "test_type:unit",
+            "resource_type:test,path:tests/dbt",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            json.dumps(dbt_vars),
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
         ]
         env = {**os.environ, "RESILIENCE_DB": str(db)}
         proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         if proc.returncode != 0:
             if not (tmp / "target" / "run_results.json").exists() or not db.exists():
-                raise DbtCrashed(f"dbt could not build the index models:\n{proc.stdout[-4000:]}"
-                                 f"\n{proc.stderr[-2000:]}")
+                raise DbtCrashed(
+                    f"dbt could not build the index models:\n{proc.stdout[-4000:]}"
+                    f"\n{proc.stderr[-2000:]}"
+                )
             failures = _failure_summaries(tmp / "target", db)
             if db_path is None:
-                kept = Path(tempfile.mkdtemp(prefix="resilience_index_failed_")) / "index_build.duckdb"
+                kept_dir = Path(tempfile.mkdtemp(prefix="resilience_index_failed_"))
+                kept = kept_dir / "index_build.duckdb"
                 kept.write_bytes(db.read_bytes())
                 db = kept
             raise IndexBuildFailed(failures or [proc.stdout[-4000:]], db)

@@ -46,7 +46,11 @@ def reference_index(values, system, index_name, units, years, scope="pooled", sh
     indicators = spec["indicator"].tolist()
     cells = values.set_index(["unit_id", "year", "indicator"])["value"]
     full = pd.MultiIndex.from_product([units, years, indicators])
-    cube = cells.reindex(full).to_numpy(float, copy=True).reshape(len(units), len(years), len(indicators))
+    cube = (
+        cells.reindex(full)
+        .to_numpy(float, copy=True)
+        .reshape(len(units), len(years), len(indicators))
+    )
     yrs = np.asarray(years)
     for i in range(len(units)):
         for k in range(len(indicators)):
@@ -54,11 +58,11 @@ def reference_index(values, system, index_name, units, years, scope="pooled", sh
             assert obs[0] and obs[-1], "reference implementation fills interior gaps only"
             cube[i, ~obs, k] = np.interp(yrs[~obs], yrs[obs], cube[i, obs, k])
     negative = (spec["direction"] == "-").to_numpy()
-    blocks = [(None, cube.reshape(-1, len(indicators)), slice(None))]
+    blocks = [(None, cube.reshape(-1, len(indicators)))]
     if scope == "per_year":
-        blocks = [(y, cube[:, t, :], t) for t, y in enumerate(years)]
+        blocks = [(y, cube[:, t, :]) for t, y in enumerate(years)]
     weight_rows, score_rows, matrices = [], [], {}
-    for year, x, t in blocks:
+    for year, x in blocks:
         lo, hi = x.min(axis=0), x.max(axis=0)
         z = np.where(negative, (hi - x) / (hi - lo), (x - lo) / (hi - lo))
         zs = z + shift
@@ -91,7 +95,9 @@ def skcriteria_weights(matrix: np.ndarray, indicators: list[str]) -> pd.Series:
 
 def read_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Staged values, system and samples from a built warehouse."""
-    values = con.sql("select unit_id, year, indicator, value from staging.stg_demo__indicator_values").df()
+    values = con.sql(
+        "select unit_id, year, indicator, value from staging.stg_demo__indicator_values"
+    ).df()
     system = con.sql("select * from staging.stg_reference__indicator_systems").df()
     samples = con.sql("select * from staging.stg_reference__index_samples").df()
     return values, system, samples
@@ -142,9 +148,10 @@ def check_against_references(db_path: Path, scope: str):
 
 
 def demo_values_csv(con, path: Path) -> Path:
-    """Write the staged demo values in the bring-your-own layout (unit_id, year, indicator, value)."""
+    """Write the staged demo values in the bring-your-own layout."""
     con.sql(
-        "select unit_id, year, indicator, value_text as value from staging.stg_demo__indicator_values"
+        "select unit_id, year, indicator, value_text as value "
+        "from staging.stg_demo__indicator_values"
     ).df().to_csv(path, index=False)
     return path
 
@@ -159,8 +166,12 @@ def demo_per_year_db(built_warehouse, tmp_path_factory) -> Path:
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         values = demo_values_csv(con, tmp / "values.csv")
     db = tmp / "per_year.duckdb"
-    build_index(values, PROJECT_ROOT / "seeds" / "reference" / "indicator_systems.csv",
-                db_path=db, vars={"index_scope": "per_year"})
+    build_index(
+        values,
+        PROJECT_ROOT / "seeds" / "reference" / "indicator_systems.csv",
+        db_path=db,
+        vars={"index_scope": "per_year"},
+    )
     return db
 
 
@@ -169,8 +180,9 @@ def us_states_db(request, tmp_path_factory) -> tuple[Path, str, Path]:
     """The US-states panel (Munnell 1990) built through build_index, pooled and per year."""
     tmp = tmp_path_factory.mktemp(f"index_us_{request.param}")
     db = tmp / "us.duckdb"
-    build_index(US_VALUES, US_SYSTEM, out_dir=tmp / "out", db_path=db,
-                vars={"index_scope": request.param})
+    build_index(
+        US_VALUES, US_SYSTEM, out_dir=tmp / "out", db_path=db, vars={"index_scope": request.param}
+    )
     return db, request.param, tmp / "out"
 
 
@@ -195,7 +207,9 @@ def test_demo_dataflow_index_equals_generator(built_warehouse):
 
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         values, system, samples = read_inputs(con)
-        weights = con.sql("select * from marts.fct_index_weights where index_name = 'dataflow'").df()
+        weights = con.sql(
+            "select * from marts.fct_index_weights where index_name = 'dataflow'"
+        ).df()
         scores = con.sql(
             "select unit_id as province_code, year, score from marts.fct_index_scores "
             "where index_name = 'dataflow' and dimension = 'total'"
@@ -221,10 +235,15 @@ def test_demo_dataflow_index_equals_generator(built_warehouse):
 
 def test_demo_samples_and_settings_recorded(built_warehouse):
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        got = con.sql(
-            "select index_name, count(*) as k, min(n_obs) as n, min(sample_n_units) as units, "
-            "min(zero_policy) as policy, min(shift_c) as c from marts.fct_index_weights group by 1"
-        ).df().set_index("index_name")
+        got = (
+            con.sql(
+                "select index_name, count(*) as k, min(n_obs) as n, "
+                "min(sample_n_units) as units, min(zero_policy) as policy, min(shift_c) as c "
+                "from marts.fct_index_weights group by 1"
+            )
+            .df()
+            .set_index("index_name")
+        )
     assert got.loc["dataflow", "k"] == 11 and got.loc["dataflow", "n"] == 30 * 15
     assert got.loc["resilience", "k"] == 14 and got.loc["resilience", "n"] == 31 * 17
     assert got.loc["dataflow", "units"] == 30
@@ -234,7 +253,8 @@ def test_demo_samples_and_settings_recorded(built_warehouse):
 def test_pca_variant_matches_numpy_and_aligns_with_entropy_index(built_warehouse):
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         filled = con.sql(
-            "select unit_id, year, indicator, value from intermediate.int_indicator_values_gap_filled "
+            "select unit_id, year, indicator, value "
+            "from intermediate.int_indicator_values_gap_filled "
             "where index_name = 'dataflow'"
         ).df()
         got = con.sql(
@@ -244,7 +264,9 @@ def test_pca_variant_matches_numpy_and_aligns_with_entropy_index(built_warehouse
             "and e.dimension = 'total' and e.unit_id = p.unit_id and e.year = p.year "
             "where p.index_name = 'dataflow' order by p.unit_id, p.year"
         ).df()
-        mart = con.sql("select count(*) from marts.fct_index_scores where index_name = 'dataflow_pca'")
+        mart = con.sql(
+            "select count(*) from marts.fct_index_scores where index_name = 'dataflow_pca'"
+        )
         assert mart.fetchall()[0][0] == 450
     wide = filled.pivot(index=["unit_id", "year"], columns="indicator", values="value").sort_index()
     s = ((wide - wide.mean()) / wide.std(ddof=1)).to_numpy()
@@ -270,7 +292,9 @@ def test_build_index_writes_weights_and_scores(us_states_db):
     assert set(weights["index_name"]) == {"us_states_capacity"}
     assert weights.groupby(weights["year"].fillna(0))["weight"].sum().sub(1).abs().max() < TOL
     assert set(scores["index_name"]) == {"us_states_capacity", "us_states_capacity_pca"}
-    assert len(scores.query("dimension == 'total' and index_name == 'us_states_capacity'")) == 48 * 17
+    assert (
+        len(scores.query("dimension == 'total' and index_name == 'us_states_capacity'")) == 48 * 17
+    )
     assert weights["sample_description"].str.contains("all units and years").all()
 
 
@@ -287,23 +311,47 @@ def _bad_build(tmp_path, values: pd.DataFrame, system: pd.DataFrame | None = Non
 
 
 def test_bad_cells_fail_naming_unit_year_indicator(tmp_path):
+    # the staging tests on stg_demo__indicator_values catch these first; the index models'
+    # own indicator_values_non_numeric / indicator_values_duplicated are the second line
     values = pd.read_csv(US_VALUES, dtype=str)
-    values.loc[(values.unit_id == "AL") & (values.year == "1975") & (values.indicator == "unemployment_rate"), "value"] = "1,234"
-    values.loc[(values.unit_id == "TX") & (values.year == "1980") & (values.indicator == "gsp_per_worker"), "indicator"] = "mystery_indicator"
-    dup = values[(values.unit_id == "CA") & (values.year == "1986") & (values.indicator == "highway_capital_per_worker")]
-    values = pd.concat([values, dup])
+    values.loc[
+        (values.unit_id == "AL")
+        & (values.year == "1975")
+        & (values.indicator == "unemployment_rate"),
+        "value",
+    ] = "1,234"
+    dup = values[
+        (values.unit_id == "CA")
+        & (values.year == "1986")
+        & (values.indicator == "highway_capital_per_worker")
+    ]
+    message = _bad_build(tmp_path, pd.concat([values, dup]))
+    assert "1,234" in message and "AL" in message and "1975" in message
+    assert "CA" in message and "1986" in message and "highway_capital_per_worker" in message
+
+
+def test_indicator_mismatch_fails_naming_indicators(tmp_path):
+    values = pd.read_csv(US_VALUES, dtype=str)
+    values.loc[
+        (values.unit_id == "TX") & (values.year == "1980") & (values.indicator == "gsp_per_worker"),
+        "indicator",
+    ] = "mystery_indicator"
     system = pd.read_csv(US_SYSTEM)
     system = pd.concat([system, system.iloc[[0]].assign(indicator="never_observed")])
     message = _bad_build(tmp_path, values, system)
-    assert "indicator_values_non_numeric" in message and "1,234" in message and "AL" in message
     assert "indicator_values_not_in_system" in message and "mystery_indicator" in message
-    assert "indicator_values_duplicated" in message and "CA" in message
     assert "indicator_system_indicators_without_values" in message and "never_observed" in message
 
 
 def test_edge_gap_fails_naming_the_cell(tmp_path):
     values = pd.read_csv(US_VALUES, dtype=str)
-    values = values[~((values.unit_id == "OH") & (values.year == "1970") & (values.indicator == "unemployment_rate"))]
+    values = values[
+        ~(
+            (values.unit_id == "OH")
+            & (values.year == "1970")
+            & (values.indicator == "unemployment_rate")
+        )
+    ]
     message = _bad_build(tmp_path, values)
     assert "indicator_values_missing_after_gap_fill" in message
     assert "OH" in message and "1970" in message and "unemployment_rate" in message

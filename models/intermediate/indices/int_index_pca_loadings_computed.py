@@ -44,9 +44,14 @@ def pca_loadings(values: pd.DataFrame, entropy: pd.DataFrame, rule: str) -> pd.D
             .reindex(wide.index)
         )
         if target.isna().any():
-            raise ValueError(f"PCA of index {index_name}: entropy scores missing for some unit-years")
+            raise ValueError(
+                f"PCA of index {index_name}: entropy scores missing for some unit-years"
+            )
         signs = np.array(
-            [1.0 if np.corrcoef(scores[:, c], target)[0, 1] >= 0 else -1.0 for c in range(len(order))]
+            [
+                1.0 if np.corrcoef(scores[:, c], target)[0, 1] >= 0 else -1.0
+                for c in range(len(order))
+            ]
         )
         eigenvectors = eigenvectors * signs
         scores = scores * signs
@@ -84,7 +89,7 @@ def pca_loadings(values: pd.DataFrame, entropy: pd.DataFrame, rule: str) -> pd.D
 
 
 def model(dbt, session):
-    """dbt entry point: read the gap-filled values and entropy totals, return the loadings."""
+    """Entry point for dbt: read the gap-filled values and entropy totals, return the loadings."""
     dbt.config(materialized="table")
     rule = dbt.config.get("pca_components") or "kaiser"
     if rule not in ("kaiser", "first"):
@@ -93,5 +98,7 @@ def model(dbt, session):
         ["index_name", "unit_id", "year", "indicator", "value"]
     ]
     entropy = dbt.ref("int_index_scores_computed").df()
-    entropy = entropy.loc[entropy["dimension"] == "total", ["index_name", "unit_id", "year", "score"]]
+    entropy = entropy.loc[
+        entropy["dimension"] == "total", ["index_name", "unit_id", "year", "score"]
+    ]
     return pca_loadings(values, entropy, rule)
