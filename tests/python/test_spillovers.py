@@ -574,6 +574,12 @@ def test_missing_base_year_names_country_and_year(compiled):
     cpi = {"C0": [1.0] * 4, "C1": [1.0] * 4}
     with pytest.raises(duckdb.Error, match=r"country C0, year 2003: the base year .* is missing"):
         compiled["lag0_geometric"].run(partner_tables(rd, cpi, skip={("C0", 2003)}), RD_MODELS)
+    # no partner has its base year: the model has no rows at all and must still fail
+    only = {"C0": rd["C0"]}
+    with pytest.raises(duckdb.Error, match=r"country C0, year 2003: the base year .* is missing"):
+        compiled["lag0_geometric"].run(
+            partner_tables(only, {"C0": cpi["C0"]}, skip={("C0", 2003)}), RD_MODELS
+        )
 
 
 def test_missing_partner_and_bad_value_are_errors(compiled):
