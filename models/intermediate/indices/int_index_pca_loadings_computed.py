@@ -88,16 +88,21 @@ def pca_loadings(values: pd.DataFrame, entropy: pd.DataFrame, rule: str) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
+def _to_pandas(relation) -> pd.DataFrame:
+    """Return a dbt.ref() result as pandas: DuckDB relations have .df(), Spark .toPandas()."""
+    return relation.df() if hasattr(relation, "df") else relation.toPandas()
+
+
 def model(dbt, session):
     """Entry point for dbt: read the gap-filled values and entropy totals, return the loadings."""
     dbt.config(materialized="table")
     rule = dbt.config.get("pca_components") or "kaiser"
     if rule not in ("kaiser", "first"):
         raise ValueError(f"var index_pca_components must be kaiser or first, got {rule!r}")
-    values = dbt.ref("int_indicator_values_gap_filled").df()[
+    values = _to_pandas(dbt.ref("int_indicator_values_gap_filled"))[
         ["index_name", "unit_id", "year", "indicator", "value"]
     ]
-    entropy = dbt.ref("int_index_scores_computed").df()
+    entropy = _to_pandas(dbt.ref("int_index_scores_computed"))
     entropy = entropy.loc[
         entropy["dimension"] == "total", ["index_name", "unit_id", "year", "score"]
     ]
