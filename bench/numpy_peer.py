@@ -1,0 +1,153 @@
+r"""The numpy peer of the index models: normalisation, entropy weights and scores, vectorised.
+
+The same numbers as ``int_indicators_normalized`` -> ``int_entropy_weights_computed`` ->
+``int_index_scores_computed`` under the default settings (pooled scope, zero policy
+``shift`` with c = 0.0001, sub-scores in the ``sum`` form), for one index over a complete
+panel (no gaps, as :mod:`panels` writes; a gap is an error here, the peer does not fill).
+With X the (N*T) x K matrix of unit-years by indicators:
+
+    z_k   = (x_k - min_k) / (max_k - min_k)     (+)      (max_k - x_k) / (max_k - min_k)  (-)
+    z'_k  = z_k + c,   S_k = sum z'_k,   A_k = sum z'_k ln z'_k,   n = N*T
+    e_k   = -(A_k / S_k - ln S_k) / ln n,   d_k = 1 - e_k,   w_k = d_k / sum_l d_l
+    score = Z w   (total),   score_d = Z[:, k in d] w[k in d]   (dimension sub-scores)
+
+``python bench/numpy_peer.py VALUES.parquet SYSTEM.csv [--repeat 5]`` prints one JSON line:
+the read time (Parquet -> pandas), the compute time (long frame -> cube -> weights and
+scores; medians over the repetitions) and the weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SHIFT_C = 0.0001
+
+
+@dataclass
+class PeerResult:
+    """Weights per indicator, entropy, and the score matrices of one index."""
+
+    indicators: np.ndarray  # (K,) indicator names, sorted
+    min_value: np.ndarray  # (K,)
+    max_value: np.ndarray  # (K,)
+    entropy: np.ndarray  # (K,)
+    weight: np.ndarray  # (K,)
+    units: np.ndarray  # (N,) unit ids, sorted
+    years: np.ndarray  # (T,) years, sorted
+    total: np.ndarray  # (N*T,) total score, rows unit-major (unit, year)
+    dimensions: dict[str, np.ndarray]  # dimension -> (N*T,) sub-score
+
+    def weights_frame(self) -> pd.DataFrame:
+        """``indicator, min_value, max_value, entropy, weight``."""
+        return pd.DataFrame({"indicator": self.indicators, "min_value": self.min_value,
+                             "max_value": self.max_value, "entropy": self.entropy,
+                             "weight": self.weight})
+
+    def scores_frame(self) -> pd.DataFrame:
+        """Long ``unit_id, year, dimension, score`` (total and each dimension)."""
+        unit = np.repeat(self.units, len(self.years))
+        year = np.tile(self.years, len(self.units))
+        frames = [pd.DataFrame({"unit_id": unit, "year": year, "dimension": "total",
+                                "score": self.total})]
+        frames += [pd.DataFrame({"unit_id": unit, "year": year, "dimension": d, "score": s})
+                   for d, s in self.dimensions.items()]
+        return pd.concat(frames, ignore_index=True)
+
+
+def to_cube(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Long ``unit_id, year, indicator, value`` -> (N*T, K) matrix, units, years, indicators.
+
+    Placement by integer codes (no pivot_table); a missing or duplicated cell is an error
+    naming the unit, year and indicator.
+    """
+    unit_codes, units = pd.factorize(values["unit_id"], sort=True)
+    year_codes, years = pd.factorize(values["year"], sort=True)
+    ind_codes, indicators = pd.factorize(values["indicator"], sort=True)
+    n, t, k = len(units), len(years), len(indicators)
+    flat = (unit_codes * t + year_codes) * k + ind_codes
+    if len(flat) != n * t * k or np.bincount(flat, minlength=n * t * k).max() > 1:
+        counts = np.bincount(flat, minlength=n * t * k)
+        bad = int(np.flatnonzero(counts != 1)[0])
+        u, rest = divmod(bad, t * k)
+        y, i = divmod(rest, k)
+        raise ValueError(f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
+                         f"{indicators[i]}: {counts[bad]} values (need exactly 1; the peer "
+                         "does not fill gaps)")
+    cube = np.empty(n * t * k)
+    cube[flat] = pd.to_numeric(values["value"], errors="raise").to_numpy(dtype=float)
+    if np.isnan(cube).any():
+        bad = int(np.flatnonzero(np.isnan(cube))[0])
+        u, rest = divmod(bad, t * k)
+        y, i = divmod(rest, k)
+        raise ValueError(f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
+                         f"{indicators[i]}: missing value (the peer does not fill gaps)")
+    return cube.reshape(n * t, k), np.asarray(units), np.asarray(years), np.asarray(indicators)
+
+
+def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = SHIFT_C
+                  ) -> PeerResult:
+    """Normalise, weight and score one index (see the module docstring)."""
+    x, units, years, indicators = to_cube(values)
+    spec = system.set_index("indicator").reindex(indicators)
+    if spec["direction"].isna().any():
+        raise ValueError(f"numpy peer: indicators {list(indicators[spec['direction'].isna()])}"
+                         " are not in the indicator system")
+    negative = (spec["direction"].str.strip() == "-").to_numpy()
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    span = hi - lo
+    if (span == 0).any():
+        raise ValueError(f"numpy peer: indicator(s) {list(indicators[span == 0])} have "
+                         "max = min; min-max normalisation is undefined")
+    z = (x - lo) / span
+    z[:, negative] = 1.0 - z[:, negative]  # (max - x)/(max - min) = 1 - (x - min)/(max - min)
+    zs = z + shift_c
+    s = zs.sum(axis=0)
+    a = (zs * np.log(zs)).sum(axis=0)
+    entropy = -(a / s - np.log(s)) / np.log(x.shape[0])
+    divergence = 1.0 - entropy
+    weight = divergence / divergence.sum()
+    dims = spec["dimension"].to_numpy()
+    dimensions = {d: z[:, dims == d] @ weight[dims == d] for d in sorted(set(dims))}
+    return PeerResult(indicators, lo, hi, entropy, weight, units, years, z @ weight,
+                      dimensions)
+
+
+def read_values(path: str) -> pd.DataFrame:
+    """The long values file (Parquet or CSV) as pandas."""
+    return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("values")
+    parser.add_argument("system")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    system = pd.read_csv(args.system)
+    reads, computes = [], []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        values = read_values(args.values)
+        reads.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        result = entropy_index(values, system)
+        computes.append(time.perf_counter() - start)
+    print(json.dumps({
+        "read_s": reads, "compute_s": computes,
+        "read_median_s": statistics.median(reads),
+        "compute_median_s": statistics.median(computes),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "weights": dict(zip(result.indicators.tolist(), result.weight.tolist(), strict=True)),
+    }))
+
+
+if __name__ == "__main__":
+    main()
