@@ -102,6 +102,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             err_console.print(
                 f"[bold red]error:[/] {_one_line(exc)}", highlight=False, soft_wrap=True
             )
+            for detail in (getattr(exc, "failures", None) or [])[:10]:
+                err_console.print(str(detail).splitlines()[0], highlight=False, soft_wrap=True)
             raise typer.Exit(_exit_code_for(exc)) from None
 
     return wrapper
@@ -301,6 +303,14 @@ def index(
     edge_fill: Annotated[
         bool, typer.Option(help="Fill edge gaps with the nearest value (flagged).")
     ] = False,
+    db_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--db-out",
+            help="Keep the DuckDB file with every index model and "
+            "diagnostic here (default: a temporary file, removed).",
+        ),
+    ] = None,
 ) -> None:
     """Build an entropy-weight composite index from your own data through the dbt models.
 
@@ -315,22 +325,27 @@ def index(
     for path in (values, system):
         if not path.exists():
             raise BadInput(f"{path}: file not found")
-    options: dict[str, Any] = {}
+    dbt_vars: dict[str, Any] = {}
     if scope:
-        options["scope"] = scope
+        dbt_vars["index_scope"] = scope
     if zero_policy:
-        options["zero_policy"] = zero_policy
+        dbt_vars["index_zero_policy"] = zero_policy
     if edge_fill:
-        options["edge_fill"] = True
-    with console.status("Computing the index with dbt ..."):
-        outcome = indices.build_index(values, system, out_dir=out_dir, **options)
-    weights = getattr(outcome, "weights", None)
-    if weights is None and isinstance(outcome, dict):
-        weights = outcome.get("weights")
-    if weights is not None:
-        _print_frame(weights, "Entropy weights")
+        dbt_vars["index_edge_fill"] = True
+    with console.status("Computing the index with the dbt index models ..."):
+        weights = indices.build_index(
+            values, system, out_dir=out_dir, db_path=db_out, vars=dbt_vars
+        )
+    columns = [
+        c
+        for c in ("index_name", "dimension", "indicator", "direction", "year", "entropy", "weight")
+        if c in weights
+    ]
+    _print_frame(weights[columns], "Entropy weights")
     if out_dir:
-        console.print(f"[green]Written[/] to {out_dir}")
+        console.print(f"[green]Written[/] {out_dir / 'weights.csv'} and {out_dir / 'scores.csv'}")
+    if db_out:
+        console.print(f"[green]Warehouse[/] {db_out} (marts.fct_index_*, diagnostics)")
 
 
 # ---------------------------------------------------------------- regress / hausman -

@@ -46,10 +46,6 @@ schema ``example`` with ``munnell``, ``martin_resilience``, ``production_functio
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,15 +74,6 @@ BALTAGI_WITHIN = pd.DataFrame(
 public-capital productivity example (Munnell 1990), "Within" column."""
 TOLERANCE = {"estimate": 5e-4, "std_error": 5e-4}
 """Absolute tolerance: half a unit of the last printed decimal of the published numbers."""
-
-INDEX_MODELS = [
-    "+fct_index_weights",
-    "+fct_index_scores",
-    "+fct_index_indicator_diagnostics",
-    "+fct_index_unit_diagnostics",
-    "+fct_index_indicator_correlations",
-    "+stg_reference__provinces",  # read by the raw-value checks on the indicator values
-]
 
 
 @dataclass
@@ -225,41 +212,16 @@ def production_function(frame: pd.DataFrame) -> tuple[object, pd.DataFrame]:
     return fit, table
 
 
-def build_index(db_path: Path, work_dir: Path) -> None:
-    """Run the dbt index models on the US files into ``db_path`` (raises with dbt's reason)."""
-    from resilience.errors import BuildFailed, DbtCrashed
+def build_index(db_path: Path) -> pd.DataFrame:
+    """Run the warehouse's dbt index models on the US files into ``db_path``.
 
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    variables = (
-        f"{{indicator_values_path: '{VALUES_CSV}', indicator_system_path: '{SYSTEM_CSV}', "
-        f"chen_first_year: {SHOCK_START - 9}}}"
-    )  # years 1970-1986: widen the year-range check (its message says to) to the data
-    # cautious: only the tests whose every parent is selected (not the provincial panels')
-    cmd = [
-        dbt,
-        "build",
-        "--select",
-        *INDEX_MODELS,
-        "--indirect-selection",
-        "cautious",
-        "--vars",
-        variables,
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    env = {**os.environ, "RESILIENCE_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        plain = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
-        failing = re.findall(
-            r"\d+ of \d+ (?:ERROR|FAIL)\S*(?: \d+)? (?:creating \S+ \S+ model )?(\S+)", plain
-        )
-        if failing:
-            raise BuildFailed(failing, str(db_path))
-        tail = [line for line in proc.stdout.splitlines() if line.strip()][-3:]
-        raise DbtCrashed(f"dbt build of the US index failed: {' | '.join(tail)}")
+    The same call as ``resilience index`` (:func:`resilience.indices.build_index`): the
+    index models and their data tests, with ``indicator_values_path`` and
+    ``indicator_system_path`` pointing at ``examples/us_states/``.
+    """
+    from resilience import indices
+
+    return indices.build_index(VALUES_CSV, SYSTEM_CSV, db_path=db_path)
 
 
 def _write_tables(db_path: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -379,7 +341,7 @@ def run(out_dir: str | Path = EXAMPLE_DIR / "output") -> USExampleOutcome:
     db_path = out_dir / "warehouse.duckdb"
     for stale in (db_path, Path(f"{db_path}.wal")):
         stale.unlink(missing_ok=True)
-    build_index(db_path, out_dir)
+    build_index(db_path)
     frame = load_munnell()
     martin = martin_indices(frame)
     fit, regression = production_function(frame)

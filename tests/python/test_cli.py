@@ -197,3 +197,28 @@ def test_index_missing_files_is_exit_2(tmp_path):
     result = invoke("index", str(tmp_path / "v.csv"), str(tmp_path / "s.csv"))
     assert result.exit_code in (2, 6)
     assert result.output.startswith("error:")
+
+
+@pytest.mark.slow
+def test_index_on_the_us_example_files(tmp_path):
+    from resilience.example_us import SYSTEM_CSV, VALUES_CSV
+
+    result = invoke("index", str(VALUES_CSV), str(SYSTEM_CSV), "--out-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    weights = pd.read_csv(tmp_path / "weights.csv")
+    assert weights.weight.sum() == pytest.approx(1.0)
+    assert (tmp_path / "scores.csv").exists()
+
+
+@pytest.mark.slow
+def test_index_bad_direction_fails_with_reason(tmp_path):
+    from resilience.example_us import SYSTEM_CSV, VALUES_CSV
+
+    system = pd.read_csv(SYSTEM_CSV)
+    system.loc[0, "direction"] = "up"
+    bad = tmp_path / "system.csv"
+    system.to_csv(bad, index=False)
+    result = invoke("index", str(VALUES_CSV), str(bad))
+    assert result.exit_code != 0
+    assert result.output.startswith("error:")
+    assert "Traceback" not in result.output
