@@ -31,7 +31,20 @@ joined as (
         province_accounts.province_code,
         province_accounts.year,
         province_accounts.exports_usd_mn,
-        base_year_exports.base_exports_usd_mn
+        {#- a missing or non-positive base-year export is reported at the base year itself,
+            not at the first year whose ratio needs it #}
+        case
+            when base_year_exports.base_exports_usd_mn > 0
+                then base_year_exports.base_exports_usd_mn
+            else {{ raise_error(
+                "'int_exports_rebased (exp_res): province '
+                || province_accounts.province_code
+                || ', year " ~ var('export_base_year') ~ ", indicator exports_usd_mn: the base-year export is '
+                || coalesce(cast(base_year_exports.base_exports_usd_mn as varchar), 'missing')
+                || '; it must be present and positive in base year " ~ var('export_base_year')
+                ~ " (var export_base_year).'"
+            ) }}
+        end as base_exports_usd_mn
     from province_accounts
     left join base_year_exports
         on province_accounts.province_code = base_year_exports.province_code
