@@ -219,22 +219,20 @@ def estimate(
     results.coefficients and results.tests back into the warehouse and the formatted
     tables into --out-dir.
     """
+    from resilience import estimate as estimate_module
+    from resilience.build import check_last_build
+
     db_path = _existing_db(db)
-    try:
-        from resilience import estimate as estimate_module
-    except ImportError as exc:
-        raise MissingPrerequisite(f"the estimation layer is not installed yet ({exc})") from exc
+    check_last_build(db_path)
     summary = estimate_module.run(
         db_path, spec_path=spec, tables=table or None, out_dir=out_dir, console=console
     )
-    models = getattr(summary, "models", [])
     console.print(
-        f"[green]Estimated[/] {len(models)} models and {getattr(summary, 'tests', 0)} tests "
-        f"into {db_path} (schema results); tables "
-        f"{', '.join(getattr(summary, 'tables', []))} in {out_dir}",
+        f"[green]Estimated[/] {len(summary.models)} models and {summary.tests} tests "
+        f"into {db_path} (schema results); tables {', '.join(summary.tables)} in {out_dir}",
         highlight=False,
     )
-    for model_id, n in (getattr(summary, "dropped", {}) or {}).items():
+    for model_id, n in summary.dropped.items():
         console.print(f"  [yellow]note:[/] {model_id}: {n} rows dropped (missing values)")
 
 
@@ -318,10 +316,8 @@ def index(
     weights, scores) run on your files in a scratch DuckDB; weights and scores are
     printed and, with --out-dir, written as CSV.
     """
-    try:
-        from resilience import indices
-    except ImportError as exc:
-        raise MissingPrerequisite(f"the index layer is not installed yet ({exc})") from exc
+    from resilience import indices
+
     for path in (values, system):
         if not path.exists():
             raise BadInput(f"{path}: file not found")
