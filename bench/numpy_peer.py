@@ -13,7 +13,7 @@ With X the (N*T) x K matrix of unit-years by indicators:
 
 ``python bench/numpy_peer.py VALUES.parquet SYSTEM.csv [--repeat 5]`` prints one JSON line:
 the read time (Parquet -> pandas), the compute time (long frame -> cube -> weights and
-scores; medians over the repetitions) and the weights.
+scores; medians over the repetitions, also per stage) and the weights.
 """
 
 from __future__ import annotations
@@ -92,10 +92,24 @@ def to_cube(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return cube.reshape(n * t, k), np.asarray(units), np.asarray(years), np.asarray(indicators)
 
 
-def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = SHIFT_C
-                  ) -> PeerResult:
-    """Normalise, weight and score one index (see the module docstring)."""
+def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = SHIFT_C,
+                  laps: dict[str, float] | None = None) -> PeerResult:
+    """Normalise, weight and score one index (see the module docstring).
+
+    ``laps``, if given, receives the seconds of each stage: cube (long frame -> matrix),
+    normalise, entropy (weights), scores.
+    """
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        if laps is not None:
+            now = time.perf_counter()
+            laps[name] = laps.get(name, 0.0) + now - clock
+            clock = now
+
     x, units, years, indicators = to_cube(values)
+    lap("cube")
     spec = system.set_index("indicator").reindex(indicators)
     if spec["direction"].isna().any():
         raise ValueError(f"numpy peer: indicators {list(indicators[spec['direction'].isna()])}"
@@ -108,16 +122,19 @@ def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = S
                          "max = min; min-max normalisation is undefined")
     z = (x - lo) / span
     z[:, negative] = 1.0 - z[:, negative]  # (max - x)/(max - min) = 1 - (x - min)/(max - min)
+    lap("normalise")
     zs = z + shift_c
     s = zs.sum(axis=0)
     a = (zs * np.log(zs)).sum(axis=0)
     entropy = -(a / s - np.log(s)) / np.log(x.shape[0])
     divergence = 1.0 - entropy
     weight = divergence / divergence.sum()
+    lap("entropy")
     dims = spec["dimension"].to_numpy()
     dimensions = {d: z[:, dims == d] @ weight[dims == d] for d in sorted(set(dims))}
-    return PeerResult(indicators, lo, hi, entropy, weight, units, years, z @ weight,
-                      dimensions)
+    total = z @ weight
+    lap("scores")
+    return PeerResult(indicators, lo, hi, entropy, weight, units, years, total, dimensions)
 
 
 def read_values(path: str) -> pd.DataFrame:
@@ -132,18 +149,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     system = pd.read_csv(args.system)
-    reads, computes = [], []
+    reads, computes, stages = [], [], []
     for _ in range(args.repeat):
         start = time.perf_counter()
         values = read_values(args.values)
         reads.append(time.perf_counter() - start)
         start = time.perf_counter()
-        result = entropy_index(values, system)
+        laps: dict[str, float] = {}
+        result = entropy_index(values, system, laps=laps)
         computes.append(time.perf_counter() - start)
+        stages.append(laps)
     print(json.dumps({
         "read_s": reads, "compute_s": computes,
         "read_median_s": statistics.median(reads),
         "compute_median_s": statistics.median(computes),
+        "stage_median_s": {k: statistics.median(lap[k] for lap in stages) for k in stages[0]},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "weights": dict(zip(result.indicators.tolist(), result.weight.tolist(), strict=True)),
     }))

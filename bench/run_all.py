@@ -32,9 +32,10 @@ spread (min-max):
    vectorised, against a naive refit loop on a few draws, extrapolated.
 
 Peak memory: peak resident set size of each subprocess (and its children), from
-``os.wait4`` (``ru_maxrss``) -- one fresh process per step, so no step inherits another's
-peak. CPU time (user + sys) is reported beside wall time: other processes share this
-machine, and CPU time is the less contention-sensitive figure.
+``os.wait4`` (``ru_maxrss``) in a bare launcher process -- one fresh process per step, so
+no step inherits another's peak (nor this runner's; see ``LAUNCHER``). CPU time (user +
+sys) is reported beside wall time: other processes share this machine, and CPU time is the
+less contention-sensitive figure.
 """
 
 from __future__ import annotations
@@ -93,25 +94,48 @@ class Run:
     log: Path
 
 
+LAUNCHER = """
+import json, os, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+proc = subprocess.Popen(cmd)
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+with open(out, "w") as f:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "wall": wall,
+               "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}, f)
+"""
+"""A small process that starts ``cmd``, reaps it with ``os.wait4`` and writes its figures.
+
+Why not ``os.wait4`` here directly: a child's ``ru_maxrss`` includes the memory of the
+process it was forked from (Linux records the old image's high-water mark at exec), so a
+child forked from this runner -- pandas, duckdb and a county panel loaded -- would report
+the runner's memory. The launcher is a bare interpreter (~10 MB), so the peak RSS of what
+it starts is that command's own.
+"""
+
+
 def measured(cmd: list[str], log: Path, env: dict | None = None, cwd: Path = ROOT) -> Run:
-    """Run ``cmd`` as a fresh subprocess; time it and read its peak RSS from ``os.wait4``.
+    """Run ``cmd`` as a fresh subprocess (via ``LAUNCHER``): wall, CPU, peak RSS.
 
     Raises ``RuntimeError`` with the end of the output if the command fails.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
+    figures = log.with_suffix(".json")
     full_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
     with log.open("w") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=out,
-                                stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}\n"
+        subprocess.run([PY, "-S", "-c", LAUNCHER, str(figures), *cmd], cwd=cwd, env=full_env,
+                       stdout=out, stderr=subprocess.STDOUT, check=False)
+    try:
+        result = json.loads(figures.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RuntimeError(f"benchmark launcher failed for {' '.join(cmd)}:\n"
+                           f"{log.read_text()[-4000:]}") from exc
+    if result["code"] != 0:
+        raise RuntimeError(f"benchmark step failed ({result['code']}): {' '.join(cmd)}\n"
                            f"{log.read_text()[-4000:]}")
     # Linux reports ru_maxrss in kilobytes
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, log)
+    return Run(result["wall"], result["cpu"], result["maxrss_kb"] * 1024, log)
 
 
 @dataclass
@@ -364,6 +388,7 @@ class ScaleResult:
     peer_compute: Series
     diffs: dict[str, float]
     top_nodes: list[tuple[str, float]]
+    peer_stages: dict[str, float]
 
     @property
     def direct_total(self) -> Series:
@@ -407,7 +432,8 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     peer.record(run)
     out = json.loads(run.log.read_text().strip().splitlines()[-1])
     return ScaleResult(scale, build, elapsed, node_exec, direct, peer,
-                       Series(out["read_s"]), Series(out["compute_s"]), diffs, top)
+                       Series(out["read_s"]), Series(out["compute_s"]), diffs, top,
+                       out["stage_median_s"])
 
 
 # ------------------------------------------------------------------ demo --------------
@@ -505,7 +531,8 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} in {total_s / 60:.1f} min. "
         "Figures are medians over the repetitions with the min-max spread in parentheses; "
         "each step is a fresh subprocess. Peak memory = peak RSS of that subprocess and "
-        "its children (`os.wait4` ru_maxrss). Wall time is what a user waits; CPU = user + "
+        "its children (`os.wait4` ru_maxrss, reaped by a bare launcher process so the "
+        "runner's own memory is not counted). Wall time is what a user waits; CPU = user + "
         "sys seconds of the process (less sensitive to other load on the machine).",
         "",
         "## Machine",
@@ -596,12 +623,16 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
             f"{s.dbt_exec_total.fmt(digits=3)} | {s.direct_total.fmt(digits=3)} | "
             f"{s.peer_compute.fmt(digits=3)} | {s.peer_read.fmt(digits=3)} | {ratio:.2f} | "
             f"{s.peer.rss.fmt('MB')} | {max(s.diffs.values()):.1e} |")
-    lines += ["", "Per model, SQL in-database (median):", "",
-              "| scale | " + " | ".join(PEER_MODELS) + " |",
-              "|---|" + "---|" * len(PEER_MODELS)]
+    lines += ["", "Per stage: SQL in-database per model vs the numpy peer's stages (medians; "
+              "numpy's *cube* = long frame -> matrix by integer codes, SQL has no such step):",
+              "", "| scale | " + " | ".join(PEER_MODELS) + " | numpy cube | numpy normalise "
+              "| numpy entropy | numpy scores |",
+              "|---|" + "---|" * (len(PEER_MODELS) + 4)]
     for s in scales:
         lines.append(f"| {s.scale.name} | "
-                     + " | ".join(s.direct[m].fmt(digits=3) for m in PEER_MODELS) + " |")
+                     + " | ".join(s.direct[m].fmt(digits=3) for m in PEER_MODELS) + " | "
+                     + " | ".join(f"{s.peer_stages.get(k, float('nan')):.4f} s"
+                                  for k in ("cube", "normalise", "entropy", "scores")) + " |")
     lines += ["", "Slowest nodes of the last index build per scale (run_results.json):", ""]
     for s in scales:
         lines.append(f"* {s.scale.name}: "
