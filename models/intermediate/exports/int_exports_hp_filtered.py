@@ -8,8 +8,11 @@ the filter's end points, where the HP trend is least reliable):
     tau = argmin  sum_t (ln x_t - tau_t)^2
                   + lambda * sum_t ((tau_t+1 - tau_t) - (tau_t - tau_t-1))^2
 
-with lambda = var('hp_lambda') (6.25, Ravn-Uhlig for annual data), computed by
-``statsmodels.tsa.filters.hp_filter.hpfilter``. The ratio trend / cycle and its log are taken
+with lambda = var('hp_lambda') (6.25, Ravn-Uhlig for annual data): tau = (I + lambda K'K)^-1 ln x,
+K the (n-2) x n second-difference matrix, c = ln x - tau -- the system
+``statsmodels.tsa.filters.hp_filter.hpfilter`` solves (same values to ~1e-14), solved densely
+here so the dbt process does not import statsmodels (that import was most of this model's
+2-10 s in a demo build; bench/results.md). The ratio trend / cycle and its log are taken
 downstream in SQL (int_export_hp_ratios_logged), where the rule for non-positive values lives.
 
 Bad input is an error naming the model, province, year and indicator: a missing or
@@ -46,10 +49,17 @@ def _check_series(province_code: str, years: np.ndarray, exports: np.ndarray) ->
         )
 
 
+def hpfilter(y: np.ndarray, lamb: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return (cycle, trend) of the HP filter, as statsmodels' ``hpfilter``."""
+    n = len(y)
+    second_difference = np.diff(np.eye(n), n=2, axis=0)
+    trend = np.linalg.solve(np.eye(n) + lamb * second_difference.T @ second_difference, y)
+    return y - trend, trend
+
+
 def model(dbt, session):
     """Filter every province's ln(exports) series; one row per province-year."""
-    dbt.config(materialized="table", packages=["numpy", "pandas", "statsmodels"])
-    from statsmodels.tsa.filters.hp_filter import hpfilter
+    dbt.config(materialized="table", packages=["numpy", "pandas"])
 
     hp_lambda = float(dbt.config.get("hp_lambda"))
     accounts = dbt.ref("stg_demo__province_accounts").df()
