@@ -139,12 +139,15 @@ def _analyses(specs: SpecSet, panels: dict[str, pd.DataFrame]
     records, tests = [], []
     for model_id in specs.hausman:
         spec = specs.models[model_id]
-        h = hausman_test(spec.formula, model_frame(panels[spec.panel], spec), spec.entity,
-                         spec.time)
-        tests.append(pd.DataFrame([{
-            "model_id": model_id, "table_id": specs.table_of(model_id), "test_name": "hausman",
-            "statistic": h.statistic, "df": h.df, "p_value": h.pvalue,
-            "detail": h.to_json()}], columns=TEST_COLUMNS))
+        frame = model_frame(panels[spec.panel], spec)
+        # "hausman": plm phtest / Stata `hausman fe re`; "hausman_sigmamore": Stata's
+        # `, sigmamore` (one common variance, the RE one), positive semi-definite
+        for test_name, sigma in (("hausman", "separate"), ("hausman_sigmamore", "more")):
+            h = hausman_test(spec.formula, frame, spec.entity, spec.time, sigma=sigma)
+            tests.append(pd.DataFrame([{
+                "model_id": model_id, "table_id": specs.table_of(model_id),
+                "test_name": test_name, "statistic": h.statistic, "df": h.df,
+                "p_value": h.pvalue, "detail": h.to_json()}], columns=TEST_COLUMNS))
     for analysis in specs.mediation.values():
         total, first = specs.models[analysis.total], specs.models[analysis.mediator_model]
         third_id = f"{analysis.analysis_id}_step3"

@@ -14,6 +14,11 @@ both models as regressors. If :math:`\hat V_{FE} - \hat V_{RE}` is not positive
 definite, its Moore-Penrose inverse is used and :math:`q` is its rank, and the result
 says so in ``note`` (Stata prints the same warning); if then :math:`H < 0` the p-value is
 ``nan`` (Stata prints none either).
+
+``sigma="more"`` / ``sigma="less"`` are Stata's ``hausman fe re, sigmamore`` /
+``sigmaless``: both covariances use one common estimate of the idiosyncratic variance
+(that of RE, the efficient estimator, or of FE, the consistent one), which makes
+:math:`\hat V_{FE} - \hat V_{RE}` positive semi-definite (see :func:`hausman_test`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from linearmodels import PanelOLS, RandomEffects
 from scipy import stats
 
 from resilience.panel import Design, Formula
+
+SIGMA_VARIANTS = ("separate", "more", "less")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,10 @@ class HausmanResult:
         The compared coefficients under each estimator.
     note : str
         Empty, or a warning when the covariance difference is not positive definite.
+    sigma : str
+        Which variance estimates the covariances use: ``"separate"`` (each its own, plm
+        ``phtest``, Stata ``hausman fe re``), ``"more"`` (both the RE one, Stata
+        ``sigmamore``) or ``"less"`` (both the FE one, Stata ``sigmaless``).
     """
 
     statistic: float
@@ -56,6 +67,7 @@ class HausmanResult:
     fe_params: dict[str, float]
     re_params: dict[str, float]
     note: str = ""
+    sigma: str = "separate"
 
     @property
     def conclusion(self) -> str:
@@ -68,13 +80,54 @@ class HausmanResult:
 
 
 def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
-                 terms: list[str] | None = None) -> HausmanResult:
+                 terms: list[str] | None = None, sigma: str = "separate") -> HausmanResult:
     r"""Hausman test of fixed (within) against random (Swamy-Arora GLS) effects.
 
     .. math::
 
         H = (\hat\beta_{FE} - \hat\beta_{RE})' [\hat V_{FE} - \hat V_{RE}]^{-1}
         (\hat\beta_{FE} - \hat\beta_{RE})
+
+    Both covariances are the conventional ones, :math:`s^2` times the inverse cross-product
+    of the regressors of the regression that gives the estimate. The within estimator
+    (linearmodels ``PanelOLS`` with entity effects) regresses the entity-demeaned
+    :math:`\tilde y_{it} = y_{it} - \bar y_i` on :math:`\tilde X`:
+
+    .. math::
+
+        \hat V_{FE} = s^2_{FE} (\tilde X'\tilde X)^{-1}, \qquad
+        s^2_{FE} = \frac{\tilde e'\tilde e}{n - N - k},
+
+    the idiosyncratic variance :math:`\hat\sigma^2_e` (Stata ``e(sigma_e)^2`` after
+    ``xtreg, fe``; the "Residual" of linearmodels' ``variance_decomposition``). The
+    Swamy-Arora estimator (linearmodels ``RandomEffects``) is OLS on the quasi-demeaned
+    :math:`y^*_{it} = y_{it} - \theta_i \bar y_i`, :math:`X^* = X - \theta_i \bar X_i`
+    (constant included), :math:`\theta_i = 1 - \sqrt{\hat\sigma^2_e / (T_i
+    \hat\sigma^2_u + \hat\sigma^2_e)}`, whose error has variance :math:`\sigma^2_e`
+    under the null; its unadjusted covariance uses the residual variance of that
+    regression (Stata ``e(rmse)^2`` after ``xtreg, re``):
+
+    .. math::
+
+        \hat V_{RE} = s^2_{RE} (X^{*\prime} X^*)^{-1}, \qquad
+        s^2_{RE} = \frac{e^{*\prime} e^*}{n - K}
+
+    (:math:`K` columns of :math:`X` with the constant). With ``sigma="more"`` or ``"less"``
+    both are rescaled to one common :math:`s^2_c`:
+
+    .. math::
+
+        \hat V^*_{FE} = \hat V_{FE} \, \frac{s^2_c}{s^2_{FE}} = s^2_c (\tilde X'\tilde X)^{-1},
+        \qquad
+        \hat V^*_{RE} = \hat V_{RE} \, \frac{s^2_c}{s^2_{RE}} = s^2_c (X^{*\prime} X^*)^{-1},
+
+    with :math:`s^2_c = s^2_{RE}` for ``"more"`` (the efficient estimator's, Stata
+    ``sigmamore``) and :math:`s^2_c = s^2_{FE}` for ``"less"`` (the consistent estimator's,
+    Stata ``sigmaless``). Since :math:`X^*` is :math:`\tilde X` plus a part that is
+    constant within entities, the slope block of :math:`X^{*\prime} M X^*` (after the
+    constant) is :math:`\tilde X'\tilde X` plus a positive semi-definite matrix, so
+    :math:`\hat V^*_{FE} - \hat V^*_{RE}` is positive semi-definite and :math:`H \ge 0`.
+    The three variants are asymptotically equivalent under the null.
 
     Parameters
     ----------
@@ -87,11 +140,22 @@ def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
         Entity and time columns.
     terms : list of str, optional
         Coefficients to compare; default all named regressors of the formula.
+    sigma : {"separate", "more", "less"}
+        ``"separate"`` (default): each covariance with its own variance estimate, as plm
+        ``phtest`` and Stata ``hausman fe re``. ``"more"`` / ``"less"``: Stata's
+        ``sigmamore`` / ``sigmaless``, see above.
 
     Returns
     -------
     HausmanResult
+
+    Raises
+    ------
+    ValueError
+        If ``sigma`` is not one of ``"separate"``, ``"more"``, ``"less"``.
     """
+    if sigma not in SIGMA_VARIANTS:
+        raise ValueError(f"sigma must be one of {SIGMA_VARIANTS}, not {sigma!r}")
     parsed = Formula.parse(formula)
     design = Design.build(parsed, data, entity, time, model_id=f"hausman {formula}")
     compared = list(terms or parsed.terms)
@@ -99,8 +163,14 @@ def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
         cov_type="unadjusted", debiased=True)
     re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted",
                                                           debiased=True)
+    # The unadjusted covariances are s2 * inv(x'x); s2 is the estimator's own variance
+    s2_fe, s2_re = float(fe.s2), float(re.s2)
+    s2_common = {"separate": None, "more": s2_re, "less": s2_fe}[sigma]
+    scale_fe = 1.0 if s2_common is None else s2_common / s2_fe
+    scale_re = 1.0 if s2_common is None else s2_common / s2_re
     diff = (fe.params[compared] - re.params[compared]).to_numpy()
-    v = (fe.cov.loc[compared, compared] - re.cov.loc[compared, compared]).to_numpy()
+    v = (scale_fe * fe.cov.loc[compared, compared]
+         - scale_re * re.cov.loc[compared, compared]).to_numpy()
     eigenvalues = np.linalg.eigvalsh(v)
     note = ""
     if eigenvalues.min() <= 0:
@@ -116,4 +186,4 @@ def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
     return HausmanResult(statistic, rank, pvalue,
                          tuple(compared),
                          {t: float(fe.params[t]) for t in compared},
-                         {t: float(re.params[t]) for t in compared}, note)
+                         {t: float(re.params[t]) for t in compared}, note, sigma)

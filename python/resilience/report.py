@@ -666,7 +666,7 @@ def section_regressions(frames) -> Section:
         ]
         sec.table(
             tests[columns],
-            "Tests: Hausman (FE vs RE), Sobel and bootstrap (mediation), "
+            "Tests: Hausman (FE vs RE; plain and sigmamore), Sobel and bootstrap (mediation), "
             "permutation and interaction (group differences)",
         )
     else:
