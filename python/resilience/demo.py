@@ -669,6 +669,15 @@ def _ar1(rng, shape, sd, rho=0.7) -> np.ndarray:
     return out
 
 
+def _ar1_from_normals(z: np.ndarray, sd: float, rho: float) -> np.ndarray:
+    """AR(1) along the last axis with stationary sd ``sd`` from given standard normals ``z``."""
+    out = np.empty_like(z)
+    out[..., 0] = sd * z[..., 0]
+    for t in range(1, z.shape[-1]):
+        out[..., t] = rho * out[..., t - 1] + sd * np.sqrt(1 - rho**2) * z[..., t]
+    return out
+
+
 def _loglin(v0, v1) -> np.ndarray:
     """Log-linear path from v0 (2003) to v1 (2023), one row per element of v0."""
     s = np.linspace(0.0, 1.0, len(YEARS))
@@ -806,9 +815,11 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
         fdi0[:, None]
         * np.exp(fdi_g[:, None] * t_idx[None, :] + _ar1(rng, (n_p, n_t), 0.3, rho=0.3))
     )
-    fcap = _round(
-        fdi * rng.uniform(1.02, 1.3, n_p)[:, None] * np.exp(rng.normal(0, 0.03, (n_p, n_t)))
-    )
+    # foreign capital used = FDI plus foreign loans and other investment, which move on
+    # their own: an AR(1) deviation (sd 0.25, rho 0.6) keeps LNFTRI from duplicating LNFDI
+    fcap_ratio = rng.uniform(1.02, 1.3, n_p)[:, None]
+    fcap_dev = _ar1_from_normals(rng.normal(0.0, 1.0, (n_p, n_t)), sd=0.25, rho=0.6)
+    fcap = _round(fdi * fcap_ratio * np.exp(fcap_dev))
     ofdi_w = gdp[:, [0]] ** 1.3 * np.exp(
         rng.normal(0, 0.0, n_p)[:, None] * t_idx[None, :] + _ar1(rng, (n_p, n_t), 0.4, rho=0.3)
     )
