@@ -79,11 +79,17 @@ def test_killed_build_leaves_the_warehouse_byte_identical(built, tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     building = build_module.building_path(db)
+    wal = Path(f"{building}.wal")
+
+    def written() -> int:  # DuckDB keeps new data in the WAL until a checkpoint
+        return sum(p.stat().st_size for p in (building, wal) if p.exists())
+
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (building.exists() and building.stat().st_size > 2**20):
-        time.sleep(0.2)
-    assert building.exists(), "the build never started writing"
-    time.sleep(2)  # midway: seeds loaded, models being built
+    while time.monotonic() < deadline and written() < 2**20:
+        time.sleep(0.1)
+    assert written() >= 2**20, "the build never started writing"
+    time.sleep(1)  # midway: seeds loaded, models being built
+    assert building.exists(), "the build finished before the kill; the test proves nothing"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     time.sleep(0.5)
