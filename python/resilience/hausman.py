@@ -1,4 +1,11 @@
-r"""Hausman test of fixed against random effects (linearmodels has none).
+r"""Hausman test of fixed against random effects, with Stata's conventions.
+
+linearmodels 7.1 added ``RandomEffectsResults.hausman``; this wrapper keeps what the
+papers' Stata workflow needs and it lacks: only the named regressors are compared (never
+the year dummies of a two-way model) and, when the covariance difference is not positive
+definite, :math:`q` is its rank (Stata) rather than the number of coefficients. Where the
+two coincide (same terms, positive definite difference) the statistics are equal, which
+``tests/python/test_hausman.py`` checks for all three ``sigma`` variants.
 
 .. math::
 

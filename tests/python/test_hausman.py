@@ -221,3 +221,24 @@ def test_unknown_sigma_raises():
     data = pd.read_csv(REF / "grunfeld.csv")
     with pytest.raises(ValueError, match="sigma must be one of"):
         hausman_test("inv ~ value + capital", data, "firm", "year", sigma="mean")
+
+
+@pytest.mark.parametrize(
+    "sigma, option",
+    [("separate", {}), ("more", {"sigmamore": True}), ("less", {"sigmaless": True})],
+)
+def test_equals_linearmodels_own_hausman_where_they_coincide(sigma, option):
+    """linearmodels >= 7.1 ships RandomEffectsResults.hausman; on Grunfeld (same terms,
+    positive definite difference) our statistic and df must equal it."""
+    import statsmodels.api as sm
+    from linearmodels import PanelOLS, RandomEffects
+
+    frame = pd.read_csv(REF / "grunfeld.csv").set_index(["firm", "year"])
+    exog = sm.add_constant(frame[["value", "capital"]])
+    fe = PanelOLS(frame["inv"], exog, entity_effects=True).fit(debiased=True)
+    re = RandomEffects(frame["inv"], exog).fit(debiased=True)
+    theirs = re.hausman(fe, **option).statistic
+    ours = hausman_test("inv ~ value + capital", frame.reset_index(), "firm", "year", sigma=sigma)
+    assert ours.statistic == pytest.approx(theirs.stat, rel=1e-10)
+    assert ours.df == theirs.df
+    assert ours.pvalue == pytest.approx(theirs.pval, rel=1e-8)
