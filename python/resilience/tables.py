@@ -91,7 +91,7 @@ def build_table(table: TableSpec, results: dict[str, PanelResults],
     fits = [results[c.model] for c in table.columns]
     label = table.labels.get
     rows: list[tuple[str, tuple[str, ...]]] = [
-        ("", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))]
+        ("Dependent variable", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))]
     for term in _term_order(table, fits, specs):
         cells, below = [], []
         for fit in fits:
