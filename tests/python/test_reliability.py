@@ -56,89 +56,228 @@ def _replace_line(text: str, line: int, new: str) -> str:
 
 # (id, values text, system text, --var options, expected message with {values}/{system})
 PREFLIGHT_CASES = [
-    ("duplicate_row", VALUES + "110000,2010,gdp_per_capita,101\n", SYSTEM, [],
-     "{values}:10: unit 110000, year 2010, indicator gdp_per_capita: duplicate row (same unit, "
-     "year and indicator as line 2); keep one"),
-    ("unknown_province_code", _replace_line(VALUES, 6, "990000,2010,gdp_per_capita,90"), SYSTEM, [],
-     "{values}:6: unit 990000, year 2010, indicator gdp_per_capita: unknown province code "
-     "'990000' (not in seeds/reference/provinces.csv)"),
-    ("province_name_not_code", _replace_line(VALUES, 6, "Tianjin,2010,gdp_per_capita,90"), SYSTEM,
-     [], "{values}:6: unit Tianjin, year 2010, indicator gdp_per_capita: 'Tianjin' is a province "
-     "name, not a code; write its code 120000"),
-    ("chinese_province_name", _replace_line(VALUES, 6, "天津,2010,gdp_per_capita,90"), SYSTEM, [],
-     "{values}:6: unit 天津, year 2010, indicator gdp_per_capita: '天津' is a province name, not "
-     "a code; write its code 120000"),
-    ("ellipsis_cell", _replace_line(VALUES, 3, "110000,2010,unemployment_rate,…"), SYSTEM, [],
-     "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value '…' is not a "
-     "number; leave the cell empty for a missing value"),
-    ("em_dash_cell", _replace_line(VALUES, 3, "110000,2010,unemployment_rate,—"), SYSTEM, [],
-     "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value '—' is not a "
-     "number; leave the cell empty for a missing value"),
-    ("na_cell", _replace_line(VALUES, 3, "110000,2010,unemployment_rate,NA"), SYSTEM, [],
-     "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value 'NA' is not a "
-     "number; leave the cell empty for a missing value"),
-    ("thousands_separator_quoted", _replace_line(VALUES, 2, '110000,2010,gdp_per_capita,"1,234"'),
-     SYSTEM, [], "{values}:2: unit 110000, year 2010, indicator gdp_per_capita: value '1,234' "
-     "has a thousands separator; write 1234"),
-    ("thousands_separator_unquoted", _replace_line(VALUES, 2, "110000,2010,gdp_per_capita,1,234"),
-     SYSTEM, [], "{values}:2: unit 110000, year 2010, indicator gdp_per_capita: the line has 5 "
-     "cells but the header has 4 (an unquoted thousands separator such as 1,234? write 1234)"),
-    ("zero_variance", VALUES.replace(",3.1\n", ",3\n").replace(",3.4\n", ",3\n")
-     .replace(",4.0\n", ",3\n").replace(",3.9\n", ",3\n"), SYSTEM, [],
-     "{values}: indicator unemployment_rate: every value is 3: zero variance, its entropy weight "
-     "is undefined (max = min); fix the values or drop the indicator"),
-    ("year_outside_range", _replace_line(VALUES, 9, "120000,2031,unemployment_rate,3.9"), SYSTEM,
-     [], "{values}:9: unit 120000, year 2031, indicator unemployment_rate: year outside the "
-     "configured range 2003-2023 (dbt_project.yml vars); drop the row or widen the range"),
-    ("year_not_a_year", _replace_line(VALUES, 9, "120000,2011.0,unemployment_rate,3.9"), SYSTEM,
-     [], "{values}:9: unit 120000, year 2011.0, indicator unemployment_rate: year '2011.0' is "
-     "not a four-digit year"),
-    ("unbalanced_panel", "\n".join(VALUES.splitlines()[:-1]) + "\n", SYSTEM, [],
-     "{values}: unit 120000, year 2011, indicator unemployment_rate: missing row: the panel is "
-     "unbalanced; add the row with an empty value if the cell is unknown"),
-    ("missing_column", VALUES.replace(",value\n", "\n", 1).replace(",100\n", "\n"), SYSTEM, [],
-     "{values}: missing column 'value'; expected columns unit_id, year, indicator, value"),
-    ("province_code_header", VALUES.replace("unit_id", "province_code", 1), SYSTEM, [],
-     "{values}: missing column 'unit_id' (rename province_code to unit_id); expected columns "
-     "unit_id, year, indicator, value"),
-    ("extra_column", VALUES.replace("value\n", "value,source\n", 1), SYSTEM, [],
-     "{values}: unexpected column 'source'; expected columns unit_id, year, indicator, value"),
-    ("empty_file", "", SYSTEM, [],
-     "{values}: the file is empty (no header row); expected columns unit_id, year, indicator, value"),
-    ("header_only", "unit_id,year,indicator,value\n", SYSTEM, [],
-     "{values}: the file has a header but no data rows"),
-    ("indicator_not_in_system", VALUES + "110000,2010,green_space,1\n", SYSTEM, [],
-     "{values}:10: unit 110000, year 2010, indicator green_space: indicator not defined in the "
-     "indicator system {system}; add it there or drop these rows"),
-    ("system_indicator_without_values", VALUES, SYSTEM + "demo,size,patents_per_10k,+\n", [],
-     "{system}:4: indicator patents_per_10k: indicator has no values in {values}; add its values "
-     "or drop it from the system"),
-    ("direction_word", VALUES, SYSTEM.replace(",-\n", ",down\n"), [],
-     "{system}:3: indicator unemployment_rate: direction 'down' is not '+' (benefit) or '-' "
-     "(cost)"),
-    ("direction_unicode_minus", VALUES, SYSTEM.replace(",-\n", ",\u2212\n"), [],
-     "{system}:3: indicator unemployment_rate: direction '\u2212' is not '+' (benefit) or '-' "
-     "(cost) (that is a U+2212 minus sign; type the ASCII hyphen '-')"),
-    ("system_missing_column", VALUES, SYSTEM.replace(",direction", "", 1).replace(",+\n", "\n")
-     .replace(",-\n", "\n"), [],
-     "{system}: missing column 'direction'; expected columns index_name, dimension, indicator, "
-     "direction"),
-    ("sql_injection_indicator_in_values",
-     VALUES + "110000,2010,\"gdp'); drop schema marts cascade; --\",1\n", SYSTEM, [],
-     "{values}:10: unit 110000, year 2010: indicator \"gdp'); drop schema marts cascade; --\" is "
-     "not a plain identifier (letters, digits and underscore only); rejected, it is never passed "
-     "to SQL"),
-    ("sql_injection_indicator_in_system", VALUES,
-     SYSTEM + "demo,size,\"x' or '1'='1\",+\n", [],
-     "{system}:4: indicator \"x' or '1'='1\" is not a plain identifier (letters, digits and "
-     "underscore only); rejected, it is never passed to SQL"),
-    ("sql_injection_var", VALUES, SYSTEM, ["index_scope=pooled'; drop table marts.fct_index_scores; --"],
-     "--var: var index_scope value \"pooled'; drop table marts.fct_index_scores; --\" is not a "
-     "plain number or word; rejected, it is never passed to SQL"),
-    ("unknown_var", VALUES, SYSTEM, ["rd_deprecation=0.1"],
-     "--var: unknown var rd_deprecation; known vars are in dbt_project.yml"),
-    ("depreciation_not_positive", VALUES, SYSTEM, ["rd_depreciation=-0.1"],
-     "--var: var rd_depreciation=-0.1 must lie in (0, 1)"),
+    (
+        "duplicate_row",
+        VALUES + "110000,2010,gdp_per_capita,101\n",
+        SYSTEM,
+        [],
+        "{values}:10: unit 110000, year 2010, indicator gdp_per_capita: duplicate row (same unit, "
+        "year and indicator as line 2); keep one",
+    ),
+    (
+        "unknown_province_code",
+        _replace_line(VALUES, 6, "990000,2010,gdp_per_capita,90"),
+        SYSTEM,
+        [],
+        "{values}:6: unit 990000, year 2010, indicator gdp_per_capita: unknown province code "
+        "'990000' (not in seeds/reference/provinces.csv)",
+    ),
+    (
+        "province_name_not_code",
+        _replace_line(VALUES, 6, "Tianjin,2010,gdp_per_capita,90"),
+        SYSTEM,
+        [],
+        "{values}:6: unit Tianjin, year 2010, indicator gdp_per_capita: 'Tianjin' is a province "
+        "name, not a code; write its code 120000",
+    ),
+    (
+        "chinese_province_name",
+        _replace_line(VALUES, 6, "天津,2010,gdp_per_capita,90"),
+        SYSTEM,
+        [],
+        "{values}:6: unit 天津, year 2010, indicator gdp_per_capita: '天津' is a province name, not "
+        "a code; write its code 120000",
+    ),
+    (
+        "ellipsis_cell",
+        _replace_line(VALUES, 3, "110000,2010,unemployment_rate,…"),
+        SYSTEM,
+        [],
+        "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value '…' is not a "
+        "number; leave the cell empty for a missing value",
+    ),
+    (
+        "em_dash_cell",
+        _replace_line(VALUES, 3, "110000,2010,unemployment_rate,—"),
+        SYSTEM,
+        [],
+        "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value '—' is not a "
+        "number; leave the cell empty for a missing value",
+    ),
+    (
+        "na_cell",
+        _replace_line(VALUES, 3, "110000,2010,unemployment_rate,NA"),
+        SYSTEM,
+        [],
+        "{values}:3: unit 110000, year 2010, indicator unemployment_rate: value 'NA' is not a "
+        "number; leave the cell empty for a missing value",
+    ),
+    (
+        "thousands_separator_quoted",
+        _replace_line(VALUES, 2, '110000,2010,gdp_per_capita,"1,234"'),
+        SYSTEM,
+        [],
+        "{values}:2: unit 110000, year 2010, indicator gdp_per_capita: value '1,234' "
+        "has a thousands separator; write 1234",
+    ),
+    (
+        "thousands_separator_unquoted",
+        _replace_line(VALUES, 2, "110000,2010,gdp_per_capita,1,234"),
+        SYSTEM,
+        [],
+        "{values}:2: unit 110000, year 2010, indicator gdp_per_capita: the line has 5 "
+        "cells but the header has 4 (an unquoted thousands separator such as 1,234? write 1234)",
+    ),
+    (
+        "zero_variance",
+        VALUES.replace(",3.1\n", ",3\n")
+        .replace(",3.4\n", ",3\n")
+        .replace(",4.0\n", ",3\n")
+        .replace(",3.9\n", ",3\n"),
+        SYSTEM,
+        [],
+        "{values}: indicator unemployment_rate: every value is 3: zero variance, its entropy weight "
+        "is undefined (max = min); fix the values or drop the indicator",
+    ),
+    (
+        "year_outside_range",
+        _replace_line(VALUES, 9, "120000,2031,unemployment_rate,3.9"),
+        SYSTEM,
+        [],
+        "{values}:9: unit 120000, year 2031, indicator unemployment_rate: year outside the "
+        "configured range 2003-2023 (dbt_project.yml vars); drop the row or widen the range",
+    ),
+    (
+        "year_not_a_year",
+        _replace_line(VALUES, 9, "120000,2011.0,unemployment_rate,3.9"),
+        SYSTEM,
+        [],
+        "{values}:9: unit 120000, year 2011.0, indicator unemployment_rate: year '2011.0' is "
+        "not a four-digit year",
+    ),
+    (
+        "unbalanced_panel",
+        "\n".join(VALUES.splitlines()[:-1]) + "\n",
+        SYSTEM,
+        [],
+        "{values}: unit 120000, year 2011, indicator unemployment_rate: missing row: the panel is "
+        "unbalanced; add the row with an empty value if the cell is unknown",
+    ),
+    (
+        "missing_column",
+        VALUES.replace(",value\n", "\n", 1).replace(",100\n", "\n"),
+        SYSTEM,
+        [],
+        "{values}: missing column 'value'; expected columns unit_id, year, indicator, value",
+    ),
+    (
+        "province_code_header",
+        VALUES.replace("unit_id", "province_code", 1),
+        SYSTEM,
+        [],
+        "{values}: missing column 'unit_id' (rename province_code to unit_id); expected columns "
+        "unit_id, year, indicator, value",
+    ),
+    (
+        "extra_column",
+        VALUES.replace("value\n", "value,source\n", 1),
+        SYSTEM,
+        [],
+        "{values}: unexpected column 'source'; expected columns unit_id, year, indicator, value",
+    ),
+    (
+        "empty_file",
+        "",
+        SYSTEM,
+        [],
+        "{values}: the file is empty (no header row); expected columns unit_id, year, indicator, value",
+    ),
+    (
+        "header_only",
+        "unit_id,year,indicator,value\n",
+        SYSTEM,
+        [],
+        "{values}: the file has a header but no data rows",
+    ),
+    (
+        "indicator_not_in_system",
+        VALUES + "110000,2010,green_space,1\n",
+        SYSTEM,
+        [],
+        "{values}:10: unit 110000, year 2010, indicator green_space: indicator not defined in the "
+        "indicator system {system}; add it there or drop these rows",
+    ),
+    (
+        "system_indicator_without_values",
+        VALUES,
+        SYSTEM + "demo,size,patents_per_10k,+\n",
+        [],
+        "{system}:4: indicator patents_per_10k: indicator has no values in {values}; add its values "
+        "or drop it from the system",
+    ),
+    (
+        "direction_word",
+        VALUES,
+        SYSTEM.replace(",-\n", ",down\n"),
+        [],
+        "{system}:3: indicator unemployment_rate: direction 'down' is not '+' (benefit) or '-' "
+        "(cost)",
+    ),
+    (
+        "direction_unicode_minus",
+        VALUES,
+        SYSTEM.replace(",-\n", ",\u2212\n"),
+        [],
+        "{system}:3: indicator unemployment_rate: direction '\u2212' is not '+' (benefit) or '-' "
+        "(cost) (that is a U+2212 minus sign; type the ASCII hyphen '-')",
+    ),
+    (
+        "system_missing_column",
+        VALUES,
+        SYSTEM.replace(",direction", "", 1).replace(",+\n", "\n").replace(",-\n", "\n"),
+        [],
+        "{system}: missing column 'direction'; expected columns index_name, dimension, indicator, "
+        "direction",
+    ),
+    (
+        "sql_injection_indicator_in_values",
+        VALUES + '110000,2010,"gdp\'); drop schema marts cascade; --",1\n',
+        SYSTEM,
+        [],
+        '{values}:10: unit 110000, year 2010: indicator "gdp\'); drop schema marts cascade; --" is '
+        "not a plain identifier (letters, digits and underscore only); rejected, it is never passed "
+        "to SQL",
+    ),
+    (
+        "sql_injection_indicator_in_system",
+        VALUES,
+        SYSTEM + "demo,size,\"x' or '1'='1\",+\n",
+        [],
+        "{system}:4: indicator \"x' or '1'='1\" is not a plain identifier (letters, digits and "
+        "underscore only); rejected, it is never passed to SQL",
+    ),
+    (
+        "sql_injection_var",
+        VALUES,
+        SYSTEM,
+        ["index_scope=pooled'; drop table marts.fct_index_scores; --"],
+        '--var: var index_scope value "pooled\'; drop table marts.fct_index_scores; --" is not a '
+        "plain number or word; rejected, it is never passed to SQL",
+    ),
+    (
+        "unknown_var",
+        VALUES,
+        SYSTEM,
+        ["rd_deprecation=0.1"],
+        "--var: unknown var rd_deprecation; known vars are in dbt_project.yml",
+    ),
+    (
+        "depreciation_not_positive",
+        VALUES,
+        SYSTEM,
+        ["rd_depreciation=-0.1"],
+        "--var: var rd_depreciation=-0.1 must lie in (0, 1)",
+    ),
 ]
 
 
@@ -185,7 +324,7 @@ def test_preflight_catalogue_has_at_least_twenty_cases():
 
 # ---- dbt catalogue: scratch projects with bad rows -----------------------------------------
 
-PROJECT_PARTS = ("models", "macros", "seeds", "analysis", "dbt_project.yml", "profiles.yml")
+PROJECT_PARTS = ("models", "macros", "seeds", "analysis", "docs", "dbt_project.yml", "profiles.yml")
 
 
 def _copy_project(dest: Path) -> Path:
@@ -198,8 +337,11 @@ def _copy_project(dest: Path) -> Path:
             shutil.copy2(src, dest / part)
     shutil.copytree(PROJECT_ROOT / "tests" / "dbt", dest / "tests" / "dbt")
     if not (dest / "seeds/demo/demo_indicator_values.csv").exists():
-        subprocess.run([sys.executable, "-m", "resilience.demo", "--out", str(dest / "seeds/demo")],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "resilience.demo", "--out", str(dest / "seeds/demo")],
+            check=True,
+            capture_output=True,
+        )
     return dest
 
 
@@ -268,12 +410,16 @@ def _mutate_partners_b(ix, rows):
 
 
 MUTATIONS = {
-    "a": [("seeds/demo/demo_indicator_values.csv", _mutate_indicator_values),
-          ("seeds/demo/demo_province_accounts.csv", _mutate_accounts_a),
-          ("seeds/demo/demo_partner_macro.csv", _mutate_partners_a),
-          ("seeds/reference/indicator_systems.csv", _mutate_system)],
-    "b": [("seeds/demo/demo_province_accounts.csv", _mutate_accounts_b),
-          ("seeds/demo/demo_partner_macro.csv", _mutate_partners_b)],
+    "a": [
+        ("seeds/demo/demo_indicator_values.csv", _mutate_indicator_values),
+        ("seeds/demo/demo_province_accounts.csv", _mutate_accounts_a),
+        ("seeds/demo/demo_partner_macro.csv", _mutate_partners_a),
+        ("seeds/reference/indicator_systems.csv", _mutate_system),
+    ],
+    "b": [
+        ("seeds/demo/demo_province_accounts.csv", _mutate_accounts_b),
+        ("seeds/demo/demo_partner_macro.csv", _mutate_partners_b),
+    ],
 }
 
 
@@ -305,8 +451,9 @@ def bad_build_messages(tmp_path_factory) -> dict[str, list[str]]:
             target = root / name / cmd
             results = json.loads((target / "run_results.json").read_text())["results"]
             manifest = json.loads((target / "manifest.json").read_text())
-            _, failing, warnings = collect_outcomes(results, manifest, root / name / "w.duckdb", {},
-                                                    limit=1000)
+            _, failing, warnings = collect_outcomes(
+                results, manifest, root / name / "w.duckdb", {}, limit=1000
+            )
             messages += [m for node in failing + warnings for m in node.messages]
         out[name] = messages
     return out
@@ -315,66 +462,122 @@ def bad_build_messages(tmp_path_factory) -> dict[str, list[str]]:
 VALUES_SEED = "seeds/demo/demo_indicator_values.csv"
 ACCOUNTS_SEED = "seeds/demo/demo_province_accounts.csv"
 PARTNER_SEED = "seeds/demo/demo_partner_macro.csv"
-NON_NUMERIC = "expression_is_true_stg_demo__indicator_values_value__value_is_not_null_or_value_text_is_null"
+NON_NUMERIC = (
+    "expression_is_true_stg_demo__indicator_values_value__value_is_not_null_or_value_text_is_null"
+)
 
 # (id, project, exact message) -- or (id, project, (prefix, [fragments])) where the message
 # is raised by another engineer's model and its wording may still move
 DBT_CASES = [
-    ("duplicate_row", "a",
-     f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2010, indicator gdp_per_capita: "
-     "duplicate rows: 2 rows share the same unit_id, year, indicator "
-     "[unique_combination_of_columns_stg_demo__indicator_values_unit_id__year__indicator]"),
-    ("ellipsis_cell", "a",
-     f"{VALUES_SEED} (stg_demo__indicator_values): unit 120000, year 2011, indicator "
-     f"unemployment_rate: value '…' is not a number; leave the cell empty for a missing value "
-     f"[{NON_NUMERIC}]"),
-    ("thousands_separator", "a",
-     f"{VALUES_SEED} (stg_demo__indicator_values): unit 130000, year 2012, indicator "
-     f"tertiary_share: value '1,234' is not a number; leave the cell empty for a missing value "
-     f"[{NON_NUMERIC}]"),
-    ("unknown_province_code", "a",
-     f"{VALUES_SEED} (stg_demo__indicator_values): unit 990000, year 2010, indicator "
-     "gdp_per_capita: unknown province code '990000' (not in seeds/reference/provinces.csv); fix "
-     "the code or drop the rows [indicator_values_unknown_province]"),
-    ("year_outside_range", "a",
-     f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2031, indicator "
-     "gdp_per_capita: year outside the configured range 2003-2023 (dbt_project.yml vars); drop "
-     "the row or widen the range [indicator_values_year_out_of_range]"),
-    ("unknown_indicator", "a",
-     (f"{VALUES_SEED} (int_indicator_values_matched): unit 110000, year 2010, indicator green_space: ",
-      ["[indicator_values_not_in_system]"])),
-    ("direction_not_plus_minus", "a",
-     "seeds/reference/indicator_systems.csv (stg_reference__indicator_systems): indicator "
-     "rd_intensity: direction 'up' is not '+' (benefit) or '-' (cost) in index resilience "
-     "[indicator_systems_direction_invalid]"),
-    ("zero_variance", "a",
-     (f"{VALUES_SEED} (int_indicators_normalized): ", ["indicator large_commodity_markets",
-                                                         "[indicators_zero_range]"])),
-    ("unit_factor_outlier_warning", "a",
-     (f"{VALUES_SEED} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
-      "gdp_per_capita: value ", ["is 10000 times the median",
-                                 "[indicator_values_unit_factor_suspected]"])),
-    ("missing_export_base_year", "a",
-     f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 320000, year 2008, indicator "
-     "exports_usd_mn: missing value in column exports_usd_mn "
-     "[not_null_stg_demo__province_accounts_exports_usd_mn]"),
-    ("missing_export_base_year_model", "a",
-     (f"{ACCOUNTS_SEED} (int_exports_hp_filtered): ", ["province 320000", "2008", "exports_usd_mn"])),
-    ("missing_rd_base_year", "a",
-     (f"{PARTNER_SEED} (int_rd_expenditures_deflated): ", ["JPN", "2003", "rd_expenditure_usd_mn"])),
-    ("non_positive_before_log", "a",
-     ("int_province_controls_computed: ", ["330000", "2012"])),
-    ("unbalanced_panel", "b",
-     f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 350000, year 2015: unbalanced panel: "
-     "missing year [balanced_panel_stg_demo__province_accounts_2003__2023__province_code__year]"),
-    ("g_plus_delta_not_positive", "b",
-     (f"{PARTNER_SEED} (int_rd_growth_rates_computed): ", ["KOR", "<= 0"])),
+    (
+        "duplicate_row",
+        "a",
+        f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2010, indicator gdp_per_capita: "
+        "duplicate rows: 2 rows share the same unit_id, year, indicator "
+        "[unique_combination_of_columns_stg_demo__indicator_values_unit_id__year__indicator]",
+    ),
+    (
+        "ellipsis_cell",
+        "a",
+        f"{VALUES_SEED} (stg_demo__indicator_values): unit 120000, year 2011, indicator "
+        f"unemployment_rate: value '…' is not a number; leave the cell empty for a missing value "
+        f"[{NON_NUMERIC}]",
+    ),
+    (
+        "thousands_separator",
+        "a",
+        f"{VALUES_SEED} (stg_demo__indicator_values): unit 130000, year 2012, indicator "
+        f"tertiary_share: value '1,234' is not a number; leave the cell empty for a missing value "
+        f"[{NON_NUMERIC}]",
+    ),
+    (
+        "unknown_province_code",
+        "a",
+        f"{VALUES_SEED} (stg_demo__indicator_values): unit 990000, year 2010, indicator "
+        "gdp_per_capita: unknown province code '990000' (not in seeds/reference/provinces.csv); fix "
+        "the code or drop the rows [indicator_values_unknown_province]",
+    ),
+    (
+        "year_outside_range",
+        "a",
+        f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2031, indicator "
+        "gdp_per_capita: year outside the configured range 2003-2023 (dbt_project.yml vars); drop "
+        "the row or widen the range [indicator_values_year_out_of_range]",
+    ),
+    (
+        "unknown_indicator",
+        "a",
+        (
+            f"{VALUES_SEED} (int_indicator_values_matched): unit 110000, year 2010, indicator green_space: ",
+            ["[indicator_values_not_in_system]"],
+        ),
+    ),
+    (
+        "direction_not_plus_minus",
+        "a",
+        "seeds/reference/indicator_systems.csv (stg_reference__indicator_systems): indicator "
+        "rd_intensity: direction 'up' is not '+' (benefit) or '-' (cost) in index resilience "
+        "[indicator_systems_direction_invalid]",
+    ),
+    (
+        "zero_variance",
+        "a",
+        (
+            f"{VALUES_SEED} (int_indicators_normalized): ",
+            ["indicator large_commodity_markets", "[indicators_zero_range]"],
+        ),
+    ),
+    (
+        "unit_factor_outlier_warning",
+        "a",
+        (
+            f"{VALUES_SEED} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
+            "gdp_per_capita: value ",
+            ["is 10000 times the median", "[indicator_values_unit_factor_suspected]"],
+        ),
+    ),
+    (
+        "missing_export_base_year",
+        "a",
+        f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 320000, year 2008, indicator "
+        "exports_usd_mn: missing value in column exports_usd_mn "
+        "[not_null_stg_demo__province_accounts_exports_usd_mn]",
+    ),
+    (
+        "missing_export_base_year_model",
+        "a",
+        (
+            f"{ACCOUNTS_SEED} (int_exports_hp_filtered): ",
+            ["province 320000", "2008", "exports_usd_mn"],
+        ),
+    ),
+    (
+        "missing_rd_base_year",
+        "a",
+        (
+            f"{PARTNER_SEED} (int_rd_expenditures_deflated): ",
+            ["JPN", "2003", "rd_expenditure_usd_mn"],
+        ),
+    ),
+    ("non_positive_before_log", "a", ("int_province_controls_computed: ", ["330000", "2012"])),
+    (
+        "unbalanced_panel",
+        "b",
+        f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 350000, year 2015: unbalanced panel: "
+        "missing year [balanced_panel_stg_demo__province_accounts_2003__2023__province_code__year]",
+    ),
+    (
+        "g_plus_delta_not_positive",
+        "b",
+        (f"{PARTNER_SEED} (int_rd_growth_rates_computed): ", ["KOR", "<= 0"]),
+    ),
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("project", "expected"), [c[1:] for c in DBT_CASES],
-                         ids=[c[0] for c in DBT_CASES])
+@pytest.mark.parametrize(
+    ("project", "expected"), [c[1:] for c in DBT_CASES], ids=[c[0] for c in DBT_CASES]
+)
 def test_dbt_catalogue(bad_build_messages, project, expected):
     messages = bad_build_messages[project]
     if isinstance(expected, str):
