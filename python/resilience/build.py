@@ -209,7 +209,7 @@ UNIT_COLUMNS = ("unit_id", "province_code", "country_code", "unit")
 
 
 def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list[str]:
-    """Return the raw input files upstream of a node (user files replace the seeds they stand for)."""
+    """Return the raw input files upstream of a node (user files replace their seeds)."""
     nodes = manifest["nodes"]
     seen, stack, files = set(), [node_id], []
     while stack:
@@ -274,7 +274,7 @@ def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: d
 
 
 def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str, str]) -> str:
-    """Return the one-line message for one failing row: file (model), unit, year, indicator, what."""
+    """Return the one-line message of a failing row: file (model), unit, year, indicator, what."""
     meta = node.get("test_metadata") or {}
     kind, kwargs = meta.get("name"), meta.get("kwargs", {})
     column = node.get("column_name") or kwargs.get("column_name")
@@ -737,8 +737,8 @@ def print_summary(result: BuildResult, console=None) -> None:
             parts.append(f"{sum(counts.values())} {rtype}s ({detail})")
     colour = "green" if result.ok else "red"
     verdict = "passed" if result.ok else "FAILED"
-    console.print(f"[{colour}]dbt build {verdict}[/] in {result.elapsed_s:.1f} s: " + "; ".join(parts),
-                  highlight=False)  # fmt: skip
+    headline = f"[{colour}]dbt build {verdict}[/] in {result.elapsed_s:.1f} s: "
+    console.print(headline + "; ".join(parts), highlight=False)
     for title, nodes, style in (
         ("Failing", result.failing, "red"),
         ("Warnings", result.warnings, "yellow"),

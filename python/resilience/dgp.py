@@ -118,17 +118,20 @@ def _grid(first_year: int, last_year: int) -> pd.DataFrame:
     return provinces().merge(years, how="cross")
 
 
-def _effects(frame: pd.DataFrame, rng: np.random.Generator, sd_entity: float,
-             sd_time: float) -> np.ndarray:
+def _effects(
+    frame: pd.DataFrame, rng: np.random.Generator, sd_entity: float, sd_time: float
+) -> np.ndarray:
     """Draw province and year effects and map them onto the rows of ``frame``."""
     codes, entity = np.unique(frame["province_code"], return_inverse=True)
     years, time = np.unique(frame["year"], return_inverse=True)
-    return (rng.normal(0.0, sd_entity, codes.size)[entity]
-            + rng.normal(0.0, sd_time, years.size)[time])
+    return (
+        rng.normal(0.0, sd_entity, codes.size)[entity] + rng.normal(0.0, sd_time, years.size)[time]
+    )
 
 
-def simulate_dataflow_panel(seed: int = 0, first_year: int = 2009, last_year: int = 2023,
-                            hp_missing: int = 0) -> pd.DataFrame:
+def simulate_dataflow_panel(
+    seed: int = 0, first_year: int = 2009, last_year: int = 2023, hp_missing: int = 0
+) -> pd.DataFrame:
     r"""Simulate a panel with the columns of ``marts.panel_dataflow_export``.
 
     .. math::
@@ -167,26 +170,41 @@ def simulate_dataflow_panel(seed: int = 0, first_year: int = 2009, last_year: in
     frame["data_index_pca"] = 3.0 * frame["data_index"] + rng.normal(0, 0.1, n)
     for column in DATAFLOW_CONTROLS:
         frame[column] = rng.normal(0.0, 1.0, n) + 0.5 * entity_level
-    frame["isu"] = (0.4 + truth["isu_on_data_index"] * frame["data_index"]
-                    + _effects(frame, rng, 0.05, 0.02) + rng.normal(0, 0.02, n))
-    frame["ted"] = (0.01 + truth["ted_on_data_index"] * frame["data_index"]
-                    + _effects(frame, rng, 0.05, 0.02) + rng.normal(0, 0.05, n))
+    frame["isu"] = (
+        0.4
+        + truth["isu_on_data_index"] * frame["data_index"]
+        + _effects(frame, rng, 0.05, 0.02)
+        + rng.normal(0, 0.02, n)
+    )
+    frame["ted"] = (
+        0.01
+        + truth["ted_on_data_index"] * frame["data_index"]
+        + _effects(frame, rng, 0.05, 0.02)
+        + rng.normal(0, 0.05, n)
+    )
     controls = sum(truth[c] * frame[c] for c in DATAFLOW_CONTROLS)
-    frame["exp_res"] = (truth["const"] + truth["data_index"] * frame["data_index"]
-                        + truth["exp_res_on_isu"] * frame["isu"] + controls
-                        + _effects(frame, rng, 1.0, 0.5) + 2.0 * entity_level
-                        + rng.normal(0, 0.5, n))
+    frame["exp_res"] = (
+        truth["const"]
+        + truth["data_index"] * frame["data_index"]
+        + truth["exp_res_on_isu"] * frame["isu"]
+        + controls
+        + _effects(frame, rng, 1.0, 0.5)
+        + 2.0 * entity_level
+        + rng.normal(0, 0.5, n)
+    )
     frame["exp_res_hp"] = np.log(100.0 + 10.0 * frame["exp_res"].abs()) + rng.normal(0, 0.1, n)
     last = frame["year"].eq(last_year) & frame["province_code"].isin(
-        frame["province_code"].unique()[:hp_missing])
+        frame["province_code"].unique()[:hp_missing]
+    )
     frame.loc[last, "exp_res_hp"] = np.nan
     frame["lag1_data_index"] = lag(frame, "data_index", 1, "province_code", "year")
     frame["lag2_data_index"] = lag(frame, "data_index", 2, "province_code", "year")
     return frame.drop(columns="ftz_year")
 
 
-def simulate_spillover_panel(seed: int = 0, first_year: int = 2003,
-                             last_year: int = 2019) -> pd.DataFrame:
+def simulate_spillover_panel(
+    seed: int = 0, first_year: int = 2003, last_year: int = 2019
+) -> pd.DataFrame:
     r"""Simulate a panel with the columns of ``marts.panel_spillover_resilience``.
 
     .. math::
@@ -218,9 +236,14 @@ def simulate_spillover_panel(seed: int = 0, first_year: int = 2003,
         frame[column] = 0.1 * t + entity_level + rng.normal(0, 0.3, n)
     for column in SPILLOVER_CONTROLS:
         frame[column] = rng.normal(0, 0.5, n) + 0.3 * entity_level
-    linear = truth["const"] + sum(truth[c] * frame[c] for c in
-                                  ("lnfdi", "lnofdi", "lnim", *SPILLOVER_CONTROLS))
+    linear = truth["const"] + sum(
+        truth[c] * frame[c] for c in ("lnfdi", "lnofdi", "lnim", *SPILLOVER_CONTROLS)
+    )
     frame["res"] = linear + _effects(frame, rng, 0.05, 0.02) + rng.normal(0, 0.02, n)
-    frame["gdp_growth"] = (8.0 + 10.0 * (linear - truth["const"])
-                           + _effects(frame, rng, 1.0, 1.0) + rng.normal(0, 0.5, n))
+    frame["gdp_growth"] = (
+        8.0
+        + 10.0 * (linear - truth["const"])
+        + _effects(frame, rng, 1.0, 1.0)
+        + rng.normal(0, 0.5, n)
+    )
     return frame.drop(columns="ftz_year")

@@ -45,8 +45,10 @@ def read_panels(db_path: str | Path, names: list[str]) -> dict[str, pd.DataFrame
             try:
                 panels[name] = con.execute(f"select * from {name}").df()
             except duckdb.CatalogException as exc:
-                raise SpecError(f"panel {name} is not in {db_path}; build the marts first "
-                                f"(dbt build / make demo)") from exc
+                raise SpecError(
+                    f"panel {name} is not in {db_path}; build the marts first "
+                    f"(dbt build / make demo)"
+                ) from exc
         return panels
     finally:
         con.close()
@@ -75,27 +77,35 @@ def model_frame(panel: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
         try:
             frame = frame.query(spec.sample)
         except Exception as exc:
-            raise SpecError(f"{spec.source}: model {spec.model_id!r}, key 'sample': cannot "
-                            f"apply {spec.sample!r} to {spec.panel}: {exc}") from exc
+            raise SpecError(
+                f"{spec.source}: model {spec.model_id!r}, key 'sample': cannot "
+                f"apply {spec.sample!r} to {spec.panel}: {exc}"
+            ) from exc
     return frame
 
 
 def fit_model(panel: pd.DataFrame, spec: ModelSpec) -> PanelResults:
     """Estimate one spec on its panel."""
-    return regress(spec.formula, model_frame(panel, spec), spec.entity, spec.time, spec.cov,
-                   spec.model_id)
+    return regress(
+        spec.formula, model_frame(panel, spec), spec.entity, spec.time, spec.cov, spec.model_id
+    )
 
 
-def record(result: PanelResults, spec: ModelSpec, specs: SpecSet,
-           note: dict[str, Any] | None = None) -> ModelRecord:
+def record(
+    result: PanelResults, spec: ModelSpec, specs: SpecSet, note: dict[str, Any] | None = None
+) -> ModelRecord:
     """Describe a fit for ``results.models`` (spec JSON, fingerprint, table and label)."""
     columns = [spec.entity, spec.time, result.formula.outcome, *result.terms]
     payload = {**spec.to_dict(), "formula": str(result.formula), **(note or {})}
     in_specs = spec.model_id == result.model_id
-    return ModelRecord(result, json.dumps(payload, sort_keys=True), spec.panel,
-                       data_fingerprint(result.sample, columns),
-                       specs.table_of(spec.model_id) if in_specs else None,
-                       specs.column_label(spec.model_id) if in_specs else None)
+    return ModelRecord(
+        result,
+        json.dumps(payload, sort_keys=True),
+        spec.panel,
+        data_fingerprint(result.sample, columns),
+        specs.table_of(spec.model_id) if in_specs else None,
+        specs.column_label(spec.model_id) if in_specs else None,
+    )
 
 
 def with_ids(frame: pd.DataFrame, model_id: str, table_id: str | None) -> pd.DataFrame:
@@ -112,10 +122,12 @@ def select(specs: SpecSet, tables: list[str] | None) -> SpecSet:
         raise SpecError(f"table(s) {unknown} not in the specs; known: {sorted(specs.tables)}")
     keep = {c.model for t in tables for c in specs.tables[t].columns}
     return replace(
-        specs, tables={t: specs.tables[t] for t in tables},
+        specs,
+        tables={t: specs.tables[t] for t in tables},
         hausman=tuple(m for m in specs.hausman if m in keep),
         mediation={k: m for k, m in specs.mediation.items() if m.mediator_model in keep},
-        heterogeneity={k: h for k, h in specs.heterogeneity.items() if h.model in keep})
+        heterogeneity={k: h for k, h in specs.heterogeneity.items() if h.model in keep},
+    )
 
 
 @dataclass
@@ -133,8 +145,9 @@ class RunSummary:
         return json.dumps(self.__dict__)
 
 
-def _analyses(specs: SpecSet, panels: dict[str, pd.DataFrame]
-              ) -> tuple[list[ModelRecord], list[pd.DataFrame]]:
+def _analyses(
+    specs: SpecSet, panels: dict[str, pd.DataFrame]
+) -> tuple[list[ModelRecord], list[pd.DataFrame]]:
     """Hausman, mediation and heterogeneity: extra models and test rows."""
     records, tests = [], []
     for model_id in specs.hausman:
@@ -144,39 +157,88 @@ def _analyses(specs: SpecSet, panels: dict[str, pd.DataFrame]
         # `, sigmamore` (one common variance, the RE one), positive semi-definite
         for test_name, sigma in (("hausman", "separate"), ("hausman_sigmamore", "more")):
             h = hausman_test(spec.formula, frame, spec.entity, spec.time, sigma=sigma)
-            tests.append(pd.DataFrame([{
-                "model_id": model_id, "table_id": specs.table_of(model_id),
-                "test_name": test_name, "statistic": h.statistic, "df": h.df,
-                "p_value": h.pvalue, "detail": h.to_json()}], columns=TEST_COLUMNS))
+            tests.append(
+                pd.DataFrame(
+                    [
+                        {
+                            "model_id": model_id,
+                            "table_id": specs.table_of(model_id),
+                            "test_name": test_name,
+                            "statistic": h.statistic,
+                            "df": h.df,
+                            "p_value": h.pvalue,
+                            "detail": h.to_json(),
+                        }
+                    ],
+                    columns=TEST_COLUMNS,
+                )
+            )
     for analysis in specs.mediation.values():
         total, first = specs.models[analysis.total], specs.models[analysis.mediator_model]
         third_id = f"{analysis.analysis_id}_step3"
-        med = mediation(model_frame(panels[total.panel], total), total.outcome,
-                        total.terms[0], first.outcome, list(total.terms[1:]), total.entity,
-                        total.time, total.cov, analysis.n_boot, analysis.seed, analysis.level,
-                        (f"{analysis.analysis_id}_total", f"{analysis.analysis_id}_step2",
-                         third_id))
-        records.append(record(med.third, total, specs, {"role": "mediation step 3",
-                                                         "analysis": analysis.analysis_id}))
+        med = mediation(
+            model_frame(panels[total.panel], total),
+            total.outcome,
+            total.terms[0],
+            first.outcome,
+            list(total.terms[1:]),
+            total.entity,
+            total.time,
+            total.cov,
+            analysis.n_boot,
+            analysis.seed,
+            analysis.level,
+            (f"{analysis.analysis_id}_total", f"{analysis.analysis_id}_step2", third_id),
+        )
+        records.append(
+            record(
+                med.third,
+                total,
+                specs,
+                {"role": "mediation step 3", "analysis": analysis.analysis_id},
+            )
+        )
         tests.append(with_ids(med.tidy(), first.model_id, specs.table_of(first.model_id)))
     for analysis in specs.heterogeneity.values():
         spec = specs.models[analysis.model]
         base = replace(spec, sample=analysis.sample)
-        diff = group_difference(model_frame(panels[spec.panel], base), spec.outcome,
-                                spec.terms[0], list(spec.terms[1:]), analysis.flag,
-                                spec.entity, spec.time, spec.cov, analysis.n_perm,
-                                analysis.seed, (spec.model_id, f"{spec.model_id}_complement"))
-        for fit, role in ((diff.group0, "complement group"),
-                          (diff.interaction, "interaction model")):
-            records.append(record(fit, base, specs, {"role": role, "flag": analysis.flag,
-                                                     "analysis": analysis.analysis_id}))
+        diff = group_difference(
+            model_frame(panels[spec.panel], base),
+            spec.outcome,
+            spec.terms[0],
+            list(spec.terms[1:]),
+            analysis.flag,
+            spec.entity,
+            spec.time,
+            spec.cov,
+            analysis.n_perm,
+            analysis.seed,
+            (spec.model_id, f"{spec.model_id}_complement"),
+        )
+        for fit, role in (
+            (diff.group0, "complement group"),
+            (diff.interaction, "interaction model"),
+        ):
+            records.append(
+                record(
+                    fit,
+                    base,
+                    specs,
+                    {"role": role, "flag": analysis.flag, "analysis": analysis.analysis_id},
+                )
+            )
         tests.append(with_ids(diff.tidy(), spec.model_id, specs.table_of(spec.model_id)))
     return records, tests
 
 
-def run(db_path: str | Path, spec_path: str | Path | list | None = None,
-        tables: list[str] | None = None, out_dir: str | Path = "reports/tables",
-        console: Console | None = None, write_db: bool = True) -> RunSummary:
+def run(
+    db_path: str | Path,
+    spec_path: str | Path | list | None = None,
+    tables: list[str] | None = None,
+    out_dir: str | Path = "reports/tables",
+    console: Console | None = None,
+    write_db: bool = True,
+) -> RunSummary:
     """Estimate every spec over the warehouse, write ``results.*`` and the tables.
 
     Parameters
@@ -206,8 +268,9 @@ def run(db_path: str | Path, spec_path: str | Path | list | None = None,
     records = [record(fits[m.model_id], m, specs) for m in models]
     extra, tests = _analyses(specs, panels)
     records += extra
-    test_frame = (pd.concat(tests, ignore_index=True) if tests
-                  else pd.DataFrame(columns=TEST_COLUMNS))
+    test_frame = (
+        pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
+    )
     if write_db:
         con = duckdb.connect(str(db_path))
         try:
@@ -219,7 +282,10 @@ def run(db_path: str | Path, spec_path: str | Path | list | None = None,
     if console is not None:
         for table in built:
             print_table(table, console)
-    return RunSummary([r.result.model_id for r in records], len(test_frame),
-                      [t.table_id for t in built], [str(f) for f in files],
-                      {r.result.model_id: r.result.n_dropped for r in records
-                       if r.result.n_dropped})
+    return RunSummary(
+        [r.result.model_id for r in records],
+        len(test_frame),
+        [t.table_id for t in built],
+        [str(f) for f in files],
+        {r.result.model_id: r.result.n_dropped for r in records if r.result.n_dropped},
+    )

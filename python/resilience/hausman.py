@@ -86,8 +86,14 @@ class HausmanResult:
         return json.dumps(asdict(self))
 
 
-def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
-                 terms: list[str] | None = None, sigma: str = "separate") -> HausmanResult:
+def hausman_test(
+    formula: str,
+    data: pd.DataFrame,
+    entity: str,
+    time: str,
+    terms: list[str] | None = None,
+    sigma: str = "separate",
+) -> HausmanResult:
     r"""Hausman test of fixed (within) against random (Swamy-Arora GLS) effects.
 
     .. math::
@@ -167,30 +173,40 @@ def hausman_test(formula: str, data: pd.DataFrame, entity: str, time: str,
     design = Design.build(parsed, data, entity, time, model_id=f"hausman {formula}")
     compared = list(terms or parsed.terms)
     fe = PanelOLS(design.dependent, design.exog, entity_effects=True).fit(
-        cov_type="unadjusted", debiased=True)
-    re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted",
-                                                          debiased=True)
+        cov_type="unadjusted", debiased=True
+    )
+    re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted", debiased=True)
     # The unadjusted covariances are s2 * inv(x'x); s2 is the estimator's own variance
     s2_fe, s2_re = float(fe.s2), float(re.s2)
     s2_common = {"separate": None, "more": s2_re, "less": s2_fe}[sigma]
     scale_fe = 1.0 if s2_common is None else s2_common / s2_fe
     scale_re = 1.0 if s2_common is None else s2_common / s2_re
     diff = (fe.params[compared] - re.params[compared]).to_numpy()
-    v = (scale_fe * fe.cov.loc[compared, compared]
-         - scale_re * re.cov.loc[compared, compared]).to_numpy()
+    v = (
+        scale_fe * fe.cov.loc[compared, compared] - scale_re * re.cov.loc[compared, compared]
+    ).to_numpy()
     eigenvalues = np.linalg.eigvalsh(v)
     note = ""
     if eigenvalues.min() <= 0:
-        note = ("V_FE - V_RE is not positive definite; a generalised inverse is used and "
-                "df is its rank")
+        note = (
+            "V_FE - V_RE is not positive definite; a generalised inverse is used and df is its rank"
+        )
     rank = int(np.linalg.matrix_rank(v))
     statistic = float(diff @ np.linalg.pinv(v) @ diff)
     pvalue = float(stats.chi2.sf(statistic, rank))
     if statistic < 0:
         pvalue = float("nan")
-        note += ("; H < 0, so the test is not informative (Stata: the model fitted on these "
-                 "data fails to meet the asymptotic assumptions of the Hausman test)")
-    return HausmanResult(statistic, rank, pvalue,
-                         tuple(compared),
-                         {t: float(fe.params[t]) for t in compared},
-                         {t: float(re.params[t]) for t in compared}, note, sigma)
+        note += (
+            "; H < 0, so the test is not informative (Stata: the model fitted on these "
+            "data fails to meet the asymptotic assumptions of the Hausman test)"
+        )
+    return HausmanResult(
+        statistic,
+        rank,
+        pvalue,
+        tuple(compared),
+        {t: float(fe.params[t]) for t in compared},
+        {t: float(re.params[t]) for t in compared},
+        note,
+        sigma,
+    )

@@ -46,10 +46,12 @@ def province_flags(frame: pd.DataFrame, flag: str, entity: str) -> pd.Series:
     per_entity = frame.groupby(entity)[flag].agg(["min", "max"])
     varying = per_entity.index[per_entity["min"] != per_entity["max"]]
     if len(varying):
-        raise ValueError(f"group flag {flag!r} varies over time within {entity} "
-                         f"{varying[0]!r} (and {len(varying) - 1} more); permutation at the "
-                         "province level needs a time-invariant flag such as "
-                         "is_ftz_province instead of has_ftz")
+        raise ValueError(
+            f"group flag {flag!r} varies over time within {entity} "
+            f"{varying[0]!r} (and {len(varying) - 1} more); permutation at the "
+            "province level needs a time-invariant flag such as "
+            "is_ftz_province instead of has_ftz"
+        )
     return per_entity["min"].astype(bool)
 
 
@@ -59,8 +61,14 @@ def permutation_draws(labels: np.ndarray, n_perm: int, seed: int) -> np.ndarray:
     return rng.permuted(np.tile(labels.astype(float), (n_perm, 1)), axis=1)
 
 
-def permutation_differences(frame: pd.DataFrame, outcome: str, regressors: list[str],
-                            entity: str, time: str, assignments: np.ndarray) -> np.ndarray:
+def permutation_differences(
+    frame: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    entity: str,
+    time: str,
+    assignments: np.ndarray,
+) -> np.ndarray:
     r"""Group difference :math:`\hat\beta_1 - \hat\beta_0` of ``regressors[0]`` per draw.
 
     Parameters
@@ -87,9 +95,14 @@ def permutation_differences(frame: pd.DataFrame, outcome: str, regressors: list[
     return ones - zeros
 
 
-def naive_permutation_differences(frame: pd.DataFrame, outcome: str, regressors: list[str],
-                                  entity: str, time: str,
-                                  assignments: np.ndarray) -> np.ndarray:
+def naive_permutation_differences(
+    frame: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    entity: str,
+    time: str,
+    assignments: np.ndarray,
+) -> np.ndarray:
     """Refit both groups for each draw (the reference for :func:`permutation_differences`)."""
     provinces = np.sort(frame[entity].unique())
     formula = fe_formula(outcome, regressors)
@@ -102,12 +115,12 @@ def naive_permutation_differences(frame: pd.DataFrame, outcome: str, regressors:
     return out
 
 
-def interaction_frame(frame: pd.DataFrame, regressors: list[str], flag: str,
-                      time: str) -> tuple[pd.DataFrame, list[str]]:
+def interaction_frame(
+    frame: pd.DataFrame, regressors: list[str], flag: str, time: str
+) -> tuple[pd.DataFrame, list[str]]:
     """Add ``<x>_x_<flag>`` for the regressors and the year dummies; return the new terms."""
     group = frame[flag].astype(float).to_numpy()
-    base = pd.concat([frame[regressors].astype(float), year_dummies(frame[time], time)],
-                     axis=1)
+    base = pd.concat([frame[regressors].astype(float), year_dummies(frame[time], time)], axis=1)
     interacted = base.mul(group, axis=0).add_suffix(f"_x_{flag}")
     return pd.concat([frame, interacted], axis=1), list(interacted.columns)
 
@@ -156,25 +169,47 @@ class GroupDifference:
 
     def summary_dict(self) -> dict[str, Any]:
         """Scalars of both tests and both groups."""
-        return {"flag": self.flag, "focal": self.focal, "difference": self.difference,
-                "group1": {"model_id": self.group1.model_id, "nobs": self.group1.nobs,
-                           "estimate": float(self.group1.params[self.focal])},
-                "group0": {"model_id": self.group0.model_id, "nobs": self.group0.nobs,
-                           "estimate": float(self.group0.params[self.focal])},
-                "permutation": {"n_perm": int(self.permuted.size), "seed": self.seed,
-                                "p_value": self.permutation_pvalue},
-                "interaction_wald": self.wald}
+        return {
+            "flag": self.flag,
+            "focal": self.focal,
+            "difference": self.difference,
+            "group1": {
+                "model_id": self.group1.model_id,
+                "nobs": self.group1.nobs,
+                "estimate": float(self.group1.params[self.focal]),
+            },
+            "group0": {
+                "model_id": self.group0.model_id,
+                "nobs": self.group0.nobs,
+                "estimate": float(self.group0.params[self.focal]),
+            },
+            "permutation": {
+                "n_perm": int(self.permuted.size),
+                "seed": self.seed,
+                "p_value": self.permutation_pvalue,
+            },
+            "interaction_wald": self.wald,
+        }
 
     def tidy(self) -> pd.DataFrame:
         """Rows of ``results.tests``: ``permutation_difference`` and ``interaction_wald``."""
         detail = json.dumps(self.summary_dict())
         wald = self.wald
         rows = [
-            {"test_name": f"permutation_difference[{self.flag}]",
-             "statistic": self.difference, "df": None, "p_value": self.permutation_pvalue,
-             "detail": detail},
-            {"test_name": f"interaction_wald[{self.flag}]", "statistic": wald["statistic"],
-             "df": wald["df_num"], "p_value": wald["p_value"], "detail": detail},
+            {
+                "test_name": f"permutation_difference[{self.flag}]",
+                "statistic": self.difference,
+                "df": None,
+                "p_value": self.permutation_pvalue,
+                "detail": detail,
+            },
+            {
+                "test_name": f"interaction_wald[{self.flag}]",
+                "statistic": wald["statistic"],
+                "df": wald["df_num"],
+                "p_value": wald["p_value"],
+                "detail": detail,
+            },
         ]
         return pd.DataFrame(rows, columns=TESTS_COLUMNS)
 
@@ -183,11 +218,19 @@ class GroupDifference:
         return json.dumps(self.summary_dict())
 
 
-def group_difference(data: pd.DataFrame, outcome: str, focal: str, controls: list[str],
-                     flag: str, entity: str, time: str,
-                     cov: str | Mapping[str, Any] = "clustered", n_perm: int = 1000,
-                     seed: int = 20250905,
-                     model_ids: tuple[str, str] = ("group1", "group0")) -> GroupDifference:
+def group_difference(
+    data: pd.DataFrame,
+    outcome: str,
+    focal: str,
+    controls: list[str],
+    flag: str,
+    entity: str,
+    time: str,
+    cov: str | Mapping[str, Any] = "clustered",
+    n_perm: int = 1000,
+    seed: int = 20250905,
+    model_ids: tuple[str, str] = ("group1", "group0"),
+) -> GroupDifference:
     r"""Subsample regressions by ``flag`` and tests of the difference of ``focal``.
 
     .. math::
@@ -227,9 +270,14 @@ def group_difference(data: pd.DataFrame, outcome: str, focal: str, controls: lis
     group1 = regress(formula, frame[in_one], entity, time, cov, model_ids[0])
     group0 = regress(formula, frame[~in_one], entity, time, cov, model_ids[1])
     pooled, interactions = interaction_frame(frame, regressors, flag, time)
-    interaction = regress(fe_formula(outcome, [*regressors, *interactions]), pooled, entity,
-                          time, cov, f"{model_ids[0]}_interaction")
+    interaction = regress(
+        fe_formula(outcome, [*regressors, *interactions]),
+        pooled,
+        entity,
+        time,
+        cov,
+        f"{model_ids[0]}_interaction",
+    )
     assignments = permutation_draws(labels.sort_index().to_numpy(), n_perm, seed)
-    permuted = permutation_differences(frame, outcome, regressors, entity, time,
-                                       assignments)
+    permuted = permutation_differences(frame, outcome, regressors, entity, time, assignments)
     return GroupDifference(flag, focal, group1, group0, interaction, permuted, seed)

@@ -63,9 +63,16 @@ def draw_counts(draws: np.ndarray, n_clusters: int) -> np.ndarray:
     return counts
 
 
-def bootstrap_indirect(frame: pd.DataFrame, outcome: str, treatment: str, mediator: str,
-                       controls: list[str], entity: str, time: str,
-                       draws: np.ndarray) -> np.ndarray:
+def bootstrap_indirect(
+    frame: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    mediator: str,
+    controls: list[str],
+    entity: str,
+    time: str,
+    draws: np.ndarray,
+) -> np.ndarray:
     r"""Indirect effect :math:`a^*_r b^*_r` of each cluster-bootstrap draw, vectorised.
 
     Parameters
@@ -97,28 +104,44 @@ def bootstrap_indirect(frame: pd.DataFrame, outcome: str, treatment: str, mediat
 def resample_clusters(frame: pd.DataFrame, entity: str, draw: np.ndarray) -> pd.DataFrame:
     """Stack the clusters at positions ``draw``; copy k of cluster c becomes entity ``c#k``."""
     clusters = np.sort(frame[entity].unique())
-    parts = [frame[frame[entity] == clusters[g]].assign(**{entity: f"{clusters[g]}#{k}"})
-             for k, g in enumerate(draw)]
+    parts = [
+        frame[frame[entity] == clusters[g]].assign(**{entity: f"{clusters[g]}#{k}"})
+        for k, g in enumerate(draw)
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
-def naive_bootstrap_indirect(frame: pd.DataFrame, outcome: str, treatment: str,
-                             mediator: str, controls: list[str], entity: str, time: str,
-                             draws: np.ndarray) -> np.ndarray:
+def naive_bootstrap_indirect(
+    frame: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    mediator: str,
+    controls: list[str],
+    entity: str,
+    time: str,
+    draws: np.ndarray,
+) -> np.ndarray:
     """Refit both equations on each draw (the reference for :func:`bootstrap_indirect`)."""
     out = np.empty(draws.shape[0])
     for r, draw in enumerate(draws):
         sample = resample_clusters(frame, entity, draw)
-        a = regress(fe_formula(mediator, [treatment, *controls]), sample, entity, time,
-                    cov="unadjusted").params[treatment]
-        b = regress(fe_formula(outcome, [treatment, mediator, *controls]), sample, entity,
-                    time, cov="unadjusted").params[mediator]
+        a = regress(
+            fe_formula(mediator, [treatment, *controls]), sample, entity, time, cov="unadjusted"
+        ).params[treatment]
+        b = regress(
+            fe_formula(outcome, [treatment, mediator, *controls]),
+            sample,
+            entity,
+            time,
+            cov="unadjusted",
+        ).params[mediator]
         out[r] = a * b
     return out
 
 
-def bootstrap_intervals(draws: np.ndarray, estimate: float,
-                        level: float = 0.95) -> dict[str, list[float]]:
+def bootstrap_intervals(
+    draws: np.ndarray, estimate: float, level: float = 0.95
+) -> dict[str, list[float]]:
     r"""Percentile and bias-corrected bootstrap intervals.
 
     .. math::
@@ -224,26 +247,48 @@ class MediationResult:
 
     def summary_dict(self) -> dict[str, Any]:
         """Scalars: effects, Sobel test, bootstrap intervals."""
-        return {"treatment": self.treatment, "mediator": self.mediator,
-                "outcome": self.outcome, "total_effect": float(
-                    self.total.params[self.treatment]), "a": self.a, "b": self.b,
-                "direct": self.direct, "indirect": self.indirect,
-                "proportion_mediated": self.proportion_mediated, "sobel": self.sobel,
-                "bootstrap": {"n_boot": int(self.boot.size), "seed": self.seed,
-                              "level": self.level, "se": float(self.boot.std(ddof=1)),
-                              "p_value": self.boot_pvalue, **self.intervals},
-                "nobs": self.first.nobs, "n_dropped": self.n_dropped}
+        return {
+            "treatment": self.treatment,
+            "mediator": self.mediator,
+            "outcome": self.outcome,
+            "total_effect": float(self.total.params[self.treatment]),
+            "a": self.a,
+            "b": self.b,
+            "direct": self.direct,
+            "indirect": self.indirect,
+            "proportion_mediated": self.proportion_mediated,
+            "sobel": self.sobel,
+            "bootstrap": {
+                "n_boot": int(self.boot.size),
+                "seed": self.seed,
+                "level": self.level,
+                "se": float(self.boot.std(ddof=1)),
+                "p_value": self.boot_pvalue,
+                **self.intervals,
+            },
+            "nobs": self.first.nobs,
+            "n_dropped": self.n_dropped,
+        }
 
     def tidy(self) -> pd.DataFrame:
         """Rows of ``results.tests``: ``sobel`` and ``cluster_bootstrap_indirect``."""
         summary = self.summary_dict()
         detail = json.dumps(summary)
         rows = [
-            {"test_name": f"sobel[{self.mediator}]", "statistic": self.sobel["z"],
-             "df": None, "p_value": self.sobel["p_value"], "detail": detail},
-            {"test_name": f"cluster_bootstrap_indirect[{self.mediator}]",
-             "statistic": self.indirect, "df": None, "p_value": self.boot_pvalue,
-             "detail": detail},
+            {
+                "test_name": f"sobel[{self.mediator}]",
+                "statistic": self.sobel["z"],
+                "df": None,
+                "p_value": self.sobel["p_value"],
+                "detail": detail,
+            },
+            {
+                "test_name": f"cluster_bootstrap_indirect[{self.mediator}]",
+                "statistic": self.indirect,
+                "df": None,
+                "p_value": self.boot_pvalue,
+                "detail": detail,
+            },
         ]
         return pd.DataFrame(rows, columns=TESTS_COLUMNS)
 
@@ -252,12 +297,20 @@ class MediationResult:
         return json.dumps(self.summary_dict())
 
 
-def mediation(data: pd.DataFrame, outcome: str, treatment: str, mediator: str,
-              controls: list[str], entity: str, time: str,
-              cov: str | Mapping[str, Any] = "clustered", n_boot: int = 5000,
-              seed: int = 20250905, level: float = 0.95,
-              model_ids: tuple[str, str, str] = ("total", "first", "third")
-              ) -> MediationResult:
+def mediation(
+    data: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    mediator: str,
+    controls: list[str],
+    entity: str,
+    time: str,
+    cov: str | Mapping[str, Any] = "clustered",
+    n_boot: int = 5000,
+    seed: int = 20250905,
+    level: float = 0.95,
+    model_ids: tuple[str, str, str] = ("total", "first", "third"),
+) -> MediationResult:
     r"""Two-step (Jiang Ting) and three-step mediation with Sobel and cluster bootstrap.
 
     .. math::
@@ -290,18 +343,34 @@ def mediation(data: pd.DataFrame, outcome: str, treatment: str, mediator: str,
     -------
     MediationResult
     """
-    frame, dropped = complete_rows(data, [entity, time, outcome, treatment, mediator,
-                                          *controls])
-    total = regress(fe_formula(outcome, [treatment, *controls]), frame, entity, time, cov,
-                    model_ids[0])
-    first = regress(fe_formula(mediator, [treatment, *controls]), frame, entity, time, cov,
-                    model_ids[1])
-    third = regress(fe_formula(outcome, [treatment, mediator, *controls]), frame, entity,
-                    time, cov, model_ids[2])
+    frame, dropped = complete_rows(data, [entity, time, outcome, treatment, mediator, *controls])
+    total = regress(
+        fe_formula(outcome, [treatment, *controls]), frame, entity, time, cov, model_ids[0]
+    )
+    first = regress(
+        fe_formula(mediator, [treatment, *controls]), frame, entity, time, cov, model_ids[1]
+    )
+    third = regress(
+        fe_formula(outcome, [treatment, mediator, *controls]),
+        frame,
+        entity,
+        time,
+        cov,
+        model_ids[2],
+    )
     draws = cluster_draws(frame[entity].nunique(), n_boot, seed)
-    boot = bootstrap_indirect(frame, outcome, treatment, mediator, controls, entity, time,
-                              draws)
+    boot = bootstrap_indirect(frame, outcome, treatment, mediator, controls, entity, time, draws)
     estimate = float(first.params[treatment] * third.params[mediator])
-    return MediationResult(total, first, third, treatment, mediator, outcome, boot,
-                           bootstrap_intervals(boot, estimate, level), level, seed,
-                           dropped["total"])
+    return MediationResult(
+        total,
+        first,
+        third,
+        treatment,
+        mediator,
+        outcome,
+        boot,
+        bootstrap_intervals(boot, estimate, level),
+        level,
+        seed,
+        dropped["total"],
+    )

@@ -53,8 +53,16 @@ from scipy import stats
 COV_TYPES = ("clustered", "robust", "unadjusted", "driscoll-kraay")
 CONSTANT = "const"
 EFFECT_TERMS = {"EntityEffects": "entity", "TimeEffects": "time"}
-TIDY_COLUMNS = ["model_id", "term", "estimate", "std_error", "t_stat", "p_value",
-                "ci_lower", "ci_upper"]
+TIDY_COLUMNS = [
+    "model_id",
+    "term",
+    "estimate",
+    "std_error",
+    "t_stat",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+]
 
 
 @dataclass(frozen=True)
@@ -85,14 +93,15 @@ class Formula:
         parts = [p.strip() for p in rhs.split("+")]
         bad = [p for p in parts if not re.fullmatch(r"[A-Za-z_][\w.]*|1|0", p)]
         if not lhs or bad:
-            raise ValueError(f"formula {formula!r}: only 'y ~ a + b + EntityEffects + "
-                             f"TimeEffects' is supported; cannot read {bad or lhs!r}")
+            raise ValueError(
+                f"formula {formula!r}: only 'y ~ a + b + EntityEffects + "
+                f"TimeEffects' is supported; cannot read {bad or lhs!r}"
+            )
         terms = tuple(p for p in parts if p not in EFFECT_TERMS and p not in ("0", "1"))
         return cls(lhs, terms, "EntityEffects" in parts, "TimeEffects" in parts)
 
     def __str__(self) -> str:
-        effects = (["EntityEffects"] * self.entity_effects
-                   + ["TimeEffects"] * self.time_effects)
+        effects = ["EntityEffects"] * self.entity_effects + ["TimeEffects"] * self.time_effects
         return f"{self.outcome} ~ " + " + ".join(["1", *self.terms, *effects])
 
 
@@ -129,14 +138,22 @@ class Covariance:
     def fit_options(self, n_periods: int) -> dict[str, Any]:
         """Keyword arguments of ``PanelOLS.fit`` that give Stata's estimator."""
         if self.kind == "clustered":
-            return {"cov_type": "clustered", "cluster_entity": True, "debiased": True,
-                    "group_debias": True}
+            return {
+                "cov_type": "clustered",
+                "cluster_entity": True,
+                "debiased": True,
+                "group_debias": True,
+            }
         if self.kind == "driscoll-kraay":
             bandwidth = self.bandwidth
             if bandwidth is None:
                 bandwidth = math.floor(4 * (n_periods / 100) ** (2 / 9))
-            return {"cov_type": "kernel", "kernel": "bartlett", "bandwidth": bandwidth,
-                    "debiased": True}
+            return {
+                "cov_type": "kernel",
+                "kernel": "bartlett",
+                "bandwidth": bandwidth,
+                "debiased": True,
+            }
         return {"cov_type": self.kind, "debiased": True}
 
 
@@ -213,8 +230,10 @@ def check_columns(data: pd.DataFrame, columns: list[str], what: str) -> None:
     """Raise ``KeyError`` naming the columns of ``columns`` absent from ``data``."""
     absent = [c for c in columns if c not in data.columns]
     if absent:
-        raise KeyError(f"{what}: column(s) {absent} not in the data; available: "
-                       f"{sorted(map(str, data.columns))}")
+        raise KeyError(
+            f"{what}: column(s) {absent} not in the data; available: "
+            f"{sorted(map(str, data.columns))}"
+        )
 
 
 @dataclass(frozen=True)
@@ -239,8 +258,9 @@ class Design:
     dropped: dict[str, int]
 
     @classmethod
-    def build(cls, formula: Formula, data: pd.DataFrame, entity: str, time: str,
-              model_id: str = "model") -> Design:
+    def build(
+        cls, formula: Formula, data: pd.DataFrame, entity: str, time: str, model_id: str = "model"
+    ) -> Design:
         """Select complete rows and build the design; errors name the model and column."""
         variables = [formula.outcome, *formula.terms]
         check_columns(data, [entity, time, *variables], f"model {model_id!r}")
@@ -251,17 +271,24 @@ class Design:
         exog.insert(0, CONSTANT, 1.0)
         if formula.time_effects:
             exog = pd.concat([exog, year_dummies(frame[time], time)], axis=1)
-        index = pd.MultiIndex.from_arrays([frame[entity].to_numpy(),
-                                           frame[time].to_numpy()], names=[entity, time])
+        index = pd.MultiIndex.from_arrays(
+            [frame[entity].to_numpy(), frame[time].to_numpy()], names=[entity, time]
+        )
         exog.index = index
-        dependent = pd.Series(frame[formula.outcome].astype(float).to_numpy(), index=index,
-                              name=formula.outcome)
+        dependent = pd.Series(
+            frame[formula.outcome].astype(float).to_numpy(), index=index, name=formula.outcome
+        )
         return cls(dependent, exog, frame, dropped)
 
 
-def regress(formula: str, data: pd.DataFrame, entity: str, time: str,
-            cov: str | Mapping[str, Any] | Covariance | None = "clustered",
-            model_id: str = "model") -> PanelResults:
+def regress(
+    formula: str,
+    data: pd.DataFrame,
+    entity: str,
+    time: str,
+    cov: str | Mapping[str, Any] | Covariance | None = "clustered",
+    model_id: str = "model",
+) -> PanelResults:
     r"""Estimate a fixed-effects panel regression as Stata ``xtreg y x i.year, fe``.
 
     .. math::
@@ -297,8 +324,15 @@ def regress(formula: str, data: pd.DataFrame, entity: str, time: str,
     dependent, exog, frame = design.dependent, design.exog, design.frame
     model = PanelOLS(dependent, exog, entity_effects=parsed.entity_effects)
     fit = model.fit(**covariance.fit_options(frame[time].nunique()))
-    return PanelResults(fit, parsed, covariance, model_id=model_id, design=design,
-                        n_entities=frame[entity].nunique(), n_periods=frame[time].nunique())
+    return PanelResults(
+        fit,
+        parsed,
+        covariance,
+        model_id=model_id,
+        design=design,
+        n_entities=frame[entity].nunique(),
+        n_periods=frame[time].nunique(),
+    )
 
 
 class PanelResults:
@@ -320,8 +354,17 @@ class PanelResults:
         Entities and periods in the estimation sample.
     """
 
-    def __init__(self, fit: Any, formula: Formula, covariance: Covariance, *, model_id: str,
-                 design: Design, n_entities: int, n_periods: int) -> None:
+    def __init__(
+        self,
+        fit: Any,
+        formula: Formula,
+        covariance: Covariance,
+        *,
+        model_id: str,
+        design: Design,
+        n_entities: int,
+        n_periods: int,
+    ) -> None:
         self._fit = fit
         self._formula = formula
         self._cov = covariance
@@ -350,9 +393,12 @@ class PanelResults:
     def effects(self) -> str:
         """``"two-way"``, ``"entity"``, ``"time"`` or ``"none"``."""
         f = self._formula
-        return {(True, True): "two-way", (True, False): "entity",
-                (False, True): "time", (False, False): "none"}[(f.entity_effects,
-                                                               f.time_effects)]
+        return {
+            (True, True): "two-way",
+            (True, False): "entity",
+            (False, True): "time",
+            (False, False): "none",
+        }[(f.entity_effects, f.time_effects)]
 
     @property
     def cov_type(self) -> str:
@@ -441,8 +487,7 @@ class PanelResults:
         if not (self._formula.entity_effects and self._formula.time_effects):
             return self.r2_within
         exog = self._design.exog[[CONSTANT, *self.terms]]
-        twoway = PanelOLS(self._design.dependent, exog, entity_effects=True,
-                          time_effects=True)
+        twoway = PanelOLS(self._design.dependent, exog, entity_effects=True, time_effects=True)
         return float(twoway.fit(cov_type="unadjusted").rsquared)
 
     @property
@@ -465,8 +510,12 @@ class PanelResults:
         b = self.params[terms].to_numpy()
         v = self.cov.loc[terms, terms].to_numpy()
         f = float(b @ np.linalg.solve(v, b)) / len(terms)
-        return {"statistic": f, "df_num": len(terms), "df_denom": self.df_inference,
-                "p_value": float(stats.f.sf(f, len(terms), self.df_inference))}
+        return {
+            "statistic": f,
+            "df_num": len(terms),
+            "df_denom": self.df_inference,
+            "p_value": float(stats.f.sf(f, len(terms), self.df_inference)),
+        }
 
     @property
     def f_test(self) -> dict[str, float]:
@@ -483,28 +532,39 @@ class PanelResults:
             ci_upper``; one row per coefficient (constant and year dummies included).
         """
         ci = self.conf_int()
-        frame = pd.DataFrame({
-            "model_id": self._model_id,
-            "term": self.params.index.astype(str),
-            "estimate": self.params.to_numpy(),
-            "std_error": self.std_errors.to_numpy(),
-            "t_stat": self.tstats.to_numpy(),
-            "p_value": self.pvalues.to_numpy(),
-            "ci_lower": ci["lower"].to_numpy(),
-            "ci_upper": ci["upper"].to_numpy(),
-        })
+        frame = pd.DataFrame(
+            {
+                "model_id": self._model_id,
+                "term": self.params.index.astype(str),
+                "estimate": self.params.to_numpy(),
+                "std_error": self.std_errors.to_numpy(),
+                "t_stat": self.tstats.to_numpy(),
+                "p_value": self.pvalues.to_numpy(),
+                "ci_lower": ci["lower"].to_numpy(),
+                "ci_upper": ci["upper"].to_numpy(),
+            }
+        )
         return frame[TIDY_COLUMNS]
 
     def summary_dict(self) -> dict[str, Any]:
         """Scalars of the fit (sample, R-squareds, F test, covariance, effects)."""
         f = self.f_test
-        return {"model_id": self._model_id, "formula": str(self._formula),
-                "effects": self.effects, "cov_type": self.cov_type, "nobs": self.nobs,
-                "n_entities": self.n_entities, "n_dropped": self.n_dropped,
-                "dropped_by_column": self.dropped_by_column, "r2_within": self.r2_within,
-                "r2_within_twoway": self.r2_within_twoway, "r2_lsdv": self.r2_lsdv,
-                "f_stat": f["statistic"], "f_df": [f["df_num"], f["df_denom"]],
-                "f_pvalue": f["p_value"]}
+        return {
+            "model_id": self._model_id,
+            "formula": str(self._formula),
+            "effects": self.effects,
+            "cov_type": self.cov_type,
+            "nobs": self.nobs,
+            "n_entities": self.n_entities,
+            "n_dropped": self.n_dropped,
+            "dropped_by_column": self.dropped_by_column,
+            "r2_within": self.r2_within,
+            "r2_within_twoway": self.r2_within_twoway,
+            "r2_lsdv": self.r2_lsdv,
+            "f_stat": f["statistic"],
+            "f_df": [f["df_num"], f["df_denom"]],
+            "f_pvalue": f["p_value"],
+        }
 
     def to_json(self) -> str:
         """JSON with :meth:`summary_dict` and the :meth:`tidy` rows under ``coefficients``."""
@@ -514,9 +574,11 @@ class PanelResults:
 
     def __repr__(self) -> str:
         shown = self.tidy().set_index("term").loc[[CONSTANT, *self.terms]]
-        return (f"PanelResults({self._model_id}: {self._formula}; N={self.nobs}, "
-                f"entities={self.n_entities}, cov={self.cov_type})\n"
-                f"{shown[['estimate', 'std_error', 'p_value']].to_string()}")
+        return (
+            f"PanelResults({self._model_id}: {self._formula}; N={self.nobs}, "
+            f"entities={self.n_entities}, cov={self.cov_type})\n"
+            f"{shown[['estimate', 'std_error', 'p_value']].to_string()}"
+        )
 
 
 class ClusterMoments:
@@ -547,8 +609,7 @@ class ClusterMoments:
         Cluster (entity) and time columns.
     """
 
-    def __init__(self, frame: pd.DataFrame, variables: list[str], entity: str,
-                 time: str) -> None:
+    def __init__(self, frame: pd.DataFrame, variables: list[str], entity: str, time: str) -> None:
         dummies = year_dummies(frame[time], time)
         data = pd.concat([frame[variables].astype(float), dummies], axis=1)
         demeaned = data - data.groupby(frame[entity].to_numpy()).transform("mean").to_numpy()
@@ -587,8 +648,7 @@ class ClusterMoments:
         cols = [self._names.index(c) for c in [*regressors, *self._dummies]]
         y = self._names.index(outcome)
         q = len(self._names)
-        total = (np.asarray(weights, float) @ self._moments.reshape(len(self._clusters),
-                                                                     q * q))
+        total = np.asarray(weights, float) @ self._moments.reshape(len(self._clusters), q * q)
         total = total.reshape(-1, q, q)
         sxx = total[:, cols][:, :, cols]
         sxy = total[:, cols, y]

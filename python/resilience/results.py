@@ -51,10 +51,29 @@ create table if not exists {SCHEMA}.tests (
     model_id varchar, table_id varchar, test_name varchar, statistic double, df double,
     p_value double, detail json
 )"""
-MODEL_COLUMNS = ["model_id", "table_id", "column_label", "panel", "outcome", "spec", "n_obs",
-                 "n_entities", "n_dropped", "dropped_detail", "r2_within", "r2_within_twoway",
-                 "r2_lsdv", "f_stat", "f_df_num", "f_df_denom", "f_pvalue", "effects",
-                 "cov_type", "estimated_at", "data_fingerprint"]
+MODEL_COLUMNS = [
+    "model_id",
+    "table_id",
+    "column_label",
+    "panel",
+    "outcome",
+    "spec",
+    "n_obs",
+    "n_entities",
+    "n_dropped",
+    "dropped_detail",
+    "r2_within",
+    "r2_within_twoway",
+    "r2_lsdv",
+    "f_stat",
+    "f_df_num",
+    "f_df_denom",
+    "f_pvalue",
+    "effects",
+    "cov_type",
+    "estimated_at",
+    "data_fingerprint",
+]
 TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value", "detail"]
 
 
@@ -94,16 +113,29 @@ class ModelRecord:
         """Return the ``results.models`` row."""
         r = self.result
         f = r.f_test
-        return {"model_id": r.model_id, "table_id": self.table_id,
-                "column_label": self.column_label, "panel": self.panel,
-                "outcome": r.formula.outcome, "spec": self.spec_json, "n_obs": r.nobs,
-                "n_entities": r.n_entities, "n_dropped": r.n_dropped,
-                "dropped_detail": json.dumps(r.dropped_by_column), "r2_within": r.r2_within,
-                "r2_within_twoway": r.r2_within_twoway, "r2_lsdv": r.r2_lsdv,
-                "f_stat": f["statistic"], "f_df_num": f["df_num"],
-                "f_df_denom": f["df_denom"], "f_pvalue": f["p_value"], "effects": r.effects,
-                "cov_type": r.cov_type, "estimated_at": estimated_at,
-                "data_fingerprint": self.fingerprint}
+        return {
+            "model_id": r.model_id,
+            "table_id": self.table_id,
+            "column_label": self.column_label,
+            "panel": self.panel,
+            "outcome": r.formula.outcome,
+            "spec": self.spec_json,
+            "n_obs": r.nobs,
+            "n_entities": r.n_entities,
+            "n_dropped": r.n_dropped,
+            "dropped_detail": json.dumps(r.dropped_by_column),
+            "r2_within": r.r2_within,
+            "r2_within_twoway": r.r2_within_twoway,
+            "r2_lsdv": r.r2_lsdv,
+            "f_stat": f["statistic"],
+            "f_df_num": f["df_num"],
+            "f_df_denom": f["df_denom"],
+            "f_pvalue": f["p_value"],
+            "effects": r.effects,
+            "cov_type": r.cov_type,
+            "estimated_at": estimated_at,
+            "data_fingerprint": self.fingerprint,
+        }
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,14 +150,17 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         return
     con.register("_incoming", frame)
     try:
-        con.execute(f"insert into {SCHEMA}.{table} ({', '.join(frame.columns)}) "
-                    f"select {', '.join(frame.columns)} from _incoming")
+        con.execute(
+            f"insert into {SCHEMA}.{table} ({', '.join(frame.columns)}) "
+            f"select {', '.join(frame.columns)} from _incoming"
+        )
     finally:
         con.unregister("_incoming")
 
 
-def write_results(con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord],
-                  tests: pd.DataFrame | None = None) -> dict[str, int]:
+def write_results(
+    con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord], tests: pd.DataFrame | None = None
+) -> dict[str, int]:
     """Replace the rows of these models (and their tables' tests) in one transaction.
 
     Rows of ``models``, ``coefficients`` and ``tests`` whose ``model_id`` is one of the
@@ -149,8 +184,11 @@ def write_results(con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord],
     models = list(models)
     stamp = datetime.now(UTC)
     model_rows = pd.DataFrame([m.row(stamp) for m in models], columns=MODEL_COLUMNS)
-    coefficients = (pd.concat([m.result.tidy() for m in models], ignore_index=True)
-                    if models else pd.DataFrame(columns=TIDY_COLUMNS))
+    coefficients = (
+        pd.concat([m.result.tidy() for m in models], ignore_index=True)
+        if models
+        else pd.DataFrame(columns=TIDY_COLUMNS)
+    )
     tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
@@ -158,8 +196,7 @@ def write_results(con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord],
     con.execute("begin transaction")
     try:
         for table in ("models", "coefficients", "tests"):
-            con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)",
-                        [ids])
+            con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])
         _insert(con, "models", model_rows)
         _insert(con, "coefficients", coefficients)
@@ -168,5 +205,4 @@ def write_results(con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord],
     except Exception:
         con.execute("rollback")
         raise
-    return {"models": len(model_rows), "coefficients": len(coefficients),
-            "tests": len(tests)}
+    return {"models": len(model_rows), "coefficients": len(coefficients), "tests": len(tests)}

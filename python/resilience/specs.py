@@ -40,15 +40,38 @@ import yaml
 
 from resilience.panel import COV_TYPES, Covariance
 
-EFFECTS = {"entity": "EntityEffects", "time": "TimeEffects",
-           "two-way": "EntityEffects + TimeEffects"}
-MODEL_KEYS = {"panel", "entity", "time", "outcome", "regressors", "controls", "effects",
-              "cov", "sample", "lags", "label", "description"}
+EFFECTS = {
+    "entity": "EntityEffects",
+    "time": "TimeEffects",
+    "two-way": "EntityEffects + TimeEffects",
+}
+MODEL_KEYS = {
+    "panel",
+    "entity",
+    "time",
+    "outcome",
+    "regressors",
+    "controls",
+    "effects",
+    "cov",
+    "sample",
+    "lags",
+    "label",
+    "description",
+}
 TABLE_KEYS = {"title", "columns", "labels", "show_controls", "parentheses", "notes"}
 MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
 HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
-SECTIONS = {"name", "description", "defaults", "models", "tables", "hausman", "mediation",
-            "heterogeneity"}
+SECTIONS = {
+    "name",
+    "description",
+    "defaults",
+    "models",
+    "tables",
+    "hausman",
+    "mediation",
+    "heterogeneity",
+}
 PARENTHESES = ("std_error", "t_stat")
 
 
@@ -233,24 +256,39 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
         raise _fail(source, where, "sample", "must be a pandas query string")
     lags = entry.get("lags") or {}
     if not isinstance(lags, dict) or not all(
-            x in regressors and isinstance(k, int) and k > 0 for x, k in lags.items()):
-        raise _fail(source, where, "lags", f"must map regressors to positive integers, got "
-                    f"{lags!r}")
-    return ModelSpec(model_id, entry["panel"], entry["outcome"], regressors,
-                     _names(entry.get("controls"), source, where, "controls"), effects, cov,
-                     sample, tuple(lags.items()), entry.get("entity", "province_code"),
-                     entry.get("time", "year"), entry.get("label"), source)
+        x in regressors and isinstance(k, int) and k > 0 for x, k in lags.items()
+    ):
+        raise _fail(
+            source, where, "lags", f"must map regressors to positive integers, got {lags!r}"
+        )
+    return ModelSpec(
+        model_id,
+        entry["panel"],
+        entry["outcome"],
+        regressors,
+        _names(entry.get("controls"), source, where, "controls"),
+        effects,
+        cov,
+        sample,
+        tuple(lags.items()),
+        entry.get("entity", "province_code"),
+        entry.get("time", "year"),
+        entry.get("label"),
+        source,
+    )
 
 
-def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec],
-                source: str) -> TableSpec:
+def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: str) -> TableSpec:
     """Validate one table entry; its columns must name known models."""
     where = f"table {table_id!r}"
     entry = _check_keys(raw, TABLE_KEYS, source, where)
     columns = []
     for i, col in enumerate(entry.get("columns") or [], start=1):
-        model, label = (col, f"({i})") if isinstance(col, str) else (
-            col.get("model"), col.get("label", f"({i})"))
+        model, label = (
+            (col, f"({i})")
+            if isinstance(col, str)
+            else (col.get("model"), col.get("label", f"({i})"))
+        )
         if model not in models:
             raise _fail(source, where, "columns", f"column {i} names unknown model {model!r}")
         columns.append(Column(model, str(label)))
@@ -259,44 +297,68 @@ def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec],
     parentheses = entry.get("parentheses", "std_error")
     if parentheses not in PARENTHESES:
         raise _fail(source, where, "parentheses", f"{parentheses!r} not in {PARENTHESES}")
-    return TableSpec(table_id, str(entry.get("title", table_id)), tuple(columns),
-                     dict(entry.get("labels") or {}), bool(entry.get("show_controls", True)),
-                     parentheses, tuple(entry.get("notes") or ()))
+    return TableSpec(
+        table_id,
+        str(entry.get("title", table_id)),
+        tuple(columns),
+        dict(entry.get("labels") or {}),
+        bool(entry.get("show_controls", True)),
+        parentheses,
+        tuple(entry.get("notes") or ()),
+    )
 
 
-def _known_model(value: Any, models: dict[str, ModelSpec], source: str, where: str,
-                 key: str) -> str:
+def _known_model(
+    value: Any, models: dict[str, ModelSpec], source: str, where: str, key: str
+) -> str:
     if value not in models:
         raise _fail(source, where, key, f"unknown model {value!r}")
     return value
 
 
-def parse_mediation(analysis_id: str, raw: Any, models: dict[str, ModelSpec],
-                    source: str) -> MediationSpec:
+def parse_mediation(
+    analysis_id: str, raw: Any, models: dict[str, ModelSpec], source: str
+) -> MediationSpec:
     """Validate a mediation entry: both models known, same regressors and sample."""
     where = f"mediation {analysis_id!r}"
     entry = _check_keys(raw, MEDIATION_KEYS, source, where)
     total = _known_model(entry.get("total"), models, source, where, "total")
-    mediator = _known_model(entry.get("mediator_model"), models, source, where,
-                            "mediator_model")
+    mediator = _known_model(entry.get("mediator_model"), models, source, where, "mediator_model")
     a, b = models[total], models[mediator]
     if (a.terms, a.sample, a.panel) != (b.terms, b.sample, b.panel):
-        raise _fail(source, where, "mediator_model", f"{mediator!r} must have the terms, "
-                    f"sample and panel of {total!r}")
-    return MediationSpec(analysis_id, total, mediator, int(entry.get("n_boot", 5000)),
-                         int(entry.get("seed", 20250905)), float(entry.get("level", 0.95)))
+        raise _fail(
+            source,
+            where,
+            "mediator_model",
+            f"{mediator!r} must have the terms, sample and panel of {total!r}",
+        )
+    return MediationSpec(
+        analysis_id,
+        total,
+        mediator,
+        int(entry.get("n_boot", 5000)),
+        int(entry.get("seed", 20250905)),
+        float(entry.get("level", 0.95)),
+    )
 
 
-def parse_heterogeneity(analysis_id: str, raw: Any, models: dict[str, ModelSpec],
-                        source: str) -> HeterogeneitySpec:
+def parse_heterogeneity(
+    analysis_id: str, raw: Any, models: dict[str, ModelSpec], source: str
+) -> HeterogeneitySpec:
     """Validate a heterogeneity entry: the model is known, the flag a name."""
     where = f"heterogeneity {analysis_id!r}"
     entry = _check_keys(raw, HETEROGENEITY_KEYS, source, where)
     model = _known_model(entry.get("model"), models, source, where, "model")
     if not isinstance(entry.get("flag"), str):
         raise _fail(source, where, "flag", "is required (a boolean column)")
-    return HeterogeneitySpec(analysis_id, model, entry["flag"], entry.get("sample"),
-                             int(entry.get("n_perm", 1000)), int(entry.get("seed", 20250905)))
+    return HeterogeneitySpec(
+        analysis_id,
+        model,
+        entry["flag"],
+        entry.get("sample"),
+        int(entry.get("n_perm", 1000)),
+        int(entry.get("seed", 20250905)),
+    )
 
 
 def parse_file(path: Path) -> SpecSet:
@@ -308,35 +370,51 @@ def parse_file(path: Path) -> SpecSet:
         raise SpecError(f"{source}: not valid YAML: {exc}") from exc
     raw = _check_keys(raw, SECTIONS, source, "top level")
     defaults = _check_keys(raw.get("defaults") or {}, MODEL_KEYS, source, "defaults")
-    models = {m: parse_model(m, entry, defaults, source)
-              for m, entry in _mapping(raw, "models", source).items()}
-    tables = {t: parse_table(t, entry, models, source)
-              for t, entry in _mapping(raw, "tables", source).items()}
+    models = {
+        m: parse_model(m, entry, defaults, source)
+        for m, entry in _mapping(raw, "models", source).items()
+    }
+    tables = {
+        t: parse_table(t, entry, models, source)
+        for t, entry in _mapping(raw, "tables", source).items()
+    }
     hausman = _names(raw.get("hausman"), source, "hausman", "hausman")
     for model in hausman:
         _known_model(model, models, source, "hausman", "hausman")
-    mediation = {a: parse_mediation(a, e, models, source)
-                 for a, e in _mapping(raw, "mediation", source).items()}
-    heterogeneity = {a: parse_heterogeneity(a, e, models, source)
-                     for a, e in _mapping(raw, "heterogeneity", source).items()}
+    mediation = {
+        a: parse_mediation(a, e, models, source)
+        for a, e in _mapping(raw, "mediation", source).items()
+    }
+    heterogeneity = {
+        a: parse_heterogeneity(a, e, models, source)
+        for a, e in _mapping(raw, "heterogeneity", source).items()
+    }
     return SpecSet(models, tables, hausman, mediation, heterogeneity)
 
 
 def merge(specs: list[SpecSet]) -> SpecSet:
     """Combine spec sets; an id defined twice raises :class:`SpecError`."""
-    merged: dict[str, dict[str, Any]] = {k: {} for k in
-                                         ("models", "tables", "mediation", "heterogeneity")}
+    merged: dict[str, dict[str, Any]] = {
+        k: {} for k in ("models", "tables", "mediation", "heterogeneity")
+    }
     hausman: list[str] = []
     for spec in specs:
         for section, entries in merged.items():
             for key, value in getattr(spec, section).items():
                 if key in entries:
-                    raise SpecError(f"{section[:-1] if section.endswith('s') else section} "
-                                    f"id {key!r} is defined in two spec files")
+                    raise SpecError(
+                        f"{section[:-1] if section.endswith('s') else section} "
+                        f"id {key!r} is defined in two spec files"
+                    )
                 entries[key] = value
         hausman.extend(spec.hausman)
-    return SpecSet(merged["models"], merged["tables"], tuple(hausman), merged["mediation"],
-                   merged["heterogeneity"])
+    return SpecSet(
+        merged["models"],
+        merged["tables"],
+        tuple(hausman),
+        merged["mediation"],
+        merged["heterogeneity"],
+    )
 
 
 def load_specs(paths: str | Path | list[str | Path] | None = None) -> SpecSet:

@@ -24,10 +24,12 @@ from resilience.panel import CONSTANT, PanelResults
 from resilience.specs import SpecSet, TableSpec
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
-COV_NOTES = {"clustered": "standard errors clustered by province",
-             "robust": "heteroskedasticity-robust standard errors",
-             "unadjusted": "conventional standard errors",
-             "driscoll-kraay": "Driscoll-Kraay standard errors"}
+COV_NOTES = {
+    "clustered": "standard errors clustered by province",
+    "robust": "heteroskedasticity-robust standard errors",
+    "unadjusted": "conventional standard errors",
+    "driscoll-kraay": "Driscoll-Kraay standard errors",
+}
 
 
 def stars(p: float) -> str:
@@ -71,8 +73,9 @@ def _yes_no(flags: Iterable[bool]) -> tuple[str, ...]:
     return tuple("Yes" if f else "No" for f in flags)
 
 
-def build_table(table: TableSpec, results: dict[str, PanelResults],
-                specs: SpecSet) -> PublicationTable:
+def build_table(
+    table: TableSpec, results: dict[str, PanelResults], specs: SpecSet
+) -> PublicationTable:
     """Assemble the cells of ``table`` from the fitted models.
 
     Parameters
@@ -91,7 +94,8 @@ def build_table(table: TableSpec, results: dict[str, PanelResults],
     fits = [results[c.model] for c in table.columns]
     label = table.labels.get
     rows: list[tuple[str, tuple[str, ...]]] = [
-        ("Dependent variable", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))]
+        ("Dependent variable", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))
+    ]
     for term in _term_order(table, fits, specs):
         cells, below = [], []
         for fit in fits:
@@ -108,33 +112,50 @@ def build_table(table: TableSpec, results: dict[str, PanelResults],
     rows.append(("Within R² (Stata)", tuple(f"{f.r2_within:.3f}" for f in fits)))
     rows.append(("LSDV R²", tuple(f"{f.r2_lsdv:.3f}" for f in fits)))
     if not table.show_controls:
-        rows.append(("Control variables",
-                     _yes_no(bool(specs.models[c.model].controls) for c in table.columns)))
+        rows.append(
+            (
+                "Control variables",
+                _yes_no(bool(specs.models[c.model].controls) for c in table.columns),
+            )
+        )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
-    return PublicationTable(table.table_id, table.title, tuple(c.label for c in table.columns),
-                            tuple(rows), n_coefficient_rows, _notes(table, fits))
+    return PublicationTable(
+        table.table_id,
+        table.title,
+        tuple(c.label for c in table.columns),
+        tuple(rows),
+        n_coefficient_rows,
+        _notes(table, fits),
+    )
 
 
 def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
     inner = "Standard errors" if table.parentheses == "std_error" else "t statistics"
     covs = sorted({COV_NOTES[f.cov_type] for f in fits})
-    notes = [f"*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
-             f"parentheses; {'; '.join(covs)}.",
-             "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
-             "fixed effects counted as fitted (Stata areg)."]
+    notes = [
+        f"*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
+        f"parentheses; {'; '.join(covs)}.",
+        "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
+        "fixed effects counted as fitted (Stata areg).",
+    ]
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
             detail = ", ".join(f"{k}: {v}" for k, v in fit.dropped_by_column.items())
-            notes.append(f"{column.label}: {fit.n_dropped} rows dropped for missing values "
-                         f"({detail}).")
+            notes.append(
+                f"{column.label}: {fit.n_dropped} rows dropped for missing values ({detail})."
+            )
     return (*notes, *table.notes)
 
 
 def to_markdown(table: PublicationTable) -> str:
     """Render as a GitHub-flavoured Markdown table with title and notes."""
-    lines = [f"### {table.title}", "", "| | " + " | ".join(table.header) + " |",
-             "|---|" + "---:|" * len(table.header)]
+    lines = [
+        f"### {table.title}",
+        "",
+        "| | " + " | ".join(table.header) + " |",
+        "|---|" + "---:|" * len(table.header),
+    ]
     lines += ["| " + label + " | " + " | ".join(cells) + " |" for label, cells in table.rows]
     lines += [""] + [f"{note}  " for note in table.notes]
     return "\n".join(lines) + "\n"
@@ -149,23 +170,27 @@ def _latex_escape(text: str) -> str:
 
 def _latex_cell(cell: str) -> str:
     body = cell.rstrip("*")
-    star = cell[len(body):]
+    star = cell[len(body) :]
     return _latex_escape(body) + (f"$^{{{star}}}$" if star else "")
 
 
 def to_latex(table: PublicationTable) -> str:
     """Render as a LaTeX ``table`` with ``booktabs`` rules (needs the booktabs package)."""
     n = len(table.header)
-    lines = [r"\begin{table}[htbp]", r"\centering",
-             f"\\caption{{{_latex_escape(table.title)}}}",
-             f"\\label{{tab:{_latex_escape(table.table_id)}}}",
-             f"\\begin{{tabular}}{{l{'c' * n}}}", r"\toprule",
-             " & " + " & ".join(map(_latex_escape, table.header)) + r" \\", r"\midrule"]
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        f"\\caption{{{_latex_escape(table.title)}}}",
+        f"\\label{{tab:{_latex_escape(table.table_id)}}}",
+        f"\\begin{{tabular}}{{l{'c' * n}}}",
+        r"\toprule",
+        " & " + " & ".join(map(_latex_escape, table.header)) + r" \\",
+        r"\midrule",
+    ]
     for i, (label, cells) in enumerate(table.rows):
         if i == table.n_coefficient_rows:
             lines.append(r"\midrule")
-        lines.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells))
-                     + r" \\")
+        lines.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells)) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     lines += [f"\\par\\footnotesize {_latex_escape(note)}" for note in table.notes]
     lines.append(r"\end{table}")
@@ -179,13 +204,19 @@ def to_html(table: PublicationTable) -> str:
     body = []
     for i, (label, cells) in enumerate(table.rows):
         style = ' class="stats"' if i >= table.n_coefficient_rows else ""
-        body.append(f"<tr{style}><th>{esc(label)}</th>"
-                    + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+        body.append(
+            f"<tr{style}><th>{esc(label)}</th>"
+            + "".join(f"<td>{esc(c)}</td>" for c in cells)
+            + "</tr>"
+        )
     notes = "".join(f"<p>{esc(n)}</p>" for n in table.notes)
-    return (f'<table id="{esc(table.table_id)}">\n<caption>{esc(table.title)}</caption>\n'
-            f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>\n" + "\n".join(body)
-            + f'\n</tbody>\n<tfoot><tr><td colspan="{len(table.header) + 1}">{notes}'
-            "</td></tr></tfoot>\n</table>\n")
+    return (
+        f'<table id="{esc(table.table_id)}">\n<caption>{esc(table.title)}</caption>\n'
+        f"<thead><tr><th></th>{head}</tr></thead>\n<tbody>\n"
+        + "\n".join(body)
+        + f'\n</tbody>\n<tfoot><tr><td colspan="{len(table.header) + 1}">{notes}'
+        "</td></tr></tfoot>\n</table>\n"
+    )
 
 
 def to_docx(tables: list[PublicationTable], path: str | Path) -> Path:

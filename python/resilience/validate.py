@@ -377,7 +377,8 @@ def validate_values(
                 Problem(
                     "year_range",
                     label,
-                    f"year outside the configured range {first_year}-{last_year} (dbt_project.yml vars); "
+                    f"year outside the configured range {first_year}-{last_year} "
+                    "(dbt_project.yml vars); "
                     "drop the row or widen the range",
                     **at,
                 ),
@@ -390,7 +391,8 @@ def validate_values(
                 Problem(
                     "unknown_indicator",
                     label,
-                    f"indicator not defined in the indicator system {system_label}; add it there or drop these rows",
+                    f"indicator not defined in the indicator system {system_label}; "
+                    "add it there or drop these rows",
                     **at,
                 ),
             )
@@ -447,7 +449,8 @@ def validate_values(
                     Problem(
                         "undefined_values",
                         system_label,
-                        f"indicator has no values in {label}; add its values or drop it from the system",
+                        f"indicator has no values in {label}; "
+                        "add its values or drop it from the system",
                         row=rec["_line"],
                         indicator=rec["indicator"],
                     ),
@@ -486,7 +489,8 @@ def _check_coverage(
                 Problem(
                     "zero_variance",
                     label,
-                    f"every value is {values.pop():g}: zero variance, its entropy weight is undefined "
+                    f"every value is {values.pop():g}: zero variance, "
+                    "its entropy weight is undefined "
                     "(max = min); fix the values or drop the indicator",
                     indicator=ind,
                 ),

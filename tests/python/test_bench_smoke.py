@@ -19,13 +19,28 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_quick_benchmark_writes_the_figures_file(tmp_path):
     out = tmp_path / "results.md"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run_all.py"), "--quick",
-         "--out", str(out), "--work", str(tmp_path / "work")],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run_all.py"),
+            "--quick",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     text = out.read_text()
-    for heading in ("## Machine", "## Targets", "## dbt's fixed overhead",
-                    "## Index models: dbt (SQL) vs the numpy peer", "## Resampling"):
+    for heading in (
+        "## Machine",
+        "## Targets",
+        "## dbt's fixed overhead",
+        "## Index models: dbt (SQL) vs the numpy peer",
+        "## Resampling",
+    ):
         assert heading in text
     assert "| tiny |" in text

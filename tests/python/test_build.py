@@ -56,7 +56,9 @@ def warehouse_with_results(built: Path, dest: Path) -> Path:
     shutil.copy2(built, db)
     with duckdb.connect(str(db)) as con:
         con.execute("create schema results")
-        con.execute("create table results.models as select 'wl_table2_col1' as model_id, 450 as nobs")
+        con.execute(
+            "create table results.models as select 'wl_table2_col1' as model_id, 450 as nobs"
+        )
     return db
 
 
@@ -131,8 +133,10 @@ def test_failed_build_keeps_the_warehouse_and_estimate_refuses(built, tmp_path):
     assert sha256(db) == before
     failed = build_module.failed_path(db)
     # the summary lists the failing test with its row, naming file, unit, year, indicator
-    assert (f"{values} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
-            "gdp_per_capita: value ") in proc.stdout
+    assert (
+        f"{values} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
+        "gdp_per_capita: value "
+    ) in proc.stdout
     stderr_lines = proc.stderr.strip().splitlines()
     assert stderr_lines[-1] == (
         "error: build failed: 1 failing node(s): indicator_values_unit_factor_suspected; the last "
@@ -215,7 +219,9 @@ def test_second_build_is_told_who_is_building(built, tmp_path):
         holder.kill()
         holder.wait()
     assert proc.returncode == 3
-    assert proc.stderr.strip().startswith(f"error: warehouse {db} is being built by PID {holder.pid} (")
+    assert proc.stderr.strip().startswith(
+        f"error: warehouse {db} is being built by PID {holder.pid} ("
+    )
 
 
 def test_two_complete_runs_give_identical_marts_and_results(built, tmp_path):

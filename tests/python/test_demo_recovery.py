@@ -72,11 +72,15 @@ def test_spillovers_raise_resilience_import_channel_most(estimated):
     """Chen Table 2: the planted signs (all positive) and ranking (imports largest)."""
     db, _, _ = estimated
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(
-            "select term, estimate, p_value from results.coefficients "
-            "where term in ('lnim', 'lnfdi', 'lnofdi') and model_id in "
-            "(select model_id from results.models where table_id = 'ch_table2')"
-        ).df().set_index("term")
+        rows = (
+            con.execute(
+                "select term, estimate, p_value from results.coefficients "
+                "where term in ('lnim', 'lnfdi', 'lnofdi') and model_id in "
+                "(select model_id from results.models where table_id = 'ch_table2')"
+            )
+            .df()
+            .set_index("term")
+        )
     assert set(rows.index) == {"lnim", "lnfdi", "lnofdi"}
     assert (rows["estimate"] > 0).all() and (rows["p_value"] < 0.10).all(), rows
     assert rows["estimate"].idxmax() == PLANTED["spillover"]["largest_channel"]
@@ -89,12 +93,18 @@ def test_all_result_tables_populated(estimated):
             t: con.execute(f"select count(*) from results.{t}").fetchone()[0]
             for t in ("models", "coefficients", "tests")
         }
-        test_names = {r[0] for r in con.execute("select distinct test_name from results.tests")
-                      .fetchall()}
+        test_names = {
+            r[0] for r in con.execute("select distinct test_name from results.tests").fetchall()
+        }
     assert all(n > 0 for n in counts.values()), counts
     assert len(summary.models) == counts["models"]
-    assert {"hausman", "sobel[isu]", "sobel[ted]", "cluster_bootstrap_indirect[isu]",
-            "permutation_difference[is_central_west]"} <= test_names, test_names
+    assert {
+        "hausman",
+        "sobel[isu]",
+        "sobel[ted]",
+        "cluster_bootstrap_indirect[isu]",
+        "permutation_difference[is_central_west]",
+    } <= test_names, test_names
 
 
 def test_word_file_holds_every_table(estimated):

@@ -37,7 +37,9 @@ def own_nodes(manifest, resource_types=("model", "seed")):
 
 def test_every_model_and_seed_has_a_description(docs):
     manifest, _ = docs
-    missing = sorted(n["name"] for n in own_nodes(manifest).values() if not n["description"].strip())
+    missing = sorted(
+        n["name"] for n in own_nodes(manifest).values() if not n["description"].strip()
+    )
     assert missing == []
 
 
@@ -57,8 +59,11 @@ def test_every_column_in_the_warehouse_is_documented(docs):
 
 def test_the_overview_is_the_landing_page(docs):
     manifest, _ = docs
-    overview = [d for d in manifest["docs"].values() if d["name"] == "__overview__"
-                and d["package_name"] == manifest["metadata"]["project_name"]]
+    overview = [
+        d
+        for d in manifest["docs"].values()
+        if d["name"] == "__overview__" and d["package_name"] == manifest["metadata"]["project_name"]
+    ]
     assert overview and "staging" in overview[0]["block_contents"]
 
 

@@ -30,8 +30,9 @@ def test_plm_phtest_grunfeld():
 
 def test_hausman_rejects_re_when_effects_correlate():
     panel = dgp.simulate_dataflow_panel(seed=1)
-    res = hausman_test("exp_res ~ data_index + edu + open + TimeEffects", panel,
-                       "province_code", "year")
+    res = hausman_test(
+        "exp_res ~ data_index + edu + open + TimeEffects", panel, "province_code", "year"
+    )
     assert res.terms == ("data_index", "edu", "open")
     assert res.pvalue < 0.01 and res.conclusion == "fixed effects"
 
@@ -61,8 +62,14 @@ def _entity_means(values: np.ndarray, codes: np.ndarray, counts: np.ndarray) -> 
     return np.column_stack([np.bincount(codes, weights=col) / counts for col in values.T])
 
 
-def numpy_hausman(frame: pd.DataFrame, outcome: str, regressors: list[str], entity: str,
-                  compared: list[str], sigma: str) -> tuple[float, np.ndarray]:
+def numpy_hausman(
+    frame: pd.DataFrame,
+    outcome: str,
+    regressors: list[str],
+    entity: str,
+    compared: list[str],
+    sigma: str,
+) -> tuple[float, np.ndarray]:
     """Independent Hausman statistic and covariance difference, from first principles.
 
     Within estimator by demeaning, with s2_FE = SSR / (n - N - k). Swamy-Arora random
@@ -114,8 +121,9 @@ def numpy_hausman(frame: pd.DataFrame, outcome: str, regressors: list[str], enti
 def with_year_dummies(frame: pd.DataFrame, time: str) -> tuple[pd.DataFrame, list[str]]:
     """Frame with one dummy per year but the first, and their names."""
     dummies = pd.get_dummies(frame[time], prefix="yr", drop_first=True, dtype=float)
-    return pd.concat([frame.reset_index(drop=True), dummies.reset_index(drop=True)],
-                     axis=1), list(dummies.columns)
+    return pd.concat([frame.reset_index(drop=True), dummies.reset_index(drop=True)], axis=1), list(
+        dummies.columns
+    )
 
 
 def captured_difference(monkeypatch):
@@ -159,19 +167,23 @@ def test_sigma_variants_match_numpy_with_year_dummies(sigma):
     """Chen-like model with TimeEffects: year dummies in both models, not compared."""
     panel = dgp.simulate_spillover_panel(seed=3)
     frame, years = with_year_dummies(panel, "year")
-    expected, _ = numpy_hausman(frame, "res", CHEN_M4_TERMS + years, "province_code",
-                                CHEN_M4_TERMS, sigma)
+    expected, _ = numpy_hausman(
+        frame, "res", CHEN_M4_TERMS + years, "province_code", CHEN_M4_TERMS, sigma
+    )
     res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma)
     assert res.terms == tuple(CHEN_M4_TERMS)
     assert_allclose(res.statistic, expected, rtol=1e-8)
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize(("sigma", "stata"), [
-    ("separate", (7.190854126884934, 0.0274489582259534)),
-    ("more", (6.945610047252053, 0.0310298689573541)),
-    ("less", (6.953506564342694, 0.0309075965524561)),
-])
+@pytest.mark.parametrize(
+    ("sigma", "stata"),
+    [
+        ("separate", (7.190854126884934, 0.0274489582259534)),
+        ("more", (6.945610047252053, 0.0310298689573541)),
+        ("less", (6.953506564342694, 0.0309075965524561)),
+    ],
+)
 def test_stata_hausman_wage_panel(sigma, stata):
     """Stata ``xtreg hours exper expersq, fe`` / ``, re``; ``hausman fe re[, sigmamore|less]``.
 
@@ -182,8 +194,7 @@ def test_stata_hausman_wage_panel(sigma, stata):
     """
     from linearmodels.datasets import wage_panel
 
-    res = hausman_test("hours ~ exper + expersq", wage_panel.load(), "nr", "year",
-                       sigma=sigma)
+    res = hausman_test("hours ~ exper + expersq", wage_panel.load(), "nr", "year", sigma=sigma)
     assert_allclose(res.statistic, stata[0], rtol=1e-9)
     assert_allclose(res.pvalue, stata[1], rtol=1e-8)
     assert res.df == 2

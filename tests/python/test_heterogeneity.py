@@ -23,9 +23,18 @@ def panel() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def result(panel):
-    return group_difference(panel, "exp_res", "data_index", CONTROLS, "is_central_west",
-                            "province_code", "year", n_perm=1000, seed=3,
-                            model_ids=("cw", "east"))
+    return group_difference(
+        panel,
+        "exp_res",
+        "data_index",
+        CONTROLS,
+        "is_central_west",
+        "province_code",
+        "year",
+        n_perm=1000,
+        seed=3,
+        model_ids=("cw", "east"),
+    )
 
 
 def test_vectorised_permutation_equals_naive_refit(panel):
@@ -33,8 +42,9 @@ def test_vectorised_permutation_equals_naive_refit(panel):
     draws = permutation_draws(labels, 3, seed=2)
     regressors = ["data_index", *CONTROLS]
     fast = permutation_differences(panel, "exp_res", regressors, "province_code", "year", draws)
-    slow = naive_permutation_differences(panel, "exp_res", regressors, "province_code", "year",
-                                         draws)
+    slow = naive_permutation_differences(
+        panel, "exp_res", regressors, "province_code", "year", draws
+    )
     assert_allclose(fast, slow, rtol=1e-10, atol=0)
 
 
@@ -57,8 +67,14 @@ def test_interaction_coefficient_equals_subsample_difference(result):
 
 def test_observed_difference_is_in_permutation_frame(result, panel):
     labels = province_flags(panel, "is_central_west", "province_code").sort_index().to_numpy()
-    identity = permutation_differences(panel, "exp_res", ["data_index", *CONTROLS],
-                                       "province_code", "year", labels[None, :].astype(float))
+    identity = permutation_differences(
+        panel,
+        "exp_res",
+        ["data_index", *CONTROLS],
+        "province_code",
+        "year",
+        labels[None, :].astype(float),
+    )
     assert_allclose(identity[0], result.difference, rtol=1e-10)
     assert 1 / 1001 <= result.permutation_pvalue <= 1
     assert result.permuted.size == 1000
@@ -71,12 +87,15 @@ def test_no_difference_in_dgp_is_not_rejected(result):
 
 def test_time_varying_flag_is_refused(panel):
     with pytest.raises(ValueError, match="has_ftz.*varies over time"):
-        group_difference(panel, "exp_res", "data_index", CONTROLS, "has_ftz",
-                         "province_code", "year", n_perm=10)
+        group_difference(
+            panel, "exp_res", "data_index", CONTROLS, "has_ftz", "province_code", "year", n_perm=10
+        )
 
 
 def test_tidy(result):
     rows = result.tidy()
-    assert rows["test_name"].tolist() == ["permutation_difference[is_central_west]",
-                                          "interaction_wald[is_central_west]"]
+    assert rows["test_name"].tolist() == [
+        "permutation_difference[is_central_west]",
+        "interaction_wald[is_central_west]",
+    ]
     assert rows["df"].tolist()[1] == 1

@@ -35,8 +35,7 @@ def grunfeld() -> pd.DataFrame:
 def assert_printed(actual: float, published: list) -> None:
     """|actual - value| <= max(10**-digits, 1e-6 |value|), published = [value, digits]."""
     value, digits = published
-    assert_allclose(actual, value, rtol=0,
-                    atol=max(10.0**-digits * (1 + 1e-9), 1e-6 * abs(value)))
+    assert_allclose(actual, value, rtol=0, atol=max(10.0**-digits * (1 + 1e-9), 1e-6 * abs(value)))
 
 
 def assert_all_printed(actual: pd.Series, published: dict) -> None:
@@ -105,10 +104,16 @@ def test_plm_vcovhc_arellano_hc0(grunfeld, effects, key):
     """plm's HC0 cluster covariance = linearmodels' clustered without any df factor."""
     ref = PUBLISHED["plm_vcovHC_arellano_HC0"][key]
     data = grunfeld.set_index(["firm", "year"])
-    model = PanelOLS(data["inv"], data[["value", "capital"]], entity_effects=True,
-                     time_effects=effects)
-    fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=False,
-                    auto_df=False, count_effects=False)
+    model = PanelOLS(
+        data["inv"], data[["value", "capital"]], entity_effects=True, time_effects=effects
+    )
+    fit = model.fit(
+        cov_type="clustered",
+        cluster_entity=True,
+        debiased=False,
+        auto_df=False,
+        count_effects=False,
+    )
     assert_all_printed(fit.std_errors, ref)
 
 
@@ -117,7 +122,8 @@ def test_plm_random_effects_swamy_arora(grunfeld):
     ref = PUBLISHED["plm_random_swar"]
     data = grunfeld.set_index(["firm", "year"]).assign(const=1.0)
     fit = RandomEffects(data["inv"], data[["const", "value", "capital"]]).fit(
-        cov_type="unadjusted", debiased=True)
+        cov_type="unadjusted", debiased=True
+    )
     assert_all_printed(fit.params, ref["params"])
     assert_all_printed(fit.std_errors, ref["std_errors"])
     assert_printed(fit.theta.iloc[0, 0], ref["theta"])

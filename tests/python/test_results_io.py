@@ -52,8 +52,13 @@ def test_run_writes_models_coefficients_tests(run_once, warehouse):
     assert summary.dropped["wl_t3_hp"] == 3
     tests = query(warehouse, "select * from results.tests")
     names = set(tests["test_name"])
-    assert {"hausman", "sobel[isu]", "cluster_bootstrap_indirect[ted]",
-            "permutation_difference[is_ftz_province]", "interaction_wald[is_coastal]"} <= names
+    assert {
+        "hausman",
+        "sobel[isu]",
+        "cluster_bootstrap_indirect[ted]",
+        "permutation_difference[is_ftz_province]",
+        "interaction_wald[is_coastal]",
+    } <= names
     assert (out / "tables.docx").exists() and (out / "wl_table4.tex").exists()
 
 
@@ -64,8 +69,9 @@ def test_coefficients_are_exactly_tidy(run_once, warehouse):
     stored = query(warehouse, "select * from results.coefficients where model_id = 'wl_t2_c2'")
     assert list(stored.columns) == list(tidy.columns)
     stored = stored.set_index("term").loc[tidy["term"]].reset_index()[tidy.columns]
-    assert_allclose(stored[tidy.columns[2:]].to_numpy(float),
-                    tidy[tidy.columns[2:]].to_numpy(float), rtol=1e-12)
+    assert_allclose(
+        stored[tidy.columns[2:]].to_numpy(float), tidy[tidy.columns[2:]].to_numpy(float), rtol=1e-12
+    )
 
 
 def test_rerun_replaces_rows(run_once, warehouse, tmp_path):
@@ -84,9 +90,19 @@ def test_write_is_one_transaction(tmp_path):
     record = ModelRecord(fit, spec.to_json(), spec.panel, "abc")
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     write_results(con, [record])
-    bad_tests = pd.DataFrame([{"model_id": "wl_t2_c1", "table_id": "t", "test_name": "x",
-                               "statistic": "not a number", "df": None, "p_value": None,
-                               "detail": "{}"}])
+    bad_tests = pd.DataFrame(
+        [
+            {
+                "model_id": "wl_t2_c1",
+                "table_id": "t",
+                "test_name": "x",
+                "statistic": "not a number",
+                "df": None,
+                "p_value": None,
+                "detail": "{}",
+            }
+        ]
+    )
     with pytest.raises(duckdb.Error):
         write_results(con, [record], bad_tests)
     n = con.execute("select count(*) from results.models").fetchone()[0]
@@ -118,9 +134,20 @@ def test_panel_results_to_json():
     assert np.isclose(payload["coefficients"][1]["estimate"], fit.params.iloc[1])
 
 
-DEMO_N = {"wl_t2_c1": 450, "wl_t2_c2": 450, "wl_t3_pca": 450, "wl_t3_lag1": 420,
-          "wl_t3_lag2": 390, "wl_t3_excl": 405, "wl_t4_isu": 450, "wl_t4_ted": 450,
-          "wl_t4_cw": 285, "wl_t4_ftz": 270, "wl_t4_noncoastal": 285, "wl_t4_coastal": 165}
+DEMO_N = {
+    "wl_t2_c1": 450,
+    "wl_t2_c2": 450,
+    "wl_t3_pca": 450,
+    "wl_t3_lag1": 420,
+    "wl_t3_lag2": 390,
+    "wl_t3_excl": 405,
+    "wl_t4_isu": 450,
+    "wl_t4_ted": 450,
+    "wl_t4_cw": 285,
+    "wl_t4_ftz": 270,
+    "wl_t4_noncoastal": 285,
+    "wl_t4_coastal": 165,
+}
 
 
 @pytest.mark.slow
@@ -134,5 +161,10 @@ def test_run_on_the_dbt_demo_warehouse(built_warehouse, tmp_path):
         assert models.loc[model_id, "n_obs"] == n, model_id
     hp = models.loc["wl_t3_hp"]
     assert hp["n_obs"] + hp["n_dropped"] == 450  # nulls of exp_res_hp dropped and recorded
-    assert set(summary.tables) == {"ch_table2", "ch_table_robust", "wl_table2", "wl_table3",
-                                   "wl_table4"}
+    assert set(summary.tables) == {
+        "ch_table2",
+        "ch_table_robust",
+        "wl_table2",
+        "wl_table3",
+        "wl_table4",
+    }

@@ -7,10 +7,21 @@ from resilience import dgp
 from resilience.estimate import model_frame
 from resilience.specs import SpecError, load_specs, shipped_spec_paths
 
-EXPECTED_N = {"wl_t2_c1": 450, "wl_t2_c2": 450, "wl_t3_pca": 450, "wl_t3_lag1": 420,
-              "wl_t3_lag2": 390, "wl_t3_excl": 405, "wl_t3_hp": 450, "wl_t4_isu": 450,
-              "wl_t4_ted": 450, "wl_t4_cw": 285, "wl_t4_ftz": 270, "wl_t4_noncoastal": 285,
-              "wl_t4_coastal": 165}
+EXPECTED_N = {
+    "wl_t2_c1": 450,
+    "wl_t2_c2": 450,
+    "wl_t3_pca": 450,
+    "wl_t3_lag1": 420,
+    "wl_t3_lag2": 390,
+    "wl_t3_excl": 405,
+    "wl_t3_hp": 450,
+    "wl_t4_isu": 450,
+    "wl_t4_ted": 450,
+    "wl_t4_cw": 285,
+    "wl_t4_ftz": 270,
+    "wl_t4_noncoastal": 285,
+    "wl_t4_coastal": 165,
+}
 
 
 def write(tmp_path, text):
@@ -31,8 +42,13 @@ tables:
 def test_shipped_specs_load():
     specs = load_specs()
     assert {p.name for p in shipped_spec_paths()} == {"chen.yaml", "wang_lu.yaml"}
-    assert set(specs.tables) == {"ch_table2", "ch_table_robust", "wl_table2", "wl_table3",
-                                 "wl_table4"}
+    assert set(specs.tables) == {
+        "ch_table2",
+        "ch_table_robust",
+        "wl_table2",
+        "wl_table3",
+        "wl_table4",
+    }
     assert specs.hausman == ("ch_t2_m2", "ch_t2_m3", "ch_t2_m4")
     assert specs.models["wl_t2_c2"].cov.kind == "clustered"
     assert specs.mediation["wl_med_isu"].n_boot == 5000
@@ -54,21 +70,29 @@ def test_user_file_with_lags(tmp_path):
     model = specs.models["m1"]
     assert model.terms == ("L1_x", "w")
     assert model.formula == "y ~ L1_x + w + EntityEffects + TimeEffects"
-    frame = pd.DataFrame({"province_code": ["a"] * 3 + ["b"] * 2, "year": [1, 2, 3, 1, 3],
-                          "x": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    frame = pd.DataFrame(
+        {
+            "province_code": ["a"] * 3 + ["b"] * 2,
+            "year": [1, 2, 3, 1, 3],
+            "x": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
     lagged = model_frame(frame, model)["L1_x"]
     assert lagged.isna().tolist() == [True, False, False, True, True]  # gap: b has no year 2
     assert lagged.iloc[1:3].tolist() == [1.0, 2.0]
     assert specs.table_of("m1") == "t1" and specs.column_label("m1") == "(1)"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("effects: twoway", r"model 'm1', key 'effects': 'twoway' is not one of"),
-    ("cov: sandwich", r"model 'm1', key 'cov'"),
-    ("regressors: []", r"model 'm1', key 'regressors': is required"),
-    ("lags: {z: 1}", r"model 'm1', key 'lags'"),
-    ("colour: red", r"model 'm1', key 'colour': unknown key"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("effects: twoway", r"model 'm1', key 'effects': 'twoway' is not one of"),
+        ("cov: sandwich", r"model 'm1', key 'cov'"),
+        ("regressors: []", r"model 'm1', key 'regressors': is required"),
+        ("lags: {z: 1}", r"model 'm1', key 'lags'"),
+        ("colour: red", r"model 'm1', key 'colour': unknown key"),
+    ],
+)
 def test_errors_name_model_and_key(tmp_path, bad, message):
     text = GOOD.replace("lags: {x: 1}}", "lags: {x: 1}, " + bad + "}")
     with pytest.raises(SpecError, match=message):
@@ -83,8 +107,7 @@ def test_missing_outcome_and_unknown_table_column(tmp_path):
 
 
 def test_bad_sample_query_names_model(tmp_path):
-    specs = load_specs(write(tmp_path, GOOD.replace("lags: {x: 1}}",
-                                                    "sample: 'no_such_flag'}")))
+    specs = load_specs(write(tmp_path, GOOD.replace("lags: {x: 1}}", "sample: 'no_such_flag'}")))
     frame = pd.DataFrame({"province_code": ["a"], "year": [1], "x": [1.0]})
     with pytest.raises(SpecError, match="model 'm1', key 'sample'"):
         model_frame(frame, specs.models["m1"])

@@ -29,7 +29,13 @@ def table3():
 
 def test_stars_thresholds():
     assert [stars(p) for p in (0.009, 0.01, 0.049, 0.05, 0.099, 0.1)] == [
-        "***", "**", "**", "*", "*", ""]
+        "***",
+        "**",
+        "**",
+        "*",
+        "*",
+        "",
+    ]
 
 
 def test_number_format():
@@ -52,8 +58,9 @@ def test_cells_match_results(table3):
 
 def test_dropped_rows_are_in_the_notes(table3):
     table, _ = table3
-    assert any("(5) Reconstruction (HP): 3 rows dropped" in n and "exp_res_hp: 3" in n
-               for n in table.notes)
+    assert any(
+        "(5) Reconstruction (HP): 3 rows dropped" in n and "exp_res_hp: 3" in n for n in table.notes
+    )
 
 
 def test_renderers(table3):
