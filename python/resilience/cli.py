@@ -202,10 +202,11 @@ def estimate(
     table: Annotated[
         list[str] | None,
         typer.Option(
+            "--tables",
             "--table",
             "-t",
-            help="Estimate only this table id (repeatable), e.g. "
-            "wl_table2. Default: every table in the spec.",
+            help="Estimate only these table ids: comma-separated or repeated, e.g. "
+            "--tables wl_table2,wl_table3. Default: every table in the spec.",
         ),
     ] = None,
     out_dir: Annotated[
@@ -225,7 +226,11 @@ def estimate(
     db_path = _existing_db(db)
     check_last_build(db_path)
     summary = estimate_module.run(
-        db_path, spec_path=spec, tables=table or None, out_dir=out_dir, console=console
+        db_path,
+        spec_path=spec,
+        tables=[t.strip() for item in table or [] for t in item.split(",") if t.strip()] or None,
+        out_dir=out_dir,
+        console=console,
     )
     console.print(
         f"[green]Estimated[/] {len(summary.models)} models and {summary.tests} tests "
@@ -292,7 +297,13 @@ def index(
         ),
     ],
     out_dir: Annotated[
-        Path | None, typer.Option(help="Write weights and scores CSVs here (default: print only).")
+        Path | None,
+        typer.Option(
+            "--out",
+            "--out-dir",
+            "-o",
+            help="Write weights and scores CSVs here (default: print only).",
+        ),
     ] = None,
     scope: Annotated[str | None, typer.Option(help="pooled (default) or per_year.")] = None,
     zero_policy: Annotated[

@@ -222,3 +222,20 @@ def test_index_bad_direction_fails_with_reason(tmp_path):
     assert result.exit_code != 0
     assert result.output.startswith("error:")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_estimate_selected_tables_comma_separated(built_warehouse, tmp_path):
+    db = tmp_path / "warehouse.duckdb"
+    db.write_bytes(built_warehouse.read_bytes())
+    out = tmp_path / "tables"
+    result = invoke(
+        "estimate", "--db", str(db), "--tables", "wl_table2,ch_table2", "--out-dir", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {
+            r[0] for r in con.execute("select distinct table_id from results.models").fetchall()
+        }
+    assert tables == {"wl_table2", "ch_table2"}
+    assert sorted(p.name for p in out.glob("*.md")) == ["ch_table2.md", "wl_table2.md"]
