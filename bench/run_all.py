@@ -18,7 +18,9 @@ spread (min-max):
    in-database time of the three models that do what the numpy peer does
    (``int_indicators_normalized``, ``int_entropy_weights_computed``,
    ``int_index_scores_computed``): once from run_results.json and once by executing their
-   compiled SQL directly in duckdb (the materialisation dbt uses: table or view).
+   compiled SQL directly in duckdb (the materialisation dbt uses: table or view), with the
+   DuckDB threads of the profile (``RESILIENCE_DUCKDB_THREADS``, default 1, what dbt runs
+   with) and, for the county panel, once more with 2 DuckDB threads (an extra row).
 3. The numpy peer (``bench/numpy_peer.py``) on the same Parquet: read time and compute
    time. Its weights, min/max, entropies and scores must match the SQL ones to 1e-9
    (checked here; the run fails otherwise). The SQL/numpy ratio compares the direct
@@ -81,6 +83,8 @@ PEER_MODELS = ("int_indicators_normalized", "int_entropy_weights_computed",
 """The index models that do what the numpy peer does (normalise, weight, score)."""
 TOLERANCE = 1e-9
 GB = 1024**3
+EXTRA_THREADS = 2
+"""DuckDB threads of the extra county row of the direct SQL timing (the profile uses 1)."""
 
 
 # ------------------------------------------------------------------ measuring ---------
@@ -232,12 +236,19 @@ def machine_info() -> dict[str, str]:
         "pandas": version("pandas"),
         "linearmodels": version("linearmodels"),
         "dbt threads (profiles.yml)": _profile_threads(),
+        "DuckDB threads (profiles.yml settings, RESILIENCE_DUCKDB_THREADS)":
+            str(_duckdb_threads()),
     }
 
 
 def _profile_threads() -> str:
     match = re.search(r"threads:\s*(\d+)", (ROOT / "profiles.yml").read_text())
     return match.group(1) if match else "default"
+
+
+def _duckdb_threads() -> int:
+    """DuckDB threads dbt runs with: profiles.yml ``settings: threads`` from the env, default 1."""
+    return int(os.environ.get("RESILIENCE_DUCKDB_THREADS", "1"))
 
 
 def load_average() -> str:
@@ -327,14 +338,17 @@ def materializations(target: Path) -> dict[str, str]:
             if n["resource_type"] == "model"}
 
 
-def direct_sql_times(db: Path, target: Path, reps: int) -> dict[str, Series]:
+def direct_sql_times(db: Path, target: Path, reps: int, threads: int) -> dict[str, Series]:
     """Execute the peer models' compiled SQL in duckdb, as dbt materialises them.
 
     Each model reads dbt's own upstream relations; results go to schema ``bench_direct``.
+    ``threads`` is set explicitly (DuckDB's own default is the number of cores, dbt's
+    profile sets 1).
     """
     kinds = materializations(target)
     times = {m: Series() for m in PEER_MODELS}
     with duckdb.connect(str(db)) as con:
+        con.execute(f"set threads = {int(threads)}")
         con.execute("create schema if not exists bench_direct")
         for _ in range(reps):
             for model in PEER_MODELS:
@@ -389,12 +403,18 @@ class ScaleResult:
     diffs: dict[str, float]
     top_nodes: list[tuple[str, float]]
     peer_stages: dict[str, float]
+    direct_extra: dict[str, Series] | None = None
+    """The direct SQL times with ``EXTRA_THREADS`` DuckDB threads (county only)."""
 
     @property
     def direct_total(self) -> Series:
         """Sum over the peer models of the direct SQL time, per repetition."""
-        reps = len(next(iter(self.direct.values())).values)
-        return Series([sum(self.direct[m].values[i] for m in PEER_MODELS) for i in range(reps)])
+        return _summed(self.direct)
+
+    @property
+    def direct_extra_total(self) -> Series | None:
+        """``direct_total`` with ``EXTRA_THREADS`` DuckDB threads, if measured."""
+        return None if self.direct_extra is None else _summed(self.direct_extra)
 
     @property
     def dbt_exec_total(self) -> Series:
@@ -402,6 +422,12 @@ class ScaleResult:
         reps = len(self.node_exec[PEER_MODELS[0]].values)
         return Series([sum(self.node_exec[m].values[i] for m in PEER_MODELS)
                        for i in range(reps)])
+
+
+def _summed(direct: dict[str, Series]) -> Series:
+    """Sum over the peer models of per-model times, per repetition."""
+    reps = len(next(iter(direct.values())).values)
+    return Series([sum(direct[m].values[i] for m in PEER_MODELS) for i in range(reps)])
 
 
 def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> ScaleResult:
@@ -424,7 +450,10 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
             node_exec[m].add(times[m])
     top = sorted(node_times(run_results(target)).items(), key=lambda kv: -kv[1])[:6]
     say(f"direct SQL and numpy peer {scale.name}")
-    direct = direct_sql_times(db, target, max(reps, 3))
+    direct = direct_sql_times(db, target, max(reps, 3), _duckdb_threads())
+    direct_extra = None
+    if scale.name == "county" and EXTRA_THREADS != _duckdb_threads():
+        direct_extra = direct_sql_times(db, target, max(reps, 3), EXTRA_THREADS)
     diffs = check_peer(db, values, system)
     peer = Step(f"numpy peer, {scale.name}")
     run = measured([PY, str(BENCH / "numpy_peer.py"), str(values), str(system),
@@ -433,7 +462,7 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     out = json.loads(run.log.read_text().strip().splitlines()[-1])
     return ScaleResult(scale, build, elapsed, node_exec, direct, peer,
                        Series(out["read_s"]), Series(out["compute_s"]), diffs, top,
-                       out["stage_median_s"])
+                       out["stage_median_s"], direct_extra)
 
 
 # ------------------------------------------------------------------ demo --------------
@@ -556,7 +585,14 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
         sql, peer = county.direct_total.median, county.peer_compute.median
         rows.append(("County index (normalise + entropy + scores) in SQL faster than numpy",
                      f"SQL in-database {sql:.3f} s vs numpy {peer:.3f} s "
-                     f"(ratio SQL/numpy {sql / peer:.2f})", verdict(sql < peer)))
+                     f"(ratio SQL/numpy {sql / peer:.2f}; {_duckdb_threads()} DuckDB "
+                     "thread(s), the profile's default)", verdict(sql < peer)))
+        if county.direct_extra_total is not None:
+            sql2 = county.direct_extra_total.median
+            rows.append((f"The same with {EXTRA_THREADS} DuckDB threads (extra row; not the "
+                         "profile default, parallel sums are not bit-for-bit reproducible)",
+                         f"SQL in-database {sql2:.3f} s vs numpy {peer:.3f} s "
+                         f"(ratio SQL/numpy {sql2 / peer:.2f})", verdict(sql2 < peer)))
     if demo is not None:
         ratio = demo.build.wall.median / empty.wall.median
         rows.append(("Demo `dbt build` <= 2x dbt's fixed overhead (empty-project build)",
@@ -602,7 +638,9 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
         "`--vars indicator_values_path / indicator_system_path` and `--select` of the index "
         "models (and their data tests) into a fresh DuckDB file per repetition.",
         "*SQL in-database* = the compiled SQL of `" + "`, `".join(PEER_MODELS) + "` executed "
-        "directly in duckdb as dbt materialises them (reading dbt's gap-filled table), summed; "
+        "directly in duckdb as dbt materialises them (reading dbt's gap-filled table), summed, "
+        f"with {_duckdb_threads()} DuckDB thread(s) as in the profile (the county panel also "
+        f"with {EXTRA_THREADS}, extra rows below); "
         "*dbt node time* = the same three models' `execution_time` in run_results.json; "
         "*numpy compute* = long pandas frame -> matrix -> weights and scores (Parquet already "
         "read), *numpy read* = `pd.read_parquet`. **The target compares SQL in-database with "
@@ -623,6 +661,13 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
             f"{s.dbt_exec_total.fmt(digits=3)} | {s.direct_total.fmt(digits=3)} | "
             f"{s.peer_compute.fmt(digits=3)} | {s.peer_read.fmt(digits=3)} | {ratio:.2f} | "
             f"{s.peer.rss.fmt('MB')} | {max(s.diffs.values()):.1e} |")
+        if s.direct_extra_total is not None:
+            extra = s.direct_extra_total
+            lines.append(
+                f"| {s.scale.name}, {EXTRA_THREADS} DuckDB threads (SQL in-database only) | "
+                f"{s.scale.describe()} | | | | | | {extra.fmt(digits=3)} | "
+                f"{s.peer_compute.fmt(digits=3)} | | {extra.median / s.peer_compute.median:.2f} "
+                "| | |")
     lines += ["", "Per stage: SQL in-database per model vs the numpy peer's stages (medians; "
               "numpy's *cube* = long frame -> matrix by integer codes, SQL has no such step):",
               "", "| scale | " + " | ".join(PEER_MODELS) + " | numpy cube | numpy normalise "
@@ -633,6 +678,10 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
                      + " | ".join(s.direct[m].fmt(digits=3) for m in PEER_MODELS) + " | "
                      + " | ".join(f"{s.peer_stages.get(k, float('nan')):.4f} s"
                                   for k in ("cube", "normalise", "entropy", "scores")) + " |")
+        if s.direct_extra is not None:
+            lines.append(f"| {s.scale.name}, {EXTRA_THREADS} DuckDB threads | "
+                         + " | ".join(s.direct_extra[m].fmt(digits=3) for m in PEER_MODELS)
+                         + " | | | | |")
     lines += ["", "Slowest nodes of the last index build per scale (run_results.json):", ""]
     for s in scales:
         lines.append(f"* {s.scale.name}: "

@@ -4,6 +4,10 @@
     computed as -(A/S - ln S)/ln n with S = sum z', A = sum z' ln z'; d_k = 1 - e_k;
     w_k = d_k / sum d_k within index and scope-year. n = N*T pooled, N per year.
     One row per index-indicator-scope_year (scope_year null when pooled).
+    The indicator's attributes are constant within index-indicator-scope_year (dimension
+    and direction come from the indicator system, min and max are the scope's, the policy
+    is a var), so any one row's value is the value: dbt.any_value, not min/max, which on
+    strings cost ~40 ms at county scale (bench/README.md, issue 9).
 #}
 with
 
@@ -20,12 +24,12 @@ indicator_attributes as (
         index_name,
         indicator,
         scope_year,
-        min(dimension) as dimension,
-        min(direction) as direction,
-        min(min_value) as min_value,
-        max(max_value) as max_value,
-        min(zero_policy) as zero_policy,
-        min(shift_c) as shift_c
+        {{ dbt.any_value('dimension') }} as dimension,
+        {{ dbt.any_value('direction') }} as direction,
+        {{ dbt.any_value('min_value') }} as min_value,
+        {{ dbt.any_value('max_value') }} as max_value,
+        {{ dbt.any_value('zero_policy') }} as zero_policy,
+        {{ dbt.any_value('shift_c') }} as shift_c
     from indicators_normalized
     group by index_name, indicator, scope_year
 ),

@@ -6,6 +6,11 @@
         sum form       score_dit = sum_{k in d} w_k z_kit       (sum over d = total)
         renormalised   score_dit = sum_{k in d} w_k z_kit / sum_{k in d} w_k   in [0, 1]
     (var index_subscore_form: sum | renormalised; the total is the same in both).
+    One pass over the index-unit-year-indicator rows: the grouped sums per dimension
+    (sum w z, sum w, count), then the total as the sum of those over the dimensions,
+        score_it = sum_d (sum_{k in d} w_k z_kit),   weight_it = sum_d (sum_{k in d} w_k)
+    (the same sums grouped differently; the rounding may differ from a flat sum over k in
+    the last bit) -- not a second grouped pass over the indicator rows (issue 9).
 #}
 {%- set form = var('index_subscore_form', 'sum') -%}
 {%- if form not in ['sum', 'renormalised'] -%}
@@ -38,22 +43,35 @@ contributions_weighted as (
         and indicators_normalized.scope_year is not distinct from entropy_weights.scope_year
 ),
 
+dimensions_summed as (
+    select
+        index_name,
+        unit_id,
+        year,
+        dimension,
+        {{ dbt.any_value('scope') }} as scope,
+        sum(weight) as dimension_weight,
+        sum(weighted_z) as weighted_z_sum,
+        count(*) as n_indicators
+    from contributions_weighted
+    group by index_name, unit_id, year, dimension
+),
+
 dimension_scores as (
     select
         index_name,
         unit_id,
         year,
         dimension,
-        min(scope) as scope,
-        sum(weight) as dimension_weight,
+        scope,
+        dimension_weight,
         {%- if form == 'renormalised' %}
-        sum(weighted_z) / sum(weight) as score,
+        weighted_z_sum / dimension_weight as score,
         {%- else %}
-        sum(weighted_z) as score,
+        weighted_z_sum as score,
         {%- endif %}
-        count(*) as n_indicators
-    from contributions_weighted
-    group by index_name, unit_id, year, dimension
+        n_indicators
+    from dimensions_summed
 ),
 
 total_scores as (
@@ -62,11 +80,11 @@ total_scores as (
         unit_id,
         year,
         'total' as dimension,
-        min(scope) as scope,
-        sum(weight) as dimension_weight,
-        sum(weighted_z) as score,
-        count(*) as n_indicators
-    from contributions_weighted
+        {{ dbt.any_value('scope') }} as scope,
+        sum(dimension_weight) as dimension_weight,
+        sum(weighted_z_sum) as score,
+        cast(sum(n_indicators) as bigint) as n_indicators
+    from dimensions_summed
     group by index_name, unit_id, year
 ),
 
