@@ -514,16 +514,26 @@ def hausman(
     entity: EntityOption = "province_code",
     time: TimeOption = "year",
     where: WhereOption = None,
+    sigma: Annotated[
+        str,
+        typer.Option(
+            help="separate (Stata `hausman fe re`, plm phtest), more (Stata sigmamore: both "
+            "covariances with the RE error variance) or less (sigmaless: the FE one). "
+            "more/less keep V_FE - V_RE positive semi-definite."
+        ),
+    ] = "separate",
     as_json: JsonOption = False,
 ) -> None:
     """Hausman test of fixed against random effects (Stata `hausman fe re`).
 
     H0: the random-effects estimator is consistent; a small p-value favours fixed effects.
+    A negative statistic (the covariance difference is not positive definite) has no
+    p-value; try --sigma more.
     """
     from resilience import hausman as hausman_module
 
     frame = load_frame(data, db, where)
-    result = hausman_module.hausman_test(formula, frame, entity=entity, time=time)
+    result = hausman_module.hausman_test(formula, frame, entity=entity, time=time, sigma=sigma)
     if as_json:
         typer.echo(result.to_json())
         return

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 from rich.console import Console
 
+from resilience import jsonio
 from resilience.hausman import hausman_test
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
@@ -142,7 +143,7 @@ class RunSummary:
 
     def to_json(self) -> str:
         """JSON of the summary."""
-        return json.dumps(self.__dict__)
+        return jsonio.dumps(self.__dict__)
 
 
 def _analyses(

@@ -30,7 +30,6 @@ says so in ``note`` (Stata prints the same warning); if then :math:`H < 0` the p
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -38,6 +37,7 @@ import pandas as pd
 from linearmodels import PanelOLS, RandomEffects
 from scipy import stats
 
+from resilience import jsonio
 from resilience.panel import Design, Formula
 
 SIGMA_VARIANTS = ("separate", "more", "less")
@@ -83,7 +83,7 @@ class HausmanResult:
 
     def to_json(self) -> str:
         """JSON of all fields."""
-        return json.dumps(asdict(self))
+        return jsonio.dumps(asdict(self))
 
 
 def hausman_test(

@@ -29,7 +29,6 @@ and :math:`\Delta = \hat\beta_1 - \hat\beta_0` is tested two ways:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from resilience import jsonio
 from resilience.mediation import TESTS_COLUMNS, fe_formula
 from resilience.panel import ClusterMoments, PanelResults, complete_rows, regress, year_dummies
 
@@ -193,7 +193,7 @@ class GroupDifference:
 
     def tidy(self) -> pd.DataFrame:
         """Rows of ``results.tests``: ``permutation_difference`` and ``interaction_wald``."""
-        detail = json.dumps(self.summary_dict())
+        detail = jsonio.dumps(self.summary_dict())
         wald = self.wald
         rows = [
             {
@@ -215,7 +215,7 @@ class GroupDifference:
 
     def to_json(self) -> str:
         """JSON of :meth:`summary_dict`."""
-        return json.dumps(self.summary_dict())
+        return jsonio.dumps(self.summary_dict())
 
 
 def group_difference(

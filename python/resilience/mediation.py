@@ -31,7 +31,6 @@ All three equations use the same sample: the rows complete in :math:`Y, M, X, W`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from resilience import jsonio
 from resilience.panel import ClusterMoments, PanelResults, complete_rows, regress
 
 TESTS_COLUMNS = ["test_name", "statistic", "df", "p_value", "detail"]
@@ -273,7 +273,7 @@ class MediationResult:
     def tidy(self) -> pd.DataFrame:
         """Rows of ``results.tests``: ``sobel`` and ``cluster_bootstrap_indirect``."""
         summary = self.summary_dict()
-        detail = json.dumps(summary)
+        detail = jsonio.dumps(summary)
         rows = [
             {
                 "test_name": f"sobel[{self.mediator}]",
@@ -294,7 +294,7 @@ class MediationResult:
 
     def to_json(self) -> str:
         """JSON of :meth:`summary_dict`."""
-        return json.dumps(self.summary_dict())
+        return jsonio.dumps(self.summary_dict())
 
 
 def mediation(

@@ -37,7 +37,6 @@ given). Inference uses :math:`t` with :math:`G-1` degrees of freedom for cluster
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -49,6 +48,8 @@ import numpy as np
 import pandas as pd
 from linearmodels import PanelOLS
 from scipy import stats
+
+from resilience import jsonio
 
 COV_TYPES = ("clustered", "robust", "unadjusted", "driscoll-kraay")
 CONSTANT = "const"
@@ -570,7 +571,7 @@ class PanelResults:
         """JSON with :meth:`summary_dict` and the :meth:`tidy` rows under ``coefficients``."""
         payload = self.summary_dict()
         payload["coefficients"] = self.tidy().to_dict(orient="records")
-        return json.dumps(payload, default=float)
+        return jsonio.dumps(payload)
 
     def __repr__(self) -> str:
         shown = self.tidy().set_index("term").loc[[CONSTANT, *self.terms]]

@@ -157,6 +157,15 @@ def test_hausman_json(panel_csv):
     assert payload["df"] == 2
 
 
+def test_hausman_sigmamore_option(panel_csv):
+    args = ["hausman", "y ~ x + w", "--data", str(panel_csv), "--entity", "unit", "--json"]
+    result = invoke(*args, "--sigma", "more")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sigma"] == "more"
+    bad = invoke(*args, "--sigma", "sometimes")
+    assert bad.exit_code == 2 and "sigma" in bad.output
+
+
 def test_import_writes_long_file_and_reports(tmp_path):
     table = tmp_path / "gdp.csv"
     table.write_text("地区,2021年,2022年\n北京市,1,2\n河北,…,4\n全国,9,9\n", encoding="utf-8")
