@@ -5,6 +5,8 @@
     'spillover' (Chen). The diagonal is 1 by construction.
     Run: dbt compile --select correlation_matrix [--vars '{analysis_panel: spillover}'].
 #}
+-- jinja loops with whitespace control defeat sqlfluff's indent check (LT02) here
+-- noqa: disable=LT02
 {%- set choice = var('analysis_panel', 'dataflow') -%}
 {%- if choice == 'spillover' -%}
     {%- set panel_model = 'panel_spillover_resilience' -%}
@@ -13,7 +15,9 @@
 {%- elif choice == 'dataflow' -%}
     {%- set panel_model = 'panel_dataflow_export' -%}
     {%- set sample_filter = 'in_paper_sample' -%}
-    {%- set variables = ['exp_res', 'data_index', 'edu', 'open', 'gov', 'health', 'tec', 'isu', 'ted'] -%}
+    {%- set variables = [
+        'exp_res', 'data_index', 'edu', 'open', 'gov', 'health', 'tec', 'isu', 'ted'
+    ] -%}
 {%- else -%}
     {{ exceptions.raise_compiler_error("var('analysis_panel') must be 'dataflow' or 'spillover', got '" ~ choice ~ "'") }}
 {%- endif %}
@@ -31,7 +35,8 @@ correlations_computed as (
         {{ loop.index }} as sort_order,
         '{{ row_variable }}' as variable,
         {%- for column_variable in variables %}
-        corr({{ row_variable }}, {{ column_variable }}) as {{ column_variable }}{{ "," if not loop.last }}
+        corr({{ row_variable }}, {{ column_variable }})
+            as {{ column_variable }}{{ "," if not loop.last }}
         {%- endfor %}
     from panel
     {% if not loop.last %}union all{% endif %}

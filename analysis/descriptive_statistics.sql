@@ -26,7 +26,9 @@ dataflow_panel as (
 
 variables_summarised as (
     {%- for panel in panels %}
-    {%- set source = 'spillover_panel' if panel.name == 'panel_spillover_resilience' else 'dataflow_panel' %}
+    {%- set source = (
+        'spillover_panel' if panel.name == 'panel_spillover_resilience' else 'dataflow_panel'
+    ) %}
     {%- set outer_loop = loop %}
     {%- for variable in panel.variables %}
     select

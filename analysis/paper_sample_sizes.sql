@@ -19,12 +19,14 @@ paper_sample as (
     select
         *,
         edu is not null and open is not null and gov is not null
-            and health is not null and tec is not null as has_controls
+        and health is not null and tec is not null as has_controls
     from panel
     where in_paper_sample
 ),
 
 sizes as (
+    -- one sample per row: the rows read as a table
+    -- noqa: disable=AL03,LT05,LT09,LT02
     select 1 as sort_order, 'baseline' as sample_name, 'exp_res ~ data_index' as specification, 450 as paper_n,
         count(*) filter (where exp_res is not null and data_index is not null and has_controls) as n_obs
     from paper_sample
@@ -79,8 +81,13 @@ sizes as (
     select 12, 'hp_filter_outcome', 'exp_res_hp ~ data_index', 450,
         count(*) filter (where exp_res_hp is not null and data_index is not null and has_controls)
     from paper_sample
+    -- noqa: enable=AL03,LT05,LT09,LT02
 )
 
-select sample_name, specification, n_obs, paper_n
+select
+    sample_name,
+    specification,
+    n_obs,
+    paper_n
 from sizes
 order by sort_order

@@ -40,7 +40,8 @@ scores_summarised as (
         total_scores.index_name,
         total_scores.unit_id,
         avg(total_scores.score) as mean_score,
-        max(case when total_scores.year = last_years.last_year then total_scores.score end) as last_year_score,
+        max(case when total_scores.year = last_years.last_year then total_scores.score end)
+            as last_year_score,
         min(last_years.last_year) as last_year
     from total_scores
     inner join last_years
@@ -64,7 +65,8 @@ provinces_ranked as (
 extremes_selected as (
     select
         provinces_ranked.index_name,
-        case when provinces_ranked.mean_rank <= {{ top_n }} then 'top' else 'bottom' end as position,
+        case when provinces_ranked.mean_rank <= {{ top_n }} then 'top' else 'bottom' end
+            as position,
         provinces_ranked.mean_rank,
         provinces_ranked.unit_id,
         coalesce(provinces.province_name_en, provinces_ranked.unit_id) as unit_name,

@@ -40,8 +40,14 @@ weights_compared as (
         pooled_weights.weight,
         pooled_weights.published_weight,
         pooled_weights.weight - pooled_weights.published_weight as difference,
-        rank() over (partition by pooled_weights.index_name order by pooled_weights.weight desc) as weight_rank,
-        rank() over (partition by pooled_weights.index_name order by pooled_weights.published_weight desc) as published_rank
+        rank()
+            over (partition by pooled_weights.index_name order by pooled_weights.weight desc)
+            as weight_rank,
+        rank()
+            over (
+                partition by pooled_weights.index_name order by pooled_weights.published_weight desc
+            )
+            as published_rank
     from pooled_weights
     inner join indices_publishing
         on pooled_weights.index_name = indices_publishing.index_name
@@ -50,7 +56,7 @@ weights_compared as (
 weights_ordered as (
     select *
     from weights_compared
-    order by index_name, dimension, published_weight desc
+    order by index_name asc, dimension asc, published_weight desc
 )
 
 select * from weights_ordered

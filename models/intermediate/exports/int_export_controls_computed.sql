@@ -36,7 +36,7 @@ converted as (
         panel_years.*,
         exchange_rates.cny_per_usd,
         (panel_years.exports_usd_mn + panel_years.imports_usd_mn)
-            * exchange_rates.cny_per_usd as trade_cny_mn,
+        * exchange_rates.cny_per_usd as trade_cny_mn,
         panel_years.gdp_cny_100mn * 100 as gdp_cny_mn
     from panel_years
     left join exchange_rates
@@ -47,7 +47,9 @@ computed as (
     select
         province_code,
         year,
-        {{ checked_ratio('education_expenditure_cny_100mn', 'fiscal_expenditure_cny_100mn', 'edu') }} as edu,
+        {{ checked_ratio(
+            'education_expenditure_cny_100mn', 'fiscal_expenditure_cny_100mn', 'edu'
+        ) }} as edu,
         {{ checked_ratio('trade_cny_mn', 'gdp_cny_mn', 'open',
             hint="open needs exports_usd_mn, imports_usd_mn, gdp_cny_100mn and the year's cny_per_usd (stg_demo__exchange_rates).") }} as open,
         {{ checked_ratio('fiscal_expenditure_cny_100mn', 'gdp_cny_100mn', 'gov') }} as gov,

@@ -18,7 +18,8 @@ cells_counted as (
         min(dimension) as dimension,
         cast(count(*) as integer) as n_cells,
         cast(sum(case when is_observed then 1 else 0 end) as integer) as n_observed,
-        cast(sum(case when fill_method = 'linear_interpolation' then 1 else 0 end) as integer) as n_linear_interpolated,
+        cast(sum(case when fill_method = 'linear_interpolation' then 1 else 0 end) as integer)
+            as n_linear_interpolated,
         cast(sum(case when is_edge_filled then 1 else 0 end) as integer) as n_edge_filled,
         cast(sum(case when is_interpolated then 1 else 0 end) as integer) as n_interpolated,
         cast(sum(case when value is null then 1 else 0 end) as integer) as n_missing_after_fill

@@ -57,8 +57,10 @@ scores_rescaled as (
     select
         raw_scores.*,
         (raw_score - min(raw_score) over (partition by index_name))
-            / (max(raw_score) over (partition by index_name)
-                - min(raw_score) over (partition by index_name)) as score
+        / (
+            max(raw_score) over (partition by index_name)
+            - min(raw_score) over (partition by index_name)
+        ) as score
     from raw_scores
 )
 

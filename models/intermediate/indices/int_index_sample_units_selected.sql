@@ -62,9 +62,11 @@ units_selected as (
         samples_resolved.sample_description
     from samples_resolved
     cross join units_observed
-    where not (
-        ';' || samples_resolved.excluded_unit_ids || ';' like '%;' || units_observed.unit_id || ';%'
-    )
+    where
+        not (
+            ';' || samples_resolved.excluded_unit_ids || ';'
+            like '%;' || units_observed.unit_id || ';%'
+        )
 )
 
 select * from units_selected

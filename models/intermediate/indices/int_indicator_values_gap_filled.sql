@@ -25,9 +25,12 @@ indicator_systems as (
 ),
 
 digits as (
+    -- a literal table of the digits 0-9
+    -- noqa: disable=AL03,LT11,LT02
     select 0 as digit union all select 1 union all select 2 union all select 3
     union all select 4 union all select 5 union all select 6 union all select 7
     union all select 8 union all select 9
+    -- noqa: enable=AL03,LT11,LT02
 ),
 
 year_offsets as (

@@ -38,6 +38,11 @@ stock_years as (
     from rd_stocks
 ),
 
+stock_partners as (
+    select distinct country_code
+    from rd_stocks
+),
+
 flows_joined as (
     select
         rd_stocks.country_code,
@@ -80,8 +85,10 @@ problems as (
 
     select
         'country ' || country_code || ', year ' || cast(year as varchar)
-        || ': {{ denominator_column }} = ' || coalesce(cast(denominator_usd_mn as varchar), 'missing')
-        || ' in stg_demo__partner_macro (the spillover denominator, var spillover_denominator = {{ denominator }},'
+        || ': {{ denominator_column }} = '
+        || coalesce(cast(denominator_usd_mn as varchar), 'missing')
+        || ' in stg_demo__partner_macro (the spillover denominator,'
+        || ' var spillover_denominator = {{ denominator }},'
         || ' must be present and positive)' as problem
     from flows_joined
     where not coalesce(denominator_usd_mn > 0, false)
@@ -89,17 +96,23 @@ problems as (
     union all
 
     select
-        'country ' || bilateral_flows.country_code || ', year ' || cast(bilateral_flows.year as varchar)
-        || ': stg_demo__bilateral_flows has a partner without an R&D stock (not in partner_countries?)' as problem
+        'country '
+        || bilateral_flows.country_code
+        || ', year '
+        || cast(bilateral_flows.year as varchar)
+        || ': stg_demo__bilateral_flows has a partner without an R&D stock'
+        || ' (not in partner_countries?)' as problem
     from bilateral_flows
     cross join stock_years
-    left join (select distinct country_code from rd_stocks) as stock_partners
+    left join stock_partners
         on bilateral_flows.country_code = stock_partners.country_code
     where stock_partners.country_code is null
         and bilateral_flows.year between stock_years.first_year and stock_years.last_year
 ),
 
 channels_unpivoted as (
+    -- one channel per row: the unpivot reads as a table
+    -- noqa: disable=LT05,LT09,LT02
     select country_code, year, 'imports' as channel, imports_from_usd_mn as flow_usd_mn, denominator_usd_mn, rd_stock_usd_mn
     from flows_joined
     union all
@@ -108,6 +121,7 @@ channels_unpivoted as (
     union all
     select country_code, year, 'ofdi' as channel, ofdi_to_usd_mn as flow_usd_mn, denominator_usd_mn, rd_stock_usd_mn
     from flows_joined
+    -- noqa: enable=LT05,LT09,LT02
 ),
 
 flows_weighted as (

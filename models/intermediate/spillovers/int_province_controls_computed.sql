@@ -44,7 +44,8 @@ problems as (
     select distinct
         'province (all), year ' || cast(year as varchar) || ': cny_per_usd = '
         || coalesce(cast(cny_per_usd as varchar), 'missing')
-        || ' in stg_demo__exchange_rates (needed to convert foreign_capital_used_usd_mn; must be positive)' as problem
+        || ' in stg_demo__exchange_rates'
+        || ' (needed to convert foreign_capital_used_usd_mn; must be positive)' as problem
     from accounts_in_panel
     where not coalesce(cny_per_usd > 0, false)
 ),
@@ -60,8 +61,10 @@ currency_converted as (
 ratios_computed as (
     select
         *,
-        {{ checked_ratio('fiscal_expenditure_cny_100mn', 'gdp_cny_100mn', 'gov_ratio') }} as gov_ratio,
-        {{ checked_ratio('foreign_capital_used_cny_100mn', 'gdp_cny_100mn', 'ftri_ratio') }} as ftri_ratio,
+        {{ checked_ratio('fiscal_expenditure_cny_100mn', 'gdp_cny_100mn', 'gov_ratio') }}
+            as gov_ratio,
+        {{ checked_ratio('foreign_capital_used_cny_100mn', 'gdp_cny_100mn', 'ftri_ratio') }}
+            as ftri_ratio,
         {{ checked_ratio('telecom_business_cny_100mn', 'gdp_cny_100mn', 'inf_ratio') }} as inf_ratio
     from currency_converted
 ),

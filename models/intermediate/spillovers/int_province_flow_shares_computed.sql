@@ -26,6 +26,8 @@ account_years as (
 ),
 
 channels_unpivoted as (
+    -- one channel per row: the unpivot reads as a table
+    -- noqa: disable=LT05,LT09,LT02
     select province_code, year, 'imports' as channel, 'imports_usd_mn' as flow_column, imports_usd_mn as flow_usd_mn
     from province_accounts
     union all
@@ -34,6 +36,7 @@ channels_unpivoted as (
     union all
     select province_code, year, 'ofdi' as channel, 'ofdi_usd_mn' as flow_column, ofdi_usd_mn as flow_usd_mn
     from province_accounts
+    -- noqa: enable=LT05,LT09,LT02
 ),
 
 national_totals as (
@@ -48,8 +51,12 @@ national_totals as (
 
 problems as (
     select
-        'province ' || province_accounts.province_code || ', year ' || cast(province_accounts.year as varchar)
-        || ': stg_demo__province_accounts has a province code that is not in the provinces reference seed' as problem
+        'province '
+        || province_accounts.province_code
+        || ', year '
+        || cast(province_accounts.year as varchar)
+        || ': stg_demo__province_accounts has a province code'
+        || ' that is not in the provinces reference seed' as problem
     from province_accounts
     left join provinces
         on province_accounts.province_code = provinces.province_code
@@ -59,7 +66,8 @@ problems as (
 
     select
         'province ' || provinces.province_code || ', year ' || cast(account_years.year as varchar)
-        || ': no row in stg_demo__province_accounts (the national totals need all 31 provinces)' as problem
+        || ': no row in stg_demo__province_accounts (the national totals need all 31 provinces)'
+            as problem
     from provinces
     cross join account_years
     left join province_accounts

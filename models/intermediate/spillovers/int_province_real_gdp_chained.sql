@@ -24,7 +24,9 @@ years_stepped as (
         gdp_cny_100mn,
         gdp_index_prev_year,
         year - lag(year) over (partition by province_code order by year) as step,
-        first_value(gdp_cny_100mn) over (partition by province_code order by year) as gdp_first_year_cny_100mn,
+        first_value(gdp_cny_100mn)
+            over (partition by province_code order by year)
+            as gdp_first_year_cny_100mn,
         min(year) over (partition by province_code) as first_year
     from province_accounts
 ),
@@ -42,7 +44,8 @@ problems as (
 
     select
         'province ' || province_code || ', year ' || cast(year - step + 1 as varchar)
-        || ': gap in the years of stg_demo__province_accounts (real GDP cannot be chained across it)' as problem
+        || ': gap in the years of stg_demo__province_accounts'
+        || ' (real GDP cannot be chained across it)' as problem
     from years_stepped
     where step > 1
 
@@ -65,7 +68,8 @@ real_gdp_chained as (
         first_year as price_base_year,
         gdp_first_year_cny_100mn * exp(
             sum(case when year > first_year then ln(gdp_index_prev_year / 100) else 0 end) over (
-                partition by province_code order by year rows between unbounded preceding and current row
+                partition by province_code
+                order by year rows between unbounded preceding and current row
             )
         ) as real_gdp_cny_100mn
     from years_stepped

@@ -56,7 +56,8 @@ year_steps as (
 problems as (
     select
         'country ' || country_code || ', year ' || cast(year as varchar)
-        || ': rd_expenditure_usd_mn = ' || coalesce(cast(rd_expenditure_usd_mn as varchar), 'missing')
+        || ': rd_expenditure_usd_mn = '
+        || coalesce(cast(rd_expenditure_usd_mn as varchar), 'missing')
         || ', cpi = ' || coalesce(cast(cpi as varchar), 'missing')
         || ' in stg_demo__partner_macro (both must be present and positive)' as problem
     from macro_from_base_year
@@ -67,7 +68,10 @@ problems as (
     select
         'country ' || country_code || ', year ' || cast(year - step + 1 as varchar)
         || ': gap in the R&D series of stg_demo__partner_macro (years '
-        || cast(year - step + 1 as varchar) || '-' || cast(year - 1 as varchar) || ' missing)' as problem
+        || cast(year - step + 1 as varchar)
+        || '-'
+        || cast(year - 1 as varchar)
+        || ' missing)' as problem
     from year_steps
     where step > 1
 
@@ -83,7 +87,8 @@ problems as (
 
     select
         'country ' || series_bounds.country_code || ', year {{ base_year }}'
-        || ': the base year (var rd_base_year) is missing from stg_demo__partner_macro; the series starts in '
+        || ': the base year (var rd_base_year) is missing from stg_demo__partner_macro;'
+        || ' the series starts in '
         || cast(series_bounds.first_year as varchar) as problem
     from series_bounds
     where series_bounds.first_year > {{ base_year }}
@@ -91,8 +96,12 @@ problems as (
     union all
 
     select
-        'country ' || series_bounds.country_code || ', year ' || cast(series_bounds.last_year + 1 as varchar)
-        || ': the R&D series in stg_demo__partner_macro stops in ' || cast(series_bounds.last_year as varchar)
+        'country '
+        || series_bounds.country_code
+        || ', year '
+        || cast(series_bounds.last_year + 1 as varchar)
+        || ': the R&D series in stg_demo__partner_macro stops in '
+        || cast(series_bounds.last_year as varchar)
         || ' while other partners run to ' || cast(last_year.last_year as varchar) as problem
     from series_bounds
     cross join last_year
@@ -102,7 +111,8 @@ problems as (
 
     select
         'country ' || partner_countries.country_code || ', year {{ base_year }}'
-        || ': partner listed in partner_countries has no row from the base year on in stg_demo__partner_macro' as problem
+        || ': partner listed in partner_countries has no row from the base year on'
+        || ' in stg_demo__partner_macro' as problem
     from partner_countries
     left join series_bounds
         on partner_countries.country_code = series_bounds.country_code
@@ -111,8 +121,12 @@ problems as (
     union all
 
     select
-        'country ' || series_bounds.country_code || ', year ' || cast(series_bounds.first_year as varchar)
-        || ': stg_demo__partner_macro has a partner that is not in the partner_countries reference seed' as problem
+        'country '
+        || series_bounds.country_code
+        || ', year '
+        || cast(series_bounds.first_year as varchar)
+        || ': stg_demo__partner_macro has a partner'
+        || ' that is not in the partner_countries reference seed' as problem
     from series_bounds
     left join partner_countries
         on series_bounds.country_code = partner_countries.country_code
@@ -135,7 +149,7 @@ deflated as (
         macro_from_base_year.cpi,
         macro_from_base_year.cpi / base_year_cpi.cpi_base_year as cpi_rebased,
         macro_from_base_year.rd_expenditure_usd_mn
-            / (macro_from_base_year.cpi / base_year_cpi.cpi_base_year) as rd_real_usd_mn
+        / (macro_from_base_year.cpi / base_year_cpi.cpi_base_year) as rd_real_usd_mn
     from macro_from_base_year
     inner join base_year_cpi
         on macro_from_base_year.country_code = base_year_cpi.country_code

@@ -32,7 +32,8 @@ log_growth as (
         country_code,
         year,
         rd_real_usd_mn,
-        ln(rd_real_usd_mn) - ln(lag(rd_real_usd_mn) over (partition by country_code order by year)) as log_growth
+        ln(rd_real_usd_mn)
+        - ln(lag(rd_real_usd_mn) over (partition by country_code order by year)) as log_growth
     from rd_real
     where year <= {{ sample_last_year }}
 ),
@@ -60,7 +61,11 @@ growth_computed as (
         {%- if growth_method == 'geometric' %}
         case
             when series_ends.n_growth_years > 0
-                then power(rd_last.rd_real_usd_mn / series_ends.rd_real_base_usd_mn, 1.0 / series_ends.n_growth_years) - 1
+                then
+                    power(
+                        rd_last.rd_real_usd_mn / series_ends.rd_real_base_usd_mn,
+                        1.0 / series_ends.n_growth_years
+                    ) - 1
         end as growth_rate,
         {%- else %}
         series_ends.mean_log_growth as growth_rate,
@@ -74,8 +79,11 @@ growth_computed as (
 
 problems as (
     select
-        'country ' || country_code || ', year {{ base_year }}: only one year of real R&D (rd_real_usd_mn) from the base year'
-        || ' to var chen_last_year ({{ sample_last_year }}); the growth rate g needs at least two' as problem
+        'country '
+        || country_code
+        || ', year {{ base_year }}: only one year of real R&D (rd_real_usd_mn) from the base year'
+        || ' to var chen_last_year ({{ sample_last_year }}); the growth rate g needs at least two'
+            as problem
     from growth_computed
     where n_growth_years < 1
 
@@ -83,7 +91,9 @@ problems as (
 
     select
         'country ' || country_code || ', year {{ base_year }}: growth rate g + depreciation = '
-        || cast(growth_rate + depreciation_rate as varchar) || ' <= 0 (g = ' || cast(growth_rate as varchar)
+        || cast(growth_rate + depreciation_rate as varchar)
+        || ' <= 0 (g = '
+        || cast(growth_rate as varchar)
         || ', {{ growth_method }}), so the initial R&D stock RD_base / (g + delta) is undefined;'
         || ' check the R&D series or raise var rd_depreciation' as problem
     from growth_computed

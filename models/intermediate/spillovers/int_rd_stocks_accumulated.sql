@@ -62,7 +62,8 @@ terms_weighted as (
         initial_stock_usd_mn,
         last_year,
         power(1 - {{ delta }}, last_year - year)
-            * case when year = {{ base_year }} then initial_stock_usd_mn else rd_lagged_usd_mn end as weighted_term
+        * case when year = {{ base_year }} then initial_stock_usd_mn else rd_lagged_usd_mn end
+            as weighted_term
     from inflows_dated
 ),
 

@@ -39,8 +39,10 @@ counted as (
         count(*) as n_panel_rows,
         count(exp_res_hp) as n_usable,
         count(*) filter (where exp_res_hp_null_reason = 'cycle_zero') as n_cycle_zero,
-        count(*) filter (where exp_res_hp_null_reason = 'ratio_non_positive') as n_ratio_non_positive,
-        count(*) filter (where exp_res_hp is null and exp_res_hp_null_reason is null) as n_missing_unexplained
+        count(*) filter (where exp_res_hp_null_reason = 'ratio_non_positive')
+            as n_ratio_non_positive,
+        count(*) filter (where exp_res_hp is null and exp_res_hp_null_reason is null)
+            as n_missing_unexplained
     from panel
     group by province_code
 ),

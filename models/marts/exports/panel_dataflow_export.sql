@@ -43,8 +43,7 @@ index_scores as (
 ),
 
 paper_sample as (
-    select
-        string_split(coalesce(excluded_unit_ids, ''), ';') as excluded_unit_ids
+    select string_split(coalesce(excluded_unit_ids, ''), ';') as excluded_unit_ids
     from index_samples
     where index_name = 'dataflow'
 ),
@@ -62,7 +61,7 @@ province_years as (
         coalesce(provinces.ftz_year <= {{ var('ftz_by_year') }}, false) as is_ftz_province,
         coalesce(provinces.ftz_year <= years.year, false) as has_ftz,
         not list_contains(
-            (select excluded_unit_ids from paper_sample), provinces.province_code
+            (select paper_sample.excluded_unit_ids from paper_sample), provinces.province_code
         ) as in_paper_sample
     from provinces
     cross join {{ year_spine(var('wl_first_year'), var('wl_last_year')) }} as years
@@ -73,7 +72,8 @@ data_indices as (
         unit_id as province_code,
         year,
         max(case when index_name = 'dataflow' and dimension = 'total' then score end) as data_index,
-        max(case when index_name = 'dataflow_pca' and dimension = 'total' then score end) as data_index_pca
+        max(case when index_name = 'dataflow_pca' and dimension = 'total' then score end)
+            as data_index_pca
     from index_scores
     where index_name in ('dataflow', 'dataflow_pca')
     group by unit_id, year

@@ -91,12 +91,15 @@ diagnostics_joined as (
         counts_aggregated.n_units,
         counts_aggregated.n_cells,
         counts_aggregated.n_observed,
-        cast(counts_aggregated.n_observed as double) / counts_aggregated.n_cells as availability_share,
-        cast(counts_aggregated.n_observed as double) / counts_aggregated.n_cells < 0.65 as is_low_availability,
+        cast(counts_aggregated.n_observed as double)
+        / counts_aggregated.n_cells as availability_share,
+        cast(counts_aggregated.n_observed as double) / counts_aggregated.n_cells
+        < 0.65 as is_low_availability,
         counts_aggregated.n_linear_interpolated,
         counts_aggregated.n_edge_filled,
         counts_aggregated.n_interpolated,
-        cast(counts_aggregated.n_interpolated as double) / counts_aggregated.n_cells as interpolated_share,
+        cast(counts_aggregated.n_interpolated as double)
+        / counts_aggregated.n_cells as interpolated_share,
         counts_aggregated.n_missing_after_fill,
         shape_computed.mean_value,
         shape_computed.skewness,

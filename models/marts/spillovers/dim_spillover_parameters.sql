@@ -23,6 +23,8 @@ stock_sample as (
 ),
 
 parameters_listed as (
+    -- one parameter per row: the rows read as a table
+    -- noqa: disable=AL03,LT05,LT09,LT02
     select 'rd_base_year' as parameter, '{{ spillover_var("rd_base_year") }}' as value, 'var' as source,
         'Base year of constant prices (CPI rebased to 1) and of the initial R&D stock.' as description
     union all
@@ -71,6 +73,7 @@ parameters_listed as (
     select 'n_partner_countries', cast(n_partners as varchar), 'derived',
         'Partner countries whose R&D stocks enter the pools.'
     from stock_sample
+    -- noqa: enable=AL03,LT05,LT09,LT02
 )
 
 select * from parameters_listed

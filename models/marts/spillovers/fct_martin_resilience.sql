@@ -36,10 +36,14 @@ window_levels as (
         provinces.province_code,
         provinces.province_name_en,
         provinces.region,
-        max(case when real_gdp.year = {{ shock_start }} then real_gdp.gdp_cny_100mn end) as gdp_shock_start_cny_100mn,
-        max(case when real_gdp.year = {{ shock_start }} then real_gdp.real_gdp_cny_100mn end) as real_gdp_start,
-        max(case when real_gdp.year = {{ shock_end }} then real_gdp.real_gdp_cny_100mn end) as real_gdp_end,
-        max(case when real_gdp.year = {{ recovery_end }} then real_gdp.real_gdp_cny_100mn end) as real_gdp_recovery
+        max(case when real_gdp.year = {{ shock_start }} then real_gdp.gdp_cny_100mn end)
+            as gdp_shock_start_cny_100mn,
+        max(case when real_gdp.year = {{ shock_start }} then real_gdp.real_gdp_cny_100mn end)
+            as real_gdp_start,
+        max(case when real_gdp.year = {{ shock_end }} then real_gdp.real_gdp_cny_100mn end)
+            as real_gdp_end,
+        max(case when real_gdp.year = {{ recovery_end }} then real_gdp.real_gdp_cny_100mn end)
+            as real_gdp_recovery
     from provinces
     left join real_gdp
         on provinces.province_code = real_gdp.province_code
@@ -53,20 +57,26 @@ levels_rebased as (
         region,
         gdp_shock_start_cny_100mn as real_gdp_shock_start_cny_100mn,
         real_gdp_end * gdp_shock_start_cny_100mn / real_gdp_start as real_gdp_shock_end_cny_100mn,
-        real_gdp_recovery * gdp_shock_start_cny_100mn / real_gdp_start as real_gdp_recovery_end_cny_100mn
+        real_gdp_recovery
+        * gdp_shock_start_cny_100mn
+        / real_gdp_start as real_gdp_recovery_end_cny_100mn
     from window_levels
 ),
 
 national_changes as (
     select
-        sum(real_gdp_shock_end_cny_100mn) / sum(real_gdp_shock_start_cny_100mn) - 1 as contraction_change_national,
-        sum(real_gdp_recovery_end_cny_100mn) / sum(real_gdp_shock_end_cny_100mn) - 1 as recovery_change_national
+        sum(real_gdp_shock_end_cny_100mn) / sum(real_gdp_shock_start_cny_100mn)
+        - 1 as contraction_change_national,
+        sum(real_gdp_recovery_end_cny_100mn) / sum(real_gdp_shock_end_cny_100mn)
+        - 1 as recovery_change_national
     from levels_rebased
 ),
 
 problems as (
     select
-        'province ' || province_code || ', years {{ shock_start }}/{{ shock_end }}/{{ recovery_end }}'
+        'province '
+        || province_code
+        || ', years {{ shock_start }}/{{ shock_end }}/{{ recovery_end }}'
         || ': real GDP is missing in int_province_real_gdp_chained for a year of the Martin window'
         || ' (vars martin_shock_start, martin_shock_end, martin_recovery_end)' as problem
     from levels_rebased
@@ -77,7 +87,8 @@ problems as (
     union all
 
     select
-        'province (all), years {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}: national real GDP change is exactly 0'
+        'province (all), years {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}:'
+        || ' national real GDP change is exactly 0'
         || ' in a phase, so the Martin indices (divided by |dE_N / E_N|) are undefined' as problem
     from national_changes
     where contraction_change_national = 0 or recovery_change_national = 0
@@ -94,18 +105,24 @@ indices_computed as (
         levels_rebased.real_gdp_shock_start_cny_100mn,
         levels_rebased.real_gdp_shock_end_cny_100mn,
         levels_rebased.real_gdp_recovery_end_cny_100mn,
-        levels_rebased.real_gdp_shock_end_cny_100mn / levels_rebased.real_gdp_shock_start_cny_100mn - 1
+        levels_rebased.real_gdp_shock_end_cny_100mn / levels_rebased.real_gdp_shock_start_cny_100mn
+        - 1
             as contraction_change,
         national_changes.contraction_change_national,
         (
-            levels_rebased.real_gdp_shock_end_cny_100mn / levels_rebased.real_gdp_shock_start_cny_100mn - 1
+            levels_rebased.real_gdp_shock_end_cny_100mn
+            / levels_rebased.real_gdp_shock_start_cny_100mn
+            - 1
             - national_changes.contraction_change_national
         ) / abs(national_changes.contraction_change_national) as resistance,
-        levels_rebased.real_gdp_recovery_end_cny_100mn / levels_rebased.real_gdp_shock_end_cny_100mn - 1
+        levels_rebased.real_gdp_recovery_end_cny_100mn / levels_rebased.real_gdp_shock_end_cny_100mn
+        - 1
             as recovery_change,
         national_changes.recovery_change_national,
         (
-            levels_rebased.real_gdp_recovery_end_cny_100mn / levels_rebased.real_gdp_shock_end_cny_100mn - 1
+            levels_rebased.real_gdp_recovery_end_cny_100mn
+            / levels_rebased.real_gdp_shock_end_cny_100mn
+            - 1
             - national_changes.recovery_change_national
         ) / abs(national_changes.recovery_change_national) as recovery
     from levels_rebased

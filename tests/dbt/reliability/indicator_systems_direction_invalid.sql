@@ -3,7 +3,9 @@
     or '-' (cost), naming index and indicator (the column test accepted_values on
     direction reports the bad value only). A typographic minus (U+2212) counts as invalid.
 #}
-{{ config(meta={'message': "direction {direction!r} is not '+' (benefit) or '-' (cost) in index {index_name}"}) }}
+{{ config(meta={
+    'message': "direction {direction!r} is not '+' (benefit) or '-' (cost) in index {index_name}"
+}) }}
 
 with
 
@@ -12,7 +14,11 @@ indicator_systems as (
 ),
 
 invalid_directions as (
-    select index_name, dimension, indicator, direction
+    select
+        index_name,
+        dimension,
+        indicator,
+        direction
     from indicator_systems
     where direction is null or direction not in ('+', '-')
 )

@@ -6,7 +6,10 @@
     factor = 10^round(log10(value / median)) is the likely slip (10000 = yuan vs 10k yuan).
     A warning, not an error: a genuine jump is possible; `resilience build --strict` fails on it.
 #}
-{{ config(severity='warn', meta={'message': "value {value} is {factor:g} times the median {series_median:g} of this unit's series: a unit slip? check the yearbook's unit"}) }}
+{{ config(severity='warn', meta={
+    'message': "value {value} is {factor:g} times the median {series_median:g} of this unit's series:"
+        ~ " a unit slip? check the yearbook's unit"
+}) }}
 
 with
 

@@ -4,7 +4,10 @@
     otherwise enter the index as a 32nd "province"). Ids of another shape (US states in
     the examples, names) are left to the pre-flight validation of `resilience build`.
 #}
-{{ config(meta={'message': "unknown province code {unit_id!r} (not in seeds/reference/provinces.csv); fix the code or drop the rows"}) }}
+{{ config(meta={
+    'message': "unknown province code {unit_id!r} (not in seeds/reference/provinces.csv);"
+        ~ " fix the code or drop the rows"
+}) }}
 
 with
 

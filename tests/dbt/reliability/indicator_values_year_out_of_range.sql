@@ -8,7 +8,10 @@
 #}
 {%- set first_year = [var('chen_first_year'), var('wl_first_year'), var('rd_base_year'), var('export_base_year')] | map('int') | min %}
 {%- set last_year = [var('chen_last_year'), var('wl_last_year')] | map('int') | max %}
-{{ config(meta={'message': 'year outside the configured range ' ~ first_year ~ '-' ~ last_year ~ ' (dbt_project.yml vars); drop the row or widen the range'}) }}
+{{ config(meta={
+    'message': 'year outside the configured range ' ~ first_year ~ '-' ~ last_year
+        ~ ' (dbt_project.yml vars); drop the row or widen the range'
+}) }}
 
 with
 
