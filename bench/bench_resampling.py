@@ -38,10 +38,12 @@ def timed(function, *args):
 def report(name, n_full, fast_seconds, naive_seconds, n_naive, error):
     per_draw = naive_seconds / n_naive
     naive_full = per_draw * n_full
-    print(f"{name}: vectorised {n_full} draws {fast_seconds:.3f} s | naive {n_naive} draws "
-          f"{naive_seconds:.2f} s ({per_draw * 1000:.0f} ms/draw) -> {n_full} draws "
-          f"~{naive_full:.0f} s | speed-up ~{naive_full / fast_seconds:.0f}x | max rel. "
-          f"diff on the {n_naive} common draws {error:.1e}")
+    print(
+        f"{name}: vectorised {n_full} draws {fast_seconds:.3f} s | naive {n_naive} draws "
+        f"{naive_seconds:.2f} s ({per_draw * 1000:.0f} ms/draw) -> {n_full} draws "
+        f"~{naive_full:.0f} s | speed-up ~{naive_full / fast_seconds:.0f}x | max rel. "
+        f"diff on the {n_naive} common draws {error:.1e}"
+    )
 
 
 def main() -> None:
@@ -58,18 +60,32 @@ def main() -> None:
     draws = cluster_draws(panel[ENTITY].nunique(), args.n_boot, seed=1)
     fast, fast_s = timed(bootstrap_indirect, panel, *med, draws)
     naive, naive_s = timed(naive_bootstrap_indirect, panel, *med, draws[:k])
-    report("bootstrap (indirect effect)", args.n_boot, fast_s, naive_s, k,
-           np.max(np.abs(fast[:k] - naive) / np.abs(naive)))
+    report(
+        "bootstrap (indirect effect)",
+        args.n_boot,
+        fast_s,
+        naive_s,
+        k,
+        np.max(np.abs(fast[:k] - naive) / np.abs(naive)),
+    )
 
     regressors = ["data_index", *CONTROLS]
     labels = province_flags(panel, "is_central_west", ENTITY).sort_index().to_numpy()
     assignments = permutation_draws(labels, args.n_perm, seed=1)
-    fast, fast_s = timed(permutation_differences, panel, "exp_res", regressors, ENTITY, TIME,
-                         assignments)
-    naive, naive_s = timed(naive_permutation_differences, panel, "exp_res", regressors,
-                           ENTITY, TIME, assignments[:k])
-    report("permutation (group difference)", args.n_perm, fast_s, naive_s, k,
-           np.max(np.abs(fast[:k] - naive) / np.abs(naive)))
+    fast, fast_s = timed(
+        permutation_differences, panel, "exp_res", regressors, ENTITY, TIME, assignments
+    )
+    naive, naive_s = timed(
+        naive_permutation_differences, panel, "exp_res", regressors, ENTITY, TIME, assignments[:k]
+    )
+    report(
+        "permutation (group difference)",
+        args.n_perm,
+        fast_s,
+        naive_s,
+        k,
+        np.max(np.abs(fast[:k] - naive) / np.abs(naive)),
+    )
 
 
 if __name__ == "__main__":

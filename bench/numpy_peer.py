@@ -47,18 +47,27 @@ class PeerResult:
 
     def weights_frame(self) -> pd.DataFrame:
         """``indicator, min_value, max_value, entropy, weight``."""
-        return pd.DataFrame({"indicator": self.indicators, "min_value": self.min_value,
-                             "max_value": self.max_value, "entropy": self.entropy,
-                             "weight": self.weight})
+        return pd.DataFrame(
+            {
+                "indicator": self.indicators,
+                "min_value": self.min_value,
+                "max_value": self.max_value,
+                "entropy": self.entropy,
+                "weight": self.weight,
+            }
+        )
 
     def scores_frame(self) -> pd.DataFrame:
         """Long ``unit_id, year, dimension, score`` (total and each dimension)."""
         unit = np.repeat(self.units, len(self.years))
         year = np.tile(self.years, len(self.units))
-        frames = [pd.DataFrame({"unit_id": unit, "year": year, "dimension": "total",
-                                "score": self.total})]
-        frames += [pd.DataFrame({"unit_id": unit, "year": year, "dimension": d, "score": s})
-                   for d, s in self.dimensions.items()]
+        frames = [
+            pd.DataFrame({"unit_id": unit, "year": year, "dimension": "total", "score": self.total})
+        ]
+        frames += [
+            pd.DataFrame({"unit_id": unit, "year": year, "dimension": d, "score": s})
+            for d, s in self.dimensions.items()
+        ]
         return pd.concat(frames, ignore_index=True)
 
 
@@ -78,22 +87,30 @@ def to_cube(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
         bad = int(np.flatnonzero(counts != 1)[0])
         u, rest = divmod(bad, t * k)
         y, i = divmod(rest, k)
-        raise ValueError(f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
-                         f"{indicators[i]}: {counts[bad]} values (need exactly 1; the peer "
-                         "does not fill gaps)")
+        raise ValueError(
+            f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
+            f"{indicators[i]}: {counts[bad]} values (need exactly 1; the peer "
+            "does not fill gaps)"
+        )
     cube = np.empty(n * t * k)
     cube[flat] = pd.to_numeric(values["value"], errors="raise").to_numpy(dtype=float)
     if np.isnan(cube).any():
         bad = int(np.flatnonzero(np.isnan(cube))[0])
         u, rest = divmod(bad, t * k)
         y, i = divmod(rest, k)
-        raise ValueError(f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
-                         f"{indicators[i]}: missing value (the peer does not fill gaps)")
+        raise ValueError(
+            f"numpy peer: unit {units[u]}, year {years[y]}, indicator "
+            f"{indicators[i]}: missing value (the peer does not fill gaps)"
+        )
     return cube.reshape(n * t, k), np.asarray(units), np.asarray(years), np.asarray(indicators)
 
 
-def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = SHIFT_C,
-                  laps: dict[str, float] | None = None) -> PeerResult:
+def entropy_index(
+    values: pd.DataFrame,
+    system: pd.DataFrame,
+    shift_c: float = SHIFT_C,
+    laps: dict[str, float] | None = None,
+) -> PeerResult:
     """Normalise, weight and score one index (see the module docstring).
 
     ``laps``, if given, receives the seconds of each stage: cube (long frame -> matrix),
@@ -112,14 +129,18 @@ def entropy_index(values: pd.DataFrame, system: pd.DataFrame, shift_c: float = S
     lap("cube")
     spec = system.set_index("indicator").reindex(indicators)
     if spec["direction"].isna().any():
-        raise ValueError(f"numpy peer: indicators {list(indicators[spec['direction'].isna()])}"
-                         " are not in the indicator system")
+        raise ValueError(
+            f"numpy peer: indicators {list(indicators[spec['direction'].isna()])}"
+            " are not in the indicator system"
+        )
     negative = (spec["direction"].str.strip() == "-").to_numpy()
     lo, hi = x.min(axis=0), x.max(axis=0)
     span = hi - lo
     if (span == 0).any():
-        raise ValueError(f"numpy peer: indicator(s) {list(indicators[span == 0])} have "
-                         "max = min; min-max normalisation is undefined")
+        raise ValueError(
+            f"numpy peer: indicator(s) {list(indicators[span == 0])} have "
+            "max = min; min-max normalisation is undefined"
+        )
     z = (x - lo) / span
     z[:, negative] = 1.0 - z[:, negative]  # (max - x)/(max - min) = 1 - (x - min)/(max - min)
     lap("normalise")
@@ -159,14 +180,23 @@ def main() -> None:
         result = entropy_index(values, system, laps=laps)
         computes.append(time.perf_counter() - start)
         stages.append(laps)
-    print(json.dumps({
-        "read_s": reads, "compute_s": computes,
-        "read_median_s": statistics.median(reads),
-        "compute_median_s": statistics.median(computes),
-        "stage_median_s": {k: statistics.median(lap[k] for lap in stages) for k in stages[0]},
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "weights": dict(zip(result.indicators.tolist(), result.weight.tolist(), strict=True)),
-    }))
+    print(
+        json.dumps(
+            {
+                "read_s": reads,
+                "compute_s": computes,
+                "read_median_s": statistics.median(reads),
+                "compute_median_s": statistics.median(computes),
+                "stage_median_s": {
+                    k: statistics.median(lap[k] for lap in stages) for k in stages[0]
+                },
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "weights": dict(
+                    zip(result.indicators.tolist(), result.weight.tolist(), strict=True)
+                ),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

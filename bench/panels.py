@@ -45,8 +45,7 @@ class Scale:
 
     def describe(self) -> str:
         """``31 x 21 x 25 = 16,275 values``."""
-        return (f"{self.n_units:,} x {self.n_years} x {self.n_indicators} = "
-                f"{self.n_values:,} values")
+        return f"{self.n_units:,} x {self.n_years} x {self.n_indicators} = {self.n_values:,} values"
 
 
 SCALES = {
@@ -60,12 +59,14 @@ SCALES = {
 def indicator_system(scale: Scale) -> pd.DataFrame:
     """One row per indicator: index_name, dimension, indicator, direction."""
     k = np.arange(scale.n_indicators)
-    return pd.DataFrame({
-        "index_name": INDEX_NAME,
-        "dimension": [DIMENSIONS[i % len(DIMENSIONS)] for i in k],
-        "indicator": [f"x{i + 1:02d}" for i in k],
-        "direction": ["-" if i % 5 == 4 else "+" for i in k],
-    })
+    return pd.DataFrame(
+        {
+            "index_name": INDEX_NAME,
+            "dimension": [DIMENSIONS[i % len(DIMENSIONS)] for i in k],
+            "indicator": [f"x{i + 1:02d}" for i in k],
+            "direction": ["-" if i % 5 == 4 else "+" for i in k],
+        }
+    )
 
 
 def indicator_values(scale: Scale, seed: int = 0) -> pd.DataFrame:
@@ -80,12 +81,14 @@ def indicator_values(scale: Scale, seed: int = 0) -> pd.DataFrame:
     units = np.array([f"U{u + 1:05d}" for u in range(n)])
     years = np.arange(scale.first_year, scale.first_year + t, dtype=np.int32)
     indicators = indicator_system(scale)["indicator"].to_numpy()
-    return pd.DataFrame({
-        "unit_id": np.repeat(units, t * k),
-        "year": np.tile(np.repeat(years, k), n),
-        "indicator": np.tile(indicators, n * t),
-        "value": cube.reshape(-1),
-    })
+    return pd.DataFrame(
+        {
+            "unit_id": np.repeat(units, t * k),
+            "year": np.tile(np.repeat(years, k), n),
+            "indicator": np.tile(indicators, n * t),
+            "value": cube.reshape(-1),
+        }
+    )
 
 
 def write_panel(scale: Scale, out_dir: str | Path, seed: int = 0) -> tuple[Path, Path]:
@@ -104,8 +107,12 @@ def write_panel(scale: Scale, out_dir: str | Path, seed: int = 0) -> tuple[Path,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="bench/results/panels")
-    parser.add_argument("--scale", action="append", choices=sorted(SCALES),
-                        help="repeatable; default province, city and county")
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=sorted(SCALES),
+        help="repeatable; default province, city and county",
+    )
     args = parser.parse_args()
     for name in args.scale or ["province", "city", "county"]:
         values, system = write_panel(SCALES[name], args.out)

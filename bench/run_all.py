@@ -71,15 +71,23 @@ import panels  # noqa: E402
 try:
     from resilience.indices import INDEX_SELECTION
 except ImportError:  # the same selection, should resilience.indices be absent
-    INDEX_SELECTION = ("index_samples", "stg_demo__indicator_values",
-                       "stg_reference__indicator_systems", "stg_reference__index_samples",
-                       "path:models/intermediate/indices", "path:models/marts/indices")
+    INDEX_SELECTION = (
+        "index_samples",
+        "stg_demo__indicator_values",
+        "stg_reference__indicator_systems",
+        "stg_reference__index_samples",
+        "path:models/intermediate/indices",
+        "path:models/marts/indices",
+    )
 
 PY = sys.executable
 DBT = str(Path(sys.executable).with_name("dbt"))
 RESILIENCE = str(Path(sys.executable).with_name("resilience"))
-PEER_MODELS = ("int_indicators_normalized", "int_entropy_weights_computed",
-               "int_index_scores_computed")
+PEER_MODELS = (
+    "int_indicators_normalized",
+    "int_entropy_weights_computed",
+    "int_index_scores_computed",
+)
 """The index models that do what the numpy peer does (normalise, weight, score)."""
 TOLERANCE = 1e-9
 GB = 1024**3
@@ -128,16 +136,24 @@ def measured(cmd: list[str], log: Path, env: dict | None = None, cwd: Path = ROO
     figures = log.with_suffix(".json")
     full_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
     with log.open("w") as out:
-        subprocess.run([PY, "-S", "-c", LAUNCHER, str(figures), *cmd], cwd=cwd, env=full_env,
-                       stdout=out, stderr=subprocess.STDOUT, check=False)
+        subprocess.run(
+            [PY, "-S", "-c", LAUNCHER, str(figures), *cmd],
+            cwd=cwd,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     try:
         result = json.loads(figures.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise RuntimeError(f"benchmark launcher failed for {' '.join(cmd)}:\n"
-                           f"{log.read_text()[-4000:]}") from exc
+        raise RuntimeError(
+            f"benchmark launcher failed for {' '.join(cmd)}:\n{log.read_text()[-4000:]}"
+        ) from exc
     if result["code"] != 0:
-        raise RuntimeError(f"benchmark step failed ({result['code']}): {' '.join(cmd)}\n"
-                           f"{log.read_text()[-4000:]}")
+        raise RuntimeError(
+            f"benchmark step failed ({result['code']}): {' '.join(cmd)}\n{log.read_text()[-4000:]}"
+        )
     # Linux reports ru_maxrss in kilobytes
     return Run(result["wall"], result["cpu"], result["maxrss_kb"] * 1024, log)
 
@@ -164,13 +180,17 @@ class Series:
         if unit == "MB":
             vals = [v / 2**20 for v in self.values]
             med = statistics.median(vals)
-            return (f"{med:.0f} MB" if len(vals) == 1
-                    else f"{med:.0f} MB ({min(vals):.0f}-{max(vals):.0f})")
+            return (
+                f"{med:.0f} MB"
+                if len(vals) == 1
+                else f"{med:.0f} MB ({min(vals):.0f}-{max(vals):.0f})"
+            )
         med = self.median
         if len(self.values) == 1:
             return f"{med:.{digits}f} {unit}"
-        return (f"{med:.{digits}f} {unit} ({min(self.values):.{digits}f}-"
-                f"{max(self.values):.{digits}f})")
+        return (
+            f"{med:.{digits}f} {unit} ({min(self.values):.{digits}f}-{max(self.values):.{digits}f})"
+        )
 
 
 @dataclass
@@ -236,8 +256,7 @@ def machine_info() -> dict[str, str]:
         "pandas": version("pandas"),
         "linearmodels": version("linearmodels"),
         "dbt threads (profiles.yml)": _profile_threads(),
-        "DuckDB threads (profiles.yml settings, RESILIENCE_DUCKDB_THREADS)":
-            str(_duckdb_threads()),
+        "DuckDB threads (profiles.yml settings, RESILIENCE_DUCKDB_THREADS)": str(_duckdb_threads()),
     }
 
 
@@ -259,8 +278,7 @@ def load_average() -> str:
 # ------------------------------------------------------------------ dbt helpers -------
 def dbt_cmd(args: list[str], target: Path) -> list[str]:
     """``dbt <args> --target-path <target>/target --log-path <target>/logs``."""
-    return [DBT, *args, "--target-path", str(target / "target"),
-            "--log-path", str(target / "logs")]
+    return [DBT, *args, "--target-path", str(target / "target"), "--log-path", str(target / "logs")]
 
 
 def run_results(target: Path) -> dict:
@@ -270,8 +288,12 @@ def run_results(target: Path) -> dict:
 
 def node_times(results: dict) -> dict[str, float]:
     """Execution seconds per node name (``model.x.name`` -> ``name``)."""
-    return {r["unique_id"].split(".")[2] if r["unique_id"].count(".") >= 2 else r["unique_id"]:
-            r["execution_time"] for r in results["results"]}
+    return {
+        r["unique_id"].split(".")[2] if r["unique_id"].count(".") >= 2 else r["unique_id"]: r[
+            "execution_time"
+        ]
+        for r in results["results"]
+    }
 
 
 def fresh_db(path: Path) -> None:
@@ -287,10 +309,12 @@ def empty_project(work: Path) -> Path:
     proj.mkdir(parents=True, exist_ok=True)
     (proj / "dbt_project.yml").write_text(
         "name: empty_project\nversion: '1.0'\nconfig-version: 2\nprofile: empty_project\n"
-        "flags:\n  send_anonymous_usage_stats: false\n")
+        "flags:\n  send_anonymous_usage_stats: false\n"
+    )
     (proj / "profiles.yml").write_text(
         "empty_project:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: \"{proj / 'empty.duckdb'}\"\n      threads: {_profile_threads()}\n")
+        f'      path: "{proj / "empty.duckdb"}"\n      threads: {_profile_threads()}\n'
+    )
     return proj
 
 
@@ -300,16 +324,19 @@ def bench_overhead(work: Path, reps: int) -> tuple[Step, Step]:
     proj = empty_project(work)
     for i in range(reps):
         fresh_db(proj / "empty.duckdb")
-        empty.record(measured(dbt_cmd(["build"], proj), work / "logs" / f"empty_{i}.log",
-                              cwd=proj))
+        empty.record(measured(dbt_cmd(["build"], proj), work / "logs" / f"empty_{i}.log", cwd=proj))
     nothing = Step("dbt build, this project, nothing selected")
     target = work / "dbt_nothing"
     for i in range(reps):
         db = work / "nothing.duckdb"
         fresh_db(db)
-        nothing.record(measured(dbt_cmd(["build", "--select", "tag:__bench_nothing__"],
-                                        target),
-                                work / "logs" / f"nothing_{i}.log", {"RESILIENCE_DB": str(db)}))
+        nothing.record(
+            measured(
+                dbt_cmd(["build", "--select", "tag:__bench_nothing__"], target),
+                work / "logs" / f"nothing_{i}.log",
+                {"RESILIENCE_DB": str(db)},
+            )
+        )
     return empty, nothing
 
 
@@ -317,10 +344,21 @@ def bench_overhead(work: Path, reps: int) -> tuple[Step, Step]:
 def index_build_cmd(values: Path, system: Path, target: Path) -> list[str]:
     """The index build ``resilience.indices.build_index`` runs, on our files."""
     dbt_vars = {"indicator_values_path": str(values), "indicator_system_path": str(system)}
-    return dbt_cmd(["build", "--select", *INDEX_SELECTION,
-                    "--exclude", "test_type:unit", "resource_type:test,path:tests/dbt",
-                    "--indirect-selection", "cautious", "--vars", json.dumps(dbt_vars)],
-                   target)
+    return dbt_cmd(
+        [
+            "build",
+            "--select",
+            *INDEX_SELECTION,
+            "--exclude",
+            "test_type:unit",
+            "resource_type:test,path:tests/dbt",
+            "--indirect-selection",
+            "cautious",
+            "--vars",
+            json.dumps(dbt_vars),
+        ],
+        target,
+    )
 
 
 def compiled_sql(target: Path, model: str) -> str:
@@ -334,8 +372,11 @@ def compiled_sql(target: Path, model: str) -> str:
 def materializations(target: Path) -> dict[str, str]:
     """Materialisation of each model, from the manifest."""
     manifest = json.loads((target / "target" / "manifest.json").read_text())
-    return {n["name"]: n["config"]["materialized"] for n in manifest["nodes"].values()
-            if n["resource_type"] == "model"}
+    return {
+        n["name"]: n["config"]["materialized"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model"
+    }
 
 
 def direct_sql_times(db: Path, target: Path, reps: int, threads: int) -> dict[str, Series]:
@@ -367,18 +408,27 @@ def check_peer(db: Path, values: Path, system: Path) -> dict[str, float]:
     """
     peer = numpy_peer.entropy_index(numpy_peer.read_values(str(values)), pd.read_csv(system))
     with duckdb.connect(str(db), read_only=True) as con:
-        sql_w = con.sql("select indicator, min_value, max_value, entropy, weight "
-                        "from marts.fct_index_weights order by indicator").df()
-        sql_s = con.sql("select unit_id, year, dimension, score from intermediate."
-                        "int_index_scores_computed").df()
+        sql_w = con.sql(
+            "select indicator, min_value, max_value, entropy, weight "
+            "from marts.fct_index_weights order by indicator"
+        ).df()
+        sql_s = con.sql(
+            "select unit_id, year, dimension, score from intermediate.int_index_scores_computed"
+        ).df()
     peer_w = peer.weights_frame()
     if sql_w["indicator"].tolist() != peer_w["indicator"].tolist():
         raise AssertionError("numpy peer and SQL weight different indicators")
-    diffs = {col: float(np.max(np.abs(sql_w[col].to_numpy() - peer_w[col].to_numpy())))
-             for col in ("min_value", "max_value", "entropy", "weight")}
-    merged = peer.scores_frame().merge(sql_s, on=["unit_id", "year", "dimension"],
-                                       how="outer", suffixes=("_peer", "_sql"),
-                                       indicator=True)
+    diffs = {
+        col: float(np.max(np.abs(sql_w[col].to_numpy() - peer_w[col].to_numpy())))
+        for col in ("min_value", "max_value", "entropy", "weight")
+    }
+    merged = peer.scores_frame().merge(
+        sql_s,
+        on=["unit_id", "year", "dimension"],
+        how="outer",
+        suffixes=("_peer", "_sql"),
+        indicator=True,
+    )
     if (merged["_merge"] != "both").any():
         raise AssertionError("numpy peer and SQL score different unit-year-dimensions")
     diffs["scores"] = float(np.max(np.abs(merged["score_peer"] - merged["score_sql"])))
@@ -420,8 +470,7 @@ class ScaleResult:
     def dbt_exec_total(self) -> Series:
         """Sum over the peer models of dbt's execution_time, per repetition."""
         reps = len(self.node_exec[PEER_MODELS[0]].values)
-        return Series([sum(self.node_exec[m].values[i] for m in PEER_MODELS)
-                       for i in range(reps)])
+        return Series([sum(self.node_exec[m].values[i] for m in PEER_MODELS) for i in range(reps)])
 
 
 def _summed(direct: dict[str, Series]) -> Series:
@@ -441,8 +490,13 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     for i in range(reps):
         fresh_db(db)
         say(f"index build {scale.name} {i + 1}/{reps}")
-        build.record(measured(index_build_cmd(values, system, target),
-                              work / "logs" / f"{scale.name}_{i}.log", {"RESILIENCE_DB": str(db)}))
+        build.record(
+            measured(
+                index_build_cmd(values, system, target),
+                work / "logs" / f"{scale.name}_{i}.log",
+                {"RESILIENCE_DB": str(db)},
+            )
+        )
         results = run_results(target)
         elapsed.add(results["elapsed_time"])
         times = node_times(results)
@@ -456,13 +510,26 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
         direct_extra = direct_sql_times(db, target, max(reps, 3), EXTRA_THREADS)
     diffs = check_peer(db, values, system)
     peer = Step(f"numpy peer, {scale.name}")
-    run = measured([PY, str(BENCH / "numpy_peer.py"), str(values), str(system),
-                    "--repeat", str(peer_reps)], work / "logs" / f"peer_{scale.name}.log")
+    run = measured(
+        [PY, str(BENCH / "numpy_peer.py"), str(values), str(system), "--repeat", str(peer_reps)],
+        work / "logs" / f"peer_{scale.name}.log",
+    )
     peer.record(run)
     out = json.loads(run.log.read_text().strip().splitlines()[-1])
-    return ScaleResult(scale, build, elapsed, node_exec, direct, peer,
-                       Series(out["read_s"]), Series(out["compute_s"]), diffs, top,
-                       out["stage_median_s"], direct_extra)
+    return ScaleResult(
+        scale,
+        build,
+        elapsed,
+        node_exec,
+        direct,
+        peer,
+        Series(out["read_s"]),
+        Series(out["compute_s"]),
+        diffs,
+        top,
+        out["stage_median_s"],
+        direct_extra,
+    )
 
 
 # ------------------------------------------------------------------ demo --------------
@@ -486,8 +553,13 @@ def bench_demo(work: Path, reps: int, estimate_reps: int) -> DemoResult:
     for i in range(reps):
         fresh_db(db)
         say(f"demo dbt build {i + 1}/{reps}")
-        build.record(measured(dbt_cmd(["build"], target), work / "logs" / f"demo_{i}.log",
-                              {"RESILIENCE_DB": str(db)}))
+        build.record(
+            measured(
+                dbt_cmd(["build"], target),
+                work / "logs" / f"demo_{i}.log",
+                {"RESILIENCE_DB": str(db)},
+            )
+        )
         elapsed.add(run_results(target)["elapsed_time"])
     results = run_results(target)["results"]
     by_type: dict[str, tuple[int, float]] = {}
@@ -495,14 +567,18 @@ def bench_demo(work: Path, reps: int, estimate_reps: int) -> DemoResult:
         kind = r["unique_id"].split(".")[0]
         n, s = by_type.get(kind, (0, 0.0))
         by_type[kind] = (n + 1, s + r["execution_time"])
-    top = sorted(((r["unique_id"], r["execution_time"]) for r in results),
-                 key=lambda kv: -kv[1])[:8]
+    top = sorted(((r["unique_id"], r["execution_time"]) for r in results), key=lambda kv: -kv[1])[
+        :8
+    ]
     estimate = Step("resilience estimate (all tables)")
     for i in range(estimate_reps):
         say(f"resilience estimate {i + 1}/{estimate_reps}")
-        estimate.record(measured([RESILIENCE, "estimate", "--db", str(db),
-                                  "--out-dir", str(work / "tables")],
-                                 work / "logs" / f"estimate_{i}.log"))
+        estimate.record(
+            measured(
+                [RESILIENCE, "estimate", "--db", str(db), "--out-dir", str(work / "tables")],
+                work / "logs" / f"estimate_{i}.log",
+            )
+        )
     return DemoResult(build, elapsed, by_type, top, estimate)
 
 
@@ -511,7 +587,8 @@ RESAMPLING_LINE = re.compile(
     r"^(?P<name>bootstrap|permutation)[^:]*: vectorised (?P<n>\d+) draws (?P<fast>[\d.]+) s "
     r"\| naive (?P<k>\d+) draws (?P<naive>[\d.]+) s \((?P<per>[\d.]+) ms/draw\) -> \d+ draws "
     r"~(?P<extrap>[\d.]+) s \| speed-up ~(?P<speedup>[\d.]+)x \| max rel\. diff on the \d+ "
-    r"common draws (?P<diff>[\d.eE+-]+)")
+    r"common draws (?P<diff>[\d.eE+-]+)"
+)
 
 
 def bench_resampling(work: Path, reps: int, n_boot: int, n_perm: int, naive: int) -> Step:
@@ -519,9 +596,19 @@ def bench_resampling(work: Path, reps: int, n_boot: int, n_perm: int, naive: int
     step = Step("bench_resampling.py (bootstrap + permutation)")
     for i in range(reps):
         say(f"resampling {i + 1}/{reps}")
-        run = measured([PY, str(BENCH / "bench_resampling.py"), "--n-boot", str(n_boot),
-                        "--n-perm", str(n_perm), "--naive-draws", str(naive)],
-                       work / "logs" / f"resampling_{i}.log")
+        run = measured(
+            [
+                PY,
+                str(BENCH / "bench_resampling.py"),
+                "--n-boot",
+                str(n_boot),
+                "--n-perm",
+                str(n_perm),
+                "--naive-draws",
+                str(naive),
+            ],
+            work / "logs" / f"resampling_{i}.log",
+        )
         step.record(run)
         found = {}
         for line in run.log.read_text().splitlines():
@@ -529,8 +616,9 @@ def bench_resampling(work: Path, reps: int, n_boot: int, n_perm: int, naive: int
             if match:
                 found[match["name"]] = match
         if set(found) != {"bootstrap", "permutation"}:
-            raise RuntimeError(f"could not parse bench_resampling.py output:\n"
-                               f"{run.log.read_text()}")
+            raise RuntimeError(
+                f"could not parse bench_resampling.py output:\n{run.log.read_text()}"
+            )
         for name, match in found.items():
             step.series(f"{name}_fast").add(float(match["fast"]))
             step.series(f"{name}_naive_per_draw").add(float(match["per"]) / 1000)
@@ -548,9 +636,18 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**MISSED**"
 
 
-def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, reps: dict,
-                 overhead: tuple[Step, Step], scales: list[ScaleResult],
-                 demo: DemoResult | None, resampling: Step, total_s: float) -> None:
+def write_report(
+    path: Path,
+    info: dict,
+    loads: tuple[str, str],
+    quick: bool,
+    reps: dict,
+    overhead: tuple[Step, Step],
+    scales: list[ScaleResult],
+    demo: DemoResult | None,
+    resampling: Step,
+    total_s: float,
+) -> None:
     """Write the Markdown results file."""
     empty, nothing = overhead
     lines = [
@@ -575,65 +672,102 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
         "",
     ]
     if quick:
-        lines += ["**Quick smoke run at tiny scale: the figures say nothing about the targets.**",
-                  ""]
+        lines += [
+            "**Quick smoke run at tiny scale: the figures say nothing about the targets.**",
+            "",
+        ]
 
     # targets
     rows = []
     county = next((s for s in scales if s.scale.name == "county"), None)
     if county is not None:
         sql, peer = county.direct_total.median, county.peer_compute.median
-        rows.append(("County index (normalise + entropy + scores) in SQL faster than numpy",
-                     f"SQL in-database {sql:.3f} s vs numpy {peer:.3f} s "
-                     f"(ratio SQL/numpy {sql / peer:.2f}; {_duckdb_threads()} DuckDB "
-                     "thread(s), the profile's default)", verdict(sql < peer)))
+        rows.append(
+            (
+                "County index (normalise + entropy + scores) in SQL faster than numpy",
+                f"SQL in-database {sql:.3f} s vs numpy {peer:.3f} s "
+                f"(ratio SQL/numpy {sql / peer:.2f}; {_duckdb_threads()} DuckDB "
+                "thread(s), the profile's default)",
+                verdict(sql < peer),
+            )
+        )
         if county.direct_extra_total is not None:
             sql2 = county.direct_extra_total.median
-            rows.append((f"The same with {EXTRA_THREADS} DuckDB threads (extra row; not the "
-                         "profile default, parallel sums are not bit-for-bit reproducible)",
-                         f"SQL in-database {sql2:.3f} s vs numpy {peer:.3f} s "
-                         f"(ratio SQL/numpy {sql2 / peer:.2f})", verdict(sql2 < peer)))
+            rows.append(
+                (
+                    f"The same with {EXTRA_THREADS} DuckDB threads (extra row; not the "
+                    "profile default, parallel sums are not bit-for-bit reproducible)",
+                    f"SQL in-database {sql2:.3f} s vs numpy {peer:.3f} s "
+                    f"(ratio SQL/numpy {sql2 / peer:.2f})",
+                    verdict(sql2 < peer),
+                )
+            )
     if demo is not None:
         ratio = demo.build.wall.median / empty.wall.median
-        rows.append(("Demo `dbt build` <= 2x dbt's fixed overhead (empty-project build)",
-                     f"{demo.build.wall.median:.1f} s vs {empty.wall.median:.1f} s "
-                     f"(x{ratio:.1f})", verdict(ratio <= 2)))
+        rows.append(
+            (
+                "Demo `dbt build` <= 2x dbt's fixed overhead (empty-project build)",
+                f"{demo.build.wall.median:.1f} s vs {empty.wall.median:.1f} s (x{ratio:.1f})",
+                verdict(ratio <= 2),
+            )
+        )
     boot = resampling.series("bootstrap_fast")
     perm = resampling.series("permutation_fast")
     n_boot = int(resampling.series("n_boot").values[0])
     n_perm = int(resampling.series("n_perm").values[0])
-    rows.append((f"Bootstrap B = {n_boot:,} < 1 s", f"{boot.median:.3f} s",
-                 verdict(boot.median < 1)))
-    rows.append((f"Permutation {n_perm:,} < 0.5 s", f"{perm.median:.3f} s",
-                 verdict(perm.median < 0.5)))
+    rows.append(
+        (f"Bootstrap B = {n_boot:,} < 1 s", f"{boot.median:.3f} s", verdict(boot.median < 1))
+    )
+    rows.append(
+        (f"Permutation {n_perm:,} < 0.5 s", f"{perm.median:.3f} s", verdict(perm.median < 0.5))
+    )
     if demo is not None:
         est = demo.estimate.wall.median
-        rows.append(("All tables of both papers < 15 s after the build (`resilience estimate`)",
-                     f"{est:.1f} s wall, {demo.estimate.cpu.median:.1f} s CPU",
-                     verdict(est < 15)))
+        rows.append(
+            (
+                "All tables of both papers < 15 s after the build (`resilience estimate`)",
+                f"{est:.1f} s wall, {demo.estimate.cpu.median:.1f} s CPU",
+                verdict(est < 15),
+            )
+        )
     steps = [empty, nothing, resampling, *[s.build for s in scales], *[s.peer for s in scales]]
     if demo is not None:
         steps += [demo.build, demo.estimate]
     worst = max(steps, key=lambda s: max(s.rss.values))
     peak = max(worst.rss.values)
-    rows.append(("Peak memory < 2 GB (every step)", f"{peak / 2**20:.0f} MB ({worst.name})",
-                 verdict(peak < 2 * GB)))
-    lines += ["## Targets", "", "| target | measured | |", "|---|---|---|",
-              *[f"| {a} | {b} | {c} |" for a, b, c in rows], ""]
+    rows.append(
+        (
+            "Peak memory < 2 GB (every step)",
+            f"{peak / 2**20:.0f} MB ({worst.name})",
+            verdict(peak < 2 * GB),
+        )
+    )
+    lines += [
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+    ]
 
     # overhead
     lines += [
-        "## dbt's fixed overhead", "",
-        "| step | wall | CPU | peak memory |", "|---|---|---|---|",
-        *[f"| {s.name} | {s.wall.fmt()} | {s.cpu.fmt()} | {s.rss.fmt('MB')} |"
-          for s in overhead],
-        "", "The first repetition of a project in a fresh target folder parses every file; "
-        "later ones use dbt's partial parse.", "",
+        "## dbt's fixed overhead",
+        "",
+        "| step | wall | CPU | peak memory |",
+        "|---|---|---|---|",
+        *[f"| {s.name} | {s.wall.fmt()} | {s.cpu.fmt()} | {s.rss.fmt('MB')} |" for s in overhead],
+        "",
+        "The first repetition of a project in a fresh target folder parses every file; "
+        "later ones use dbt's partial parse.",
+        "",
     ]
 
     # index models
     lines += [
-        "## Index models: dbt (SQL) vs the numpy peer", "",
+        "## Index models: dbt (SQL) vs the numpy peer",
+        "",
         "Synthetic complete panels (`bench/panels.py`), Parquet, built with "
         "`--vars indicator_values_path / indicator_system_path` and `--select` of the index "
         "models (and their data tests) into a fresh DuckDB file per repetition.",
@@ -660,49 +794,69 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
             f"{s.build.cpu.fmt()} | {s.dbt_elapsed.fmt()} | {s.build.rss.fmt('MB')} | "
             f"{s.dbt_exec_total.fmt(digits=3)} | {s.direct_total.fmt(digits=3)} | "
             f"{s.peer_compute.fmt(digits=3)} | {s.peer_read.fmt(digits=3)} | {ratio:.2f} | "
-            f"{s.peer.rss.fmt('MB')} | {max(s.diffs.values()):.1e} |")
+            f"{s.peer.rss.fmt('MB')} | {max(s.diffs.values()):.1e} |"
+        )
         if s.direct_extra_total is not None:
             extra = s.direct_extra_total
             lines.append(
                 f"| {s.scale.name}, {EXTRA_THREADS} DuckDB threads (SQL in-database only) | "
                 f"{s.scale.describe()} | | | | | | {extra.fmt(digits=3)} | "
                 f"{s.peer_compute.fmt(digits=3)} | | {extra.median / s.peer_compute.median:.2f} "
-                "| | |")
-    lines += ["", "Per stage: SQL in-database per model vs the numpy peer's stages (medians; "
-              "numpy's *cube* = long frame -> matrix by integer codes, SQL has no such step):",
-              "", "| scale | " + " | ".join(PEER_MODELS) + " | numpy cube | numpy normalise "
-              "| numpy entropy | numpy scores |",
-              "|---|" + "---|" * (len(PEER_MODELS) + 4)]
+                "| | |"
+            )
+    lines += [
+        "",
+        "Per stage: SQL in-database per model vs the numpy peer's stages (medians; "
+        "numpy's *cube* = long frame -> matrix by integer codes, SQL has no such step):",
+        "",
+        "| scale | " + " | ".join(PEER_MODELS) + " | numpy cube | numpy normalise "
+        "| numpy entropy | numpy scores |",
+        "|---|" + "---|" * (len(PEER_MODELS) + 4),
+    ]
     for s in scales:
-        lines.append(f"| {s.scale.name} | "
-                     + " | ".join(s.direct[m].fmt(digits=3) for m in PEER_MODELS) + " | "
-                     + " | ".join(f"{s.peer_stages.get(k, float('nan')):.4f} s"
-                                  for k in ("cube", "normalise", "entropy", "scores")) + " |")
+        lines.append(
+            f"| {s.scale.name} | "
+            + " | ".join(s.direct[m].fmt(digits=3) for m in PEER_MODELS)
+            + " | "
+            + " | ".join(
+                f"{s.peer_stages.get(k, float('nan')):.4f} s"
+                for k in ("cube", "normalise", "entropy", "scores")
+            )
+            + " |"
+        )
         if s.direct_extra is not None:
-            lines.append(f"| {s.scale.name}, {EXTRA_THREADS} DuckDB threads | "
-                         + " | ".join(s.direct_extra[m].fmt(digits=3) for m in PEER_MODELS)
-                         + " | | | | |")
+            lines.append(
+                f"| {s.scale.name}, {EXTRA_THREADS} DuckDB threads | "
+                + " | ".join(s.direct_extra[m].fmt(digits=3) for m in PEER_MODELS)
+                + " | | | | |"
+            )
     lines += ["", "Slowest nodes of the last index build per scale (run_results.json):", ""]
     for s in scales:
-        lines.append(f"* {s.scale.name}: "
-                     + ", ".join(f"{n} {t:.2f} s" for n, t in s.top_nodes))
+        lines.append(f"* {s.scale.name}: " + ", ".join(f"{n} {t:.2f} s" for n, t in s.top_nodes))
     lines.append("")
 
     # demo
     if demo is not None:
         lines += [
-            "## Demo warehouse", "",
-            "| step | wall | CPU | dbt elapsed | peak memory |", "|---|---|---|---|---|",
+            "## Demo warehouse",
+            "",
+            "| step | wall | CPU | dbt elapsed | peak memory |",
+            "|---|---|---|---|---|",
             f"| {demo.build.name} | {demo.build.wall.fmt()} | {demo.build.cpu.fmt()} | "
             f"{demo.dbt_elapsed.fmt()} | {demo.build.rss.fmt('MB')} |",
             f"| {demo.estimate.name} | {demo.estimate.wall.fmt()} | {demo.estimate.cpu.fmt()} "
             f"| | {demo.estimate.rss.fmt('MB')} |",
-            "", "Where the demo build's time goes (last repetition, run_results.json; node "
-            f"times overlap on {_profile_threads()} threads):", "",
-            "| node type | nodes | sum of execution times |", "|---|---|---|",
+            "",
+            "Where the demo build's time goes (last repetition, run_results.json; node "
+            f"times overlap on {_profile_threads()} threads):",
+            "",
+            "| node type | nodes | sum of execution times |",
+            "|---|---|---|",
             *[f"| {k} | {n} | {t:.1f} s |" for k, (n, t) in sorted(demo.by_type.items())],
-            "", "Slowest nodes: " + ", ".join(f"`{n.split('.', 2)[-1]}` {t:.2f} s"
-                                              for n, t in demo.top_nodes), "",
+            "",
+            "Slowest nodes: "
+            + ", ".join(f"`{n.split('.', 2)[-1]}` {t:.2f} s" for n, t in demo.top_nodes),
+            "",
         ]
     else:
         lines += ["## Demo warehouse", "", "Skipped (`--quick`).", ""]
@@ -713,11 +867,13 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
 
     naive_k = int(resampling.series("naive_draws").values[0])
     lines += [
-        "## Resampling (bench/bench_resampling.py)", "",
+        "## Resampling (bench/bench_resampling.py)",
+        "",
         "Simulated Wang & Lu panel (30 provinces x 15 years, 5 controls, two-way FE). "
         f"Naive = one linearmodels refit per equation and draw on {naive_k} draws, "
         "extrapolated linearly; the vectorised draws match the naive ones to the relative "
-        "difference shown.", "",
+        "difference shown.",
+        "",
         "| | vectorised | naive per draw | naive extrapolated | max rel. diff |",
         "|---|---|---|---|---|",
         f"| mediation bootstrap, B = {n_boot:,} | {r('bootstrap_fast')} | "
@@ -726,8 +882,10 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
         f"| permutation test, {n_perm:,} draws | {r('permutation_fast')} | "
         f"{r('permutation_naive_per_draw')} | {r('permutation_naive_extrapolated', 0)} | "
         f"{max(resampling.series('permutation_max_rel_diff').values):.1e} |",
-        "", f"Whole script per run: {resampling.wall.fmt()} wall, peak memory "
-        f"{resampling.rss.fmt('MB')}.", "",
+        "",
+        f"Whole script per run: {resampling.wall.fmt()} wall, peak memory "
+        f"{resampling.rss.fmt('MB')}.",
+        "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
@@ -736,14 +894,23 @@ def write_report(path: Path, info: dict, loads: tuple[str, str], quick: bool, re
 # ------------------------------------------------------------------ main --------------
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny-scale smoke run: one repetition, no demo build")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny-scale smoke run: one repetition, no demo build"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results.md")
-    parser.add_argument("--work", type=Path, default=BENCH / "results",
-                        help="scratch folder (panels, DuckDB files, dbt targets, logs)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=BENCH / "results",
+        help="scratch folder (panels, DuckDB files, dbt targets, logs)",
+    )
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each step")
-    parser.add_argument("--heavy-reps", type=int, default=2,
-                        help="repetitions of the county index build and the demo dbt build")
+    parser.add_argument(
+        "--heavy-reps",
+        type=int,
+        default=2,
+        help="repetitions of the county index build and the demo dbt build",
+    )
     parser.add_argument("--scale", action="append", choices=sorted(panels.SCALES))
     args = parser.parse_args(argv)
 
@@ -771,9 +938,18 @@ def main(argv: list[str] | None = None) -> Path:
         scales.append(bench_scale(scale, work, heavy if name == "county" else reps, 5))
     demo = None if args.quick else bench_demo(work, heavy, reps)
     resampling = bench_resampling(work, reps, n_boot, n_perm, naive)
-    write_report(args.out, info, (load_start, load_average()), args.quick,
-                 {"default": reps, "county build and demo build": heavy}, overhead, scales,
-                 demo, resampling, time.perf_counter() - started)
+    write_report(
+        args.out,
+        info,
+        (load_start, load_average()),
+        args.quick,
+        {"default": reps, "county build and demo build": heavy},
+        overhead,
+        scales,
+        demo,
+        resampling,
+        time.perf_counter() - started,
+    )
     say(f"wrote {args.out} in {(time.perf_counter() - started) / 60:.1f} min")
     return args.out
 
