@@ -62,8 +62,10 @@ test: $(TEST_STAMP) ## Build and test the warehouse in a scratch DuckDB file, th
 	RESILIENCE_DB=$(SCRATCH)/warehouse.duckdb $(BIN)/dbt build --target-path $(SCRATCH)/target --log-path $(SCRATCH)/logs
 	RESILIENCE_TEST_WAREHOUSE=$(abspath $(SCRATCH))/warehouse.duckdb $(BIN)/python -m pytest
 
-lint: $(TEST_STAMP) ## ruff over the Python code
+lint: $(TEST_STAMP) ## ruff (lint + format check) over the Python code, sqlfluff over the SQL
 	$(BIN)/ruff check python tests/python bench
+	$(BIN)/ruff format --check python tests/python bench
+	$(BIN)/sqlfluff lint models macros analysis tests/dbt
 
 bench: $(STAMP) ## Run the benchmarks and write bench/results.md
 	$(BIN)/python bench/run_all.py
