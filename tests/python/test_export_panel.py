@@ -270,3 +270,53 @@ def test_checked_ratio_error_names_province_year_indicator(
     message = str(excinfo.value)
     assert re.search(r"indicator gov .*province 110000, year 2011", message), message
     assert shown in message, message
+
+
+# --- the replication switch hp_log_rule = absolute -------------------------------------------
+
+
+def test_absolute_log_rule_uses_every_row_and_keeps_the_sign_visible(built_warehouse, tmp_path):
+    """`--vars {hp_log_rule: absolute}`: ln(100 |trend/cycle|) on all 450 sample rows; the
+    below-trend years are the rows the default rule leaves null, and the diagnostics say so."""
+    default = query(
+        built_warehouse,
+        "select province_code, year, exp_res_hp, is_below_hp_trend from marts.panel_dataflow_export"
+        " where in_paper_sample",
+    )
+    db = tmp_path / "absolute.duckdb"
+    proc = run_dbt(
+        ["build", "--select", "+fct_export_hp_diagnostics", "--indirect-selection", "cautious"]
+        + ["--vars", "{hp_log_rule: absolute}"],
+        db,
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    absolute = query(
+        db,
+        "select province_code, year, exp_res_hp, is_below_hp_trend from marts.panel_dataflow_export"
+        " where in_paper_sample",
+    )
+    both = default.merge(absolute, on=["province_code", "year"], suffixes=("_default", ""))
+    assert len(both) == 450 and both["exp_res_hp"].notna().all()
+    below = both["is_below_hp_trend"]
+    assert (below == both["exp_res_hp_default"].isna()).all()
+    # above trend the two rules agree exactly
+    assert_allclose(both.loc[~below, "exp_res_hp"], both.loc[~below, "exp_res_hp_default"], rtol=0)
+    diagnostics = query(
+        db,
+        "select sum(n_usable) as usable, sum(n_below_trend) as below, min(hp_log_rule) as rule "
+        "from marts.fct_export_hp_diagnostics where in_paper_sample",
+    ).iloc[0]
+    assert diagnostics["usable"] == 450
+    assert diagnostics["below"] == int(below.sum())
+    assert diagnostics["rule"] == "absolute"
+
+
+def test_an_unknown_log_rule_is_a_compile_error(built_warehouse, tmp_path):
+    proc = run_dbt(
+        ["compile", "--select", "int_export_hp_ratios_logged", "--vars", "{hp_log_rule: abs}"],
+        tmp_path / "x.duckdb",
+        tmp_path,
+    )
+    assert proc.returncode != 0
+    assert "var hp_log_rule is 'abs'; use 'positive_only' (default) or 'absolute'" in proc.stdout

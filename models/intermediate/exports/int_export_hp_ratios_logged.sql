@@ -14,7 +14,20 @@
     ln|ratio| or a shift would give a year below trend a value indistinguishable from one above
     it, so such rows are kept with a null outcome and counted in fct_export_hp_diagnostics,
     never dropped.
+
+    var('hp_log_rule') = 'absolute' is the replication switch: exp_res_hp = ln(100 |hp_ratio|)
+    for every non-zero ratio, which is one way to reach the paper's N = 450 for this column
+    (the paper does not say how it treated negative cycles). The sign is not lost:
+    is_below_trend (hp_cycle < 0) marks those rows, and the diagnostics count them.
 #}
+
+{%- set hp_log_rule = var('hp_log_rule') %}
+{%- if hp_log_rule not in ['positive_only', 'absolute'] %}
+    {{ exceptions.raise_compiler_error(
+        "int_export_hp_ratios_logged: var hp_log_rule is '" ~ hp_log_rule
+        ~ "'; use 'positive_only' (default) or 'absolute'"
+    ) }}
+{%- endif %}
 
 with
 
@@ -38,15 +51,27 @@ logged as (
         hp_trend,
         hp_cycle,
         hp_ratio,
+        hp_cycle < 0 as is_below_trend,
+        {%- if hp_log_rule == 'absolute' %}
+        case when hp_ratio <> 0 then ln(100 * abs(hp_ratio)) end as exp_res_hp,
+        {%- else %}
         case when hp_ratio > 0 then ln(100 * hp_ratio) end as exp_res_hp,
-        case
-            when hp_cycle = 0 then 'cycle_zero'
-            when hp_ratio <= 0 then 'ratio_non_positive'
-        end as exp_res_hp_null_reason,
+        {%- endif %}
+        '{{ hp_log_rule }}' as hp_log_rule,
         hp_lambda,
         series_first_year,
         series_last_year
     from ratioed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when hp_cycle = 0 then 'cycle_zero'
+            when exp_res_hp is null then 'ratio_non_positive'
+        end as exp_res_hp_null_reason
+    from logged
 )
 
-select * from logged
+select * from reasoned

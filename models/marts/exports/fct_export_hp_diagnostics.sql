@@ -5,6 +5,8 @@
     counted here:
         n_panel_rows = n_usable + n_cycle_zero + n_ratio_non_positive
         share_usable = n_usable / n_panel_rows
+    n_below_trend counts the years with a negative cycle: null under hp_log_rule = positive_only,
+    ln(100 |trend / cycle|) under hp_log_rule = absolute (so n_usable alone hides them).
     Counted from the panel mart itself, so the counts are those an analyst regresses on.
 #}
 
@@ -41,6 +43,7 @@ counted as (
         count(*) filter (where exp_res_hp_null_reason = 'cycle_zero') as n_cycle_zero,
         count(*) filter (where exp_res_hp_null_reason = 'ratio_non_positive')
             as n_ratio_non_positive,
+        count(*) filter (where is_below_hp_trend) as n_below_trend,
         count(*) filter (where exp_res_hp is null and exp_res_hp_null_reason is null)
             as n_missing_unexplained
     from panel
@@ -53,6 +56,7 @@ joined as (
         counted.province_name_en,
         counted.in_paper_sample,
         filter_settings.hp_lambda,
+        '{{ var("hp_log_rule") }}' as hp_log_rule,
         filter_settings.series_first_year,
         filter_settings.series_last_year,
         filter_settings.n_series_years,
@@ -62,6 +66,7 @@ joined as (
         counted.n_usable,
         counted.n_cycle_zero,
         counted.n_ratio_non_positive,
+        counted.n_below_trend,
         counted.n_missing_unexplained,
         counted.n_usable / counted.n_panel_rows as share_usable
     from counted

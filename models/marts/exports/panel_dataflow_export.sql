@@ -6,7 +6,7 @@
 
         exp_res           (export_t - export_2008) / export_2008              int_exports_rebased
         exp_res_hp        ln(100 * trend / cycle) of HP(ln exports), null     int_export_hp_ratios_logged
-                          with a reason when the ratio is not positive
+                          with a reason when the ratio is not positive (var hp_log_rule)
         data_index        entropy data-flow index, total                      fct_index_scores ('dataflow', 'total')
         data_index_pca    PCA-rebuilt data-flow index                         fct_index_scores ('dataflow_pca')
         lagk_data_index   data_index of year t-k of the same province, within the panel years:
@@ -95,6 +95,7 @@ joined as (
         exports_rebased.exp_res,
         hp_ratios_logged.exp_res_hp,
         hp_ratios_logged.exp_res_hp_null_reason,
+        hp_ratios_logged.is_below_trend as is_below_hp_trend,
         data_indices.data_index,
         data_indices.data_index_pca,
         controls.edu,
@@ -135,6 +136,7 @@ lagged as (
         exp_res,
         exp_res_hp,
         exp_res_hp_null_reason,
+        is_below_hp_trend,
         data_index,
         data_index_pca,
         lag(data_index, 1) over (partition by province_code order by year) as lag1_data_index,
