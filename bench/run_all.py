@@ -68,17 +68,7 @@ sys.path.insert(0, str(BENCH))
 import numpy_peer  # noqa: E402
 import panels  # noqa: E402
 
-try:
-    from resilience.indices import INDEX_SELECTION
-except ImportError:  # the same selection, should resilience.indices be absent
-    INDEX_SELECTION = (
-        "index_samples",
-        "stg_demo__indicator_values",
-        "stg_reference__indicator_systems",
-        "stg_reference__index_samples",
-        "path:models/intermediate/indices",
-        "path:models/marts/indices",
-    )
+from resilience.indices import index_build_args  # noqa: E402
 
 PY = sys.executable
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -344,21 +334,7 @@ def bench_overhead(work: Path, reps: int) -> tuple[Step, Step]:
 def index_build_cmd(values: Path, system: Path, target: Path) -> list[str]:
     """The index build ``resilience.indices.build_index`` runs, on our files."""
     dbt_vars = {"indicator_values_path": str(values), "indicator_system_path": str(system)}
-    return dbt_cmd(
-        [
-            "build",
-            "--select",
-            *INDEX_SELECTION,
-            "--exclude",
-            "test_type:unit",
-            "resource_type:test,path:tests/dbt",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            json.dumps(dbt_vars),
-        ],
-        target,
-    )
+    return dbt_cmd(index_build_args(dbt_vars), target)
 
 
 def compiled_sql(target: Path, model: str) -> str:

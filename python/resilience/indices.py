@@ -46,6 +46,28 @@ INDEX_SELECTION = (
 )
 """The dbt nodes an index build needs: the sample seed, three staging views, the index models."""
 
+
+def index_build_args(dbt_vars: dict) -> list[str]:
+    """``dbt build`` arguments for the index models alone on the files named in ``dbt_vars``.
+
+    Unit tests pin their own inputs and the singular tests under ``tests/dbt`` guard the
+    shipped province panel (province codes, year window), not a user's panel, so both are
+    left out; ``cautious`` keeps tests whose parents are not all selected out too.
+    """
+    return [
+        "build",
+        "--select",
+        *INDEX_SELECTION,
+        "--exclude",
+        "test_type:unit",
+        "resource_type:test,path:tests/dbt",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+
+
 FAILING_ROWS_SHOWN = 5
 """Failing rows quoted per failing test in the error message (all stay in the scratch DB)."""
 
@@ -155,18 +177,7 @@ def build_index(
             db.unlink()
         cmd = [
             DBT,
-            "build",
-            "--select",
-            *INDEX_SELECTION,
-            # unit tests pin their own inputs; singular tests under tests/dbt guard the
-            # shipped province panel (province codes, year window), not a user's panel
-            "--exclude",
-            "test_type:unit",
-            "resource_type:test,path:tests/dbt",
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            json.dumps(dbt_vars),
+            *index_build_args(dbt_vars),
             "--target-path",
             str(tmp / "target"),
             "--log-path",
