@@ -1,8 +1,8 @@
 {#
     Wang & Lu analysis panel: one row per province-year, 31 provinces x
     var('wl_first_year')..var('wl_last_year') (2009-2023). Tibet is kept with
-    in_paper_sample = false (excluded from the 'dataflow' index sample in
-    stg_reference__index_samples, so its data_index is null).
+    in_paper_sample = false: the paper sample is the 'dataflow' index sample itself
+    (int_index_sample_units_selected, from index_samples), so Tibet's data_index is null.
 
         exp_res           (export_t - export_2008) / export_2008              int_exports_rebased
         exp_res_hp        ln(100 * trend / cycle) of HP(ln exports), null     int_export_hp_ratios_logged
@@ -22,8 +22,8 @@ provinces as (
     select * from {{ ref('stg_reference__provinces') }}
 ),
 
-index_samples as (
-    select * from {{ ref('stg_reference__index_samples') }}
+index_sample_units as (
+    select * from {{ ref('int_index_sample_units_selected') }}
 ),
 
 exports_rebased as (
@@ -43,8 +43,8 @@ index_scores as (
 ),
 
 paper_sample as (
-    select string_split(coalesce(excluded_unit_ids, ''), ';') as excluded_unit_ids
-    from index_samples
+    select unit_id as province_code
+    from index_sample_units
     where index_name = 'dataflow'
 ),
 
@@ -60,8 +60,8 @@ province_years as (
         provinces.ftz_year,
         coalesce(provinces.ftz_year <= {{ var('ftz_by_year') }}, false) as is_ftz_province,
         coalesce(provinces.ftz_year <= years.year, false) as has_ftz,
-        not list_contains(
-            (select paper_sample.excluded_unit_ids from paper_sample), provinces.province_code
+        provinces.province_code in (
+            select paper_sample.province_code from paper_sample
         ) as in_paper_sample
     from provinces
     cross join {{ year_spine(var('wl_first_year'), var('wl_last_year')) }} as years
