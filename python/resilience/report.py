@@ -63,6 +63,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from resilience import __version__  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR  # noqa: E402
+from resilience.tables import stars  # noqa: E402
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECTION_IDS = (
@@ -272,12 +273,6 @@ def total_scores(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame | None:
     total = scores[scores.dimension == "total"].copy()
     total["unit_id"] = total.unit_id.astype(str)
     return total
-
-
-def _stars(p: float) -> str:
-    if pd.isna(p):
-        return ""
-    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
 
 
 # ------------------------------------------------------------------ sections ---------
@@ -602,12 +597,15 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                 if YEAR_TERM.search(str(r.term)):
                     continue
                 second = getattr(r, in_brackets, r.std_error)
-                cell = f"{r.estimate:.4f}{_stars(r.p_value)}<br>({second:.4f})"
+                cell = f"{r.estimate:.4f}{stars(r.p_value)}<br>({second:.4f})"
                 rows.setdefault(str(r.term), {})[header] = cell
         frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=headers).fillna("")
-        terms = [t for t in frame.index if t != "const"] + (
-            ["const"] if "const" in frame.index else []
+        # the models' own regressors first (in column order), then controls, constant last
+        regressors = [t for m in model_ids for t in _model_spec(models, m).get("regressors", [])]
+        ordered_terms = dict.fromkeys(
+            [t for t in regressors if t in frame.index] + [t for t in frame.index if t != "const"]
         )
+        terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
         frame = frame.loc[terms]
         frame.index = [html.escape(labels.get(t, t)) for t in frame.index]
         for label, column in (
