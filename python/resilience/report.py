@@ -631,6 +631,14 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
         notes = list(getattr(layout, "notes", ()) or ())
         stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
         notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
+        for model_id, header in zip(model_ids, headers, strict=True):
+            dropped = _model_value(models, model_id, "n_dropped")
+            if dropped:
+                detail = _model_value(models, model_id, "dropped_detail") or "{}"
+                notes.append(
+                    f"{header}: {int(dropped)} rows dropped for missing values "
+                    f"(by variable: {detail})."
+                )
         tables.append((title, frame, notes))
     return tables
 

@@ -49,7 +49,7 @@ def test_empty_warehouse_gives_every_section_with_visible_notes(tmp_path):
 
 @pytest.fixture(scope="module")
 def report_with_results(built_warehouse, tmp_path_factory):
-    """A copy of the built warehouse, estimated (Wang & Lu Tables 2 and 4), and its report.
+    """A copy of the built warehouse, estimated (Wang & Lu Tables 2-4), and its report.
 
     Table 4 carries the mediation and heterogeneity models and their tests, so every
     section of the report has something to show.
@@ -59,7 +59,7 @@ def report_with_results(built_warehouse, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     db = tmp / "warehouse.duckdb"
     shutil.copy(built_warehouse, db)
-    estimate.run(db, tables=["wl_table2", "wl_table4"], out_dir=tmp / "tables")
+    estimate.run(db, tables=["wl_table2", "wl_table3", "wl_table4"], out_dir=tmp / "tables")
     return write_report(db, tmp / "index.html")
 
 
@@ -84,6 +84,14 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     regressions = section_html(page, "regressions")
     assert "data_index" in regressions and "R² within" in regressions and "R² LSDV" in regressions
     assert "(0." in regressions  # standard errors in parentheses
+    # rows a model could not use are reported beside its table, never dropped silently
+    db = report_with_results.path.parent / "warehouse.duckdb"  # the fixture keeps both together
+    with duckdb.connect(str(db), read_only=True) as con:
+        (hp_dropped,) = con.execute(
+            "select n_dropped from results.models where model_id = 'wl_t3_hp'"
+        ).fetchone()
+    assert hp_dropped > 0
+    assert f"{hp_dropped} rows dropped for missing values" in regressions
     # self-contained: nothing is fetched from elsewhere
     assert not re.search(r'(src|href)="(https?:)?//', page)
 
