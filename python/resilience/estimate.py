@@ -278,7 +278,7 @@ def run(
             write_results(con, records, test_frame)
         finally:
             con.close()
-    built = [build_table(t, fits, specs) for t in specs.tables.values()]
+    built = [build_table(t, fits, specs, test_frame) for t in specs.tables.values()]
     files = write_tables(built, out_dir)
     if console is not None:
         for table in built:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -74,7 +75,10 @@ def _yes_no(flags: Iterable[bool]) -> tuple[str, ...]:
 
 
 def build_table(
-    table: TableSpec, results: dict[str, PanelResults], specs: SpecSet
+    table: TableSpec,
+    results: dict[str, PanelResults],
+    specs: SpecSet,
+    tests: pd.DataFrame | None = None,
 ) -> PublicationTable:
     """Assemble the cells of ``table`` from the fitted models.
 
@@ -86,6 +90,9 @@ def build_table(
         ``model_id -> PanelResults`` with every model of the table.
     specs : SpecSet
         The specs (for each model's regressors and controls).
+    tests : pandas.DataFrame, optional
+        ``results.tests`` rows; a column's Hausman tests (``hausman``,
+        ``hausman_sigmamore``) become rows of the table, as Chen reports them.
 
     Returns
     -------
@@ -120,6 +127,7 @@ def build_table(
         )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
+    rows += _hausman_rows(table, tests)
     return PublicationTable(
         table.table_id,
         table.title,
@@ -128,6 +136,33 @@ def build_table(
         n_coefficient_rows,
         _notes(table, fits),
     )
+
+
+HAUSMAN_ROWS = {
+    "hausman": "Hausman χ² (FE vs RE)",
+    "hausman_sigmamore": "Hausman χ², sigmamore",
+}
+
+
+def _hausman_rows(
+    table: TableSpec, tests: pd.DataFrame | None
+) -> list[tuple[str, tuple[str, ...]]]:
+    """One row per Hausman variant that any column has: χ² with stars, or "H < 0"."""
+    if tests is None or tests.empty:
+        return []
+    rows = []
+    for test_name, label in HAUSMAN_ROWS.items():
+        cells = []
+        for column in table.columns:
+            match = tests[(tests.model_id == column.model) & (tests.test_name == test_name)]
+            if match.empty:
+                cells.append("")
+                continue
+            statistic, p_value = match.iloc[0]["statistic"], match.iloc[0]["p_value"]
+            cells.append("H < 0" if pd.isna(p_value) else f"{statistic:.2f}{stars(p_value)}")
+        if any(cells):
+            rows.append((label, tuple(cells)))
+    return rows
 
 
 def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
@@ -165,7 +200,7 @@ def _latex_escape(text: str) -> str:
     out = text.replace("\\", r"\textbackslash{}")
     for char in "&%$#_{}":
         out = out.replace(char, "\\" + char)
-    return out.replace("~", r"\textasciitilde{}").replace("²", r"$^2$")
+    return out.replace("~", r"\textasciitilde{}").replace("χ²", r"$\chi^2$").replace("²", r"$^2$")
 
 
 def _latex_cell(cell: str) -> str:

@@ -104,3 +104,24 @@ def test_t_stat_parentheses():
     assert table.rows[2][1][0] == f"({number(t)})"
     assert any("t statistics in parentheses" in n for n in table.notes)
     assert isinstance(pd.DataFrame(table.rows), pd.DataFrame)
+
+
+def test_hausman_rows_from_results_tests():
+    """Chen's tables carry the Hausman statistics of each column; H < 0 says so."""
+    specs = load_specs()
+    panel = dgp.simulate_spillover_panel(seed=1)
+    spec = specs.tables["ch_table2"]
+    fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
+    first, second, third = (c.model for c in spec.columns)
+    tests = pd.DataFrame(
+        {
+            "model_id": [first, first, second, third],
+            "test_name": ["hausman", "hausman_sigmamore", "hausman", "hausman"],
+            "statistic": [42.354, 70.21, -3.0, 4.0],
+            "p_value": [1e-8, 1e-12, float("nan"), 0.4],
+        }
+    )
+    rows = dict(build_table(spec, fits, specs, tests).rows)
+    assert rows["Hausman χ² (FE vs RE)"] == ("42.35***", "H < 0", "4.00")
+    assert rows["Hausman χ², sigmamore"] == ("70.21***", "", "")
+    assert "Hausman χ² (FE vs RE)" not in dict(build_table(spec, fits, specs).rows)
