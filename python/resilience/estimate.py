@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 from rich.console import Console
 
-from resilience import jsonio
+from resilience import jsonio, lock
 from resilience.hausman import hausman_test
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
@@ -37,7 +37,7 @@ def read_panels(db_path: str | Path, names: list[str]) -> dict[str, pd.DataFrame
     SpecError
         If a name is not ``schema.table`` or the table does not exist.
     """
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = lock.connect(db_path, read_only=True)
     try:
         panels = {}
         for name in names:
@@ -273,7 +273,7 @@ def run(
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )
     if write_db:
-        con = duckdb.connect(str(db_path))
+        con = lock.connect(db_path)
         try:
             write_results(con, records, test_frame)
         finally:

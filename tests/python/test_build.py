@@ -183,7 +183,8 @@ def test_preflight_failure_exits_2_and_stores_the_rows(built, tmp_path):
         build_module.check_last_build(db)
 
 
-def test_locked_warehouse_gives_one_line_naming_the_holder(built, tmp_path):
+@pytest.mark.parametrize("command", [["build"], ["estimate", "--out-dir", "{tmp}/tables"]])
+def test_locked_warehouse_gives_one_line_naming_the_holder(built, tmp_path, command):
     db = warehouse_with_results(built, tmp_path)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -192,7 +193,8 @@ def test_locked_warehouse_gives_one_line_naming_the_holder(built, tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "ready"
-        proc = cli("build", "--db", str(db), timeout=60)
+        args = [part.format(tmp=tmp_path) for part in command]
+        proc = cli(*args, "--db", str(db), timeout=60)
     finally:
         holder.kill()
         holder.wait()
