@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from resilience import importer
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
@@ -66,20 +67,13 @@ def configured_years(
 
 
 def province_lookup(project_dir: Path = PROJECT_ROOT) -> tuple[set[str], dict[str, str]]:
-    """Return the set of province codes and a map from lower-cased names to codes."""
-    codes, names = set(), {}
-    with open(project_dir / "seeds/reference/provinces.csv", encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            code = rec["province_code"]
-            codes.add(code)
-            zh = rec["province_name_zh"]
-            for name in (
-                rec["province_name_en"],
-                zh,
-                re.sub("(省|市|自治区|壮族|回族|维吾尔)+$", "", zh),
-            ):
-                names[name.strip().lower()] = code
-    return codes, names
+    """Return the set of province codes and the importer's name -> code table.
+
+    The names are matched with :func:`resilience.importer.match_province`, so a province
+    name in a code column is recognised exactly as ``resilience import`` recognises it.
+    """
+    names = importer.province_lookup(project_dir / "seeds" / "reference" / "provinces.csv")
+    return set(names.values()), names
 
 
 def shipped_system(project_dir: Path = PROJECT_ROOT) -> list[dict]:
@@ -347,7 +341,7 @@ def validate_values(
         if known_units is not None:
             codes, names = known_units
             if unit not in codes:
-                code = names.get(unit.lower())
+                code = importer.match_province(unit, names)
                 msg = (
                     f"{unit!r} is a province name, not a code; write its code {code}"
                     if code
