@@ -7,8 +7,10 @@
         interior gap (t0 and t1 exist):  v = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
         edge gap (only one exists):      v = that nearest value, if var('index_edge_fill'),
                                          else left missing (and the not-null test fails)
-    t0 = max(year of observed cells up to t), t1 = min(year of observed cells from t):
-    running max / min over year, so no `ignore nulls` is needed (portable SQL).
+    t0 = max(year of observed cells before t), t1 = min(year of observed cells after t),
+    looked up for the missing cells only (a join with the observed cells of the same
+    series, grouped), so no window or `ignore nulls` is needed (portable SQL) and the cost
+    scales with the number of gaps, not with the grid. An observed cell has t0 = t1 = t.
 #}
 with
 
@@ -68,38 +70,76 @@ observations_joined as (
         and grid_expanded.year = indicator_values_matched.year
 ),
 
-neighbours_located as (
+observed_cells as (
+    select * from observations_joined
+    where value_observed is not null
+),
+
+missing_cells as (
+    select * from observations_joined
+    where value_observed is null
+),
+
+neighbour_years_located as (
+    -- only the missing cells look for neighbours: the joins scale with the gaps, not
+    -- with the grid (a complete county panel has none; issue 9, bench/README.md)
     select
-        observations_joined.*,
-        max(case when value_observed is not null then year end) over (
-            partition by index_name, unit_id, indicator
-            order by year
-            rows between unbounded preceding and current row
-        ) as previous_observed_year,
-        min(case when value_observed is not null then year end) over (
-            partition by index_name, unit_id, indicator
-            order by year
-            rows between current row and unbounded following
-        ) as next_observed_year
-    from observations_joined
+        missing_cells.index_name,
+        missing_cells.unit_id,
+        missing_cells.indicator,
+        missing_cells.year,
+        max(case when observed_cells.year < missing_cells.year then observed_cells.year end)
+            as previous_observed_year,
+        min(case when observed_cells.year > missing_cells.year then observed_cells.year end)
+            as next_observed_year
+    from missing_cells
+    left join observed_cells
+        on missing_cells.index_name = observed_cells.index_name
+        and missing_cells.unit_id = observed_cells.unit_id
+        and missing_cells.indicator = observed_cells.indicator
+    group by
+        missing_cells.index_name,
+        missing_cells.unit_id,
+        missing_cells.indicator,
+        missing_cells.year
+),
+
+missing_neighbours_valued as (
+    select
+        missing_cells.*,
+        neighbour_years_located.previous_observed_year,
+        neighbour_years_located.next_observed_year,
+        previous_cells.value_observed as previous_observed_value,
+        next_cells.value_observed as next_observed_value
+    from missing_cells
+    inner join neighbour_years_located
+        on missing_cells.index_name = neighbour_years_located.index_name
+        and missing_cells.unit_id = neighbour_years_located.unit_id
+        and missing_cells.indicator = neighbour_years_located.indicator
+        and missing_cells.year = neighbour_years_located.year
+    left join observed_cells as previous_cells
+        on neighbour_years_located.index_name = previous_cells.index_name
+        and neighbour_years_located.unit_id = previous_cells.unit_id
+        and neighbour_years_located.indicator = previous_cells.indicator
+        and neighbour_years_located.previous_observed_year = previous_cells.year
+    left join observed_cells as next_cells
+        on neighbour_years_located.index_name = next_cells.index_name
+        and neighbour_years_located.unit_id = next_cells.unit_id
+        and neighbour_years_located.indicator = next_cells.indicator
+        and neighbour_years_located.next_observed_year = next_cells.year
 ),
 
 neighbours_valued as (
+    -- an observed cell is its own nearest observation (t0 = t1 = t)
     select
-        neighbours_located.*,
-        previous_cells.value_observed as previous_observed_value,
-        next_cells.value_observed as next_observed_value
-    from neighbours_located
-    left join observations_joined as previous_cells
-        on neighbours_located.index_name = previous_cells.index_name
-        and neighbours_located.unit_id = previous_cells.unit_id
-        and neighbours_located.indicator = previous_cells.indicator
-        and neighbours_located.previous_observed_year = previous_cells.year
-    left join observations_joined as next_cells
-        on neighbours_located.index_name = next_cells.index_name
-        and neighbours_located.unit_id = next_cells.unit_id
-        and neighbours_located.indicator = next_cells.indicator
-        and neighbours_located.next_observed_year = next_cells.year
+        observed_cells.*,
+        observed_cells.year as previous_observed_year,
+        observed_cells.year as next_observed_year,
+        observed_cells.value_observed as previous_observed_value,
+        observed_cells.value_observed as next_observed_value
+    from observed_cells
+    union all
+    select * from missing_neighbours_valued
 ),
 
 gaps_filled as (
