@@ -282,6 +282,78 @@ def test_pca_variant_matches_numpy_and_aligns_with_entropy_index(built_warehouse
     assert np.corrcoef(got["pca"], entropy)[0, 1] > 0
 
 
+# ---- pair correlations: the Python model against DuckDB's corr() over a self-join ------
+
+CORR_SELF_JOIN = """
+    select a.index_name, a.indicator as indicator_a, b.indicator as indicator_b,
+        count(a.value * b.value) as n_obs, corr(a.value, b.value) as correlation
+    from {table} as a
+    inner join {table} as b
+        on a.index_name = b.index_name and a.unit_id = b.unit_id and a.year = b.year
+        and a.indicator < b.indicator
+    group by all
+    order by all
+"""
+
+
+def _correlations_module():
+    import importlib.util
+
+    path = PROJECT_ROOT / "models" / "marts" / "indices" / "fct_index_indicator_correlations.py"
+    spec = importlib.util.spec_from_file_location("fct_index_indicator_correlations", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_indicator_correlations_match_duckdb_corr_over_the_self_join(built_warehouse):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        expected = con.sql(
+            CORR_SELF_JOIN.format(table="intermediate.int_indicator_values_gap_filled")
+        ).df()
+        got = con.sql("select * from marts.fct_index_indicator_correlations order by all").df()
+    assert len(got) == len(expected) == 14 * 13 // 2 + 11 * 10 // 2
+    merged = got.merge(expected, on=["index_name", "indicator_a", "indicator_b"])
+    assert len(merged) == len(got)
+    assert (merged["n_obs_x"] == merged["n_obs_y"]).all()
+    assert_allclose(merged["correlation_x"], merged["correlation_y"], rtol=0, atol=1e-12)
+    assert (merged["is_highly_correlated"] == (merged["correlation_y"].abs() > 0.9)).all()
+
+
+def test_indicator_correlations_with_gaps_and_a_constant_indicator():
+    rng = np.random.default_rng(7)
+    rows = [
+        (u, y, k, float(rng.normal()) if k != "x4_flat" else 1.0)
+        for u in ("A", "B", "C", "D")
+        for y in range(2001, 2006)
+        for k in ("x1", "x2", "x3", "x4_flat")
+    ]
+    values = pd.DataFrame(rows, columns=["unit_id", "year", "indicator", "value"])
+    values.insert(0, "index_name", "gappy")
+    values.loc[[3 * 4 + 1, 7 * 4 + 2, 7 * 4 + 1], "value"] = np.nan  # three missing cells
+    values.loc[values["indicator"] == "x3", "value"] += values["value"].fillna(0).shift(2)
+    dims = pd.DataFrame(
+        {
+            "index_name": "gappy",
+            "indicator": ["x1", "x2", "x3", "x4_flat"],
+            "dimension": ["d1", "d1", "d2", "d2"],
+        }
+    )
+    got = _correlations_module().indicator_correlations(values, dims)
+    with duckdb.connect() as con:
+        con.register("cells", values)
+        expected = con.sql(CORR_SELF_JOIN.format(table="cells")).df()
+    merged = got.merge(expected, on=["index_name", "indicator_a", "indicator_b"])
+    assert len(merged) == len(got) == 6
+    assert (merged["n_obs_x"] == merged["n_obs_y"]).all()
+    assert merged["n_obs_x"].min() < 20  # the gaps are left out pairwise
+    varying = merged[merged["indicator_b"] != "x4_flat"]
+    assert_allclose(varying["correlation_x"], varying["correlation_y"], rtol=0, atol=1e-12)
+    flat = merged[merged["indicator_b"] == "x4_flat"]
+    assert flat["correlation_x"].isna().all() and not flat["is_highly_correlated"].any()
+    assert list(got["dimension_b"]) == ["d1", "d2", "d2", "d2", "d2", "d2"]
+
+
 # ---- bring your own data -------------------------------------------------------------
 
 
