@@ -38,9 +38,11 @@ def test_quick_benchmark_writes_the_figures_file(tmp_path):
     for heading in (
         "## Machine",
         "## Targets",
+        "## Lower bounds",
         "## dbt's fixed overhead",
         "## Index models: dbt (SQL) vs the numpy peer",
         "## Resampling",
     ):
         assert heading in text
     assert "| tiny |" in text
+    assert "| integer keys | 2 |" in text  # bench/sql_floor.py ran and matched numpy
