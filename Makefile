@@ -62,9 +62,9 @@ test: $(TEST_STAMP) ## Build and test the warehouse in a scratch DuckDB file, th
 	RESILIENCE_DB=$(SCRATCH)/warehouse.duckdb $(BIN)/dbt build --target-path $(SCRATCH)/target --log-path $(SCRATCH)/logs
 	RESILIENCE_TEST_WAREHOUSE=$(abspath $(SCRATCH))/warehouse.duckdb $(BIN)/python -m pytest
 
-lint: $(TEST_STAMP) ## ruff (lint + format check) over the Python code, sqlfluff over the SQL
-	$(BIN)/ruff check python tests/python bench
-	$(BIN)/ruff format --check python tests/python bench
+lint: $(TEST_STAMP) ## ruff (lint + format check) over the Python code (package, tests, bench, dbt Python models), sqlfluff over the SQL
+	$(BIN)/ruff check python tests/python bench models
+	$(BIN)/ruff format --check python tests/python bench models
 	$(BIN)/sqlfluff lint models macros analysis tests/dbt
 
 bench: $(STAMP) ## Run the benchmarks and write bench/results.md

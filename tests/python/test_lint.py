@@ -17,7 +17,7 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SQL_PATHS = ("models", "macros", "analysis", "tests/dbt")
-PYTHON_PATHS = ("python", "tests/python", "bench")
+PYTHON_PATHS = ("python", "tests/python", "bench", "models")
 
 pytestmark = pytest.mark.slow
 
