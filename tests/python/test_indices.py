@@ -354,6 +354,21 @@ def test_indicator_correlations_with_gaps_and_a_constant_indicator():
     assert list(got["dimension_b"]) == ["d1", "d2", "d2", "d2", "d2", "d2"]
 
 
+def test_indicator_correlations_refuse_a_duplicated_cell():
+    values = pd.DataFrame(
+        {
+            "index_name": "dup",
+            "unit_id": ["A", "A", "B", "B", "B"],
+            "year": [2001, 2001, 2001, 2001, 2001],
+            "indicator": ["x1", "x2", "x1", "x2", "x2"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    dims = pd.DataFrame({"index_name": "dup", "indicator": ["x1", "x2"], "dimension": "d"})
+    with pytest.raises(ValueError, match=r"index dup, unit B, year 2001, indicator x2 .*2 dup"):
+        _correlations_module().indicator_correlations(values, dims)
+
+
 # ---- bring your own data -------------------------------------------------------------
 
 

@@ -23,16 +23,29 @@ HIGH_CORRELATION = 0.9
 
 
 def indicator_matrix(cells: pd.DataFrame) -> tuple[list[str], np.ndarray]:
-    """Return (indicators sorted, unit-year x indicator matrix, nan where missing)."""
+    """Return the sorted indicators and the unit-year x indicator matrix of one index.
+
+    Cells are placed by integer codes (unit, year, indicator); a missing cell is nan, and
+    unit-years with no value at all are left out. A cell given twice is an error naming
+    it (the uniqueness test upstream stops ``dbt build`` first; ``dbt run`` does not).
+    """
     unit_codes, units = pd.factorize(cells["unit_id"], sort=True)
     years = cells["year"].to_numpy(dtype=np.int64)
     first_year = years.min()
     n_years = int(years.max() - first_year + 1)
     indicator_codes, indicators = pd.factorize(cells["indicator"], sort=True)
+    rows = unit_codes * n_years + (years - first_year)
+    placed = np.bincount(rows * len(indicators) + indicator_codes)
+    if placed.max() > 1:
+        twice = cells.iloc[np.flatnonzero(placed[rows * len(indicators) + indicator_codes] > 1)]
+        first = twice.iloc[0]
+        raise ValueError(
+            f"fct_index_indicator_correlations: index {first['index_name']}, unit "
+            f"{first['unit_id']}, year {first['year']}, indicator {first['indicator']} "
+            f"appears more than once ({len(twice)} duplicated rows)"
+        )
     matrix = np.full((len(units) * n_years, len(indicators)), np.nan)
-    matrix[unit_codes * n_years + (years - first_year), indicator_codes] = cells["value"].to_numpy(
-        dtype=float, na_value=np.nan
-    )
+    matrix[rows, indicator_codes] = cells["value"].to_numpy(dtype=float, na_value=np.nan)
     observed_rows = ~np.isnan(matrix).all(axis=1)
     return [str(i) for i in indicators], matrix[observed_rows]
 
