@@ -354,6 +354,32 @@ def test_indicator_correlations_with_gaps_and_a_constant_indicator():
     assert list(got["dimension_b"]) == ["d1", "d2", "d2", "d2", "d2", "d2"]
 
 
+def test_pca_loadings_refuse_a_duplicated_cell():
+    import importlib.util
+
+    path = (
+        PROJECT_ROOT / "models" / "intermediate" / "indices" / "int_index_pca_loadings_computed.py"
+    )
+    spec = importlib.util.spec_from_file_location("int_index_pca_loadings_computed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    values = pd.DataFrame(
+        {
+            "index_name": "dup",
+            "unit_id": ["A", "A", "B", "B", "B", "C", "C"],
+            "year": 2001,
+            "indicator": ["x1", "x2", "x1", "x2", "x2", "x1", "x2"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0, 2.0, 7.0],
+        }
+    )
+    entropy = pd.DataFrame(
+        {"index_name": "dup", "unit_id": ["A", "B", "C"], "year": 2001, "score": [0.1, 0.5, 0.9]}
+    )
+    with pytest.raises(ValueError, match=r"index dup: unit B, year 2001, indicator x2 .*\(2 dup"):
+        module.pca_loadings(values, entropy, "kaiser")
+    module.pca_loadings(values.drop(index=4), entropy, "kaiser")  # without the repeat: fine
+
+
 def test_indicator_correlations_refuse_a_duplicated_cell():
     values = pd.DataFrame(
         {

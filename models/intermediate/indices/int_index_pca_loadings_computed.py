@@ -27,6 +27,14 @@ def pca_loadings(values: pd.DataFrame, entropy: pd.DataFrame, rule: str) -> pd.D
         ).sort_index(axis=1)
         if wide.isna().any().any():
             raise ValueError(f"PCA of index {index_name}: gap-filled values still missing")
+        if wide.size != len(cells):  # pivot_table would keep the first of a repeated cell
+            twice = cells[cells.duplicated(["unit_id", "year", "indicator"], keep=False)]
+            first = twice.iloc[0]
+            raise ValueError(
+                f"PCA of index {index_name}: unit {first['unit_id']}, year {first['year']}, "
+                f"indicator {first['indicator']} appears more than once "
+                f"({len(twice)} duplicated rows)"
+            )
         means = wide.mean()
         sds = wide.std(ddof=1)
         flat = sds[sds == 0].index.tolist()
