@@ -136,6 +136,10 @@ def test_hp_model_rejects_bad_series():
         module._check_series("110000", years, np.array([1.0, 2.0, 0.0, 4.0]))
     with pytest.raises(ValueError, match=r"province 110000.*\[2008\]"):
         module._check_series("110000", years, np.array([1.0, np.nan, 3.0, 4.0]))
+    with pytest.raises(ValueError, match=r"province 130000.*year\(s\) \[2009\] appear more"):
+        module._check_series(
+            "130000", np.array([2008, 2009, 2009, 2010]), np.array([1.0, 2.0, 2.5, 3.0])
+        )
     with pytest.raises(ValueError, match=r"province 120000.*\[2009\] missing"):
         module._check_series("120000", np.array([2008, 2010, 2011]), np.array([1.0, 2.0, 3.0]))
 

@@ -35,6 +35,13 @@ def _check_series(province_code: str, years: np.ndarray, exports: np.ndarray) ->
             f"{MODEL}: province {province_code}, indicator {INDICATOR}: missing or non-positive "
             f"export in year(s) {bad}; ln(exports) is undefined. Fix the accounts rows."
         )
+    if len(np.unique(years)) != len(years):
+        counts = np.unique(years, return_counts=True)
+        repeated = [int(y) for y, n in zip(*counts, strict=True) if n > 1]
+        raise ValueError(
+            f"{MODEL}: province {province_code}, indicator {INDICATOR}: year(s) {repeated} "
+            "appear more than once; the HP filter needs one value per year."
+        )
     expected = np.arange(years.min(), years.max() + 1)
     missing = sorted(set(expected.tolist()) - set(years.tolist()))
     if missing:
