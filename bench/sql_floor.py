@@ -13,6 +13,10 @@ and times them against the numpy peer's compute on the same panel:
   are integer codes (the coding is done once beforehand and not timed, as if the gap-fill
   model had carried codes from the small unit and indicator tables);
 
+* ``wide layout``: the long table pivoted to one row per unit-year and one column per
+  indicator (``max(case when ...)``, timed), then column-wise min/max, entropies, weights
+  and one score column per dimension -- numpy's own layout, in SQL;
+
 each with 1 DuckDB thread (the profile's default: bit-for-bit reproducible sums) and 2.
 The results must equal the numpy peer's weights and scores to 1e-9, or the run fails.
 
@@ -119,12 +123,68 @@ from intermediate.int_indicator_values_gap_filled
 """
 
 
-def run_variant(con, keys: dict[str, str], tag: str, reps: int) -> list[float]:
-    """Time weights + scores for one key layout; returns seconds per repetition."""
-    sqls = [
-        WEIGHTS_SQL.format(tag=tag, shift=numpy_peer.SHIFT_C, **keys),
-        SCORES_SQL.format(tag=tag, **keys),
-    ]
+def wide_sqls(con, tag: str) -> list[str]:
+    """The wide-layout statements for the panel's indicators (one index)."""
+    system = con.sql(
+        "select indicator, dimension, direction from staging.stg_reference__indicator_systems "
+        "order by indicator"
+    ).fetchall()
+    q = {k: '"' + k.replace('"', '""') + '"' for k, _, _ in system}
+
+    def z(k: str, direction: str) -> str:
+        lo, hi = f'"min {k}"', f'"max {k}"'
+        top = f"({q[k]} - {lo})" if direction == "+" else f"({hi} - {q[k]})"
+        return f"{top} / ({hi} - {lo})"
+
+    c = numpy_peer.SHIFT_C
+    pivot = (
+        f"create or replace table bench_floor.wide_{tag} as select unit_id, year, "
+        + ", ".join(f"max(case when indicator = '{k}' then value end) as {q[k]}" for k in q)
+        + " from intermediate.int_indicator_values_gap_filled group by unit_id, year"
+    )
+    ranges = (
+        f"create or replace table bench_floor.ranges_{tag} as select "
+        + ", ".join(f'min({q[k]}) as "min {k}", max({q[k]}) as "max {k}"' for k in q)
+        + f" from bench_floor.wide_{tag}"
+    )
+    entropies = (
+        f"create or replace table bench_floor.entropies_{tag} as select "
+        + ", ".join(
+            f"-(sum(({z(k, d)} + {c}) * ln({z(k, d)} + {c})) / sum({z(k, d)} + {c}) "
+            f'- ln(sum({z(k, d)} + {c}))) / ln(count(*)) as "e {k}"'
+            for k, _, d in system
+        )
+        + f" from bench_floor.wide_{tag}, bench_floor.ranges_{tag}"
+    )
+    total_d = " + ".join(f'(1 - "e {k}")' for k in q)
+    weights = (
+        f"create or replace table bench_floor.weights_{tag} as select "
+        + ", ".join(f'(1 - "e {k}") / ({total_d}) as "w {k}"' for k in q)
+        + f" from bench_floor.entropies_{tag}"
+    )
+    dimensions = sorted({dim for _, dim, _ in system})
+    scores = (
+        f"create or replace table bench_floor.scores_{tag} as select unit_id, year, "
+        + ", ".join(
+            "("
+            + " + ".join(f'"w {k}" * {z(k, d)}' for k, dim, d in system if dim == dimension)
+            + f') as "{dimension}"'
+            for dimension in dimensions
+        )
+        + f" from bench_floor.wide_{tag}, bench_floor.ranges_{tag}, bench_floor.weights_{tag}"
+    )
+    return [pivot, ranges, entropies, weights, scores]
+
+
+def run_variant(con, keys: dict[str, str] | None, tag: str, reps: int) -> list[float]:
+    """Time weights + scores for one layout (``keys`` None: wide); seconds per repetition."""
+    if keys is None:
+        sqls = wide_sqls(con, tag)
+    else:
+        sqls = [
+            WEIGHTS_SQL.format(tag=tag, shift=numpy_peer.SHIFT_C, **keys),
+            SCORES_SQL.format(tag=tag, **keys),
+        ]
     times = []
     for _ in range(reps):
         start = time.perf_counter()
@@ -135,7 +195,26 @@ def run_variant(con, keys: dict[str, str], tag: str, reps: int) -> list[float]:
 
 
 def decoded(con, tag: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Weights and scores of a variant with string keys (integer codes joined back)."""
+    """Weights and scores of a variant, long and with string keys (codes joined back)."""
+    if tag.startswith("wide"):
+        weights = con.sql(f"select * from bench_floor.weights_{tag}").df()
+        entropies = con.sql(f"select * from bench_floor.entropies_{tag}").df()
+        indicators = [c.removeprefix("w ") for c in weights.columns]
+        w = pd.DataFrame(
+            {
+                "indicator": indicators,
+                "entropy": [entropies[f"e {k}"].iloc[0] for k in indicators],
+                "weight": [weights[f"w {k}"].iloc[0] for k in indicators],
+            }
+        )
+        wide = con.sql(f"select * from bench_floor.scores_{tag}").df()
+        s = wide.melt(id_vars=["unit_id", "year"], var_name="dimension", value_name="score")
+        total = wide.drop(columns=["unit_id", "year"]).sum(axis=1)
+        s = pd.concat(
+            [s, wide[["unit_id", "year"]].assign(dimension="total", score=total)],
+            ignore_index=True,
+        )
+        return w, s
     if tag.startswith("string"):
         w = con.sql(f"select indicator, entropy, weight from bench_floor.weights_{tag}").df()
         s = con.sql(f"select unit_id, year, dimension, score from bench_floor.scores_{tag}").df()
@@ -196,7 +275,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
         con.execute(CODE_CELLS)
         for threads in (1, 2):
             con.execute(f"set threads = {threads}")
-            for name, keys in (("string keys", STRING_KEYS), ("integer keys", INTEGER_KEYS)):
+            for name, keys in (
+                ("string keys", STRING_KEYS),
+                ("integer keys", INTEGER_KEYS),
+                ("wide layout", None),
+            ):
                 tag = f"{name.split()[0]}_{threads}"
                 times = run_variant(con, keys, tag, args.reps)
                 diff = max_differences(peer, *decoded(con, tag))

@@ -45,4 +45,4 @@ def test_quick_benchmark_writes_the_figures_file(tmp_path):
     ):
         assert heading in text
     assert "| tiny |" in text
-    assert "| integer keys | 2 |" in text  # bench/sql_floor.py ran and matched numpy
+    assert "| integer keys | 2 |" in text and "| wide layout | 2 |" in text  # sql_floor.py ran
