@@ -42,7 +42,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -59,7 +58,7 @@ from resilience.errors import (
     ResilienceError,
     WarehouseLocked,
 )
-from resilience.paths import PROJECT_ROOT, warehouse_path
+from resilience.paths import DBT, PROJECT_ROOT, warehouse_path
 from resilience.validate import validate_inputs
 
 CARRIED_SCHEMAS = ("results",)
@@ -67,8 +66,6 @@ CARRIED_SCHEMAS = ("results",)
 
 FAILURE_ROWS_SHOWN = 5
 """Failing rows listed per failing test in the summary (all of them stay queryable)."""
-
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 # ---- file layout beside the warehouse -----------------------------------------------------

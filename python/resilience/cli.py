@@ -18,7 +18,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +27,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from resilience.errors import ResilienceError
-from resilience.paths import PROJECT_ROOT, REPORTS_DIR, warehouse_path
+from resilience.errors import DbtCrashed, ResilienceError
+from resilience.paths import DBT, PROJECT_ROOT, REPORTS_DIR, warehouse_path
 
 EXIT_CODES = (
     "Exit codes: 0 ok; 1 tests failed; 2 bad input (file, option, formula); "
@@ -649,12 +648,11 @@ def docs(
     be built first (the catalog reads column types from it).
     """
     db_path = _existing_db(db)
-    dbt = str(Path(sys.executable).with_name("dbt"))
     env = {**os.environ, "RESILIENCE_DB": str(db_path)}
     common = ["--target-path", str(target_path)]
     with console.status("dbt docs generate ..."):
         proc = subprocess.run(
-            [dbt, "docs", "generate", "--static", *common],
+            [DBT, "docs", "generate", "--static", *common],
             cwd=PROJECT_ROOT,
             env=env,
             capture_output=True,
@@ -662,7 +660,7 @@ def docs(
         )
     if proc.returncode != 0:
         tail = [line for line in proc.stdout.splitlines() if "rror" in line][-1:] or ["see dbt.log"]
-        raise _dbt_failed(f"dbt docs generate failed: {tail[0].strip()}")
+        raise DbtCrashed(f"dbt docs generate failed: {tail[0].strip()}")
     console.print(
         f"[green]Docs[/] {target_path / 'static_index.html'} (one file) and "
         f"{target_path / 'index.html'}"
@@ -670,16 +668,10 @@ def docs(
     if serve:
         console.print(f"Serving on http://localhost:{port} (Ctrl-C stops)")
         subprocess.run(
-            [dbt, "docs", "serve", "--port", str(port), "--no-browser", *common],
+            [DBT, "docs", "serve", "--port", str(port), "--no-browser", *common],
             cwd=PROJECT_ROOT,
             env=env,
         )
-
-
-def _dbt_failed(message: str) -> ResilienceError:
-    from resilience.errors import DbtCrashed
-
-    return DbtCrashed(message)
 
 
 # ---------------------------------------------------------------- example-us --------

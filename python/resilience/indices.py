@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -32,9 +31,7 @@ import duckdb
 import pandas as pd
 
 from resilience.errors import DbtCrashed, ResilienceError
-from resilience.paths import PROJECT_ROOT
-
-DBT = str(Path(sys.executable).with_name("dbt"))
+from resilience.paths import DBT, PROJECT_ROOT
 
 INDEX_SELECTION = (
     "index_samples",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The dbt project root (dbt is always run from here: relative paths resolve from it)."""
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+"""The dbt executable of this environment (beside the running Python)."""
 
 
 def warehouse_path() -> Path:
