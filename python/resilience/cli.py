@@ -63,14 +63,12 @@ class BadInput(ResilienceError):
 
 
 def _exit_code_for(exc: BaseException) -> int:
-    """Map an exception to the documented exit code."""
-    from resilience.importer import TableImportError
-
+    """Map an exception to the documented exit code (an importer error is a ValueError)."""
     if isinstance(exc, ResilienceError):
         return exc.exit_code
     if isinstance(exc, FileNotFoundError):
         return MissingPrerequisite.exit_code
-    if isinstance(exc, (TableImportError, ValueError, KeyError)):
+    if isinstance(exc, (ValueError, KeyError)):
         return BadInput.exit_code
     return 1
 
@@ -411,10 +409,6 @@ def load_frame(data: str, db: Path | None, where: str | None = None):
         con.close()
 
 
-def _stars(p: float) -> str:
-    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
-
-
 def _print_frame(frame, title: str) -> None:
     """Print a small pandas frame as a rich table."""
     table = Table(title=title, show_lines=False)
@@ -472,6 +466,7 @@ def regress(
     TimeEffects" --data marts.panel_dataflow_export --where in_paper_sample
     """
     from resilience import panel
+    from resilience.tables import stars
 
     frame = load_frame(data, db, where)
     result = panel.regress(formula, frame, entity=entity, time=time, cov=cov)
@@ -492,7 +487,7 @@ def regress(
             f"({row.std_error:.4f})",
             f"{row.t_stat:.2f}",
             f"{row.p_value:.3f}",
-            _stars(row.p_value),
+            stars(row.p_value),
         )
     console.print(table)
     console.print(
