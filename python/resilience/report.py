@@ -89,7 +89,6 @@ TABLES = {
     "unit_diagnostics": "marts.fct_index_unit_diagnostics",
     "correlations": "marts.fct_index_indicator_correlations",
     "export_panel": "marts.panel_dataflow_export",
-    "spillover_panel": "marts.panel_spillover_resilience",
     "exports_rebased": "intermediate.int_exports_rebased",
     "models": "results.models",
     "coefficients": "results.coefficients",
