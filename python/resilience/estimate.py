@@ -18,7 +18,7 @@ import pandas as pd
 from rich.console import Console
 
 from resilience import jsonio, lock
-from resilience.hausman import hausman_test
+from resilience.hausman import hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
 from resilience.panel import PanelResults, lag, regress
@@ -156,8 +156,12 @@ def _analyses(
         frame = model_frame(panels[spec.panel], spec)
         # "hausman": plm phtest / Stata `hausman fe re`; "hausman_sigmamore": Stata's
         # `, sigmamore` (one common variance, the RE one), positive semi-definite
-        for test_name, sigma in (("hausman", "separate"), ("hausman_sigmamore", "more")):
-            h = hausman_test(spec.formula, frame, spec.entity, spec.time, sigma=sigma)
+        variants = {"hausman": "separate", "hausman_sigmamore": "more"}
+        results = hausman_tests(
+            spec.formula, frame, spec.entity, spec.time, sigmas=tuple(variants.values())
+        )
+        for test_name, sigma in variants.items():
+            h = results[sigma]
             tests.append(
                 pd.DataFrame(
                     [

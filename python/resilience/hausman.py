@@ -167,8 +167,24 @@ def hausman_test(
     ValueError
         If ``sigma`` is not one of ``"separate"``, ``"more"``, ``"less"``.
     """
-    if sigma not in SIGMA_VARIANTS:
-        raise ValueError(f"sigma must be one of {SIGMA_VARIANTS}, not {sigma!r}")
+    return hausman_tests(formula, data, entity, time, terms, (sigma,))[sigma]
+
+
+def hausman_tests(
+    formula: str,
+    data: pd.DataFrame,
+    entity: str,
+    time: str,
+    terms: list[str] | None = None,
+    sigmas: tuple[str, ...] = SIGMA_VARIANTS,
+) -> dict[str, HausmanResult]:
+    """:func:`hausman_test` for several ``sigma`` variants from one FE and one RE fit.
+
+    Returns one :class:`HausmanResult` per variant, keyed by it.
+    """
+    for sigma in sigmas:
+        if sigma not in SIGMA_VARIANTS:
+            raise ValueError(f"sigma must be one of {SIGMA_VARIANTS}, not {sigma!r}")
     parsed = Formula.parse(formula)
     design = Design.build(parsed, data, entity, time, model_id=f"hausman {formula}")
     compared = list(terms or parsed.terms)
@@ -176,6 +192,11 @@ def hausman_test(
         cov_type="unadjusted", debiased=True
     )
     re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted", debiased=True)
+    return {sigma: _statistic(fe, re, compared, sigma) for sigma in sigmas}
+
+
+def _statistic(fe, re, compared: list[str], sigma: str) -> HausmanResult:
+    """Return the Hausman test of fitted FE and RE results (see :func:`hausman_test`)."""
     # The unadjusted covariances are s2 * inv(x'x); s2 is the estimator's own variance
     s2_fe, s2_re = float(fe.s2), float(re.s2)
     s2_common = {"separate": None, "more": s2_re, "less": s2_fe}[sigma]
