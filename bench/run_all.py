@@ -69,6 +69,7 @@ import numpy_peer  # noqa: E402
 import panels  # noqa: E402
 
 from resilience.indices import index_build_args  # noqa: E402
+from resilience.paths import remove_database  # noqa: E402
 
 PY = sys.executable
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -286,13 +287,6 @@ def node_times(results: dict) -> dict[str, float]:
     }
 
 
-def fresh_db(path: Path) -> None:
-    """Remove a DuckDB file and its WAL."""
-    for p in (path, path.with_name(path.name + ".wal")):
-        if p.exists():
-            p.unlink()
-
-
 def empty_project(work: Path) -> Path:
     """A dbt project with no nodes, same adapter and threads as ours (the fixed overhead)."""
     proj = work / "empty_project"
@@ -313,13 +307,13 @@ def bench_overhead(work: Path, reps: int) -> tuple[Step, Step]:
     empty = Step("dbt build, empty project")
     proj = empty_project(work)
     for i in range(reps):
-        fresh_db(proj / "empty.duckdb")
+        remove_database(proj / "empty.duckdb")
         empty.record(measured(dbt_cmd(["build"], proj), work / "logs" / f"empty_{i}.log", cwd=proj))
     nothing = Step("dbt build, this project, nothing selected")
     target = work / "dbt_nothing"
     for i in range(reps):
         db = work / "nothing.duckdb"
-        fresh_db(db)
+        remove_database(db)
         nothing.record(
             measured(
                 dbt_cmd(["build", "--select", "tag:__bench_nothing__"], target),
@@ -466,7 +460,7 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     node_exec = {m: Series() for m in PEER_MODELS}
     db = work / f"{scale.name}.duckdb"
     for i in range(reps):
-        fresh_db(db)
+        remove_database(db)
         say(f"index build {scale.name} {i + 1}/{reps}")
         build.record(
             measured(
@@ -542,7 +536,7 @@ def bench_demo(work: Path, reps: int, estimate_reps: int) -> DemoResult:
     build = Step("demo dbt build (full)")
     elapsed = Series()
     for i in range(reps):
-        fresh_db(db)
+        remove_database(db)
         say(f"demo dbt build {i + 1}/{reps}")
         build.record(
             measured(
@@ -572,7 +566,7 @@ def bench_demo(work: Path, reps: int, estimate_reps: int) -> DemoResult:
         )
     models_only = Step("demo dbt build, seeds and models only (no data or unit tests)")
     for i in range(reps):
-        fresh_db(db)
+        remove_database(db)
         say(f"demo dbt build without tests {i + 1}/{reps}")
         models_only.record(
             measured(

@@ -58,7 +58,7 @@ from resilience.errors import (
     ResilienceError,
     WarehouseLocked,
 )
-from resilience.paths import DBT, PROJECT_ROOT, warehouse_path
+from resilience.paths import DBT, PROJECT_ROOT, remove_database, warehouse_path
 from resilience.validate import validate_inputs
 
 CARRIED_SCHEMAS = ("results",)
@@ -89,11 +89,6 @@ def status_path(db_path: Path) -> Path:
 def work_dir(db_path: Path) -> Path:
     """Return dbt's target and log folder for this warehouse (``build/<stem>/`` beside it)."""
     return db_path.parent / "build" / db_path.stem
-
-
-def _remove(path: Path) -> None:
-    for p in (path, Path(f"{path}.wal")):
-        p.unlink(missing_ok=True)
 
 
 def _write_json_atomically(path: Path, payload: dict) -> None:
@@ -385,7 +380,7 @@ def _store_problems(db_file: Path, problems: list[Problem]) -> None:
     """Write pre-flight problems to ``test_failures.preflight_problems`` in a fresh file."""
     import pandas as pd
 
-    _remove(db_file)
+    remove_database(db_file)
     con = lock.connect(db_file)
     try:
         frame = pd.DataFrame([p.as_row() for p in problems])  # noqa: F841 - read by DuckDB
@@ -489,13 +484,13 @@ def build(
     with lock.build_lock(db_path):
         lock.ensure_unlocked(db_path)
         new, failed = building_path(db_path), failed_path(db_path)
-        _remove(new)  # a killed build's leftovers
+        remove_database(new)  # a killed build's leftovers
 
         problems = validate_inputs(
             values_path, system_path, var_overrides, project_dir, check_units
         )
         if problems:
-            _remove(failed)
+            remove_database(failed)
             _store_problems(failed, problems)
             _write_json_atomically(status_path(db_path), {
                 **record, "ok": False, "stage": "preflight",
@@ -521,7 +516,7 @@ def build(
         (target / "target" / "run_results.json").unlink(missing_ok=True)
         code, errors = run_dbt(args, new, target, project_dir, on_event)
         if not (target / "target" / "run_results.json").exists() or code not in (0, 1):
-            _remove(new)
+            remove_database(new)
             reason = next(
                 (e for e in reversed(errors) if e.strip()), f"dbt exited with code {code}"
             )
@@ -542,10 +537,10 @@ def build(
             os.replace(new, db_path)
             Path(f"{db_path}.wal").unlink(missing_ok=True)
             _fsync_dir(db_path.parent)
-            _remove(failed)
+            remove_database(failed)
             inspected = db_path
         else:
-            _remove(failed)
+            remove_database(failed)
             os.replace(new, failed)
             carried = []
             inspected = failed

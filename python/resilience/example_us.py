@@ -339,9 +339,7 @@ def run(out_dir: str | Path = EXAMPLE_DIR / "output") -> USExampleOutcome:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "warehouse.duckdb"
-    for stale in (db_path, Path(f"{db_path}.wal")):
-        stale.unlink(missing_ok=True)
-    build_index(db_path)
+    build_index(db_path)  # replaces the file and its WAL
     frame = load_munnell()
     martin = martin_indices(frame)
     fit, regression = production_function(frame)

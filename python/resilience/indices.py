@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 
 from resilience.errors import DbtCrashed, ResilienceError
-from resilience.paths import DBT, PROJECT_ROOT
+from resilience.paths import DBT, PROJECT_ROOT, remove_database
 
 INDEX_SELECTION = (
     "index_samples",
@@ -170,8 +170,7 @@ def build_index(
         tmp = Path(tmp_name)
         db = Path(db_path).resolve() if db_path is not None else tmp / "index_build.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)
-        if db.exists():
-            db.unlink()
+        remove_database(db)
         cmd = [
             DBT,
             *index_build_args(dbt_vars),

@@ -15,6 +15,12 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 """The dbt executable of this environment (beside the running Python)."""
 
 
+def remove_database(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log (``<file>.wal``), if there."""
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+
+
 def warehouse_path() -> Path:
     """Return the warehouse file: ``$RESILIENCE_DB`` if set, else ``warehouse.duckdb`` at the root.
 
