@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
-import sys
 from pathlib import Path
+from types import ModuleType
 
+import duckdb
+import pandas as pd
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).with_name("dbt"))
+from resilience.paths import DBT, PROJECT_ROOT  # noqa: F401 (re-exported to the tests)
+
+
+def query(db_path: Path, sql: str) -> pd.DataFrame:
+    """Run one read-only query on a warehouse file and close the connection."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.sql(sql).df()
+
+
+def load_model_module(relative_path: str) -> ModuleType:
+    """Import a dbt Python model file (e.g. ``models/.../x.py``) to test its functions."""
+    path = PROJECT_ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_dbt(args: list[str], db_path: Path, tmp: Path, extra_env: dict | None = None):

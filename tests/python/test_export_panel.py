@@ -13,7 +13,6 @@ compared with what dbt built (shared ``built_warehouse`` fixture):
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -26,7 +25,7 @@ import yaml
 from numpy.testing import assert_allclose
 from statsmodels.tsa.filters.hp_filter import hpfilter
 
-from conftest import PROJECT_ROOT, run_dbt
+from conftest import PROJECT_ROOT, load_model_module, query, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +42,6 @@ PAPER_SIZES = {
     "central_west": 285,
     "east": 165,
 }
-
-
-def query(db_path: Path, sql: str) -> pd.DataFrame:
-    """Run one read-only query on the built warehouse and close the connection."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.sql(sql).df()
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +119,7 @@ def test_hp_log_rule_and_diagnostics(built_warehouse):
 
 
 def test_hp_model_rejects_bad_series():
-    path = PROJECT_ROOT / "models" / "intermediate" / "exports" / "int_exports_hp_filtered.py"
-    spec = importlib.util.spec_from_file_location("int_exports_hp_filtered", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_model_module("models/intermediate/exports/int_exports_hp_filtered.py")
     years = np.array([2007, 2008, 2009, 2010])
     module._check_series("110000", years, np.array([1.0, 2.0, 3.0, 4.0]))
     with pytest.raises(ValueError, match=r"province 110000.*exports_usd_mn.*\[2009\]"):
@@ -316,7 +306,7 @@ def test_absolute_log_rule_uses_every_row_and_keeps_the_sign_visible(built_wareh
     assert diagnostics["rule"] == "absolute"
 
 
-def test_an_unknown_log_rule_is_a_compile_error(built_warehouse, tmp_path):
+def test_an_unknown_log_rule_is_a_compile_error(tmp_path):
     proc = run_dbt(
         ["compile", "--select", "int_export_hp_ratios_logged", "--vars", "{hp_log_rule: abs}"],
         tmp_path / "x.duckdb",

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from conftest import load_model_module
 from resilience.indices import IndexBuildFailed, build_index
 
 pytestmark = pytest.mark.slow
@@ -297,13 +298,7 @@ CORR_SELF_JOIN = """
 
 
 def _correlations_module():
-    import importlib.util
-
-    path = PROJECT_ROOT / "models" / "marts" / "indices" / "fct_index_indicator_correlations.py"
-    spec = importlib.util.spec_from_file_location("fct_index_indicator_correlations", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_model_module("models/marts/indices/fct_index_indicator_correlations.py")
 
 
 def test_indicator_correlations_match_duckdb_corr_over_the_self_join(built_warehouse):
@@ -355,14 +350,7 @@ def test_indicator_correlations_with_gaps_and_a_constant_indicator():
 
 
 def test_pca_loadings_refuse_a_duplicated_cell():
-    import importlib.util
-
-    path = (
-        PROJECT_ROOT / "models" / "intermediate" / "indices" / "int_index_pca_loadings_computed.py"
-    )
-    spec = importlib.util.spec_from_file_location("int_index_pca_loadings_computed", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_model_module("models/intermediate/indices/int_index_pca_loadings_computed.py")
     values = pd.DataFrame(
         {
             "index_name": "dup",

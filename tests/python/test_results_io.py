@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from conftest import query
 from resilience import dgp, estimate
 from resilience.results import ModelRecord, data_fingerprint, write_results
 from resilience.specs import SpecError
@@ -31,14 +32,6 @@ def warehouse(tmp_path_factory):
 def run_once(warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("tables")
     return estimate.run(warehouse, out_dir=out), out
-
-
-def query(path, sql):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 def test_run_writes_models_coefficients_tests(run_once, warehouse):

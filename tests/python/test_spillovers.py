@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -32,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from conftest import PROJECT_ROOT, run_dbt
+from conftest import PROJECT_ROOT, query, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -164,11 +163,6 @@ def reference_martin(accounts: pd.DataFrame, s: int, e: int, r: int) -> pd.DataF
     df["resistance"] = (df.e_e / df.e_s - 1 - c_n) / abs(c_n)
     df["recovery"] = (df.e_r / df.e_e - 1 - v_n) / abs(v_n)
     return df.sort_values("province_code").reset_index(drop=True)
-
-
-def query(db_path: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(sql).df()
 
 
 # ---------------------------------------------------------------------------------------
