@@ -57,6 +57,35 @@ class PeerResult:
             }
         )
 
+    def differences(
+        self, weights: pd.DataFrame, scores: pd.DataFrame, label: str
+    ) -> dict[str, float]:
+        """Max absolute difference of another implementation's results from these.
+
+        ``weights``: ``indicator`` and any of min_value, max_value, entropy, weight;
+        ``scores``: ``unit_id, year, dimension, score``. Keys: the weight columns compared
+        and ``scores``. Raises ``AssertionError`` naming ``label`` if the two do not cover
+        the same indicators or unit-year-dimensions.
+        """
+        w = self.weights_frame().merge(
+            weights, on="indicator", how="outer", suffixes=("_peer", ""), indicator=True
+        )
+        if (w["_merge"] != "both").any():
+            raise AssertionError(f"numpy peer and {label} weight different indicators")
+        s = self.scores_frame().merge(
+            scores,
+            on=["unit_id", "year", "dimension"],
+            how="outer",
+            suffixes=("_peer", ""),
+            indicator=True,
+        )
+        if (s["_merge"] != "both").any():
+            raise AssertionError(f"numpy peer and {label} score different unit-year-dimensions")
+        compared = [c for c in ("min_value", "max_value", "entropy", "weight") if c in weights]
+        diffs = {c: float(np.max(np.abs(w[c] - w[f"{c}_peer"]))) for c in compared}
+        diffs["scores"] = float(np.max(np.abs(s["score"] - s["score_peer"])))
+        return diffs
+
     def scores_frame(self) -> pd.DataFrame:
         """Long ``unit_id, year, dimension, score`` (total and each dimension)."""
         unit = np.repeat(self.units, len(self.years))

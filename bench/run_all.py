@@ -58,7 +58,6 @@ from importlib import metadata
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 BENCH = Path(__file__).resolve().parent
@@ -385,23 +384,7 @@ def check_peer(db: Path, values: Path, system: Path) -> dict[str, float]:
         sql_s = con.sql(
             "select unit_id, year, dimension, score from intermediate.int_index_scores_computed"
         ).df()
-    peer_w = peer.weights_frame()
-    if sql_w["indicator"].tolist() != peer_w["indicator"].tolist():
-        raise AssertionError("numpy peer and SQL weight different indicators")
-    diffs = {
-        col: float(np.max(np.abs(sql_w[col].to_numpy() - peer_w[col].to_numpy())))
-        for col in ("min_value", "max_value", "entropy", "weight")
-    }
-    merged = peer.scores_frame().merge(
-        sql_s,
-        on=["unit_id", "year", "dimension"],
-        how="outer",
-        suffixes=("_peer", "_sql"),
-        indicator=True,
-    )
-    if (merged["_merge"] != "both").any():
-        raise AssertionError("numpy peer and SQL score different unit-year-dimensions")
-    diffs["scores"] = float(np.max(np.abs(merged["score_peer"] - merged["score_sql"])))
+    diffs = peer.differences(sql_w, sql_s, "SQL")
     bad = {k: v for k, v in diffs.items() if not v <= TOLERANCE}
     if bad:
         raise AssertionError(f"numpy peer differs from SQL beyond {TOLERANCE}: {bad}")
@@ -441,8 +424,7 @@ class ScaleResult:
     @property
     def dbt_exec_total(self) -> Series:
         """Sum over the peer models of dbt's execution_time, per repetition."""
-        reps = len(self.node_exec[PEER_MODELS[0]].values)
-        return Series([sum(self.node_exec[m].values[i] for m in PEER_MODELS) for i in range(reps)])
+        return _summed(self.node_exec)
 
 
 def _summed(direct: dict[str, Series]) -> Series:

@@ -37,7 +37,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -233,25 +232,6 @@ def decoded(con, tag: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return w, s
 
 
-def max_differences(peer: numpy_peer.PeerResult, w: pd.DataFrame, s: pd.DataFrame) -> float:
-    """Largest absolute difference from the numpy peer (weights, entropies, scores)."""
-    pw = peer.weights_frame().merge(w, on="indicator", suffixes=("_peer", ""), validate="1:1")
-    if len(pw) != len(peer.indicators):
-        raise AssertionError("SQL floor and numpy peer weight different indicators")
-    ps = peer.scores_frame().merge(
-        s, on=["unit_id", "year", "dimension"], suffixes=("_peer", ""), validate="1:1"
-    )
-    if len(ps) != len(s) or len(ps) != len(peer.scores_frame()):
-        raise AssertionError("SQL floor and numpy peer score different unit-year-dimensions")
-    return float(
-        max(
-            np.abs(pw["weight"] - pw["weight_peer"]).max(),
-            np.abs(pw["entropy"] - pw["entropy_peer"]).max(),
-            np.abs(ps["score"] - ps["score_peer"]).max(),
-        )
-    )
-
-
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
@@ -282,7 +262,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             ):
                 tag = f"{name.split()[0]}_{threads}"
                 times = run_variant(con, keys, tag, args.reps)
-                diff = max_differences(peer, *decoded(con, tag))
+                diff = max(peer.differences(*decoded(con, tag), f"SQL floor {name}").values())
                 if not diff <= TOLERANCE:
                     raise AssertionError(f"SQL floor {name} differs from numpy by {diff}")
                 line = {
