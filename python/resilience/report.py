@@ -64,6 +64,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from resilience import __version__  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR  # noqa: E402
 from resilience.tables import stars  # noqa: E402
+from resilience.validate import project_vars  # noqa: E402
 
 TEMPLATES = Path(__file__).with_name("templates")
 SECTION_IDS = (
@@ -928,15 +929,12 @@ def section_parameters(frames, meta) -> Section:
     else:
         sec.note("No settings recorded yet (the index marts are not built).")
     try:
-        project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
-        defaults = pd.DataFrame(
-            [{"var": k, "value": str(v)} for k, v in (project.get("vars") or {}).items()]
-        )
+        defaults = pd.DataFrame([{"var": k, "value": str(v)} for k, v in project_vars().items()])
         sec.table(
             defaults,
             "Project defaults (dbt_project.yml vars; a build may override them with --vars)",
         )
-    except (OSError, yaml.YAMLError):
+    except (OSError, yaml.YAMLError, KeyError):
         sec.note("dbt_project.yml could not be read.")
     prints = meta["fingerprint"]
     overall = hashlib.md5("".join(prints.md5).encode()).hexdigest() if len(prints) else "—"
