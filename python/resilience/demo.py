@@ -660,13 +660,10 @@ def _round(a: np.ndarray) -> np.ndarray:
 
 
 def _ar1(rng, shape, sd, rho=0.7) -> np.ndarray:
-    """AR(1) noise along the last axis with stationary sd ``sd``."""
-    e = rng.normal(0.0, sd * np.sqrt(1 - rho**2), size=shape)
-    out = np.empty(shape)
-    out[..., 0] = rng.normal(0.0, sd, size=shape[:-1])
-    for t in range(1, shape[-1]):
-        out[..., t] = rho * out[..., t - 1] + e[..., t]
-    return out
+    """AR(1) noise along the last axis with stationary sd ``sd`` (draws innovations first)."""
+    z = rng.standard_normal(shape)
+    z[..., 0] = rng.standard_normal(shape[:-1])  # the start; the first innovation is unused
+    return _ar1_from_normals(z, sd, rho)
 
 
 def _ar1_from_normals(z: np.ndarray, sd: float, rho: float) -> np.ndarray:
