@@ -12,6 +12,8 @@
 #}
 {{ config(materialized='view') }}
 {%- set scope = var('index_scope', 'pooled') -%}
+{%- set zero_policy = var('index_zero_policy', 'shift') -%}
+{%- set shift_c = var('index_shift_c', 0.0001) -%}
 {%- if scope not in ['pooled', 'per_year'] -%}
     {{ exceptions.raise_compiler_error("int_indicators_normalized: var index_scope must be pooled or per_year, got '" ~ scope ~ "'") }}
 {%- endif %}
@@ -42,14 +44,17 @@ scopes_assigned as (
 ),
 
 values_normalized as (
-    {{ normalize_min_max('scopes_assigned', ['index_name', 'indicator', 'scope_year']) }}
+    {{ normalize_min_max(
+        'scopes_assigned', ['index_name', 'indicator', 'scope_year'],
+        zero_policy=zero_policy, shift_c=shift_c
+    ) }}
 ),
 
 policy_recorded as (
     select
         values_normalized.*,
-        '{{ var("index_zero_policy", "shift") }}' as zero_policy,
-        cast({{ var('index_shift_c', 0.0001) }} as double) as shift_c
+        '{{ zero_policy }}' as zero_policy,
+        cast({{ shift_c }} as double) as shift_c
     from values_normalized
 )
 
