@@ -136,8 +136,9 @@ def strip_chinese_suffix(name: str) -> str:
 def province_lookup(provinces_csv: Path = PROVINCES_CSV) -> dict[str, str]:
     """Return the name -> province_code table used for matching (keys already normalised).
 
-    Keys: the Chinese name in full and without its suffix; the English name lower-cased
-    with and without spaces; the aliases in :data:`ENGLISH_ALIASES`.
+    Keys: the Chinese name in full and without its suffix; the English name and the
+    aliases in :data:`ENGLISH_ALIASES`, lower-cased without spaces (:func:`match_province`
+    removes every space from a label before looking it up).
     """
     table = pd.read_csv(provinces_csv, dtype=str)
     lookup: dict[str, str] = {}
@@ -148,9 +149,7 @@ def province_lookup(provinces_csv: Path = PROVINCES_CSV) -> dict[str, str]:
         lookup[zh] = code
         lookup[strip_chinese_suffix(zh)] = code
         lookup[en] = code
-        lookup[str(row.province_name_en).strip().lower()] = code
     for alias, code in ENGLISH_ALIASES.items():
-        lookup[alias] = code
         lookup[_normalise_text(alias).lower()] = code
     return lookup
 
@@ -169,7 +168,7 @@ def match_province(name: str, lookup: dict[str, str]) -> str | None:
 def parse_cell(text: str, thousands: str | None = None) -> float | None:
     """Parse one cell: a float, None for a missing marker; raise ValueError for anything else."""
     cell = unicodedata.normalize("NFKC", str(text)).strip()
-    if cell.lower() in MISSING_MARKERS or cell in MISSING_MARKERS:
+    if cell.lower() in MISSING_MARKERS:
         return None
     if thousands:
         cell = cell.replace(thousands, "")
