@@ -549,9 +549,9 @@ def import_(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="NBS / yearbook tables (CSV, TSV; xlsx "
-            "with openpyxl): regions as rows, years as "
-            "columns, one indicator per file."
+            help="NBS / yearbook tables (CSV, TSV): regions as rows, years as columns, one "
+            "indicator per file; or S&T yearbook cross-sections (.xls, .xlsx, encrypted or "
+            "not, or a folder of them): one year per file, indicators from the header."
         ),
     ],
     out: Annotated[
@@ -579,6 +579,14 @@ def import_(
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding; default tries UTF-8, then GB18030.")
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Spreadsheets: CSV of every cell not imported (row, column, reason)."),
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Spreadsheets: read password (default: Excel's default key)."),
+    ] = None,
 ) -> None:
     """Import provincial tables in the NBS / yearbook layout into the long raw layout.
 
@@ -588,34 +596,60 @@ def import_(
     --vars '{indicator_values_path: data/indicator_values.csv}'.
     """
     from resilience.importer import import_wide_table, write_long
+    from resilience.yearbook import SPREADSHEET_SUFFIXES, import_yearbook, write_report
 
     if indicator and len(files) > 1:
         raise BadInput(
             "--indicator names one table; with several files name each file "
             "after its indicator instead"
         )
+    sheets = [f for f in files if f.is_dir() or f.suffix.lower() in SPREADSHEET_SUFFIXES]
     results = [
         import_wide_table(f, indicator=indicator, thousands=thousands, encoding=encoding)
         for f in files
+        if f not in sheets
     ]
-    written = write_long(results, out, append=append)
-    table = Table(title=f"Imported into {written}")
-    for col in ("file", "indicator", "provinces", "years", "missing cells"):
-        table.add_column(col)
-    for r in results:
-        first, last = r.years
-        table.add_row(
-            str(r.source),
-            r.indicator,
-            str(r.n_provinces),
-            f"{first}-{last}",
-            str(r.n_missing),
-        )
-    console.print(table)
-    for r in results:
-        for skipped in r.skipped_rows:
+    yearbooks = import_yearbook(sheets, password=password) if sheets else []
+    written = write_long([*results, *yearbooks], out, append=append)
+    if results:
+        table = Table(title=f"Imported into {written}")
+        for col in ("file", "indicator", "provinces", "years", "missing cells"):
+            table.add_column(col)
+        for r in results:
+            first, last = r.years
+            table.add_row(
+                str(r.source), r.indicator, str(r.n_provinces), f"{first}-{last}", str(r.n_missing)
+            )
+        console.print(table)
+        for r in results:
+            for skipped in r.skipped_rows:
+                console.print(
+                    f"  [yellow]skipped[/] {r.source.name}: {skipped}",
+                    soft_wrap=True,
+                    highlight=False,
+                )
+    if yearbooks:
+        table = Table(title=f"Imported into {written}")
+        for col in ("file", "table", "year", "unit", "imported", "missing", "reported"):
+            table.add_column(col)
+        for y in yearbooks:
+            table.add_row(
+                str(y.source), y.table, str(y.year), y.unit, str(y.n_imported),
+                str(y.n_missing), str(len(y.reported)),
+            )  # fmt: skip
+        console.print(table)
+        for y in yearbooks:
+            for cell in y.reported:
+                if cell.reason.startswith("not a number"):
+                    console.print(
+                        f"  [yellow]not imported[/] {cell.file}: row {cell.row}, column "
+                        f"{cell.column}: {cell.text!r} is not a number",
+                        soft_wrap=True,
+                        highlight=False,
+                    )
+        if report:
             console.print(
-                f"  [yellow]skipped[/] {r.source.name}: {skipped}", soft_wrap=True, highlight=False
+                f"cells not imported, with their reasons: {write_report(yearbooks, report)}"
             )
 
 
