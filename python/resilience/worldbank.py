@@ -63,7 +63,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resilience.errors import InputError
+from resilience.errors import ResilienceError
 from resilience.paths import PROJECT_ROOT
 
 GERD_FILE = "API_GB.XPD.RSDV.GD.ZS_DS2_en_csv_v2_232.csv"
@@ -92,8 +92,10 @@ SOURCE_DIR = PROJECT_ROOT / "examples" / "china_real" / "data" / "world_bank"
 PARTNERS_FILE = PROJECT_ROOT / "seeds" / "reference" / "partner_countries.csv"
 
 
-class WorldBankError(InputError):
-    """Base class of the errors of this module (exit code 2 on the command line)."""
+class WorldBankError(ResilienceError, ValueError):
+    """Base class of the errors of this module: bad input, exit code 2 on the command line."""
+
+    exit_code = 2
 
 
 class WorldBankFileError(WorldBankError):
