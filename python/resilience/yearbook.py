@@ -911,7 +911,7 @@ YEARBOOK_DIR = EXAMPLE_DIR / "data" / "yearbook"
 
 
 def _fmt(value: float | None) -> str:
-    return "(none)" if value is None else f"{value:g}"
+    return "(none)" if value is None else f"{value:.15g}"
 
 
 def _residual_hint(result: YearbookImport, cell: ReportedCell) -> str:
@@ -923,7 +923,7 @@ def _residual_hint(result: YearbookImport, cell: ReportedCell) -> str:
     parts = [i for i in values.index if i != "rd_expenditure_total"]
     implied = values["rd_expenditure_total"] - values[parts].fillna(0).sum()
     return (
-        f" The row's total minus its other sources is {implied:g}, so the printed text is "
+        f" The row's total minus its other sources is {implied:.0f}, so the printed text is "
         f"that number with its last digit misprinted; we leave the correction to the user."
     )
 
