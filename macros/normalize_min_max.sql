@@ -17,8 +17,8 @@
     is_direction_valid, z, z_shifted. Window aggregates, so null scope_year groups pooled rows.
 #}
 {% macro normalize_min_max(relation, partition_by, value_column='value', direction_column='direction', zero_policy=none, shift_c=none) -%}
-    {%- set zero_policy = zero_policy if zero_policy is not none else var('index_zero_policy', 'shift') -%}
-    {%- set shift_c = shift_c if shift_c is not none else var('index_shift_c', 0.0001) -%}
+    {%- set zero_policy = zero_policy if zero_policy is not none else typed_var('index_zero_policy') -%}
+    {%- set shift_c = shift_c if shift_c is not none else typed_var('index_shift_c') -%}
     {%- if zero_policy not in ['shift', 'shift_if_zero', 'limit'] -%}
         {{ exceptions.raise_compiler_error("normalize_min_max: zero_policy must be shift, shift_if_zero or limit, got '" ~ zero_policy ~ "' (var index_zero_policy)") }}
     {%- endif -%}

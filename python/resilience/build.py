@@ -48,7 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resilience import lock
+from resilience import lock, project_vars
 from resilience.errors import (
     BuildFailed,
     DbtCrashed,
@@ -502,7 +502,7 @@ def build(
                 problems, stored_at=f"{failed} (table test_failures.preflight_problems)"
             )
 
-        dbt_vars = dict(var_overrides)
+        dbt_vars = project_vars.typed_overrides(var_overrides, project_dir)  # typed JSON
         if values_path is not None:
             dbt_vars["indicator_values_path"] = str(values_path.resolve())
         if system_path is not None:

@@ -25,9 +25,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 from resilience import importer
+from resilience import project_vars as project_vars_module
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
@@ -53,17 +52,23 @@ MAX_PROBLEMS_PER_CHECK = 200
 
 
 def project_vars(project_dir: Path = PROJECT_ROOT) -> dict:
-    """Return the ``vars:`` block of ``dbt_project.yml``."""
-    return yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+    """Return the vars of ``dbt_project.yml`` with their defaults (not their ``var_rules``)."""
+    return project_vars_module.defaults(project_dir)
 
 
 def configured_years(
     project_dir: Path = PROJECT_ROOT, overrides: dict | None = None
 ) -> tuple[int, int]:
-    """Return the first and last year any model uses (the vars' panel windows and base years)."""
-    v = {**project_vars(project_dir), **(overrides or {})}
-    firsts = [v["chen_first_year"], v["wl_first_year"], v["rd_base_year"], v["export_base_year"]]
-    return int(min(map(int, firsts))), int(max(int(v["chen_last_year"]), int(v["wl_last_year"])))
+    """Return the first and last year of the data: the span of all index samples.
+
+    Every year var lies inside it (:mod:`resilience.project_vars`), and the dbt test
+    ``indicator_values_year_out_of_range`` uses the same span. ``overrides`` may name
+    another ``index_samples_path``.
+    """
+    path = {**project_vars(project_dir), **(overrides or {})}.get("index_samples_path")
+    return project_vars_module.data_years(
+        project_vars_module.index_sample_years(project_dir, path)
+    )
 
 
 def province_lookup(project_dir: Path = PROJECT_ROOT) -> tuple[set[str], dict[str, str]]:
@@ -492,34 +497,8 @@ def _check_coverage(
 
 
 def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -> list[Problem]:
-    """Check ``--var key=value`` overrides: known names, plain values, sane parameters."""
-    known = project_vars(project_dir)
-    problems = []
-    for key, value in overrides.items():
-        text = str(value)
-        if key not in known:
-            shown = key if IDENTIFIER.match(key) else repr(key)
-            problems.append(
-                Problem("var", "--var", f"unknown var {shown}; known vars are in dbt_project.yml")
-            )
-        elif key.endswith("_path"):
-            problems.append(
-                Problem("var", "--var", f"var {key} is set with --values / --system, not --var")
-            )
-        elif not VAR_VALUE.match(text):
-            problems.append(
-                Problem(
-                    "var",
-                    "--var",
-                    f"var {key} value {text!r} is not a plain number or word; "
-                    "rejected, it is never passed to SQL",
-                )
-            )
-        elif key == "rd_depreciation" and not (NUMBER.match(text) and 0 < float(text) < 1):
-            problems.append(
-                Problem("var", "--var", f"var rd_depreciation={text} must lie in (0, 1)")
-            )
-    return problems
+    """Check ``--var key=value`` overrides by their rules (:mod:`resilience.project_vars`)."""
+    return project_vars_module.check_overrides(overrides, project_dir)[1]
 
 
 def parse_var_options(options: list[str]) -> tuple[dict[str, str], list[Problem]]:

@@ -313,4 +313,4 @@ def test_an_unknown_log_rule_is_a_compile_error(tmp_path):
         tmp_path,
     )
     assert proc.returncode != 0
-    assert "var hp_log_rule is 'abs'; use 'positive_only' (default) or 'absolute'" in proc.stdout
+    assert "var hp_log_rule=abs: expected one of positive_only, absolute" in proc.stdout

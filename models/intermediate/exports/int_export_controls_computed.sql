@@ -28,7 +28,7 @@ exchange_rates as (
 panel_years as (
     select *
     from province_accounts
-    where year between {{ var('wl_first_year') }} and {{ var('wl_last_year') }}
+    where year between {{ typed_var('wl_first_year') }} and {{ typed_var('wl_last_year') }}
 ),
 
 converted as (

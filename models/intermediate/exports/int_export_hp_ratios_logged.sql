@@ -21,13 +21,9 @@
     is_below_trend (hp_cycle < 0) marks those rows, and the diagnostics count them.
 #}
 
-{%- set hp_log_rule = var('hp_log_rule') %}
-{%- if hp_log_rule not in ['positive_only', 'absolute'] %}
-    {{ exceptions.raise_compiler_error(
-        "int_export_hp_ratios_logged: var hp_log_rule is '" ~ hp_log_rule
-        ~ "'; use 'positive_only' (default) or 'absolute'"
-    ) }}
-{%- endif %}
+{%- set hp_log_rule = typed_var('hp_log_rule') %}
+{#- the Python model upstream reads hp_lambda through its config, where no macro runs: checked here -#}
+{%- do typed_var('hp_lambda') %}
 
 with
 

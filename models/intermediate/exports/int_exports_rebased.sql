@@ -23,7 +23,7 @@ base_year_exports as (
         province_code,
         exports_usd_mn as base_exports_usd_mn
     from province_accounts
-    where year = {{ var('export_base_year') }}
+    where year = {{ typed_var('export_base_year') }}
 ),
 
 joined as (
@@ -39,9 +39,9 @@ joined as (
             else {{ raise_error(
                 "'int_exports_rebased (exp_res): province '
                 || province_accounts.province_code
-                || ', year " ~ var('export_base_year') ~ ", indicator exports_usd_mn: the base-year export is '
+                || ', year " ~ typed_var('export_base_year') ~ ", indicator exports_usd_mn: the base-year export is '
                 || coalesce(cast(base_year_exports.base_exports_usd_mn as varchar), 'missing')
-                || '; it must be present and positive in base year " ~ var('export_base_year')
+                || '; it must be present and positive in base year " ~ typed_var('export_base_year')
                 ~ " (var export_base_year).'"
             ) }}
         end as base_exports_usd_mn
@@ -54,7 +54,7 @@ rebased as (
     select
         province_code,
         year,
-        cast({{ var('export_base_year') }} as integer) as base_year,
+        cast({{ typed_var('export_base_year') }} as integer) as base_year,
         exports_usd_mn,
         base_exports_usd_mn,
         {{ checked_ratio(
@@ -62,7 +62,7 @@ rebased as (
             'base_exports_usd_mn',
             'exp_res',
             hint='exp_res needs exports_usd_mn in every year and a positive export in base year '
-                ~ var('export_base_year') ~ ' (var export_base_year) for every province.'
+                ~ typed_var('export_base_year') ~ ' (var export_base_year) for every province.'
         ) }} as exp_res
     from joined
 )

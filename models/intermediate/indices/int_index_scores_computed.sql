@@ -12,7 +12,7 @@
     (the same sums grouped differently; the rounding may differ from a flat sum over k in
     the last bit) -- not a second grouped pass over the indicator rows (issue 9).
 #}
-{%- set form = var('index_subscore_form', 'sum') -%}
+{%- set form = typed_var('index_subscore_form') -%}
 {%- if form not in ['sum', 'renormalised'] -%}
     {{ exceptions.raise_compiler_error("int_index_scores_computed: var index_subscore_form must be sum or renormalised, got '" ~ form ~ "'") }}
 {%- endif %}

@@ -159,7 +159,7 @@ gaps_filled as (
                     + (next_observed_value - previous_observed_value)
                     * (year - previous_observed_year)
                     / (next_observed_year - previous_observed_year)
-            {%- if var('index_edge_fill', false) %}
+            {%- if typed_var('index_edge_fill') %}
             when previous_observed_year is not null then previous_observed_value
             when next_observed_year is not null then next_observed_value
             {%- endif %}
@@ -168,7 +168,7 @@ gaps_filled as (
             when value_observed is not null then 'observed'
             when previous_observed_year is not null and next_observed_year is not null
                 then 'linear_interpolation'
-            {%- if var('index_edge_fill', false) %}
+            {%- if typed_var('index_edge_fill') %}
             when previous_observed_year is not null or next_observed_year is not null
                 then 'nearest_value'
             {%- endif %}

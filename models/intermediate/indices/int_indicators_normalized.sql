@@ -11,9 +11,9 @@
     the downstream queries costs ~0.1 s.
 #}
 {{ config(materialized='view') }}
-{%- set scope = var('index_scope', 'pooled') -%}
-{%- set zero_policy = var('index_zero_policy', 'shift') -%}
-{%- set shift_c = var('index_shift_c', 0.0001) -%}
+{%- set scope = typed_var('index_scope') -%}
+{%- set zero_policy = typed_var('index_zero_policy') -%}
+{%- set shift_c = typed_var('index_shift_c') -%}
 {%- if scope not in ['pooled', 'per_year'] -%}
     {{ exceptions.raise_compiler_error("int_indicators_normalized: var index_scope must be pooled or per_year, got '" ~ scope ~ "'") }}
 {%- endif %}

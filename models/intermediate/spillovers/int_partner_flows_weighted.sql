@@ -14,7 +14,7 @@
     Errors name partner, year and column: a partner-year with a stock but no flows row, a
     missing flow, a missing or non-positive denominator, a flows row for a non-partner.
 #}
-{%- set denominator = spillover_var('spillover_denominator') -%}
+{%- set denominator = typed_var('spillover_denominator') -%}
 {%- set denominator_column = 'gdp_usd_mn' if denominator == 'gdp' else 'gfcf_usd_mn' -%}
 
 with

@@ -12,7 +12,7 @@
     LNHUM is the log of a count in 10 thousand persons; the unit only shifts the intercept.
 #}
 {%- set first_year = chen_panel_first_year() -%}
-{%- set last_year = spillover_var('chen_last_year') -%}
+{%- set last_year = typed_var('chen_last_year') -%}
 
 with
 

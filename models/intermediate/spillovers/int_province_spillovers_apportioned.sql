@@ -11,7 +11,7 @@
     variable (safe_ln). A panel year without a national pool is an error too.
 #}
 {%- set first_year = chen_panel_first_year() -%}
-{%- set last_year = spillover_var('chen_last_year') -%}
+{%- set last_year = typed_var('chen_last_year') -%}
 
 with
 

@@ -11,7 +11,7 @@
     a missing base year, an interior gap, a series that stops before T, a missing or
     non-positive value, a partner that is not in the reference list (or vice versa).
 #}
-{%- set base_year = spillover_var('rd_base_year') -%}
+{%- set base_year = typed_var('rd_base_year') -%}
 
 with
 

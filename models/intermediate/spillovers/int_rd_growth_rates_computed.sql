@@ -13,10 +13,10 @@
     Errors (raise_on_problems), naming the partner and the base year: a series of one year
     (no growth rate) and g_j + delta <= 0 (no positive steady-state stock).
 #}
-{%- set base_year = spillover_var('rd_base_year') -%}
-{%- set delta = spillover_var('rd_depreciation') -%}
-{%- set growth_method = spillover_var('rd_growth_method') -%}
-{%- set sample_last_year = spillover_var('chen_last_year') -%}
+{%- set base_year = typed_var('rd_base_year') -%}
+{%- set delta = typed_var('rd_depreciation') -%}
+{%- set growth_method = typed_var('rd_growth_method') -%}
+{%- set sample_last_year = typed_var('chen_last_year') -%}
 {%- if sample_last_year <= base_year -%}
     {{ exceptions.raise_compiler_error("int_rd_growth_rates_computed: var chen_last_year = " ~ sample_last_year ~ " must be after var rd_base_year = " ~ base_year ~ " (the growth rate needs at least two years).") }}
 {%- endif -%}

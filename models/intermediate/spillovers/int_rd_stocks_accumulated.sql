@@ -20,9 +20,9 @@
     has none) and it is sequential; the window runs in one pass on any engine.
     The recursion's invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
 #}
-{%- set base_year = spillover_var('rd_base_year') -%}
-{%- set delta = spillover_var('rd_depreciation') -%}
-{%- set gestation_lag = spillover_var('rd_gestation_lag') -%}
+{%- set base_year = typed_var('rd_base_year') -%}
+{%- set delta = typed_var('rd_depreciation') -%}
+{%- set gestation_lag = typed_var('rd_gestation_lag') -%}
 
 with
 

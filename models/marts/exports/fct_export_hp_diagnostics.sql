@@ -56,7 +56,7 @@ joined as (
         counted.province_name_en,
         counted.in_paper_sample,
         filter_settings.hp_lambda,
-        '{{ var("hp_log_rule") }}' as hp_log_rule,
+        '{{ typed_var("hp_log_rule") }}' as hp_log_rule,
         filter_settings.series_first_year,
         filter_settings.series_last_year,
         filter_settings.n_series_years,

@@ -58,13 +58,13 @@ province_years as (
         provinces.is_central_west,
         provinces.is_coastal,
         provinces.ftz_year,
-        coalesce(provinces.ftz_year <= {{ var('ftz_by_year') }}, false) as is_ftz_province,
+        coalesce(provinces.ftz_year <= {{ typed_var('ftz_by_year') }}, false) as is_ftz_province,
         coalesce(provinces.ftz_year <= years.year, false) as has_ftz,
         provinces.province_code in (
             select paper_sample.province_code from paper_sample
         ) as in_paper_sample
     from provinces
-    cross join {{ year_spine(var('wl_first_year'), var('wl_last_year')) }} as years
+    cross join {{ year_spine(typed_var('wl_first_year'), typed_var('wl_last_year')) }} as years
 ),
 
 data_indices as (

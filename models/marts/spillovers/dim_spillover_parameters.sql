@@ -25,34 +25,34 @@ stock_sample as (
 parameters_listed as (
     -- one parameter per row: the rows read as a table
     -- noqa: disable=AL03,LT05,LT09,LT02
-    select 'rd_base_year' as parameter, '{{ spillover_var("rd_base_year") }}' as value, 'var' as source,
+    select 'rd_base_year' as parameter, '{{ typed_var("rd_base_year") }}' as value, 'var' as source,
         'Base year of constant prices (CPI rebased to 1) and of the initial R&D stock.' as description
     union all
-    select 'rd_depreciation', '{{ spillover_var("rd_depreciation") }}', 'var',
+    select 'rd_depreciation', '{{ typed_var("rd_depreciation") }}', 'var',
         'Depreciation rate delta of R&D capital in the perpetual inventory.'
     union all
-    select 'rd_growth_method', '{{ spillover_var("rd_growth_method") }}', 'var',
+    select 'rd_growth_method', '{{ typed_var("rd_growth_method") }}', 'var',
         'Average growth g of real R&D for the initial stock: geometric or log_mean.'
     union all
-    select 'rd_gestation_lag', '{{ spillover_var("rd_gestation_lag") }}', 'var',
+    select 'rd_gestation_lag', '{{ typed_var("rd_gestation_lag") }}', 'var',
         '0: S_t = (1 - delta) S_t-1 + RD_t; 1: + RD_t-1 (one-year gestation lag).'
     union all
-    select 'spillover_denominator', '{{ spillover_var("spillover_denominator") }}', 'var',
+    select 'spillover_denominator', '{{ typed_var("spillover_denominator") }}', 'var',
         'Partner aggregate dividing the bilateral flow: gdp or gfcf (current USD mn).'
     union all
-    select 'chen_first_year', '{{ spillover_var("chen_first_year") }}', 'var',
+    select 'chen_first_year', '{{ typed_var("chen_first_year") }}', 'var',
         'First year requested for the Chen analysis panel.'
     union all
-    select 'chen_last_year', '{{ spillover_var("chen_last_year") }}', 'var',
+    select 'chen_last_year', '{{ typed_var("chen_last_year") }}', 'var',
         'Last year of the Chen analysis panel.'
     union all
-    select 'martin_shock_start', '{{ spillover_var("martin_shock_start") }}', 'var',
+    select 'martin_shock_start', '{{ typed_var("martin_shock_start") }}', 'var',
         'Pre-shock peak year s of the Martin contraction window.'
     union all
-    select 'martin_shock_end', '{{ spillover_var("martin_shock_end") }}', 'var',
+    select 'martin_shock_end', '{{ typed_var("martin_shock_end") }}', 'var',
         'Trough year e: end of the contraction and start of the recovery window.'
     union all
-    select 'martin_recovery_end', '{{ spillover_var("martin_recovery_end") }}', 'var',
+    select 'martin_recovery_end', '{{ typed_var("martin_recovery_end") }}', 'var',
         'Last year r of the Martin recovery window.'
     union all
     select 'panel_first_year', '{{ chen_panel_first_year() }}', 'derived',

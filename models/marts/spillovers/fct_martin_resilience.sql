@@ -17,9 +17,9 @@
     national rate. A national change of exactly 0, or a province missing a window year, is
     an error naming province and year.
 #}
-{%- set shock_start = spillover_var('martin_shock_start') -%}
-{%- set shock_end = spillover_var('martin_shock_end') -%}
-{%- set recovery_end = spillover_var('martin_recovery_end') -%}
+{%- set shock_start = typed_var('martin_shock_start') -%}
+{%- set shock_end = typed_var('martin_shock_end') -%}
+{%- set recovery_end = typed_var('martin_recovery_end') -%}
 
 with
 

@@ -15,8 +15,8 @@ pools_described as (
         channel,
         pool_usd_mn as pool,
         n_partners,
-        '{{ spillover_var("spillover_denominator") }}' as denominator,
-        {{ spillover_var('rd_base_year') }} as price_base_year
+        '{{ typed_var("spillover_denominator") }}' as denominator,
+        {{ typed_var('rd_base_year') }} as price_base_year
     from spillover_pools
 )
 

@@ -10,7 +10,7 @@
         gdp_growth  real GDP growth in percent (alternative outcome; int_province_real_gdp_chained)
 #}
 {%- set first_year = chen_panel_first_year() -%}
-{%- set last_year = spillover_var('chen_last_year') -%}
+{%- set last_year = typed_var('chen_last_year') -%}
 
 with
 

@@ -1,16 +1,15 @@
 {#
-    Fails with every indicator value dated outside the configured years: the earliest
-    first year or base year of any model (vars chen_first_year, wl_first_year,
-    rd_base_year, export_base_year) to the latest last year (chen_last_year, wl_last_year).
-    A year outside that window is a typo (2103) or data the models would silently ignore.
-    Only indicators of an index with a declared sample (seeds/reference/index_samples.csv)
-    are checked: a user's own index (cities, US states) has no configured range.
+    Fails with every indicator value dated outside the years of the data: the span of all
+    index samples (seeds/reference/index_samples.csv), min(first_year)..max(last_year). A
+    year outside it is a typo (2103) or data the models would silently ignore. The year vars
+    (chen_first_year, wl_first_year, rd_base_year, ...) lie inside the same span (checked
+    before dbt runs, resilience.project_vars), so moving one never makes data out of range.
+    Only indicators of an index with a declared sample are checked: a user's own index
+    (cities, US states) has no configured range.
 #}
-{%- set first_year = [var('chen_first_year'), var('wl_first_year'), var('rd_base_year'), var('export_base_year')] | map('int') | min %}
-{%- set last_year = [var('chen_last_year'), var('wl_last_year')] | map('int') | max %}
 {{ config(meta={
-    'message': 'year outside the configured range ' ~ first_year ~ '-' ~ last_year
-        ~ ' (dbt_project.yml vars); drop the row or widen the range'
+    'message': 'year outside the configured range {first_year}-{last_year} (the index samples,'
+        ~ ' seeds/reference/index_samples.csv); drop the row or widen the range'
 }) }}
 
 with
@@ -27,6 +26,13 @@ index_samples as (
     select * from {{ ref('stg_reference__index_samples') }}
 ),
 
+data_years as (
+    select
+        min(first_year) as first_year,
+        max(last_year) as last_year
+    from index_samples
+),
+
 indicators_with_declared_sample as (
     select distinct indicator_systems.indicator
     from indicator_systems
@@ -39,11 +45,16 @@ out_of_range as (
         indicator_values.unit_id,
         indicator_values.year,
         indicator_values.indicator,
-        indicator_values.value_text
+        indicator_values.value_text,
+        data_years.first_year,
+        data_years.last_year
     from indicator_values
     inner join indicators_with_declared_sample
         on indicator_values.indicator = indicators_with_declared_sample.indicator
-    where indicator_values.year < {{ first_year }} or indicator_values.year > {{ last_year }}
+    cross join data_years
+    where
+        indicator_values.year < data_years.first_year
+        or indicator_values.year > data_years.last_year
 )
 
 select * from out_of_range
