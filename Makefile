@@ -13,7 +13,7 @@ SCRATCH := build/test
 DB ?= warehouse.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo demo-data build estimate report test lint bench example-us docs clean
+.PHONY: help install install-test demo demo-data build estimate report test lint bench example-us example-china docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench: $(STAMP) ## Run the benchmarks and write bench/results.md
 
 example-us: $(STAMP) ## Real-data example: US states 1970-1986 (Munnell), index + regression
 	$(BIN)/resilience example-us
+
+example-china: $(STAMP) ## Real-data example: China provinces 2010-2023 (S&T yearbook, World Bank)
+	$(BIN)/resilience example-china
 
 docs: $(STAMP) ## Generate the dbt docs site into target/
 	$(BIN)/dbt docs generate

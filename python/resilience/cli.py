@@ -727,5 +727,28 @@ def example_us(
         raise ResilienceError("the production function does not reproduce Baltagi's estimates")
 
 
+# ---------------------------------------------------------------- example-china -----
+@app.command("example-china")
+@handle_errors
+def example_china(
+    out_dir: Annotated[
+        Path, typer.Option(help="Where the inputs, the warehouse, summary.md and report.html go.")
+    ] = PROJECT_ROOT / "examples" / "china_real" / "output",
+) -> None:
+    """Real-data example: China's 31 provinces 2010-2023 and 22 economies' R&D stocks.
+
+    Imports the S&T yearbook's four regional tables (NBS/MOST) into an innovation-capacity
+    index and converts the World Bank files into partner_macro (21 partners and China),
+    builds them through the warehouse into its own DuckDB file (models needing province
+    accounts, bilateral flows or exchange rates are skipped and listed), and writes
+    summary.md and report.html. REAL DATA; sources in examples/china_real/data/.
+    """
+    from resilience import example_china as example
+
+    with console.status("China example: yearbook import, World Bank conversion, dbt build ..."):
+        outcome = example.run(out_dir)
+    console.print(outcome.summary(), highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
