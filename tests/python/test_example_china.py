@@ -294,3 +294,14 @@ def test_report_renders_in_headless_chromium(run_dir, tmp_path):
     assert rendered.count("<img") == source.count("<img") >= 7
     assert len(re.findall(r'src="data:image/png;base64,', rendered)) == rendered.count("<img")
     assert "REAL DATA" in rendered
+
+
+def test_cli_lists_example_china_with_help():
+    from typer.testing import CliRunner
+
+    from resilience.cli import app
+
+    top = CliRunner().invoke(app, ["--help"])
+    assert top.exit_code == 0 and "example-china" in top.output
+    own = CliRunner().invoke(app, ["example-china", "--help"])
+    assert own.exit_code == 0 and "--out-dir" in own.output and "REAL DATA" in own.output
