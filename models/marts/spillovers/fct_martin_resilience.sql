@@ -1,21 +1,23 @@
 {#
-    Martin (2012) resistance and recovery of each province for one shock window, the
-    alternative resilience outcome of Chen's robustness test. One row per province (and the
+    Martin (2012) resistance and recovery of each unit for one shock window, the
+    alternative resilience outcome of Chen's robustness test. One row per unit (and the
     window given by vars martin_shock_start = s, martin_shock_end = e, martin_recovery_end = r).
 
-    E = real GDP (int_province_real_gdp_chained), rebased to year-s prices so that provinces
-    can be summed into the national aggregate: E_it^(s) = real_gdp_it * GDP_is / real_gdp_is.
-        contraction change   c_i = E_ie / E_is - 1,   c_N = sum_i E_ie^(s) / sum_i E_is^(s) - 1
+    E = the activity measure of int_martin_series_selected, a level that adds up across the
+    units to the nation: by default provincial real GDP at year-s prices; with var
+    martin_series_path the user's series (real GSP, employment, ...) for any unit set.
+        contraction change   c_i = E_ie / E_is - 1,   c_N = sum_i E_ie / sum_i E_is - 1
         resistance_i         = (c_i - c_N) / |c_N|
-        recovery change      v_i = E_ir / E_ie - 1,   v_N = sum_i E_ir^(s) / sum_i E_ie^(s) - 1
+        recovery change      v_i = E_ir / E_ie - 1,   v_N = sum_i E_ir / sum_i E_ie - 1
         recovery_i           = (v_i - v_N) / |v_N|
     i.e. (dE_r / E_r - dE_N / E_N) / |dE_N / E_N| over each phase (the form of Martin, Sunley,
     Gardiner and Tyler 2016 for the sensitivity index of Martin 2012): 0 = as the nation,
     > 0 = more resistant (contracted less / grew more) or recovered faster. The nation is the
-    sum of the provinces (no separate national series). Chinese GDP kept growing in 2008-09,
+    sum of the units (no separate national series). Chinese GDP kept growing in 2008-09,
     so c_N > 0 there: the index then measures resistance to the slowdown, relative to the
-    national rate. A national change of exactly 0, or a province missing a window year, is
-    an error naming province and year.
+    national rate. A national change of exactly 0, or a unit missing a window year, is
+    an error naming unit and year. A unit that is a province (stg_reference__provinces)
+    gets its province code, name and region; other units have them null.
 #}
 {%- set shock_start = typed_var('martin_shock_start') -%}
 {%- set shock_end = typed_var('martin_shock_end') -%}
@@ -23,72 +25,63 @@
 
 with
 
-real_gdp as (
-    select * from {{ ref('int_province_real_gdp_chained') }}
+series as (
+    select * from {{ ref('int_martin_series_selected') }}
 ),
 
 provinces as (
     select * from {{ ref('stg_reference__provinces') }}
 ),
 
-window_levels as (
-    select
-        provinces.province_code,
-        provinces.province_name_en,
-        provinces.region,
-        max(case when real_gdp.year = {{ shock_start }} then real_gdp.gdp_cny_100mn end)
-            as gdp_shock_start_cny_100mn,
-        max(case when real_gdp.year = {{ shock_start }} then real_gdp.real_gdp_cny_100mn end)
-            as real_gdp_start,
-        max(case when real_gdp.year = {{ shock_end }} then real_gdp.real_gdp_cny_100mn end)
-            as real_gdp_end,
-        max(case when real_gdp.year = {{ recovery_end }} then real_gdp.real_gdp_cny_100mn end)
-            as real_gdp_recovery
-    from provinces
-    left join real_gdp
-        on provinces.province_code = real_gdp.province_code
-    group by provinces.province_code, provinces.province_name_en, provinces.region
+window_years as (
+    select unnest([{{ shock_start }}, {{ shock_end }}, {{ recovery_end }}]) as window_year
 ),
 
-levels_rebased as (
+units as (
+    select distinct
+        unit_id,
+        series as series_name
+    from series
+),
+
+window_levels as (
     select
-        province_code,
-        province_name_en,
-        region,
-        gdp_shock_start_cny_100mn as real_gdp_shock_start_cny_100mn,
-        real_gdp_end * gdp_shock_start_cny_100mn / real_gdp_start as real_gdp_shock_end_cny_100mn,
-        real_gdp_recovery
-        * gdp_shock_start_cny_100mn
-        / real_gdp_start as real_gdp_recovery_end_cny_100mn
-    from window_levels
+        unit_id,
+        max(case when year = {{ shock_start }} then value end) as level_shock_start,
+        max(case when year = {{ shock_end }} then value end) as level_shock_end,
+        max(case when year = {{ recovery_end }} then value end) as level_recovery_end
+    from series
+    group by unit_id
 ),
 
 national_changes as (
     select
-        sum(real_gdp_shock_end_cny_100mn) / sum(real_gdp_shock_start_cny_100mn)
-        - 1 as contraction_change_national,
-        sum(real_gdp_recovery_end_cny_100mn) / sum(real_gdp_shock_end_cny_100mn)
-        - 1 as recovery_change_national
-    from levels_rebased
+        sum(level_shock_end) / sum(level_shock_start) - 1 as contraction_change_national,
+        sum(level_recovery_end) / sum(level_shock_end) - 1 as recovery_change_national
+    from window_levels
 ),
 
 problems as (
     select
-        'province '
-        || province_code
-        || ', years {{ shock_start }}/{{ shock_end }}/{{ recovery_end }}'
-        || ': real GDP is missing in int_province_real_gdp_chained for a year of the Martin window'
-        || ' (vars martin_shock_start, martin_shock_end, martin_recovery_end)' as problem
-    from levels_rebased
-    where real_gdp_shock_start_cny_100mn is null
-        or real_gdp_shock_end_cny_100mn is null
-        or real_gdp_recovery_end_cny_100mn is null
+        'unit '
+        || units.unit_id
+        || ', year '
+        || cast(window_years.window_year as varchar)
+        || ': E (' || units.series_name || ') is missing in int_martin_series_selected'
+        || ' for a year of the Martin window {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}'
+        || ' (vars martin_shock_start, martin_shock_end, martin_recovery_end;'
+        || ' provincial real GDP needs year {{ shock_start }} as its price base)' as problem
+    from units
+    cross join window_years
+    left join series
+        on units.unit_id = series.unit_id and window_years.window_year = series.year
+    where series.value is null
 
     union all
 
     select
-        'province (all), years {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}:'
-        || ' national real GDP change is exactly 0'
+        'unit (all), years {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}:'
+        || ' the national change of E is exactly 0'
         || ' in a phase, so the Martin indices (divided by |dE_N / E_N|) are undefined' as problem
     from national_changes
     where contraction_change_national = 0 or recovery_change_national = 0
@@ -96,41 +89,41 @@ problems as (
 
 indices_computed as (
     select
-        levels_rebased.province_code,
-        levels_rebased.province_name_en,
-        levels_rebased.region,
+        units.unit_id,
+        provinces.province_code,
+        provinces.province_name_en,
+        provinces.region,
+        units.series_name as series,
         {{ shock_start }} as shock_start_year,
         {{ shock_end }} as shock_end_year,
         {{ recovery_end }} as recovery_end_year,
-        levels_rebased.real_gdp_shock_start_cny_100mn,
-        levels_rebased.real_gdp_shock_end_cny_100mn,
-        levels_rebased.real_gdp_recovery_end_cny_100mn,
-        levels_rebased.real_gdp_shock_end_cny_100mn / levels_rebased.real_gdp_shock_start_cny_100mn
-        - 1
-            as contraction_change,
+        window_levels.level_shock_start,
+        window_levels.level_shock_end,
+        window_levels.level_recovery_end,
+        window_levels.level_shock_end / window_levels.level_shock_start - 1 as contraction_change,
         national_changes.contraction_change_national,
         (
-            levels_rebased.real_gdp_shock_end_cny_100mn
-            / levels_rebased.real_gdp_shock_start_cny_100mn
+            window_levels.level_shock_end / window_levels.level_shock_start
             - 1
             - national_changes.contraction_change_national
         ) / abs(national_changes.contraction_change_national) as resistance,
-        levels_rebased.real_gdp_recovery_end_cny_100mn / levels_rebased.real_gdp_shock_end_cny_100mn
-        - 1
-            as recovery_change,
+        window_levels.level_recovery_end / window_levels.level_shock_end - 1 as recovery_change,
         national_changes.recovery_change_national,
         (
-            levels_rebased.real_gdp_recovery_end_cny_100mn
-            / levels_rebased.real_gdp_shock_end_cny_100mn
+            window_levels.level_recovery_end / window_levels.level_shock_end
             - 1
             - national_changes.recovery_change_national
         ) / abs(national_changes.recovery_change_national) as recovery
-    from levels_rebased
+    from units
+    inner join window_levels
+        on units.unit_id = window_levels.unit_id
+    left join provinces
+        on units.unit_id = provinces.province_code
     cross join national_changes
 ),
 
 validated as (
-    {{ raise_on_problems('indices_computed', 'problems', 'province_code') }}
+    {{ raise_on_problems('indices_computed', 'problems', 'unit_id') }}
 )
 
 select * from validated
