@@ -13,17 +13,14 @@ warehouse on something that is not synthetic. :func:`run` does three things.
    ``--vars indicator_values_path / indicator_system_path`` to ``dbt build`` into a
    separate DuckDB file, so weights, scores and diagnostics land in the same marts
    (``marts.fct_index_weights``, ``marts.fct_index_scores``, ...).
-2. **Martin resistance and recovery** around the 1980 and 1981-82 recessions, the
-   formula of ``models/marts/spillovers/fct_martin_resilience.sql`` on real GSP, with
+2. **Martin resistance and recovery** around the 1980 and 1981-82 recessions by the
+   *same dbt model* as the provinces, ``marts.fct_martin_resilience`` (the formula is in
+   the header of ``models/marts/spillovers/fct_martin_resilience.sql``): real GSP is
+   written in the contract layout of the ``martin_series`` input (``unit_id, year,
+   value``; ``martin_series.csv`` in the output folder) and ``dbt build --select
+   +fct_martin_resilience`` runs with ``martin_series_path`` and the window vars
    pre-recession peak :math:`s = 1979`, trough :math:`e = 1982`, recovery end
-   :math:`r = 1986` (the last year of the data); the nation is the sum of the states:
-
-   .. math::
-
-       \text{resistance}_i = \frac{E_{ie}/E_{is} - E_{Ne}/E_{Ns}}{|E_{Ne}/E_{Ns} - 1|},
-       \qquad
-       \text{recovery}_i = \frac{E_{ir}/E_{ie} - E_{Nr}/E_{Ne}}{|E_{Nr}/E_{Ne} - 1|}.
-
+   :math:`r = 1986` (the last year of the data); the nation is the sum of the states.
    Aggregate real GSP fell 1.2% from 1979 to 1982 and grew 18.8% from 1982 to 1986.
 3. **Public-capital production function** (Munnell 1990; Baltagi, *Econometric Analysis
    of Panel Data*, the ``Produc`` example) with state fixed effects:
@@ -39,13 +36,18 @@ warehouse on something that is not synthetic. :func:`run` does three things.
    printed by R ``plm(log(gsp) ~ log(pcap) + log(pc) + log(emp) + unemp, data = Produc,
    model = "within")``.
 
-Outputs (``examples/us_states/output/`` by default): ``warehouse.duckdb`` (index marts,
-schema ``example`` with ``munnell``, ``martin_resilience``, ``production_function``),
-``summary.md`` (the tables the README shows) and two PNG figures.
+Outputs (``examples/us_states/output/`` by default): ``warehouse.duckdb`` (index marts and
+``marts.fct_martin_resilience``, schema ``example`` with ``munnell`` and
+``production_function``), ``martin_series.csv`` (the Martin input), ``summary.md`` (the
+tables the README shows) and two PNG figures.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,13 +58,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from resilience.paths import PROJECT_ROOT  # noqa: E402
+from resilience.errors import ResilienceError  # noqa: E402
+from resilience.paths import DBT, PROJECT_ROOT  # noqa: E402
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "us_states"
 VALUES_CSV = EXAMPLE_DIR / "values.csv"
 SYSTEM_CSV = EXAMPLE_DIR / "system.csv"
 INDEX_NAME = "us_states_capacity"
 SHOCK_START, SHOCK_END, RECOVERY_END = 1979, 1982, 1986
+MARTIN_MEASURE = "gsp"
+"""The Munnell column that is E of the Martin indices (real gross state product)."""
 FORMULA = "lgsp ~ lpcap + lpc + lemp + unemp + EntityEffects"
 
 BALTAGI_WITHIN = pd.DataFrame(
@@ -97,7 +102,8 @@ class USExampleOutcome:
         """Plain-text summary the CLI prints."""
         lines = [
             f"US states example written to {self.out_dir}",
-            f"  warehouse {self.db_path} (marts.fct_index_*, schema example)",
+            f"  warehouse {self.db_path} (marts.fct_index_*, marts.fct_martin_resilience, "
+            "schema example)",
             "",
             "State economic-capacity index (entropy weights, pooled 1970-1986):",
             self.weights.to_string(index=False, float_format=lambda v: f"{v:.4f}"),
@@ -147,47 +153,81 @@ def load_munnell() -> pd.DataFrame:
     return frame
 
 
-def martin_indices(
-    frame: pd.DataFrame,
-    measure: str = "gsp",
-    shock_start: int = SHOCK_START,
-    shock_end: int = SHOCK_END,
-    recovery_end: int = RECOVERY_END,
-) -> pd.DataFrame:
-    """Martin resistance and recovery per state (formula in the module docstring).
+class MartinBuildFailed(ResilienceError):
+    """``dbt build`` of ``+fct_martin_resilience`` on the example's series failed (exit 1)."""
 
-    Returns one row per state, sorted by resistance (most resistant first), with the
-    phase changes of the state and of the nation (the sum of the states).
+    exit_code = 1
+
+
+def martin_series(frame: pd.DataFrame, measure: str = MARTIN_MEASURE) -> pd.DataFrame:
+    """Return ``measure`` per state-year in the layout of the ``martin_series`` input.
+
+    ``unit_id, year, value`` (docs/contracts.md): a level that adds up across the states
+    to the national aggregate, as real GSP and employment do.
     """
-    levels = frame.pivot(index="state", columns="year", values=measure)
-    missing = [y for y in (shock_start, shock_end, recovery_end) if y not in levels.columns]
-    if missing:
-        raise ValueError(f"munnell: no {measure} for year(s) {missing} (data 1970-1986)")
-    window = levels[[shock_start, shock_end, recovery_end]]
-    if window.isna().any().any():
-        state = window.index[window.isna().any(axis=1)][0]
-        raise ValueError(f"munnell: {measure} missing for state {state} in the Martin window")
-    nation = window.sum()
-    contraction_n = nation[shock_end] / nation[shock_start] - 1
-    recovery_n = nation[recovery_end] / nation[shock_end] - 1
-    if contraction_n == 0 or recovery_n == 0:
-        raise ValueError("munnell: national change is exactly 0 in a phase; Martin undefined")
-    out = pd.DataFrame(
-        {
-            "state": window.index,
-            "contraction_change": window[shock_end] / window[shock_start] - 1,
-            "contraction_change_national": contraction_n,
-            "recovery_change": window[recovery_end] / window[shock_end] - 1,
-            "recovery_change_national": recovery_n,
-        }
-    ).reset_index(drop=True)
-    out["resistance"] = (out.contraction_change - contraction_n) / abs(contraction_n)
-    out["recovery"] = (out.recovery_change - recovery_n) / abs(recovery_n)
-    out.insert(1, "measure", measure)
-    out.insert(2, "shock_start_year", shock_start)
-    out.insert(3, "shock_end_year", shock_end)
-    out.insert(4, "recovery_end_year", recovery_end)
-    return out.sort_values("resistance", ascending=False).reset_index(drop=True)
+    return frame[["state", "year", measure]].rename(columns={"state": "unit_id", measure: "value"})
+
+
+def martin_build_args(series_path: Path) -> list[str]:
+    """``dbt build`` arguments for the Martin mart alone on ``series_path`` and the window.
+
+    The mart, its parents (the user-series staging view, the province list it joins) and
+    their data tests; unit tests pin their own inputs and the singular tests under
+    ``tests/dbt`` guard the shipped province panel, so both are left out (as for the
+    index, :func:`resilience.indices.index_build_args`).
+    """
+    dbt_vars = {
+        "martin_series_path": str(Path(series_path).resolve()),
+        "martin_shock_start": SHOCK_START,
+        "martin_shock_end": SHOCK_END,
+        "martin_recovery_end": RECOVERY_END,
+    }
+    return [
+        "build",
+        "--select",
+        "+fct_martin_resilience",
+        "--exclude",
+        "test_type:unit",
+        "resource_type:test,path:tests/dbt",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+
+
+def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
+    """Build ``marts.fct_martin_resilience`` on ``series_path`` into ``db_path``; return it.
+
+    One row per state, most resistant first (``unit_id`` is the state). A state missing a
+    window year, or a national change of exactly 0, fails the build naming state and year.
+    """
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="resilience_martin_") as tmp_name:
+        tmp = Path(tmp_name)
+        cmd = [
+            DBT,
+            *martin_build_args(series_path),
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+        ]
+        env = {**os.environ, "RESILIENCE_DB": str(Path(db_path).resolve())}
+        proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise MartinBuildFailed(
+            f"dbt build of fct_martin_resilience on {series_path} failed:\n"
+            f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+        )
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.sql(
+            "select unit_id as state, series, shock_start_year, shock_end_year, "
+            "recovery_end_year, contraction_change, contraction_change_national, "
+            "recovery_change, recovery_change_national, resistance, recovery "
+            "from marts.fct_martin_resilience order by resistance desc"
+        ).df()
 
 
 def production_function(frame: pd.DataFrame) -> tuple[object, pd.DataFrame]:
@@ -341,12 +381,12 @@ def run(out_dir: str | Path = EXAMPLE_DIR / "output") -> USExampleOutcome:
     db_path = out_dir / "warehouse.duckdb"
     build_index(db_path)  # replaces the file and its WAL
     frame = load_munnell()
-    martin = martin_indices(frame)
+    series_path = out_dir / "martin_series.csv"
+    martin_series(frame).to_csv(series_path, index=False)
+    martin = build_martin(series_path, db_path)
     fit, regression = production_function(frame)
     weights, ranking = _read_index(db_path)
-    _write_tables(
-        db_path, {"munnell": frame, "martin_resilience": martin, "production_function": fit.tidy()}
-    )
+    _write_tables(db_path, {"munnell": frame, "production_function": fit.tidy()})
     outcome = USExampleOutcome(out_dir, db_path, weights, ranking, martin, regression)
     outcome.files = _figures(out_dir, ranking, martin)
     summary = out_dir / "summary.md"

@@ -1,4 +1,10 @@
-"""The US-states example (Munnell 1970-1986): reference regression, Martin indices, full run."""
+"""The US-states example (Munnell 1970-1986): reference regression, Martin indices, full run.
+
+The Martin indices come from the warehouse's ``marts.fct_martin_resilience`` (dbt, on the
+GSP series in the ``martin_series`` layout); :func:`martin_oracle` below recomputes them
+independently in pandas from the formula in the header of
+``models/marts/spillovers/fct_martin_resilience.sql`` (the nation = the sum of the states).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from resilience import example_us
-from resilience.example_us import BALTAGI_WITHIN, load_munnell, martin_indices
+from resilience.example_us import BALTAGI_WITHIN, load_munnell
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +45,24 @@ def test_production_function_reproduces_baltagi_within(munnell):
     assert table.matches.all()
 
 
-def test_martin_indices_hand_worked():
-    # two states; nation = A + B: 200 -> 180 (-10%) -> 216 (+20%)
+def martin_oracle(munnell: pd.DataFrame, s: int = 1979, e: int = 1982, r: int = 1986):
+    """Martin resistance and recovery of real GSP, straight from the SQL header's formula.
+
+    c_i = E_ie / E_is - 1, c_N = sum E_ie / sum E_is - 1, resistance = (c_i - c_N) / |c_N|;
+    v_i = E_ir / E_ie - 1, v_N likewise, recovery = (v_i - v_N) / |v_N|.
+    """
+    levels = munnell.pivot(index="state", columns="year", values="gsp")[[s, e, r]]
+    nation = levels.sum()
+    c_n = nation[e] / nation[s] - 1
+    v_n = nation[r] / nation[e] - 1
+    out = pd.DataFrame({"c": levels[e] / levels[s] - 1, "v": levels[r] / levels[e] - 1})
+    out["resistance"] = (out.c - c_n) / abs(c_n)
+    out["recovery"] = (out.v - v_n) / abs(v_n)
+    return out.sort_values("resistance", ascending=False), c_n, v_n
+
+
+def test_martin_oracle_on_two_hand_worked_states():
+    # nation = A + B: 200 -> 180 (-10%) -> 216 (+20%); A -5%, +20%; B -15%, +20%
     frame = pd.DataFrame(
         {
             "state": ["A"] * 3 + ["B"] * 3,
@@ -48,24 +70,93 @@ def test_martin_indices_hand_worked():
             "gsp": [100.0, 95.0, 114.0, 100.0, 85.0, 102.0],
         }
     )
-    out = martin_indices(frame).set_index("state")
-    # A: -5% vs -10% -> (−0.05 + 0.10)/0.10 = 0.5 ; recovery +20% vs +20% -> 0
-    # B: -15% -> (−0.15 + 0.10)/0.10 = −0.5 ; recovery 102/85 − 1 = 0.2 -> 0
+    out, c_n, v_n = martin_oracle(frame)
+    assert_allclose([c_n, v_n], [-0.1, 0.2], atol=1e-12)
     assert_allclose(out.loc["A", ["resistance", "recovery"]], [0.5, 0.0], atol=1e-12)
     assert_allclose(out.loc["B", ["resistance", "recovery"]], [-0.5, 0.0], atol=1e-12)
-    assert list(out.index) == ["A", "B"]  # most resistant first
 
 
-def test_martin_indices_missing_window_year_is_named():
-    frame = pd.DataFrame({"state": ["A", "A"], "year": [1979, 1982], "gsp": [1.0, 2.0]})
-    with pytest.raises(ValueError, match=r"year\(s\) \[1986\]"):
-        martin_indices(frame)
+def test_martin_series_is_the_contract_layout(munnell):
+    series = example_us.martin_series(munnell)
+    assert list(series.columns) == ["unit_id", "year", "value"]
+    assert len(series) == 48 * 17 and not series.duplicated(["unit_id", "year"]).any()
+    assert_allclose(series.value, munnell.gsp)
 
 
-def test_martin_recession_is_a_contraction_nationally(munnell):
-    out = martin_indices(munnell)
-    assert out.contraction_change_national.iloc[0] < 0 < out.recovery_change_national.iloc[0]
-    assert len(out) == 48
+def test_shipped_summary_martin_table_matches_the_oracle(munnell):
+    """examples/us_states/output/summary.md: the Martin rows, as printed (3 decimals)."""
+    text = (example_us.EXAMPLE_DIR / "output" / "summary.md").read_text()
+    table = text.split("## Martin resistance")[1].split("##")[0]
+    rows = [line.strip("|").split("|") for line in table.splitlines() if line.startswith("| ")]
+    assert [c.strip() for c in rows[0]] == [
+        "state", "contraction_change", "resistance", "recovery_change", "recovery",
+    ]  # fmt: skip
+    printed = pd.DataFrame(
+        [[float(c) for c in r[1:]] for r in rows[1:]],
+        index=[r[0].strip() for r in rows[1:]],
+        columns=["c", "resistance", "v", "recovery"],
+    )
+    exp, _, _ = martin_oracle(munnell)
+    shown = pd.concat([exp.head(3), exp.tail(3)])
+    assert list(printed.index) == list(shown.index)
+    assert_allclose(printed.values, shown[["c", "resistance", "v", "recovery"]].values, atol=5e-4)
+
+
+@pytest.fixture(scope="module")
+def martin_mart(munnell, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("martin")
+    series = tmp / "martin_series.csv"
+    example_us.martin_series(munnell).to_csv(series, index=False)
+    return example_us.build_martin(series, tmp / "warehouse.duckdb")
+
+
+@pytest.mark.slow
+def test_martin_mart_matches_the_oracle(munnell, martin_mart):
+    exp, c_n, v_n = martin_oracle(munnell)
+    got = martin_mart.set_index("state")
+    assert len(got) == 48 and list(got.index) == list(exp.index)  # most resistant first
+    assert_allclose(got.contraction_change_national, c_n, rtol=1e-12)
+    assert_allclose(got.recovery_change_national, v_n, rtol=1e-12)
+    assert c_n < 0 < v_n  # a national contraction, then growth
+    assert_allclose(got.resistance, exp.resistance, rtol=1e-12, atol=1e-12)
+    assert_allclose(got.recovery, exp.recovery, rtol=1e-12, atol=1e-12)
+    assert (got.series == "martin_series").all()
+    assert (
+        (got[["shock_start_year", "shock_end_year", "recovery_end_year"]] == [1979, 1982, 1986])
+        .all()
+        .all()
+    )
+
+
+@pytest.mark.slow
+def test_martin_mart_names_the_state_and_year_missing_from_the_window(munnell, tmp_path):
+    series = example_us.martin_series(munnell)
+    series = series[~((series.unit_id == "NY") & (series.year == 1982))]
+    path = tmp_path / "martin_series.csv"
+    series.to_csv(path, index=False)
+    with pytest.raises(example_us.MartinBuildFailed) as err:
+        example_us.build_martin(path, tmp_path / "w.duckdb")
+    message = " ".join(str(err.value).split())
+    assert (
+        "unit NY, year 1982: E (martin_series) is missing in int_martin_series_selected" in message
+    )
+
+
+@pytest.mark.slow
+def test_martin_mart_refuses_a_national_change_of_zero(tmp_path):
+    # nation 200 -> 200 over 1979-82: c_N = 0, the indices divide by |c_N|
+    series = pd.DataFrame(
+        {
+            "unit_id": ["A"] * 3 + ["B"] * 3,
+            "year": [1979, 1982, 1986] * 2,
+            "value": [100.0, 110.0, 120.0, 100.0, 90.0, 100.0],
+        }
+    )
+    path = tmp_path / "martin_series.csv"
+    series.to_csv(path, index=False)
+    with pytest.raises(example_us.MartinBuildFailed) as err:
+        example_us.build_martin(path, tmp_path / "w.duckdb")
+    assert "the national change of E is exactly 0 in a phase" in " ".join(str(err.value).split())
 
 
 def test_example_values_file_matches_munnell(munnell):
@@ -96,7 +187,7 @@ def test_example_us_cli_end_to_end(tmp_path):
             "select count(distinct unit_id) from marts.fct_index_scores "
             "where index_name = 'us_states_capacity'"
         ).fetchone()[0]
-        n_martin = con.execute("select count(*) from example.martin_resilience").fetchone()[0]
+        n_martin = con.execute("select count(*) from marts.fct_martin_resilience").fetchone()[0]
     finally:
         con.close()
     assert np.isclose(weights, 1.0)
