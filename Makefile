@@ -35,8 +35,8 @@ install: $(STAMP) ## Create .venv and install the package with its pinned depend
 
 install-test: $(TEST_STAMP) ## Install the test extras too
 
-demo-data: $(STAMP) ## Regenerate the synthetic demo CSVs in seeds/demo (byte-identical)
-	$(BIN)/python -m resilience.demo --out seeds/demo
+demo-data: $(STAMP) ## Regenerate the synthetic demo inputs in data/demo (byte-identical)
+	$(BIN)/python -m resilience.demo --out data/demo
 
 build: $(STAMP) ## Seed and build the warehouse (dbt build) into $(DB)
 	RESILIENCE_DB=$(DB) $(BIN)/resilience build

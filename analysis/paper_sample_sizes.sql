@@ -3,7 +3,7 @@
     regression's variables (outcome, regressor, the five controls) within the 30-province
     paper sample, next to the N the paper reports. Run: dbt compile --select paper_sample_sizes,
     then execute the compiled SQL (tests/python/test_export_panel.py does).
-    Expected on the demo: 450, 420, 390, 405, 285, 165 (plus FTZ 270 / non-FTZ 180,
+    Expected on the default inputs: 450, 420, 390, 405, 285, 165 (plus FTZ 270 / non-FTZ 180,
     coastal 165 / non-coastal 285). The HP outcome's N is the number of years with
     trend / cycle > 0 (the paper reports 450, i.e. it kept rows our rule leaves null;
     see fct_export_hp_diagnostics).

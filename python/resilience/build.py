@@ -48,7 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resilience import lock, project_vars
+from resilience import inputs, lock, project_vars
 from resilience.errors import (
     BuildFailed,
     DbtCrashed,
@@ -127,6 +127,8 @@ class BuildResult:
     warnings: list[NodeOutcome]
     failed_db: Path | None = None
     swapped: bool = False
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    """Input -> the models not built because the input was not supplied."""
 
     def raise_for_status(self) -> None:
         """Raise :class:`BuildFailed` (one-line reason) unless the build passed."""
@@ -202,10 +204,18 @@ UNIT_COLUMNS = ("unit_id", "province_code", "country_code", "unit")
 
 def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list[str]:
     """Return the raw input files upstream of a node (user files replace their seeds)."""
-    nodes = manifest["nodes"]
+    nodes, sources = manifest["nodes"], manifest.get("sources", {})
     seen, stack, files = set(), [node_id], []
     while stack:
         uid = stack.pop()
+        if uid in sources:  # an input file read where it lies (external_location)
+            config = sources[uid].get("config") or {}
+            location = config.get("external_location") or (sources[uid].get("meta") or {}).get(
+                "external_location"
+            )
+            if location:
+                files.append(_shown_path(location))
+            continue
         if uid in seen or uid not in nodes:
             continue
         seen.add(uid)
@@ -218,6 +228,17 @@ def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list
         stack.extend(node.get("depends_on", {}).get("nodes", []))
     own = [f for f in files if "/reference/" not in f]  # reference seeds only when alone
     return sorted(set(own or files))
+
+
+def _shown_path(location: str) -> str:
+    """Return a path as messages show it: relative to the project root when inside it."""
+    path = Path(location.strip("'"))
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: dict) -> str:
@@ -432,6 +453,8 @@ def build(
     strict: bool = False,
     check_units: bool = True,
     on_event: Callable[[dict], None] | None = None,
+    inputs_dir: Path | None = None,
+    input_paths: dict[str, Path] | None = None,
 ) -> BuildResult:
     """Build the warehouse into a fresh file and swap it in only when every test passes.
 
@@ -449,6 +472,13 @@ def build(
         warehouse with fewer models).
     strict
         Treat warnings as failures.
+    inputs_dir
+        A folder holding the raw inputs as ``<input>.csv`` / ``.parquet``
+        (:mod:`resilience.inputs`); every input path var points into it. An input the folder
+        lacks is not replaced by other data: the models that need it are skipped (listed in
+        :attr:`BuildResult.skipped`); the index definitions fall back to the reference seeds.
+    input_paths
+        Single inputs, ``{input name: file}`` (after ``inputs_dir``; ``--input NAME=FILE``).
     on_event
         Called with every JSON log event of dbt (live progress).
 
@@ -466,19 +496,22 @@ def build(
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     var_overrides = dict(var_overrides or {})
+    supplied, skipped_inputs = _supplied_inputs(inputs_dir, input_paths, values_path, system_path)
+    values_path = supplied.get("indicator_values")
+    system_path = supplied.get("indicator_system")
     user_files = {}
-    if values_path is not None:
-        values_path = Path(values_path)
-        user_files["stg_demo__indicator_values"] = str(values_path)
     if system_path is not None:
-        system_path = Path(system_path)
         user_files["stg_reference__indicator_systems"] = str(system_path)
+    if supplied.get("index_samples") is not None:
+        user_files["stg_reference__index_samples"] = str(supplied["index_samples"])
     record = {
         "warehouse": str(db_path),
         "started_at": started.isoformat(timespec="seconds"),
         "pid": os.getpid(),
         "values_path": None if values_path is None else str(values_path.resolve()),
         "system_path": None if system_path is None else str(system_path.resolve()),
+        "inputs": {k: str(Path(v).resolve()) for k, v in supplied.items()},
+        "skipped_inputs": skipped_inputs,
         "vars": var_overrides,
     }
     with lock.build_lock(db_path):
@@ -487,7 +520,12 @@ def build(
         remove_database(new)  # a killed build's leftovers
 
         problems = validate_inputs(
-            values_path, system_path, var_overrides, project_dir, check_units
+            values_path,
+            system_path,
+            var_overrides,
+            project_dir,
+            check_units,
+            tables=_tables_to_check(supplied, skipped_inputs, var_overrides, project_dir),
         )
         if problems:
             remove_database(failed)
@@ -503,13 +541,15 @@ def build(
             )
 
         dbt_vars = project_vars.typed_overrides(var_overrides, project_dir)  # typed JSON
-        if values_path is not None:
-            dbt_vars["indicator_values_path"] = str(values_path.resolve())
-        if system_path is not None:
-            dbt_vars["indicator_system_path"] = str(system_path.resolve())
+        for name, path in supplied.items():
+            dbt_vars[inputs.BY_NAME[name].var] = str(Path(path).resolve())
+        for name in skipped_inputs:  # never the default (demo) file: a path that is absent
+            dbt_vars[inputs.BY_NAME[name].var] = str(Path(inputs_dir).resolve() / f"{name}.csv")
         args = ["build"]
         if select:
             args += ["--select", select]
+        if skipped_inputs:
+            args += ["--exclude", *(f"source:inputs.{name}+" for name in skipped_inputs)]
         if dbt_vars:
             args += ["--vars", json.dumps(dbt_vars)]
         target = work_dir(db_path)
@@ -527,6 +567,7 @@ def build(
             raise DbtCrashed("dbt build could not run: " + " ".join(reason.split())[:400])
 
         run_results, manifest = _load_artifacts(target)
+        skipped = {name: _dependent_models(manifest, name) for name in skipped_inputs}
         statuses = {r["status"] for r in run_results}
         ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
         if ok:
@@ -558,9 +599,79 @@ def build(
             "messages": [m for n in failing for m in n.messages][:50],
             "failed_db": None if ok else str(failed),
             "carried_tables": carried,
+            "skipped_models": skipped,
         })  # fmt: skip
         return BuildResult(ok, db_path, elapsed, counts, failing, warnings,
-                           failed_db=None if ok else failed, swapped=ok)  # fmt: skip
+                           failed_db=None if ok else failed, swapped=ok,
+                           skipped=skipped)  # fmt: skip
+
+
+def _supplied_inputs(
+    inputs_dir: Path | None,
+    input_paths: dict[str, Path] | None,
+    values_path: Path | None,
+    system_path: Path | None,
+) -> tuple[dict[str, Path], list[str]]:
+    """Return ({input: file the user supplied}, [inputs skipped]) for one build.
+
+    Nothing supplied at all is the default build (the path vars' defaults). With
+    ``inputs_dir``, a required input the folder lacks is skipped; the index definitions
+    (indicator system, index samples) fall back to the reference seeds.
+    """
+    supplied: dict[str, Path] = {}
+    skipped: list[str] = []
+    if inputs_dir is not None:
+        try:
+            found, missing = inputs.resolve_folder(Path(inputs_dir))
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                [Problem("inputs", str(inputs_dir), str(exc).split(": ", 1)[-1])]
+            ) from None
+        supplied.update(found)
+        skipped = [m for m in missing if not inputs.BY_NAME[m].optional]
+    for name, path in (input_paths or {}).items():
+        if name not in inputs.BY_NAME:
+            known = ", ".join(i.name for i in inputs.INPUTS)
+            raise InputError([Problem("inputs", f"--input {name}", f"unknown input; use {known}")])
+        supplied[name] = Path(path)
+    if values_path is not None:
+        supplied["indicator_values"] = Path(values_path)
+    if system_path is not None:
+        supplied["indicator_system"] = Path(system_path)
+    return supplied, [name for name in skipped if name not in supplied]
+
+
+def _tables_to_check(
+    supplied: dict[str, Path], skipped: list[str], var_overrides: dict, project_dir: Path
+) -> dict[str, Path]:
+    """Return the input files to pre-flight: every one the build reads but the values.
+
+    Supplied files and the defaults of the wide inputs alike, so that a year var moved
+    outside the data (``--var rd_base_year=2002``) is named before dbt runs. The long
+    indicator values are checked when supplied (``--values``, ``--inputs``).
+    """
+    defaults = project_vars.defaults(project_dir)
+    out = {k: Path(v) for k, v in supplied.items() if inputs.BY_NAME[k].kind != "long"}
+    for spec in inputs.INPUTS:
+        if spec.kind == "wide" and spec.name not in out and spec.name not in skipped:
+            path = var_overrides.get(spec.var) or defaults.get(spec.var)
+            if path:
+                out[spec.name] = Path(path) if Path(path).is_absolute() else project_dir / path
+    return out
+
+
+def _dependent_models(manifest: dict, name: str) -> list[str]:
+    """Models downstream of source ``inputs.<name>`` (the ones a skipped input leaves out)."""
+    children = manifest.get("child_map", {})
+    start = f"source.{manifest['metadata'].get('project_name', 'resilience_warehouse')}"
+    stack, seen = list(children.get(f"{start}.inputs.{name}", [])), set()
+    while stack:
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        stack.extend(children.get(uid, []))
+    return sorted(uid.split(".")[-1] for uid in seen if uid.startswith("model."))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -745,6 +856,11 @@ def print_summary(result: BuildResult, console=None) -> None:
                 console.print(f"      {message}", highlight=False, soft_wrap=True)
         if len(nodes) > 12:
             console.print(f"  ... and {len(nodes) - 12} more")
+    for name, models in result.skipped.items():
+        console.print(
+            f"[yellow]Skipped[/] {len(models)} models: input {name} was not supplied "
+            f"({', '.join(models)})", highlight=False, soft_wrap=True,
+        )  # fmt: skip
     if result.ok:
         console.print(
             f"Warehouse {result.db_path} replaced (results.* carried over).", highlight=False

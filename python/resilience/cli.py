@@ -157,6 +157,25 @@ def build(
             "indicator, direction). Default: the shipped seed.",
         ),
     ] = None,
+    inputs: Annotated[
+        Path | None,
+        typer.Option(
+            "--inputs",
+            help="A folder holding your raw inputs, named as in docs/contracts.md "
+            "(indicator_values.csv, province_accounts.csv, partner_macro.csv, "
+            "bilateral_flows.csv, exchange_rates.csv, optional indicator_system.csv and "
+            "index_samples.csv; .parquet also). An input the folder lacks is not replaced: "
+            "the models that need it are skipped and listed.",
+        ),
+    ] = None,
+    input_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input",
+            help="One input file, NAME=FILE (repeatable), e.g. partner_macro=my_partners.csv; "
+            "applied after --inputs.",
+        ),
+    ] = None,
     var: Annotated[
         list[str] | None,
         typer.Option("--var", help="A dbt var, key=value (repeatable), e.g. rd_depreciation=0.15."),
@@ -174,11 +193,19 @@ def build(
     from resilience.validate import parse_var_options
 
     overrides, problems = parse_var_options(var or [])
-    if problems:
-        raise BadInput(problems[0].format())
+    paths, path_problems = parse_var_options(input_ or [], option="--input")
+    if problems or path_problems:
+        raise BadInput((problems or path_problems)[0].format())
     with build_module.LiveProgress(err_console) as live:
         result = build_module.build(
-            db, values, system, overrides, strict=strict, on_event=live.on_event
+            db,
+            values,
+            system,
+            overrides,
+            strict=strict,
+            on_event=live.on_event,
+            inputs_dir=inputs,
+            input_paths={k: Path(v) for k, v in paths.items()},
         )
     build_module.print_summary(result, console)
     result.raise_for_status()
@@ -236,6 +263,8 @@ def estimate(
     )
     for model_id, n in summary.dropped.items():
         console.print(f"  [yellow]note:[/] {model_id}: {n} rows dropped (missing values)")
+    for table_id, reason in summary.skipped.items():
+        console.print(f"  [yellow]skipped:[/] {table_id}: {reason}", highlight=False)
 
 
 # ---------------------------------------------------------------- report ------------

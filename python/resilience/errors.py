@@ -40,9 +40,14 @@ class Problem:
     unit: str | None = None
     year: str | None = None
     indicator: str | None = None
+    column: str | None = None
 
     def format(self) -> str:
-        """Return the one-line message: ``file:row: unit U, year Y, indicator I: message``."""
+        """Return the one-line message: ``file:row: unit U, year Y, indicator I: message``.
+
+        ``column`` (a column of a wide input such as ``gdp_usd_mn``) is shown as
+        ``column C`` after the year.
+        """
         where = self.file if self.row is None else f"{self.file}:{self.row}"
         coords = [
             f"{label} {value}"
@@ -50,6 +55,7 @@ class Problem:
                 ("unit", self.unit),
                 ("year", self.year),
                 ("indicator", self.indicator),
+                ("column", self.column),
             )
             if value not in (None, "")
         ]

@@ -140,6 +140,8 @@ class RunSummary:
     tables: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    """Table -> why it was not estimated (its panel's input was not supplied)."""
 
     def to_json(self) -> str:
         """JSON of the summary."""
@@ -265,8 +267,13 @@ def run(
     -------
     RunSummary
     """
-    specs = select(load_specs(spec_path), tables)
-    panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()}))
+    specs = load_specs(spec_path)
+    skipped = unbuilt_tables(specs, db_path)
+    if skipped:
+        tables = [t for t in (tables or list(specs.tables)) if t not in skipped]
+    specs = select(specs, tables)
+    unbuilt = {reason.split(" ", 1)[0] for reason in skipped.values()}
+    panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()} - unbuilt))
     keep = {c.model for t in specs.tables.values() for c in t.columns}
     models = [m for m in specs.models.values() if tables is None or m.model_id in keep]
     fits = {m.model_id: fit_model(panels[m.panel], m) for m in models}
@@ -293,4 +300,30 @@ def run(
         [t.table_id for t in built],
         [str(f) for f in files],
         {r.result.model_id: r.result.n_dropped for r in records if r.result.n_dropped},
+        skipped,
     )
+
+
+def unbuilt_tables(specs: SpecSet, db_path: str | Path) -> dict[str, str]:
+    """Tables whose panel the last build skipped for want of an input: ``{table: reason}``.
+
+    ``resilience build --inputs DIR`` leaves out the models of an input ``DIR`` lacks and
+    records them in ``<warehouse>.last_build.json``; their tables are not estimated (and
+    the reason is printed), while a panel missing for any other reason stays an error.
+    """
+    from resilience.build import last_build
+
+    record = last_build(Path(db_path)) or {}
+    panel_input = {
+        f"marts.{model}": name
+        for name, models in (record.get("skipped_models") or {}).items()
+        for model in models
+    }
+    out = {}
+    for table_id, table in specs.tables.items():
+        panels = sorted({specs.models[c.model].panel for c in table.columns} & set(panel_input))
+        if panels:
+            out[table_id] = (
+                f"{panels[0]} was not built: input {panel_input[panels[0]]} was not supplied"
+            )
+    return out

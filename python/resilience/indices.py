@@ -35,7 +35,7 @@ from resilience.paths import DBT, PROJECT_ROOT, remove_database
 
 INDEX_SELECTION = (
     "index_samples",
-    "stg_demo__indicator_values",
+    "stg_inputs__indicator_values",
     "stg_reference__indicator_systems",
     "stg_reference__index_samples",
     "path:models/intermediate/indices",

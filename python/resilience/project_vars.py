@@ -12,17 +12,17 @@ type    accepted text (a value of that type, or its string form)
 bool    ``true`` / ``false`` (any case)
 int     an integer literal; ``min`` / ``max`` bounds
 float   a finite decimal number; bounds, open with ``min_exclusive`` / ``max_exclusive``
-year    an integer year; with ``sample: <index>`` inside that index's years
-        (``seeds/reference/index_samples.csv``), otherwise inside the span of all
-        index samples (the years of the data); ``after`` / ``not_before`` /
-        ``not_after`` another year var
+year    an integer year (1900-2100); with ``sample_of: <var>`` inside the years of
+        the index that var names (``seeds/reference/index_samples.csv`` or
+        ``index_samples_path``); ``after`` / ``not_before`` / ``not_after`` another
+        year var. Whether the input files cover a year is the input pre-flight's check
 enum    one of ``values`` (a plain word; compared in Jinja or emitted quoted)
 path    a file path or null (``*_path`` vars without a rule); no quote characters
 word    a plain word (a string var without a rule; never an identifier in SQL)
 ======  ==========================================================================
 
 A var without a rule takes the type of its default (``*_path``: path). The index-sample
-and data-window checks need the data, so only this module makes them (and the dbt test
+check needs the data, so only this module makes it (and the dbt test
 ``year_vars_outside_index_samples``); ``typed_var`` checks the rest.
 """
 
@@ -35,12 +35,18 @@ from pathlib import Path
 
 import yaml
 
+from resilience import inputs
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
 RULES_KEY = "var_rules"
-OPTION_VARS = {"indicator_values_path": "--values", "indicator_system_path": "--system"}
-"""Vars that ``resilience build`` sets from its own options (rejected as ``--var``)."""
+OPTION_VARS = {
+    **{spec.var: f"--input {spec.name}=FILE or --inputs DIR" for spec in inputs.INPUTS},
+    "indicator_values_path": "--values (or --inputs DIR)",
+    "indicator_system_path": "--system (or --inputs DIR)",
+}
+"""Vars that ``resilience build`` sets from its own options (rejected as ``--var``): the
+input paths, which the pre-flight checks and ``--inputs`` skips when absent."""
 
 INDEX_SAMPLES = Path("seeds/reference/index_samples.csv")
 INTEGER = re.compile(r"^[+-]?[0-9]+$")
@@ -120,6 +126,8 @@ def coerce(name: str, value: object, rule: dict) -> object:
             expected = "a year (an integer such as 2003)" if kind == "year" else "an integer"
             raise VarError(f"{shown}: expected {expected}")
         typed: float = int(text)
+        if kind == "year" and not 1900 <= typed <= 2100:
+            raise VarError(f"{shown}: expected a year (an integer such as 2003)")
     elif kind == "float":
         if isinstance(value, bool) or not NUMBER.match(text) or not math.isfinite(float(text)):
             raise VarError(f"{shown}: expected a finite number")
@@ -168,19 +176,20 @@ def data_years(samples: dict[str, tuple[int, int]]) -> tuple[int, int]:
 def _check_year(
     name: str, value: int, rule: dict, typed: dict, samples: dict, label: str
 ) -> str | None:
-    """Return the problem of a year var against the samples and the other years, or None."""
+    """Return the problem of a year var against its index sample and the other years, or None.
+
+    A rule ``sample_of: <var>`` ties the year to the sample of the index that var names
+    (``chen_*`` to ``spillover_panel_index``, ``wl_*`` to ``export_panel_index``); when the
+    samples define no such index, the panel it feeds cannot be built and nothing is checked
+    here. Other year vars are not tied to the index samples: whether the input files cover
+    them is the input pre-flight's check (:func:`resilience.inputs.needed_years`).
+    """
     shown = f"var {name}={value}"
-    index = rule.get("sample")
-    if index is not None:
-        if index not in samples:
-            return f"{shown}: index {index} has no row in {label}; add one"
+    index = typed.get(rule["sample_of"]) if rule.get("sample_of") else None
+    if index is not None and index in samples:
         first, last = samples[index]
         if not first <= value <= last:
             return f"{shown} must lie in [{first}, {last}], the years of index {index} in {label}"
-    else:
-        first, last = data_years(samples)
-        if not first <= value <= last:
-            return f"{shown} must lie in [{first}, {last}], the years of the data (all of {label})"
     for key, ok, word in (
         ("after", lambda a, b: a > b, "be after"),
         ("not_before", lambda a, b: a >= b, "not be before"),
@@ -232,8 +241,9 @@ def check_overrides(
         problem(f"the index samples cannot be read to check the year vars: {exc}")
         return typed, problems
     years = {n: int(merged[n]) for n, r in all_rules.items() if r["type"] == "year"}
+    context = {**merged, **years}
     for name in years:
-        message = _check_year(name, years[name], all_rules[name], years, samples, label)
+        message = _check_year(name, years[name], all_rules[name], context, samples, label)
         if message:
             problem(message)
     return typed, problems

@@ -222,20 +222,28 @@ def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[
 
 
 def uses_demo_data(con, existing: set[str]) -> bool:
-    """Return True when any staging view reads a ``raw.demo_*`` seed (the synthetic demo data)."""
-    if not any(name.startswith("raw.demo_") for name in existing):
-        return False
-    views = con.execute(
-        "select sql from duckdb_views() where schema_name = 'staging' and not internal"
-    ).fetchall()
-    return any(re.search(r"demo_\w+", sql or "") for (sql,) in views) or not views
+    """Return True when any input of the build is a shipped synthetic demo file.
+
+    ``marts.dim_input_files`` records every input file with its SHA-256 and whether its
+    bytes equal a file of the synthetic demo; a warehouse with marts but without that mart
+    (built by an older version) counts as synthetic, so the label errs on the side of
+    caution; an empty warehouse has no data to label.
+    """
+    if "marts.dim_input_files" not in existing:
+        return any(name.startswith("marts.") for name in existing)
+    (synthetic,) = con.execute(
+        "select coalesce(bool_or(is_synthetic_demo and is_present), false) "
+        "from marts.dim_input_files"
+    ).fetchone()
+    return bool(synthetic)
 
 
 def fingerprint(con, existing: set[str]) -> pd.DataFrame:
-    """Row count and an order-independent MD5 of every table in the raw and reference schemas.
+    """Row count and an order-independent MD5 of every reference table, and every input file.
 
-    Per table: ``md5(string_agg(md5(row::varchar) order by ...))``; the run's fingerprint is
-    the MD5 of the per-table digests, so any changed cell changes it.
+    Per table: ``md5(string_agg(md5(row::varchar) order by ...))``; per input file: its
+    SHA-256 (``marts.dim_input_files``). The run's fingerprint is the MD5 of all digests,
+    so any changed cell changes it.
     """
     rows = []
     for name in sorted(n for n in existing if n.split(".")[0] in ("raw", "reference")):
@@ -245,6 +253,13 @@ def fingerprint(con, existing: set[str]) -> pd.DataFrame:
             f'order by md5(cast(t as varchar))), \'\')) from "{schema}"."{table}" as t'
         ).fetchone()
         rows.append({"table": name, "rows": int(count), "md5": digest})
+    if "marts.dim_input_files" in existing:
+        for path, digest, synthetic in con.execute(
+            "select file_path, sha256, is_synthetic_demo from marts.dim_input_files "
+            "where is_present and sha256 is not null order by input_name"
+        ).fetchall():
+            label = "SYNTHETIC demo file" if synthetic else "file"
+            rows.append({"table": f"{label} {path}", "rows": None, "md5": digest})
     return pd.DataFrame(rows, columns=["table", "rows", "md5"])
 
 
@@ -929,7 +944,9 @@ def section_parameters(frames, meta) -> Section:
     else:
         sec.note("No settings recorded yet (the index marts are not built).")
     try:
-        defaults = pd.DataFrame([{"var": k, "value": str(v)} for k, v in project_vars().items()])
+        defaults = pd.DataFrame(
+            [{"var": k, "value": str(v)} for k, v in project_vars().items() if k != "var_rules"]
+        )
         sec.table(
             defaults,
             "Project defaults (dbt_project.yml vars; a build may override them with --vars)",
@@ -938,9 +955,11 @@ def section_parameters(frames, meta) -> Section:
         sec.note("dbt_project.yml could not be read.")
     prints = meta["fingerprint"]
     overall = hashlib.md5("".join(prints.md5).encode()).hexdigest() if len(prints) else "—"
-    sec.text(f"Data fingerprint (MD5 over the raw and reference tables): {overall}")
+    sec.text(
+        f"Data fingerprint (MD5 over the reference tables and the input files' SHA-256): {overall}"
+    )
     if len(prints):
-        sec.table(prints, "Input tables: rows and MD5")
+        sec.table(prints, "Inputs: reference tables (rows, MD5) and input files (SHA-256)")
     return sec
 
 

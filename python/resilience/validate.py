@@ -25,12 +25,14 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from resilience import importer
+from resilience import importer, inputs
 from resilience import project_vars as project_vars_module
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
 VALUES_COLUMNS = ("unit_id", "year", "indicator", "value")
+VALUES_OPTIONAL_COLUMNS = ("unit",)
+"""``unit``: the unit of the value as the source states it (written by ``resilience import``)."""
 SYSTEM_COLUMNS = ("index_name", "dimension", "indicator", "direction")
 SYSTEM_OPTIONAL_COLUMNS = ("unit", "published_weight", "description")
 
@@ -66,9 +68,7 @@ def configured_years(
     another ``index_samples_path``.
     """
     path = {**project_vars(project_dir), **(overrides or {})}.get("index_samples_path")
-    return project_vars_module.data_years(
-        project_vars_module.index_sample_years(project_dir, path)
-    )
+    return project_vars_module.data_years(project_vars_module.index_sample_years(project_dir, path))
 
 
 def province_lookup(project_dir: Path = PROJECT_ROOT) -> tuple[set[str], dict[str, str]]:
@@ -322,7 +322,7 @@ def validate_values(
     if read is None:
         return
     header, rows = read
-    if not _check_columns(label, header, VALUES_COLUMNS, (), problems):
+    if not _check_columns(label, header, VALUES_COLUMNS, VALUES_OPTIONAL_COLUMNS, problems):
         return
     if not rows:
         problems.append(Problem("empty_file", label, "the file has a header but no data rows"))
@@ -501,13 +501,15 @@ def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -
     return project_vars_module.check_overrides(overrides, project_dir)[1]
 
 
-def parse_var_options(options: list[str]) -> tuple[dict[str, str], list[Problem]]:
+def parse_var_options(
+    options: list[str], option: str = "--var"
+) -> tuple[dict[str, str], list[Problem]]:
     """Turn ``["key=value", ...]`` into a dict; malformed entries become problems."""
     out, problems = {}, []
     for opt in options:
         key, sep, value = opt.partition("=")
         if not sep or not key.strip():
-            problems.append(Problem("var", "--var", f"{opt!r} is not of the form key=value"))
+            problems.append(Problem("var", option, f"{opt!r} is not of the form key=value"))
         else:
             out[key.strip()] = value.strip()
     return out, problems
@@ -519,6 +521,7 @@ def validate_inputs(
     var_overrides: dict | None = None,
     project_dir: Path = PROJECT_ROOT,
     check_units: bool = True,
+    tables: dict[str, Path] | None = None,
 ) -> list[Problem]:
     """Run every pre-flight check; return the problems (empty list = all good).
 
@@ -531,6 +534,10 @@ def validate_inputs(
     check_units
         Require unit ids to be province codes of ``seeds/reference/provinces.csv``
         (False for non-province panels: then they only have to be plain identifiers).
+    tables
+        Further inputs, ``{input name: file}`` (:data:`resilience.inputs.INPUTS`): the
+        wide tables are checked against their contracts (:func:`resilience.inputs.check_table`),
+        the index samples by :func:`validate_samples`.
     """
     var_overrides = var_overrides or {}
     problems = validate_vars(var_overrides, project_dir)
@@ -554,4 +561,163 @@ def validate_inputs(
             years,
             province_lookup(project_dir) if check_units else None,
         )
+    if problems:  # a bad var: the years the files must cover are not known
+        return problems
+    tables = {k: Path(v) for k, v in (tables or {}).items()}
+    if "index_samples" in tables:
+        validate_samples(tables["index_samples"], problems)
+    if "partner_countries" in tables:
+        validate_partners(tables["partner_countries"], problems)
+    if "martin_series" in tables:
+        safe = {k: v for k, v in var_overrides.items() if VAR_VALUE.match(str(v))}
+        v = {**project_vars(project_dir), **safe}
+        window = tuple(int(v[k]) for k in MARTIN_WINDOW_VARS)
+        validate_martin_series(tables["martin_series"], problems, window)
+    wide = {k: v for k, v in tables.items() if inputs.BY_NAME[k].kind == "wide"}
+    if wide:
+        safe = {k: v for k, v in var_overrides.items() if VAR_VALUE.match(str(v))}
+        v = {**project_vars(project_dir), **safe}
+        codes = inputs.shipped_codes(project_dir, tables.get("partner_countries"))
+        names = province_lookup(project_dir)[1]
+        for name, path in wide.items():
+            own_martin = "martin_series" not in tables
+            try:
+                years = inputs.needed_years(name, v, own_martin)
+            except ValueError:  # a year var that is not a number: reported by validate_vars
+                years = inputs.needed_years(name, project_vars(project_dir), own_martin)
+            inputs.check_table(inputs.BY_NAME[name], path, problems, years, codes, names)
     return problems
+
+
+PARTNERS_COLUMNS = ("country_code", "country_name", "is_region")
+
+
+def validate_partners(path: Path, problems: list[Problem]) -> None:
+    """Check a partner-economies file: ISO alpha-3 codes, once each, is_region true/false."""
+    label = str(path)
+    read = _read_rows(path, label, PARTNERS_COLUMNS, problems)
+    if read is None:
+        return
+    header, rows = read
+    if not _check_columns(label, header, PARTNERS_COLUMNS, (), problems):
+        return
+    seen: dict[str, int] = {}
+    for line, rec in rows:
+        code = rec["country_code"]
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            problems.append(Problem("identifier", label, f"country_code {code!r} is not an ISO "
+                                    "3166 alpha-3 code (three capital letters)", row=line,
+                                    column="country_code"))  # fmt: skip
+        elif code in seen:
+            problems.append(Problem("duplicate", label, f"partner {code} listed twice (first on "
+                                    f"line {seen[code]})", row=line))  # fmt: skip
+        seen.setdefault(code, line)
+        if rec["is_region"].lower() not in ("true", "false"):
+            problems.append(Problem("boolean", label, f"is_region {rec['is_region']!r} is not "
+                                    "true or false", row=line, unit=code,
+                                    column="is_region"))  # fmt: skip
+
+
+MARTIN_SERIES_COLUMNS = ("unit_id", "year", "value")
+MARTIN_WINDOW_VARS = ("martin_shock_start", "martin_shock_end", "martin_recovery_end")
+
+
+def validate_martin_series(
+    path: Path, problems: list[Problem], window: tuple[int, int, int] | None = None
+) -> None:
+    """Check a Martin series file: ``unit_id, year, value``, one positive level a unit-year.
+
+    ``window`` (s, e, r: the vars ``martin_shock_start``, ``martin_shock_end``,
+    ``martin_recovery_end``) adds the rule that every unit has a row with a value in each
+    window year (the indices compare the three levels); other years may be present.
+    """
+    label = str(path)
+    read = _read_rows(path, label, MARTIN_SERIES_COLUMNS, problems)
+    if read is None:
+        return
+    header, rows = read
+    if not _check_columns(label, header, MARTIN_SERIES_COLUMNS, (), problems):
+        return
+    if not rows:
+        problems.append(Problem("empty_file", label, "the file has a header but no data rows"))
+        return
+    counts: dict = defaultdict(int)
+    seen: dict[tuple[str, str], int] = {}
+    filled: dict[tuple[str, str], bool] = {}
+    for line, rec in rows:
+        unit, year, text = rec["unit_id"], rec["year"], rec["value"]
+        at = {"row": line, "unit": unit or None, "year": year or None}
+        if not IDENTIFIER.match(unit):
+            _add(problems, counts, Problem("identifier", label,
+                                           _identifier_problem("unit_id", unit), **at,
+                                           column="unit_id"))  # fmt: skip
+            continue
+        if not re.fullmatch(r"\d{4}", year):
+            _add(problems, counts, Problem("year", label, f"year {year!r} is not a four-digit "
+                                           "year", **at, column="year"))  # fmt: skip
+            continue
+        if (unit, year) in seen:
+            _add(problems, counts, Problem("duplicate", label, f"duplicate row (same unit_id, "
+                                           f"year as line {seen[unit, year]}); keep one",
+                                           **at))  # fmt: skip
+            continue
+        seen[unit, year] = line
+        filled[unit, year] = bool(text)
+        value = inputs._number(text) if text else None
+        if text and value is None:
+            _add(problems, counts, Problem("non_numeric", label, f"value {text!r} is not a "
+                                           "number; write a plain number (e.g. 1234.5)", **at,
+                                           column="value"))  # fmt: skip
+        elif value is not None and value <= 0:
+            _add(problems, counts, Problem("non_positive", label, f"value {text} must be "
+                                           "positive (a level: real output, employment)", **at,
+                                           column="value"))  # fmt: skip
+    if window is None:
+        return
+    for unit in sorted({unit for unit, _ in seen}):
+        for year in window:
+            if not filled.get((unit, str(year))):
+                _add(problems, counts, Problem("unbalanced", label, "no value for a year of the "
+                                               "Martin window " + "-".join(map(str, window))
+                                               + " (vars " + ", ".join(MARTIN_WINDOW_VARS)
+                                               + "); every unit needs all three", unit=unit,
+                                               year=str(year), column="value"))  # fmt: skip
+
+
+SAMPLES_COLUMNS = ("index_name", "first_year", "last_year")
+SAMPLES_OPTIONAL_COLUMNS = ("excluded_unit_ids", "description")
+
+
+def validate_samples(path: Path, problems: list[Problem]) -> None:
+    """Check an index-samples file: one row per index, plain names, years first <= last."""
+    label = str(path)
+    read = _read_rows(path, label, SAMPLES_COLUMNS, problems)
+    if read is None:
+        return
+    header, rows = read
+    if not _check_columns(label, header, SAMPLES_COLUMNS, SAMPLES_OPTIONAL_COLUMNS, problems):
+        return
+    seen: dict[str, int] = {}
+    for line, rec in rows:
+        name = rec["index_name"]
+        if not IDENTIFIER.match(name):
+            problems.append(Problem("identifier", label, _identifier_problem("index_name", name),
+                                    row=line))  # fmt: skip
+            continue
+        if name in seen:
+            problems.append(Problem("duplicate", label, f"index {name} defined twice (first on "
+                                    f"line {seen[name]}); keep one row", row=line))  # fmt: skip
+        seen.setdefault(name, line)
+        years = [rec["first_year"], rec["last_year"]]
+        bad = [y for y in years if not re.fullmatch(r"\d{4}", y)]
+        if bad:
+            problems.append(Problem("year", label, f"index {name}: year {bad[0]!r} is not a "
+                                    "four-digit year", row=line))  # fmt: skip
+        elif int(years[0]) > int(years[1]):
+            problems.append(Problem("year", label, f"index {name}: first_year {years[0]} is "
+                                    f"after last_year {years[1]}", row=line))  # fmt: skip
+        for unit in filter(None, rec.get("excluded_unit_ids", "").split(";")):
+            if not IDENTIFIER.match(unit.strip()):
+                problems.append(Problem("identifier", label,
+                                        _identifier_problem("excluded unit id", unit),
+                                        row=line))  # fmt: skip

@@ -69,7 +69,7 @@ def test_successful_build_swaps_in_and_records(built):
     assert not build_module.failed_path(built).exists()
     with duckdb.connect(str(built), read_only=True) as con:
         schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()}
-    assert {"raw", "reference", "staging", "intermediate", "marts"} <= schemas
+    assert {"reference", "staging", "intermediate", "marts"} <= schemas
     build_module.check_last_build(built)  # passes
 
 
@@ -111,7 +111,7 @@ def test_killed_build_leaves_the_warehouse_byte_identical(built, tmp_path):
 
 def _values_with_unit_slip(dest: Path) -> Path:
     """The demo values as a user file, Guangdong's 2015 GDP per capita typed in yuan x 10^4."""
-    src = PROJECT_ROOT / "seeds/demo/demo_indicator_values.csv"
+    src = PROJECT_ROOT / "data/demo/indicator_values.csv"
     out = dest / "my_values.csv"
     with open(src, newline="", encoding="utf-8") as fh, open(out, "w", newline="") as fo:
         rows = csv.reader(fh)
@@ -134,7 +134,7 @@ def test_failed_build_keeps_the_warehouse_and_estimate_refuses(built, tmp_path):
     failed = build_module.failed_path(db)
     # the summary lists the failing test with its row, naming file, unit, year, indicator
     assert (
-        f"{values} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
+        f"{values} (stg_inputs__indicator_values): unit 440000, year 2015, indicator "
         "gdp_per_capita: value "
     ) in proc.stdout
     stderr_lines = proc.stderr.strip().splitlines()

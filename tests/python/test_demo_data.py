@@ -13,14 +13,14 @@ import pytest
 from resilience import demo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEMO_DIR = PROJECT_ROOT / "seeds" / "demo"
+DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 REFERENCE_DIR = PROJECT_ROOT / "seeds" / "reference"
 FILES = [
-    "demo_indicator_values.csv",
-    "demo_province_accounts.csv",
-    "demo_partner_macro.csv",
-    "demo_bilateral_flows.csv",
-    "demo_exchange_rates.csv",
+    "indicator_values.csv",
+    "province_accounts.csv",
+    "partner_macro.csv",
+    "bilateral_flows.csv",
+    "exchange_rates.csv",
     "planted_effects.json",
 ]
 SAMPLES = {"resilience": (2003, 2019, []), "dataflow": (2009, 2023, ["540000"])}
@@ -35,7 +35,10 @@ def regenerated(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def values() -> pd.DataFrame:
-    return pd.read_csv(DEMO_DIR / "demo_indicator_values.csv", dtype={"province_code": str})
+    # the file holds the values contract's unit_id; the checks below speak of provinces
+    frame = pd.read_csv(DEMO_DIR / "indicator_values.csv", dtype={"unit_id": str})
+    assert list(frame.columns) == ["unit_id", "year", "indicator", "value"]
+    return frame.rename(columns={"unit_id": "province_code"})
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def system() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def accounts() -> pd.DataFrame:
-    return pd.read_csv(DEMO_DIR / "demo_province_accounts.csv", dtype={"province_code": str})
+    return pd.read_csv(DEMO_DIR / "province_accounts.csv", dtype={"province_code": str})
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -94,9 +97,9 @@ def test_missing_cells_are_interior_and_sparse(values, system):
 def test_other_files_complete_and_positive(accounts):
     tables = {
         "accounts": accounts,
-        "partner": pd.read_csv(DEMO_DIR / "demo_partner_macro.csv"),
-        "flows": pd.read_csv(DEMO_DIR / "demo_bilateral_flows.csv"),
-        "rates": pd.read_csv(DEMO_DIR / "demo_exchange_rates.csv"),
+        "partner": pd.read_csv(DEMO_DIR / "partner_macro.csv"),
+        "flows": pd.read_csv(DEMO_DIR / "bilateral_flows.csv"),
+        "rates": pd.read_csv(DEMO_DIR / "exchange_rates.csv"),
     }
     assert len(accounts) == 31 * 21
     assert len(tables["partner"]) == len(tables["flows"]) == 21 * 21
@@ -231,7 +234,7 @@ def test_entropy_index_interpolates_interior_and_rejects_edge_gaps():
 
 
 def test_pim_stocks_positive_and_accumulating():
-    partner = pd.read_csv(DEMO_DIR / "demo_partner_macro.csv")
+    partner = pd.read_csv(DEMO_DIR / "partner_macro.csv")
     stocks = demo.perpetual_inventory(partner)
     assert (stocks["growth"] > 0).all()
     assert (stocks["rd_stock_usd"] > 0).all()

@@ -1,7 +1,7 @@
 """End to end on the demo: dbt marts -> estimate.run recovers what the generator planted.
 
 The generator (``resilience.demo``) writes its planted effects to
-``seeds/demo/planted_effects.json``; nothing here is produced by the code under test.
+``data/demo/planted_effects.json``; nothing here is produced by the code under test.
 Because the pooled baseline is misspecified under the planted regional heterogeneity
 (east 3.0, central-west 8.0), the value the baseline should recover is the generator's own
 least-squares projection of the noise-free outcome (``dataflow_pooled_projection``).
@@ -20,7 +20,7 @@ from docx import Document
 from resilience import estimate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PLANTED = json.loads((PROJECT_ROOT / "seeds/demo/planted_effects.json").read_text())
+PLANTED = json.loads((PROJECT_ROOT / "data/demo/planted_effects.json").read_text())
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """Acceptance tests for the Wang & Lu export-resilience panel (issue 5).
 
-Independent recomputations on the demo seeds (seeds/demo/*.csv) with pandas and statsmodels,
+Independent recomputations on the demo seeds (data/demo/*.csv) with pandas and statsmodels,
 compared with what dbt built (shared ``built_warehouse`` fixture):
 
 * HP trend / cycle of ln(exports) against ``statsmodels`` ``hpfilter`` called directly, and
@@ -29,7 +29,7 @@ from conftest import PROJECT_ROOT, load_model_module, query, run_dbt
 
 pytestmark = pytest.mark.slow
 
-DEMO = PROJECT_ROOT / "seeds" / "demo"
+DEMO = PROJECT_ROOT / "data" / "demo"
 VARS = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]
 FIRST, LAST = VARS["wl_first_year"], VARS["wl_last_year"]
 BASE, LAMBDA = VARS["export_base_year"], VARS["hp_lambda"]
@@ -47,7 +47,7 @@ PAPER_SIZES = {
 @pytest.fixture(scope="module")
 def accounts() -> pd.DataFrame:
     """The demo provincial accounts, read independently of dbt."""
-    frame = pd.read_csv(DEMO / "demo_province_accounts.csv", dtype={"province_code": str})
+    frame = pd.read_csv(DEMO / "province_accounts.csv", dtype={"province_code": str})
     return frame.sort_values(["province_code", "year"]).reset_index(drop=True)
 
 
@@ -156,7 +156,7 @@ def test_exp_res_matches_pandas(built_warehouse, accounts):
 
 
 def test_controls_and_mediators_match_pandas(built_warehouse, accounts):
-    rates = pd.read_csv(DEMO / "demo_exchange_rates.csv")
+    rates = pd.read_csv(DEMO / "exchange_rates.csv")
     d = accounts.merge(rates, on="year", how="left", validate="many_to_one")
     d = d[d["year"].between(FIRST, LAST)]
     gdp = d["gdp_cny_100mn"]
@@ -219,14 +219,14 @@ def test_missing_base_year_export_names_the_province(built_warehouse, compiled, 
     shutil.copy(built_warehouse, copy)
     with duckdb.connect(str(copy)) as con:
         con.sql(
-            "create or replace table staging.stg_demo__province_accounts_cut as "
-            f"select * from staging.stg_demo__province_accounts "
+            "create or replace table staging.stg_inputs__province_accounts_cut as "
+            f"select * from staging.stg_inputs__province_accounts "
             f"where not (province_code = '110000' and year = {BASE})"
         )
-        con.sql("drop view staging.stg_demo__province_accounts")
+        con.sql("drop view staging.stg_inputs__province_accounts")
         con.sql(
-            "alter table staging.stg_demo__province_accounts_cut "
-            "rename to stg_demo__province_accounts"
+            "alter table staging.stg_inputs__province_accounts_cut "
+            "rename to stg_inputs__province_accounts"
         )
         with pytest.raises(duckdb.Error, match=rf"exp_res.*province 110000.*base year {BASE}"):
             con.sql(sql).fetchall()

@@ -97,7 +97,7 @@ def skcriteria_weights(matrix: np.ndarray, indicators: list[str]) -> pd.Series:
 def read_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Staged values, system and samples from a built warehouse."""
     values = con.sql(
-        "select unit_id, year, indicator, value from staging.stg_demo__indicator_values"
+        "select unit_id, year, indicator, value from staging.stg_inputs__indicator_values"
     ).df()
     system = con.sql("select * from staging.stg_reference__indicator_systems").df()
     samples = con.sql("select * from staging.stg_reference__index_samples").df()
@@ -152,7 +152,7 @@ def demo_values_csv(con, path: Path) -> Path:
     """Write the staged demo values in the bring-your-own layout."""
     con.sql(
         "select unit_id, year, indicator, value_text as value "
-        "from staging.stg_demo__indicator_values"
+        "from staging.stg_inputs__indicator_values"
     ).df().to_csv(path, index=False)
     return path
 
@@ -412,7 +412,7 @@ def _bad_build(tmp_path, values: pd.DataFrame, system: pd.DataFrame | None = Non
 
 
 def test_bad_cells_fail_naming_unit_year_indicator(tmp_path):
-    # the staging tests on stg_demo__indicator_values catch these first; the index models'
+    # the staging tests on stg_inputs__indicator_values catch these first; the index models'
     # own indicator_values_non_numeric / indicator_values_duplicated are the second line
     values = pd.read_csv(US_VALUES, dtype=str)
     values.loc[

@@ -183,7 +183,8 @@ PREFLIGHT_CASES = [
         VALUES.replace("value\n", "value,source\n", 1),
         SYSTEM,
         [],
-        "{values}: unexpected column 'source'; expected columns unit_id, year, indicator, value",
+        "{values}: unexpected column 'source'; expected columns unit_id, year, indicator, value "
+        "(optional: unit)",
     ),
     (
         "empty_file",
@@ -336,9 +337,9 @@ def _copy_project(dest: Path) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / part)
     shutil.copytree(PROJECT_ROOT / "tests" / "dbt", dest / "tests" / "dbt")
-    if not (dest / "seeds/demo/demo_indicator_values.csv").exists():
+    if not (dest / "data/demo/indicator_values.csv").exists():
         subprocess.run(
-            [sys.executable, "-m", "resilience.demo", "--out", str(dest / "seeds/demo")],
+            [sys.executable, "-m", "resilience.demo", "--out", str(dest / "data/demo")],
             check=True,
             capture_output=True,
         )
@@ -411,14 +412,14 @@ def _mutate_partners_b(ix, rows):
 
 MUTATIONS = {
     "a": [
-        ("seeds/demo/demo_indicator_values.csv", _mutate_indicator_values),
-        ("seeds/demo/demo_province_accounts.csv", _mutate_accounts_a),
-        ("seeds/demo/demo_partner_macro.csv", _mutate_partners_a),
+        ("data/demo/indicator_values.csv", _mutate_indicator_values),
+        ("data/demo/province_accounts.csv", _mutate_accounts_a),
+        ("data/demo/partner_macro.csv", _mutate_partners_a),
         ("seeds/reference/indicator_systems.csv", _mutate_system),
     ],
     "b": [
-        ("seeds/demo/demo_province_accounts.csv", _mutate_accounts_b),
-        ("seeds/demo/demo_partner_macro.csv", _mutate_partners_b),
+        ("data/demo/province_accounts.csv", _mutate_accounts_b),
+        ("data/demo/partner_macro.csv", _mutate_partners_b),
     ],
 }
 
@@ -459,11 +460,11 @@ def bad_build_messages(tmp_path_factory) -> dict[str, list[str]]:
     return out
 
 
-VALUES_SEED = "seeds/demo/demo_indicator_values.csv"
-ACCOUNTS_SEED = "seeds/demo/demo_province_accounts.csv"
-PARTNER_SEED = "seeds/demo/demo_partner_macro.csv"
+VALUES_SEED = "data/demo/indicator_values.csv"
+ACCOUNTS_SEED = "data/demo/province_accounts.csv"
+PARTNER_SEED = "data/demo/partner_macro.csv"
 NON_NUMERIC = (
-    "expression_is_true_stg_demo__indicator_values_value__value_is_not_null_or_value_text_is_null"
+    "expression_is_true_stg_inputs__indicator_values_value__value_is_not_null_or_value_text_is_null"
 )
 
 # (id, project, exact message) -- or (id, project, (prefix, [fragments])) where the message
@@ -472,37 +473,38 @@ DBT_CASES = [
     (
         "duplicate_row",
         "a",
-        f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2010, indicator gdp_per_capita: "
+        f"{VALUES_SEED} (stg_inputs__indicator_values): unit 110000, year 2010, indicator gdp_per_capita: "
         "duplicate rows: 2 rows share the same unit_id, year, indicator "
-        "[unique_combination_of_columns_stg_demo__indicator_values_unit_id__year__indicator]",
+        "[unique_combination_of_columns_stg_inputs__indicator_values_unit_id__year__indicator]",
     ),
     (
         "ellipsis_cell",
         "a",
-        f"{VALUES_SEED} (stg_demo__indicator_values): unit 120000, year 2011, indicator "
+        f"{VALUES_SEED} (stg_inputs__indicator_values): unit 120000, year 2011, indicator "
         f"unemployment_rate: value '…' is not a number; leave the cell empty for a missing value "
         f"[{NON_NUMERIC}]",
     ),
     (
         "thousands_separator",
         "a",
-        f"{VALUES_SEED} (stg_demo__indicator_values): unit 130000, year 2012, indicator "
+        f"{VALUES_SEED} (stg_inputs__indicator_values): unit 130000, year 2012, indicator "
         f"tertiary_share: value '1,234' is not a number; leave the cell empty for a missing value "
         f"[{NON_NUMERIC}]",
     ),
     (
         "unknown_province_code",
         "a",
-        f"{VALUES_SEED} (stg_demo__indicator_values): unit 990000, year 2010, indicator "
+        f"{VALUES_SEED} (stg_inputs__indicator_values): unit 990000, year 2010, indicator "
         "gdp_per_capita: unknown province code '990000' (not in seeds/reference/provinces.csv); fix "
         "the code or drop the rows [indicator_values_unknown_province]",
     ),
     (
         "year_outside_range",
         "a",
-        f"{VALUES_SEED} (stg_demo__indicator_values): unit 110000, year 2031, indicator "
-        "gdp_per_capita: year outside the configured range 2003-2023 (dbt_project.yml vars); drop "
-        "the row or widen the range [indicator_values_year_out_of_range]",
+        f"{VALUES_SEED} (stg_inputs__indicator_values): unit 110000, year 2031, indicator "
+        "gdp_per_capita: year outside the configured range 2003-2023 (the index samples, "
+        "seeds/reference/index_samples.csv); drop the row or widen the range "
+        "[indicator_values_year_out_of_range]",
     ),
     (
         "unknown_indicator",
@@ -531,7 +533,7 @@ DBT_CASES = [
         "unit_factor_outlier_warning",
         "a",
         (
-            f"{VALUES_SEED} (stg_demo__indicator_values): unit 440000, year 2015, indicator "
+            f"{VALUES_SEED} (stg_inputs__indicator_values): unit 440000, year 2015, indicator "
             "gdp_per_capita: value ",
             ["is 10000 times the median", "[indicator_values_unit_factor_suspected]"],
         ),
@@ -539,9 +541,9 @@ DBT_CASES = [
     (
         "missing_export_base_year",
         "a",
-        f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 320000, year 2008, indicator "
+        f"{ACCOUNTS_SEED} (stg_inputs__province_accounts): unit 320000, year 2008, indicator "
         "exports_usd_mn: missing value in column exports_usd_mn "
-        "[not_null_stg_demo__province_accounts_exports_usd_mn]",
+        "[not_null_stg_inputs__province_accounts_exports_usd_mn]",
     ),
     (
         "missing_export_base_year_model",
@@ -563,8 +565,8 @@ DBT_CASES = [
     (
         "unbalanced_panel",
         "b",
-        f"{ACCOUNTS_SEED} (stg_demo__province_accounts): unit 350000, year 2015: unbalanced panel: "
-        "missing year [balanced_panel_stg_demo__province_accounts_2003__2023__province_code__year]",
+        f"{ACCOUNTS_SEED} (stg_inputs__province_accounts): unit 350000, year 2015: unbalanced panel: "
+        "missing year [balanced_panel_stg_inputs__province_accounts_over_the_model_years]",
     ),
     (
         "g_plus_delta_not_positive",

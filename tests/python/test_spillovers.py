@@ -2,7 +2,7 @@
 
 * An independent pandas implementation (explicit loops for the perpetual inventory, pandas
   group-bys for the pools and shares) recomputes stocks, pools, provincial spillovers,
-  controls, GDP growth and the Martin indices from the raw demo CSVs (seeds/demo/*.csv)
+  controls, GDP growth and the Martin indices from the raw demo CSVs (data/demo/*.csv)
   and must match the marts built by dbt to 1e-9 (shared ``built_warehouse`` fixture).
 * Property tests (hypothesis) run the *compiled model SQL* of the intermediate models in
   DuckDB on random inputs and compare with a Python twin of the recursion
@@ -35,7 +35,7 @@ from conftest import PROJECT_ROOT, query, run_dbt
 
 pytestmark = pytest.mark.slow
 
-DEMO = PROJECT_ROOT / "seeds" / "demo"
+DEMO = PROJECT_ROOT / "data" / "demo"
 REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 VARS = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]
 RTOL = 1e-9
@@ -57,10 +57,10 @@ LOG_NAME = {"imports": "lnim", "fdi": "lnfdi", "ofdi": "lnofdi"}
 def read_inputs() -> dict[str, pd.DataFrame]:
     codes = {"province_code": str, "country_code": str}
     return {
-        "macro": pd.read_csv(DEMO / "demo_partner_macro.csv", dtype=codes),
-        "flows": pd.read_csv(DEMO / "demo_bilateral_flows.csv", dtype=codes),
-        "accounts": pd.read_csv(DEMO / "demo_province_accounts.csv", dtype=codes),
-        "rates": pd.read_csv(DEMO / "demo_exchange_rates.csv"),
+        "macro": pd.read_csv(DEMO / "partner_macro.csv", dtype=codes),
+        "flows": pd.read_csv(DEMO / "bilateral_flows.csv", dtype=codes),
+        "accounts": pd.read_csv(DEMO / "province_accounts.csv", dtype=codes),
+        "rates": pd.read_csv(DEMO / "exchange_rates.csv"),
         "partners": pd.read_csv(REFERENCE / "partner_countries.csv", dtype=codes),
         "provinces": pd.read_csv(REFERENCE / "provinces.csv", dtype=codes),
     }
@@ -246,10 +246,17 @@ def test_panel_matches_pandas(built_warehouse, inputs, expected_pools):
 def test_martin_matches_pandas(built_warehouse, inputs):
     s, e, r = VARS["martin_shock_start"], VARS["martin_shock_end"], VARS["martin_recovery_end"]
     exp = reference_martin(inputs["accounts"], s, e, r)
-    got = query(built_warehouse, "select * from marts.fct_martin_resilience order by province_code")
+    got = query(built_warehouse, "select * from marts.fct_martin_resilience order by unit_id")
     assert len(got) == 31
-    assert (got.province_code.values == exp.province_code.values).all()
-    assert_allclose(got.real_gdp_shock_end_cny_100mn, exp.e_e, rtol=RTOL)
+    assert (got.unit_id.values == exp.province_code.values).all()
+    assert (got.province_code.values == exp.province_code.values).all()  # units are provinces
+    names = inputs["provinces"].set_index("province_code").loc[got.province_code]
+    assert (got.province_name_en.values == names.province_name_en.values).all()
+    assert (got.region.values == names.region.values).all()
+    assert (got.series == "province_real_gdp").all()
+    assert_allclose(got.level_shock_start, exp.e_s, rtol=RTOL)
+    assert_allclose(got.level_shock_end, exp.e_e, rtol=RTOL)
+    assert_allclose(got.level_recovery_end, exp.e_r, rtol=RTOL)
     assert_allclose(got.resistance, exp.resistance, rtol=RTOL, atol=RTOL)
     assert_allclose(got.recovery, exp.recovery, rtol=RTOL, atol=RTOL)
 
@@ -370,7 +377,7 @@ def partner_tables(
                 }
             )
     return {
-        "stg_demo__partner_macro": pd.DataFrame(rows),
+        "stg_inputs__partner_macro": pd.DataFrame(rows),
         "stg_reference__partner_countries": pd.DataFrame({"country_code": list(rd)}),
     }
 
@@ -467,7 +474,7 @@ def check_shares(models: CompiledModels, accounts: pd.DataFrame, pools: pd.DataF
     provinces = pd.DataFrame({"province_code": sorted(accounts.province_code.unique())})
     out = models.run(
         {
-            "stg_demo__province_accounts": accounts,
+            "stg_inputs__province_accounts": accounts,
             "stg_reference__provinces": provinces,
             "int_spillover_pools_summed": pools,
         },
@@ -610,8 +617,8 @@ def controls_tables(**overrides) -> dict[str, pd.DataFrame]:
         **overrides,
     }
     return {
-        "stg_demo__province_accounts": pd.DataFrame([row]),
-        "stg_demo__exchange_rates": pd.DataFrame({"year": [2010], "cny_per_usd": [8.0]}),
+        "stg_inputs__province_accounts": pd.DataFrame([row]),
+        "stg_inputs__exchange_rates": pd.DataFrame({"year": [2010], "cny_per_usd": [8.0]}),
     }
 
 
@@ -626,7 +633,7 @@ def controls_tables(**overrides) -> dict[str, pd.DataFrame]:
 )
 def test_safe_ln_names_province_year_variable(compiled, column, value, variable, shown):
     tables = controls_tables(**{column: value})
-    accounts = tables["stg_demo__province_accounts"]
+    accounts = tables["stg_inputs__province_accounts"]
     accounts[column] = accounts[column].astype(float)  # None -> NaN, which DuckDB reads as NULL
     pattern = (
         rf"int_province_controls_computed: {variable} = ln\(\w+\) is undefined"
@@ -646,7 +653,7 @@ def test_safe_ln_accepts_tiny_positive_values(compiled):
 
 def test_missing_exchange_rate_is_an_error(compiled):
     tables = controls_tables()
-    tables["stg_demo__exchange_rates"] = pd.DataFrame({"year": [2011], "cny_per_usd": [8.0]})
+    tables["stg_inputs__exchange_rates"] = pd.DataFrame({"year": [2011], "cny_per_usd": [8.0]})
     with pytest.raises(duckdb.Error, match=r"year 2010: cny_per_usd = missing"):
         compiled["lag0_geometric"].run(tables, ["int_province_controls_computed"])
 
@@ -664,7 +671,7 @@ def test_bad_var_is_a_compile_error(tmp_path):
         tmp_path,
     )
     assert proc.returncode != 0
-    assert "var rd_growth_method = arithmetic: expected geometric or log_mean" in proc.stdout
+    assert "var rd_growth_method=arithmetic: expected one of geometric, log_mean" in proc.stdout
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,11 +18,11 @@
 with
 
 province_accounts as (
-    select * from {{ ref('stg_demo__province_accounts') }}
+    select * from {{ ref('stg_inputs__province_accounts') }}
 ),
 
 exchange_rates as (
-    select * from {{ ref('stg_demo__exchange_rates') }}
+    select * from {{ ref('stg_inputs__exchange_rates') }}
 ),
 
 panel_years as (
@@ -51,7 +51,7 @@ computed as (
             'education_expenditure_cny_100mn', 'fiscal_expenditure_cny_100mn', 'edu'
         ) }} as edu,
         {{ checked_ratio('trade_cny_mn', 'gdp_cny_mn', 'open',
-            hint="open needs exports_usd_mn, imports_usd_mn, gdp_cny_100mn and the year's cny_per_usd (stg_demo__exchange_rates).") }} as open,
+            hint="open needs exports_usd_mn, imports_usd_mn, gdp_cny_100mn and the year's cny_per_usd (stg_inputs__exchange_rates).") }} as open,
         {{ checked_ratio('fiscal_expenditure_cny_100mn', 'gdp_cny_100mn', 'gov') }} as gov,
         {{ checked_ratio('medical_institutions', '10000', 'health') }} as health,
         {{ checked_ratio('tech_contract_turnover_cny_100mn', 'gdp_cny_100mn', 'tec') }} as tec,

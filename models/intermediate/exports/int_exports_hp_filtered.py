@@ -1,8 +1,8 @@
 """HP filter on ln(exports) per province: trend and cycle (Wang & Lu robustness outcome).
 
-For each province, over the whole export series the provincial accounts hold (2003-2023 on
-the demo, not only the 2009-2023 panel years: a longer series moves the panel years away from
-the filter's end points, where the HP trend is least reliable):
+For each province, over the whole export series the provincial accounts hold (2003-2023
+on the default inputs, not only the 2009-2023 panel years: a longer series moves the panel
+years away from the filter's end points, where the HP trend is least reliable):
 
     ln x_t = tau_t + c_t,
     tau = argmin  sum_t (ln x_t - tau_t)^2
@@ -12,7 +12,7 @@ with lambda = var('hp_lambda') (6.25, Ravn-Uhlig for annual data): tau = (I + la
 K the (n-2) x n second-difference matrix, c = ln x - tau -- the system
 ``statsmodels.tsa.filters.hp_filter.hpfilter`` solves (same values to ~1e-14), solved densely
 here so the dbt process does not import statsmodels (that import was most of this model's
-2-10 s in a demo build; bench/results.md). The ratio trend / cycle and its log are taken
+2-10 s in a default build; bench/results.md). The ratio trend / cycle and its log are taken
 downstream in SQL (int_export_hp_ratios_logged), where the rule for non-positive values lives.
 
 Bad input is an error naming the model, province, year and indicator: a missing or
@@ -69,7 +69,7 @@ def model(dbt, session):
     dbt.config(materialized="table", packages=["numpy", "pandas"])
 
     hp_lambda = float(dbt.config.get("hp_lambda"))
-    accounts = dbt.ref("stg_demo__province_accounts").df()
+    accounts = dbt.ref("stg_inputs__province_accounts").df()
     accounts = accounts[["province_code", "year", INDICATOR]].sort_values(["province_code", "year"])
 
     frames = []
@@ -95,7 +95,7 @@ def model(dbt, session):
             )
         )
     if not frames:
-        raise ValueError(f"{MODEL}: stg_demo__province_accounts has no rows to filter.")
+        raise ValueError(f"{MODEL}: stg_inputs__province_accounts has no rows to filter.")
     result = pd.concat(frames, ignore_index=True)
     result["year"] = result["year"].astype("int32")
     result["series_first_year"] = result["series_first_year"].astype("int32")

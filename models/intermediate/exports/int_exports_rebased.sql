@@ -15,7 +15,7 @@
 with
 
 province_accounts as (
-    select * from {{ ref('stg_demo__province_accounts') }}
+    select * from {{ ref('stg_inputs__province_accounts') }}
 ),
 
 base_year_exports as (

@@ -17,7 +17,7 @@ index_samples as (
 ),
 
 indicator_values as (
-    select * from {{ ref('stg_demo__indicator_values') }}
+    select * from {{ ref('stg_inputs__indicator_values') }}
 ),
 
 indices_declared as (

@@ -9,7 +9,7 @@
 with
 
 indicator_values as (
-    select * from {{ ref('stg_demo__indicator_values') }}
+    select * from {{ ref('stg_inputs__indicator_values') }}
 ),
 
 indicator_systems as (

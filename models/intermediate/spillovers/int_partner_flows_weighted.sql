@@ -24,11 +24,11 @@ rd_stocks as (
 ),
 
 bilateral_flows as (
-    select * from {{ ref('stg_demo__bilateral_flows') }}
+    select * from {{ ref('stg_inputs__bilateral_flows') }}
 ),
 
 partner_macro as (
-    select * from {{ ref('stg_demo__partner_macro') }}
+    select * from {{ ref('stg_inputs__partner_macro') }}
 ),
 
 stock_years as (
@@ -65,7 +65,8 @@ flows_joined as (
 problems as (
     select
         'country ' || country_code || ', year ' || cast(year as varchar)
-        || ': no row in stg_demo__bilateral_flows although the partner has an R&D stock' as problem
+        || ': no row in stg_inputs__bilateral_flows'
+        || ' although the partner has an R&D stock' as problem
     from flows_joined
     where flows_country_code is null
 
@@ -76,7 +77,7 @@ problems as (
         || ': imports_from_usd_mn = ' || coalesce(cast(imports_from_usd_mn as varchar), 'missing')
         || ', fdi_from_usd_mn = ' || coalesce(cast(fdi_from_usd_mn as varchar), 'missing')
         || ', ofdi_to_usd_mn = ' || coalesce(cast(ofdi_to_usd_mn as varchar), 'missing')
-        || ' in stg_demo__bilateral_flows (all three must be present)' as problem
+        || ' in stg_inputs__bilateral_flows (all three must be present)' as problem
     from flows_joined
     where flows_country_code is not null
         and (imports_from_usd_mn is null or fdi_from_usd_mn is null or ofdi_to_usd_mn is null)
@@ -87,7 +88,7 @@ problems as (
         'country ' || country_code || ', year ' || cast(year as varchar)
         || ': {{ denominator_column }} = '
         || coalesce(cast(denominator_usd_mn as varchar), 'missing')
-        || ' in stg_demo__partner_macro (the spillover denominator,'
+        || ' in stg_inputs__partner_macro (the spillover denominator,'
         || ' var spillover_denominator = {{ denominator }},'
         || ' must be present and positive)' as problem
     from flows_joined
@@ -100,7 +101,7 @@ problems as (
         || bilateral_flows.country_code
         || ', year '
         || cast(bilateral_flows.year as varchar)
-        || ': stg_demo__bilateral_flows has a partner without an R&D stock'
+        || ': stg_inputs__bilateral_flows has a partner without an R&D stock'
         || ' (not in partner_countries?)' as problem
     from bilateral_flows
     cross join stock_years

@@ -17,11 +17,11 @@
 with
 
 province_accounts as (
-    select * from {{ ref('stg_demo__province_accounts') }}
+    select * from {{ ref('stg_inputs__province_accounts') }}
 ),
 
 exchange_rates as (
-    select * from {{ ref('stg_demo__exchange_rates') }}
+    select * from {{ ref('stg_inputs__exchange_rates') }}
 ),
 
 accounts_in_panel as (
@@ -44,7 +44,7 @@ problems as (
     select distinct
         'province (all), year ' || cast(year as varchar) || ': cny_per_usd = '
         || coalesce(cast(cny_per_usd as varchar), 'missing')
-        || ' in stg_demo__exchange_rates'
+        || ' in stg_inputs__exchange_rates'
         || ' (needed to convert foreign_capital_used_usd_mn; must be positive)' as problem
     from accounts_in_panel
     where not coalesce(cny_per_usd > 0, false)

@@ -13,7 +13,7 @@
 with
 
 province_accounts as (
-    select * from {{ ref('stg_demo__province_accounts') }}
+    select * from {{ ref('stg_inputs__province_accounts') }}
 ),
 
 provinces as (
@@ -55,7 +55,7 @@ problems as (
         || province_accounts.province_code
         || ', year '
         || cast(province_accounts.year as varchar)
-        || ': stg_demo__province_accounts has a province code'
+        || ': stg_inputs__province_accounts has a province code'
         || ' that is not in the provinces reference seed' as problem
     from province_accounts
     left join provinces
@@ -66,7 +66,7 @@ problems as (
 
     select
         'province ' || provinces.province_code || ', year ' || cast(account_years.year as varchar)
-        || ': no row in stg_demo__province_accounts (the national totals need all 31 provinces)'
+        || ': no row in stg_inputs__province_accounts (the national totals need all 31 provinces)'
             as problem
     from provinces
     cross join account_years
@@ -79,7 +79,7 @@ problems as (
 
     select
         'province ' || province_code || ', year ' || cast(year as varchar)
-        || ': duplicated row in stg_demo__province_accounts' as problem
+        || ': duplicated row in stg_inputs__province_accounts' as problem
     from province_accounts
     group by province_code, year
     having count(*) > 1
@@ -88,7 +88,7 @@ problems as (
 
     select
         'province ' || province_code || ', year ' || cast(year as varchar)
-        || ': ' || flow_column || ' is missing in stg_demo__province_accounts' as problem
+        || ': ' || flow_column || ' is missing in stg_inputs__province_accounts' as problem
     from channels_unpivoted
     where flow_usd_mn is null
 

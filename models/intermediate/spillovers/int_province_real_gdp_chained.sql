@@ -6,15 +6,15 @@
                            = GDP_i,t0 * exp( sum_{s = t0+1..t} ln(index_is / 100) )
     with t0 the province's first year: CNY 100 mn at t0 prices (a running sum of logs in one
     window; the product of ratios itself has no portable aggregate). Ratios of real GDP
-    between two years do not depend on t0; fct_martin_resilience rebases levels to the
-    shock-start year before adding provinces up.
+    between two years do not depend on t0; int_martin_series_selected rebases levels to
+    the shock-start year so that fct_martin_resilience can add provinces up.
     Errors name province, year and column: a missing or non-positive GDP or GDP index, a gap
     or a duplicate in a province's years.
 #}
 with
 
 province_accounts as (
-    select * from {{ ref('stg_demo__province_accounts') }}
+    select * from {{ ref('stg_inputs__province_accounts') }}
 ),
 
 years_stepped as (
@@ -36,7 +36,7 @@ problems as (
         'province ' || province_code || ', year ' || cast(year as varchar)
         || ': gdp_cny_100mn = ' || coalesce(cast(gdp_cny_100mn as varchar), 'missing')
         || ', gdp_index_prev_year = ' || coalesce(cast(gdp_index_prev_year as varchar), 'missing')
-        || ' in stg_demo__province_accounts (both must be present and positive)' as problem
+        || ' in stg_inputs__province_accounts (both must be present and positive)' as problem
     from years_stepped
     where not coalesce(gdp_cny_100mn > 0 and gdp_index_prev_year > 0, false)
 
@@ -44,7 +44,7 @@ problems as (
 
     select
         'province ' || province_code || ', year ' || cast(year - step + 1 as varchar)
-        || ': gap in the years of stg_demo__province_accounts'
+        || ': gap in the years of stg_inputs__province_accounts'
         || ' (real GDP cannot be chained across it)' as problem
     from years_stepped
     where step > 1
@@ -53,7 +53,7 @@ problems as (
 
     select
         'province ' || province_code || ', year ' || cast(year as varchar)
-        || ': duplicated row in stg_demo__province_accounts' as problem
+        || ': duplicated row in stg_inputs__province_accounts' as problem
     from years_stepped
     where step = 0
 ),

@@ -16,7 +16,7 @@
 with
 
 partner_macro as (
-    select * from {{ ref('stg_demo__partner_macro') }}
+    select * from {{ ref('stg_inputs__partner_macro') }}
 ),
 
 partner_countries as (
@@ -59,7 +59,7 @@ problems as (
         || ': rd_expenditure_usd_mn = '
         || coalesce(cast(rd_expenditure_usd_mn as varchar), 'missing')
         || ', cpi = ' || coalesce(cast(cpi as varchar), 'missing')
-        || ' in stg_demo__partner_macro (both must be present and positive)' as problem
+        || ' in stg_inputs__partner_macro (both must be present and positive)' as problem
     from macro_from_base_year
     where not coalesce(rd_expenditure_usd_mn > 0 and cpi > 0, false)
 
@@ -67,7 +67,7 @@ problems as (
 
     select
         'country ' || country_code || ', year ' || cast(year - step + 1 as varchar)
-        || ': gap in the R&D series of stg_demo__partner_macro (years '
+        || ': gap in the R&D series of stg_inputs__partner_macro (years '
         || cast(year - step + 1 as varchar)
         || '-'
         || cast(year - 1 as varchar)
@@ -79,7 +79,7 @@ problems as (
 
     select
         'country ' || country_code || ', year ' || cast(year as varchar)
-        || ': duplicated row in stg_demo__partner_macro' as problem
+        || ': duplicated row in stg_inputs__partner_macro' as problem
     from year_steps
     where step = 0
 
@@ -87,7 +87,7 @@ problems as (
 
     select
         'country ' || series_bounds.country_code || ', year {{ base_year }}'
-        || ': the base year (var rd_base_year) is missing from stg_demo__partner_macro;'
+        || ': the base year (var rd_base_year) is missing from stg_inputs__partner_macro;'
         || ' the series starts in '
         || cast(series_bounds.first_year as varchar) as problem
     from series_bounds
@@ -100,7 +100,7 @@ problems as (
         || series_bounds.country_code
         || ', year '
         || cast(series_bounds.last_year + 1 as varchar)
-        || ': the R&D series in stg_demo__partner_macro stops in '
+        || ': the R&D series in stg_inputs__partner_macro stops in '
         || cast(series_bounds.last_year as varchar)
         || ' while other partners run to ' || cast(last_year.last_year as varchar) as problem
     from series_bounds
@@ -112,7 +112,7 @@ problems as (
     select
         'country ' || partner_countries.country_code || ', year {{ base_year }}'
         || ': partner listed in partner_countries has no row from the base year on'
-        || ' in stg_demo__partner_macro' as problem
+        || ' in stg_inputs__partner_macro' as problem
     from partner_countries
     left join series_bounds
         on partner_countries.country_code = series_bounds.country_code
@@ -125,7 +125,7 @@ problems as (
         || series_bounds.country_code
         || ', year '
         || cast(series_bounds.first_year as varchar)
-        || ': stg_demo__partner_macro has a partner'
+        || ': stg_inputs__partner_macro has a partner'
         || ' that is not in the partner_countries reference seed' as problem
     from series_bounds
     left join partner_countries

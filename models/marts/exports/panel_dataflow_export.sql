@@ -1,14 +1,14 @@
 {#
     Wang & Lu analysis panel: one row per province-year, 31 provinces x
     var('wl_first_year')..var('wl_last_year') (2009-2023). Tibet is kept with
-    in_paper_sample = false: the paper sample is the 'dataflow' index sample itself
+    in_paper_sample = false: the paper sample is the sample of var('export_panel_index') itself
     (int_index_sample_units_selected, from index_samples), so Tibet's data_index is null.
 
         exp_res           (export_t - export_2008) / export_2008              int_exports_rebased
         exp_res_hp        ln(100 * trend / cycle) of HP(ln exports), null     int_export_hp_ratios_logged
                           with a reason when the ratio is not positive (var hp_log_rule)
-        data_index        entropy data-flow index, total                      fct_index_scores ('dataflow', 'total')
-        data_index_pca    PCA-rebuilt data-flow index                         fct_index_scores ('dataflow_pca')
+        data_index        entropy data-flow index, total                      fct_index_scores (var('export_panel_index'), 'total')
+        data_index_pca    PCA-rebuilt data-flow index                         fct_index_scores (var('export_panel_index') || '_pca')
         lagk_data_index   data_index of year t-k of the same province, within the panel years:
                           null in the first k panel years (2009; 2009-2010) even where the
                           index exists earlier, which gives the paper's N = 420 and 390
@@ -45,7 +45,7 @@ index_scores as (
 paper_sample as (
     select unit_id as province_code
     from index_sample_units
-    where index_name = 'dataflow'
+    where index_name = {{ index_role('export_panel') }}
 ),
 
 province_years as (
@@ -71,11 +71,20 @@ data_indices as (
     select
         unit_id as province_code,
         year,
-        max(case when index_name = 'dataflow' and dimension = 'total' then score end) as data_index,
-        max(case when index_name = 'dataflow_pca' and dimension = 'total' then score end)
-            as data_index_pca
+        max(
+            case
+                when index_name = {{ index_role('export_panel') }} and dimension = 'total'
+                    then score
+            end
+        ) as data_index,
+        max(
+            case
+                when index_name = {{ index_role('export_panel', '_pca') }} and dimension = 'total'
+                    then score
+            end
+        ) as data_index_pca
     from index_scores
-    where index_name in ('dataflow', 'dataflow_pca')
+    where index_name in ({{ index_role('export_panel') }}, {{ index_role('export_panel', '_pca') }})
     group by unit_id, year
 ),
 

@@ -4,7 +4,7 @@
     var chen_last_year (2003-2019 by default). Built on a province x year spine so that a
     missing input shows up as a null (caught by the not_null tests, which name the row)
     instead of a silently dropped row.
-        res         resilience index score (fct_index_scores: index 'resilience', dimension 'total')
+        res         resilience index score (fct_index_scores: index var('spillover_panel_index'), default 'resilience', dimension 'total')
         lnim, lnfdi, lnofdi    ln of the provincial spillovers (int_province_spillovers_apportioned)
         lngov, lnftri, lninf, lnhum    controls (int_province_controls_computed)
         gdp_growth  real GDP growth in percent (alternative outcome; int_province_real_gdp_chained)
@@ -40,7 +40,7 @@ resilience_scores as (
         year,
         score as res
     from index_scores
-    where index_name = 'resilience'
+    where index_name = {{ index_role('spillover_panel') }}
         and dimension = 'total'
 ),
 

@@ -12,7 +12,7 @@
 with
 
 indicator_values as (
-    select * from {{ ref('stg_demo__indicator_values') }}
+    select * from {{ ref('stg_inputs__indicator_values') }}
 ),
 
 provinces as (

@@ -1,13 +1,15 @@
 {#
-    Fails with every year var outside the years it must lie in: a var with a `sample:` rule
-    (var_rules in dbt_project.yml; chen_* in index resilience, wl_* in index dataflow)
-    inside that index's first_year..last_year, any other year var inside the span of all
-    index samples (the years of the data). resilience build checks the same before dbt runs
-    (resilience.project_vars); this test guards `dbt build --vars` and a user's own
-    index_samples file. Each var is read through typed_var, so it is an integer literal here.
+    Fails with every year var outside the sample years of the index it is tied to: a var
+    with a `sample_of:` rule (var_rules in dbt_project.yml; chen_* follow
+    var('spillover_panel_index'), wl_* follow var('export_panel_index')) must lie inside
+    that index's first_year..last_year. No row when the samples define no such index (the
+    panel it feeds is then not buildable, and its own tests say so). resilience build
+    checks the same before dbt runs (resilience.project_vars); this test guards
+    `dbt build --vars` and a user's own index_samples file. Each var is read through
+    typed_var, so it is an integer literal here.
 #}
 {{ config(meta={
-    'message': 'var {var_name}={year} must lie in [{first_year}, {last_year}], the years of {years_of}'
+    'message': 'var {var_name}={year} must lie in [{first_year}, {last_year}], the years of index {sample_index}'
 }) }}
 
 with
@@ -17,32 +19,25 @@ index_samples as (
 ),
 
 year_vars as (
-    {%- for name, rule in var('var_rules').items() if rule['type'] == 'year' %}
+    {%- for name, rule in var('var_rules').items()
+        if rule['type'] == 'year' and rule.get('sample_of') %}
     select
         '{{ name }}' as var_name,
         {{ typed_var(name) }} as year,
-        {{ "'" ~ rule['sample'] ~ "'" if rule.get('sample') else 'null' }} as sample_index
+        {{ index_role(rule['sample_of'][:-6]) }} as sample_index
     {{- ' union all' if not loop.last }}
     {%- endfor %}
-),
-
-data_years as (
-    select
-        min(first_year) as first_year,
-        max(last_year) as last_year
-    from index_samples
 ),
 
 windows_assigned as (
     select
         year_vars.var_name,
         year_vars.year,
-        coalesce(index_samples.first_year, data_years.first_year) as first_year,
-        coalesce(index_samples.last_year, data_years.last_year) as last_year,
-        coalesce('index ' || year_vars.sample_index, 'the data (all index samples)') as years_of
+        year_vars.sample_index,
+        index_samples.first_year,
+        index_samples.last_year
     from year_vars
-    cross join data_years
-    left join index_samples
+    inner join index_samples
         on year_vars.sample_index = index_samples.index_name
 ),
 

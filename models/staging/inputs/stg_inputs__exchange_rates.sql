@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ ref('demo_exchange_rates') }}
+    select * from {{ source('inputs', 'exchange_rates') }}
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ ref('demo_partner_macro') }}
+    select * from {{ source('inputs', 'partner_macro') }}
 ),
 
 typed as (

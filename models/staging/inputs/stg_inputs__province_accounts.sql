@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ ref('demo_province_accounts') }}
+    select * from {{ source('inputs', 'province_accounts') }}
 ),
 
 typed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ ref('demo_bilateral_flows') }}
+    select * from {{ source('inputs', 'bilateral_flows') }}
 ),
 
 typed as (
