@@ -44,7 +44,6 @@ tables the README shows) and two PNG figures.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -59,6 +58,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from resilience.errors import ResilienceError  # noqa: E402
+from resilience.indices import selected_build_args  # noqa: E402
 from resilience.paths import DBT, PROJECT_ROOT  # noqa: E402
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "us_states"
@@ -182,18 +182,7 @@ def martin_build_args(series_path: Path) -> list[str]:
         "martin_shock_end": SHOCK_END,
         "martin_recovery_end": RECOVERY_END,
     }
-    return [
-        "build",
-        "--select",
-        "+fct_martin_resilience",
-        "--exclude",
-        "test_type:unit",
-        "resource_type:test,path:tests/dbt",
-        "--indirect-selection",
-        "cautious",
-        "--vars",
-        json.dumps(dbt_vars),
-    ]
+    return selected_build_args(["+fct_martin_resilience"], dbt_vars)
 
 
 def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:

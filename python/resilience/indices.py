@@ -51,10 +51,21 @@ def index_build_args(dbt_vars: dict) -> list[str]:
     shipped province panel (province codes, year window), not a user's panel, so both are
     left out; ``cautious`` keeps tests whose parents are not all selected out too.
     """
+    return selected_build_args(INDEX_SELECTION, dbt_vars)
+
+
+def selected_build_args(selection: tuple[str, ...] | list[str], dbt_vars: dict) -> list[str]:
+    """``dbt build`` arguments for ``selection`` and its data tests, with ``dbt_vars``.
+
+    Unit tests (they pin their own inputs) and the singular tests under ``tests/dbt`` (they
+    guard the shipped province panel) are left out; ``cautious`` indirect selection leaves
+    out tests whose parents are not all selected. Used for the index alone and for the
+    Martin mart alone on a user's panel.
+    """
     return [
         "build",
         "--select",
-        *INDEX_SELECTION,
+        *selection,
         "--exclude",
         "test_type:unit",
         "resource_type:test,path:tests/dbt",

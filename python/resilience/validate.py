@@ -221,6 +221,18 @@ def _check_columns(
     return ok
 
 
+def _read_layout(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: list[Problem]
+) -> list[tuple[int, dict]] | None:
+    """Read a file and check its columns; return its ``(line, row)`` pairs or None."""
+    label = str(path)
+    read = _read_rows(path, label, required, problems)
+    if read is None:
+        return None
+    header, rows = read
+    return rows if _check_columns(label, header, required, optional, problems) else None
+
+
 def _add(problems: list[Problem], counts: dict, problem: Problem) -> None:
     """Append ``problem`` unless its check already has MAX_PROBLEMS_PER_CHECK entries."""
     counts[problem.check] += 1
@@ -595,11 +607,8 @@ PARTNERS_COLUMNS = ("country_code", "country_name", "is_region")
 def validate_partners(path: Path, problems: list[Problem]) -> None:
     """Check a partner-economies file: ISO alpha-3 codes, once each, is_region true/false."""
     label = str(path)
-    read = _read_rows(path, label, PARTNERS_COLUMNS, problems)
-    if read is None:
-        return
-    header, rows = read
-    if not _check_columns(label, header, PARTNERS_COLUMNS, (), problems):
+    rows = _read_layout(path, PARTNERS_COLUMNS, (), problems)
+    if rows is None:
         return
     seen: dict[str, int] = {}
     for line, rec in rows:
@@ -632,11 +641,8 @@ def validate_martin_series(
     window year (the indices compare the three levels); other years may be present.
     """
     label = str(path)
-    read = _read_rows(path, label, MARTIN_SERIES_COLUMNS, problems)
-    if read is None:
-        return
-    header, rows = read
-    if not _check_columns(label, header, MARTIN_SERIES_COLUMNS, (), problems):
+    rows = _read_layout(path, MARTIN_SERIES_COLUMNS, (), problems)
+    if rows is None:
         return
     if not rows:
         problems.append(Problem("empty_file", label, "the file has a header but no data rows"))
@@ -691,11 +697,8 @@ SAMPLES_OPTIONAL_COLUMNS = ("excluded_unit_ids", "description")
 def validate_samples(path: Path, problems: list[Problem]) -> None:
     """Check an index-samples file: one row per index, plain names, years first <= last."""
     label = str(path)
-    read = _read_rows(path, label, SAMPLES_COLUMNS, problems)
-    if read is None:
-        return
-    header, rows = read
-    if not _check_columns(label, header, SAMPLES_COLUMNS, SAMPLES_OPTIONAL_COLUMNS, problems):
+    rows = _read_layout(path, SAMPLES_COLUMNS, SAMPLES_OPTIONAL_COLUMNS, problems)
+    if rows is None:
         return
     seen: dict[str, int] = {}
     for line, rec in rows:

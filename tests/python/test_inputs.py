@@ -287,3 +287,47 @@ def test_a_missing_input_skips_exactly_its_models(tmp_path, built_warehouse):
     assert sorted(p.name for p in out.glob("*.md")) == sorted(
         p.name for p in out.glob("wl_*.md")
     ) and any(out.glob("wl_table2.md"))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "index_samples",
+            "index_name,first_year,last_year,excluded_unit_ids\n"
+            "resilience,2003,2019,\nresilience,2003,2019,\ndata flow,2009,2023,540000\n"
+            "dataflow,2023,2009,\n",
+            [
+                "index_samples.csv:3: index resilience defined twice (first on line 2); keep one "
+                "row",
+                "index_samples.csv:4: index_name 'data flow' is not a plain identifier (letters, "
+                "digits and underscore only); rejected, it is never passed to SQL",
+                "index_samples.csv:5: index dataflow: first_year 2023 is after last_year 2009",
+            ],
+        ),
+        (
+            "partner_countries",
+            "country_code,country_name,is_region\nUSA,United States,false\nusa,lower,false\n"
+            "USA,again,false\nHKG,Hong Kong,maybe\n",
+            [
+                "partner_countries.csv:3: column country_code: country_code 'usa' is not an ISO "
+                "3166 alpha-3 code (three capital letters)",
+                "partner_countries.csv:4: partner USA listed twice (first on line 2)",
+                "partner_countries.csv:5: unit HKG, column is_region: is_region 'maybe' is not "
+                "true or false",
+            ],
+        ),
+    ],
+)
+def test_preflight_of_the_index_definitions_and_partner_list(tmp_path, name, text, expected):
+    folder = demo_copy(tmp_path / "in")
+    (folder / f"{name}.csv").write_text(text)
+    db = tmp_path / "w.duckdb"
+    proc = cli("build", "--db", str(db), "--inputs", str(folder))
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    stored = query(
+        build_module.failed_path(db), "select formatted from test_failures.preflight_problems"
+    ).formatted.tolist()
+    shown = [m.replace(str(folder) + "/", "") for m in stored]
+    for message in expected:
+        assert message in shown, (message, shown)
