@@ -146,7 +146,8 @@ def build(
         typer.Option(
             "--values",
             help="Your indicator values (CSV/Parquet: unit_id, year, "
-            "indicator, value); validated before dbt runs. Default: the demo seed.",
+            "indicator, value); validated before dbt runs. Default: var indicator_values_path "
+            "(the synthetic demo file).",
         ),
     ] = None,
     system: Annotated[

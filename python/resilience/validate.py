@@ -3,7 +3,7 @@
 ``resilience build --values FILE --system FILE`` runs these checks first. They catch
 what hand-collected yearbook data gets wrong and name the file, line, unit, year and
 indicator of every bad cell -- with a row number, which the dbt tests downstream cannot
-give. The dbt tests still guard the same invariants (defence in depth: the demo seeds and
+give. The dbt tests still guard the same invariants (defence in depth: the default inputs and
 ``dbt build`` run by hand skip this module).
 
 Layouts (docs/contracts.md):
@@ -540,7 +540,7 @@ def validate_inputs(
     Parameters
     ----------
     values_path, system_path
-        The user's files (None = the shipped demo seed / indicator system).
+        The user's files (None = the path var's default / the shipped indicator system).
     var_overrides
         ``--var`` overrides, checked by :func:`validate_vars`; the year range follows them.
     check_units

@@ -2,7 +2,7 @@ r"""World Bank partner-economy inputs for the R&D capital stocks (REAL DATA, iss
 
 Turns three World Bank files into the warehouse's partner-macro contract
 (``country_code, year, rd_expenditure_usd_mn, gdp_usd_mn, gfcf_usd_mn, cpi``, one row per
-economy-year, the layout of ``data/demo/partner_macro.csv``):
+economy-year, the ``partner_macro`` input of ``docs/contracts.md``):
 
 * ``API_GB.XPD.RSDV.GD.ZS_DS2_en_csv_v2_232.csv`` -- WDI GB.XPD.RSDV.GD.ZS, gross domestic
   expenditure on R&D (GERD) in % of GDP, the wide WDI layout (4 metadata lines, then
