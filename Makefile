@@ -52,7 +52,7 @@ demo: $(STAMP) ## Fresh machine: install, build the warehouse, estimate, write t
 	RESILIENCE_DB=$(DB) $(BIN)/resilience estimate
 	RESILIENCE_DB=$(DB) $(BIN)/resilience report
 	@echo
-	@echo "Warehouse: $(abspath $(DB))   (schemas reference, raw, staging, intermediate, marts, results)"
+	@echo "Warehouse: $(abspath $(DB))   (schemas reference, staging, intermediate, marts, results)"
 	@echo "Tables:    $(abspath reports/tables)/"
 	@echo "Report:    $(abspath reports/index.html)"
 	@echo "The demo data is SYNTHETIC (python/resilience/demo.py), not official statistics."
