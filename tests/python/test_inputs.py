@@ -331,3 +331,15 @@ def test_preflight_of_the_index_definitions_and_partner_list(tmp_path, name, tex
     shown = [m.replace(str(folder) + "/", "") for m in stored]
     for message in expected:
         assert message in shown, (message, shown)
+
+
+def test_a_semicolon_delimited_input_is_named(tmp_path):
+    folder = demo_copy(tmp_path / "in")
+    path = folder / "exchange_rates.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    proc = cli("build", "--db", str(tmp_path / "w.duckdb"), "--inputs", str(folder))
+    assert proc.returncode == 2
+    assert (
+        f"error: {path}: the file is semicolon-delimited (header 'year;cny_per_usd'); save it "
+        "comma-separated;"
+    ) in " ".join(proc.stderr.split())
