@@ -242,7 +242,6 @@ def write_results(
     tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
-    ensure_schema(con)
     con.execute("begin transaction")
     try:
         current = build_id_of(con)
@@ -252,6 +251,7 @@ def write_results(
                 f"{expected_build_id} read, build {current} there now); results not written: "
                 "run resilience estimate again"
             )
+        ensure_schema(con)
         for table in ("models", "coefficients", "tests"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])
