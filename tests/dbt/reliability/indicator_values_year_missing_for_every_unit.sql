@@ -5,7 +5,7 @@
     would otherwise interpolate the whole cross-section of that year from the years around
     it, without a word, while one unit's missing row alone is rejected as unbalanced.
     resilience build checks the same before dbt runs (resilience.validate, check
-    year_missing); this test guards `dbt build --vars` and the demo seeds.
+    year_missing); this test guards `dbt build` run by hand.
 #}
 {{ config(meta={
     'message': 'index {index_name}: no unit has a value in this year of the index sample'
