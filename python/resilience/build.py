@@ -43,6 +43,7 @@ import re
 import signal
 import subprocess
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -411,11 +412,18 @@ def _store_problems(db_file: Path, problems: list[Problem]) -> None:
         con.close()
 
 
-def _carry_results(old: Path, new: Path) -> list[str]:
-    """Copy the tables of CARRIED_SCHEMAS from the old warehouse into the new file."""
+def _carry_results(old: Path, new: Path, build_id: str) -> list[str]:
+    """Copy the tables of CARRIED_SCHEMAS from the old warehouse into the new file.
+
+    The new file also records ``build_id`` (:func:`resilience.results.record_build`), the
+    id ``estimate`` pairs its results with.
+    """
+    from resilience import results
+
     copied = []
     con = lock.connect(new)
     try:
+        results.record_build(con, build_id, dt.datetime.now(dt.UTC))
         if old.exists():
             try:
                 con.execute(
@@ -504,7 +512,9 @@ def build(
         user_files["stg_reference__indicator_systems"] = str(system_path)
     if supplied.get("index_samples") is not None:
         user_files["stg_reference__index_samples"] = str(supplied["index_samples"])
+    build_id = uuid.uuid4().hex
     record = {
+        "build_id": build_id,
         "warehouse": str(db_path),
         "started_at": started.isoformat(timespec="seconds"),
         "pid": os.getpid(),
@@ -571,7 +581,7 @@ def build(
         statuses = {r["status"] for r in run_results}
         ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
         if ok:
-            carried = _carry_results(db_path, new)
+            carried = _carry_results(db_path, new, build_id)
             lock.ensure_unlocked(db_path)
             if Path(f"{new}.wal").exists():  # pragma: no cover - checkpointed above
                 raise DbtCrashed(f"{new}.wal left after checkpoint; the warehouse was not replaced")
@@ -713,14 +723,16 @@ def check_last_build(db_path: Path | None = None) -> None:
 
 # ---- fingerprints (determinism) -----------------------------------------------------------
 
-VOLATILE_COLUMNS = frozenset({"estimated_at", "built_at", "created_at", "run_at", "updated_at"})
+VOLATILE_COLUMNS = frozenset(
+    {"estimated_at", "built_at", "created_at", "run_at", "updated_at", "build_id"}
+)
 
 
 def fingerprint(db_path: Path, schemas: tuple[str, ...] = ("marts", "results")) -> dict[str, str]:
     """Return ``{schema.table: sha256}`` over each table's sorted rows.
 
     Timestamp columns and the names in :data:`VOLATILE_COLUMNS` are left out: they record
-    when, not what. Floats are hashed by their exact ``repr``.
+    when (or which build), not what. Floats are hashed by their exact ``repr``.
     """
     out = {}
     con = lock.connect(db_path, read_only=True)

@@ -611,7 +611,7 @@ def import_(
     ] = None,
     report: Annotated[
         Path | None,
-        typer.Option(help="Spreadsheets: CSV of every cell not imported (row, column, reason)."),
+        typer.Option(help="CSV of every non-empty cell not imported (file, row, column, reason)."),
     ] = None,
     password: Annotated[
         str | None,
@@ -641,20 +641,23 @@ def import_(
     ]
     yearbooks = import_yearbook(sheets, password=password) if sheets else []
     written = write_long([*results, *yearbooks], out, append=append)
+    if report:
+        report = write_report([*results, *yearbooks], report)
     if results:
         table = Table(title=f"Imported into {written}")
-        for col in ("file", "indicator", "provinces", "years", "missing cells"):
+        for col in ("file", "indicator", "provinces", "years", "imported", "missing", "reported"):
             table.add_column(col)
         for r in results:
             first, last = r.years
             table.add_row(
-                str(r.source), r.indicator, str(r.n_provinces), f"{first}-{last}", str(r.n_missing)
-            )
+                str(r.source), r.indicator, str(r.n_provinces), f"{first}-{last}",
+                str(r.n_imported), str(r.n_missing), str(len(r.reported)),
+            )  # fmt: skip
         console.print(table)
         for r in results:
-            for skipped in r.skipped_rows:
+            for reason, n in sorted(r.reported_by_reason.items()):
                 console.print(
-                    f"  [yellow]skipped[/] {r.source.name}: {skipped}",
+                    f"  [yellow]not imported[/] {r.source.name}: {n} cell(s): {reason}",
                     soft_wrap=True,
                     highlight=False,
                 )
@@ -677,10 +680,8 @@ def import_(
                         soft_wrap=True,
                         highlight=False,
                     )
-        if report:
-            console.print(
-                f"cells not imported, with their reasons: {write_report(yearbooks, report)}"
-            )
+    if report:
+        console.print(f"cells not imported, with their reasons: {report}")
 
 
 # ---------------------------------------------------------------- docs --------------

@@ -12,7 +12,8 @@ Exit codes
 0     success
 1     the dbt build ran and tests failed (the last good warehouse is kept)
 2     a user-supplied input file or option failed the pre-flight validation
-3     the warehouse (or its build) is locked by another process
+3     the warehouse (or its build) is locked by another process, or was rebuilt while
+      ``estimate`` ran (its results are refused, not written beside other marts)
 4     refused: the last build of this warehouse failed
 5     dbt itself could not run (compilation error, crash, killed)
 ====  =====================================================================
@@ -127,3 +128,9 @@ class LastBuildFailed(ResilienceError):
     """Refusal: the last build of this warehouse had failing tests (exit 4)."""
 
     exit_code = 4
+
+
+class WarehouseRebuilt(ResilienceError):
+    """Refusal: the marts changed between reading them and writing their results (exit 3)."""
+
+    exit_code = 3

@@ -22,15 +22,31 @@ from resilience.hausman import hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
 from resilience.panel import PanelResults, lag, regress
-from resilience.results import TEST_COLUMNS, ModelRecord, data_fingerprint, write_results
+from resilience.results import (
+    TEST_COLUMNS,
+    ModelRecord,
+    build_id_of,
+    data_fingerprint,
+    write_results,
+)
 from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs
 from resilience.tables import build_table, print_table, write_tables
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 
 
-def read_panels(db_path: str | Path, names: list[str]) -> dict[str, pd.DataFrame]:
+class Panels(dict):
+    """The panels read, ``{schema.table: frame}``, and ``build_id``: the build they came from."""
+
+    build_id: str | None = None
+
+
+def read_panels(db_path: str | Path, names: list[str]) -> Panels:
     """Read whole panels (``schema.table``) through a read-only connection, then close it.
+
+    The warehouse's ``build_id`` (:func:`resilience.results.build_id_of`) is read through
+    the same connection, hence from the same file as the panels, even if a build swaps
+    another file in meanwhile.
 
     Raises
     ------
@@ -39,7 +55,8 @@ def read_panels(db_path: str | Path, names: list[str]) -> dict[str, pd.DataFrame
     """
     con = lock.connect(db_path, read_only=True)
     try:
-        panels = {}
+        panels = Panels()
+        panels.build_id = build_id_of(con)
         for name in names:
             if not PANEL_NAME.fullmatch(name):
                 raise SpecError(f"panel {name!r} must be written schema.table")
@@ -284,11 +301,7 @@ def run(
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )
     if write_db:
-        con = lock.connect(db_path)
-        try:
-            write_results(con, records, test_frame)
-        finally:
-            con.close()
+        write_against(db_path, records, test_frame, panels.build_id)
     built = [build_table(t, fits, specs, test_frame) for t in specs.tables.values()]
     files = write_tables(built, out_dir)
     if console is not None:
@@ -302,6 +315,27 @@ def run(
         {r.result.model_id: r.result.n_dropped for r in records if r.result.n_dropped},
         skipped,
     )
+
+
+def write_against(
+    db_path: str | Path, records: list[ModelRecord], tests: pd.DataFrame, build_id: str | None
+) -> None:
+    """Write results into the warehouse only if its marts are still those of ``build_id``.
+
+    The build lock is held for the write, so no build can swap its file in between the
+    check and the commit; a build that finished since the panels were read has recorded
+    another build id, and :func:`resilience.results.write_results` refuses
+    (:class:`~resilience.errors.WarehouseRebuilt`, exit 3). A build running now makes the
+    lock fail (:class:`~resilience.errors.WarehouseLocked`, exit 3). Either way nothing
+    is written.
+    """
+    db_path = Path(db_path).resolve()
+    with lock.build_lock(db_path):
+        con = lock.connect(db_path)
+        try:
+            write_results(con, records, tests, expected_build_id=build_id)
+        finally:
+            con.close()
 
 
 def unbuilt_tables(specs: SpecSet, db_path: str | Path) -> dict[str, str]:

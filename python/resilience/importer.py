@@ -23,14 +23,22 @@ Rules (each one is a documented choice, tested in ``tests/python/test_importer.p
 * **Header row**: the first row whose cells after the first are all years (``2023``,
   ``2023年``, ``2023 年``); everything above it is metadata. ``指标：…`` / ``Indicator:``
   in the metadata names the indicator when ``indicator`` is not given.
-* **Footer**: rows after the data whose first cell starts with ``注``, ``数据来源``,
-  ``Note``, ``Source`` or is empty end the table.
+* **Rows below the header** are read to the end of the file, each on its own: an empty
+  row is skipped (a blank line never ends the table: provinces below it are imported); a
+  row whose first cell starts with ``注``, ``数据来源``, ``Note`` or ``Source`` is a note.
+* **Every non-empty cell is imported exactly once or reported**: metadata above the
+  header, the header, row labels, notes and the national total are listed in
+  :attr:`ImportResult.reported` (row, column, reason; the shape of the yearbook reader's
+  report, :class:`ReportedCell`); a value is imported under the year of its column. A
+  row with more cells than the header (an unquoted ``1,234.5`` splits one cell in two and
+  moves every later cell one column right) or a value under a header cell without a year
+  is an error naming row and column, never a shifted or dropped value.
 * **Province names**: matched against ``seeds/reference/provinces.csv``. Chinese names
   match with or without the suffix 省 / 市 / 自治区 / 壮族自治区 / 回族自治区 /
   维吾尔自治区, ignoring spaces (yearbooks pad two-character names: ``北　京``); English
   names match case-insensitively, also in pinyin (``Xizang``, ``Nei Mongol``,
-  ``Neimenggu``). A national-total row (全国, National, China, Total) is skipped and
-  reported in :attr:`ImportResult.skipped_rows`. Any other unknown name is an error that
+  ``Neimenggu``). A national-total row (全国, National, China, Total) is not imported:
+  its cells are reported (``national total``). Any other unknown name is an error that
   lists every unknown name, never a silent drop.
 * **Missing markers**: ``…``, ``...``, ``—``, ``——``, ``–``, ``-``, ``--``, ``NA``,
   ``N/A`` and the empty cell become a missing value (an empty cell in the long file),
@@ -39,14 +47,19 @@ Rules (each one is a documented choice, tested in ``tests/python/test_importer.p
   exported with a decimal comma it means 1.234. Pass ``thousands=","`` (CLI:
   ``--thousands ,``) to read it as 1234. Any other text that is not a number is an error
   naming the file, province, year and cell.
+* **Numbers** are plain decimals (``12``, ``-3.5``, ``1.2e3``, full-width digits after
+  NFKC): ``inf``, ``Infinity``, ``1.2e400`` (beyond a double) and ``1_000`` are errors,
+  never an infinity or 1000.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +97,18 @@ ENGLISH_ALIASES = {
 """English and pinyin spellings found in NBS English exports besides the seed's names."""
 
 FOOTER_PREFIXES = ("注", "数据来源", "资料来源", "note", "source", "notes")
+NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+"""A plain decimal number (ASCII digits; full-width ones are NFKC-normalised first)."""
+THOUSANDS_GROUPS = r"^[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?$"
+"""A number grouped by a thousands separator ``sep`` (``1,234,567.5``)."""
+
+# Reasons a cell is reported instead of imported (the report's ``reason`` column); the
+# yearbook reader (:mod:`resilience.yearbook`) adds its own to these.
+R_ABOVE = "text above the header"
+R_HEADER = "header"
+R_LABEL = "row label"
+R_NATIONAL = "national total"
+R_NOTE = "note"
 METADATA_INDICATOR = re.compile(r"^\s*(指标|indicator)\s*[:：]\s*(?P<name>.+?)\s*$", re.I)
 YEAR_CELL = re.compile(r"^\s*(?P<year>(19|20)\d{2})\s*(年)?\s*$")
 
@@ -92,15 +117,55 @@ class TableImportError(ValueError):
     """A table that cannot be imported; the message names the file and what is wrong."""
 
 
+@dataclass(frozen=True)
+class ReportedCell:
+    """One non-empty cell that was not imported, with where it is and why."""
+
+    file: str
+    sheet: str
+    row: int
+    column: str
+    reason: str
+    text: str
+
+
+def column_letter(index: int) -> str:
+    """Return the Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 @dataclass
 class ImportResult:
-    """What one import produced: the long table plus what was skipped, for the CLI to show."""
+    """What one import produced: the long table plus every cell not imported, for the CLI.
+
+    Every non-empty cell of the file is either one row of ``long`` (a value, or a missing
+    marker as NaN) or one entry of ``reported``.
+    """
 
     source: Path
     indicator: str
     long: pd.DataFrame
-    skipped_rows: list[str] = field(default_factory=list)
-    n_missing: int = 0
+    reported: list[ReportedCell] = field(default_factory=list)
+
+    @property
+    def n_imported(self) -> int:
+        """Cells imported (province x year), missing values included."""
+        return len(self.long)
+
+    @property
+    def n_missing(self) -> int:
+        """Imported cells that are empty or a missing marker."""
+        return int(self.long["value"].isna().sum())
+
+    @property
+    def reported_by_reason(self) -> Counter:
+        """Number of reported cells by reason."""
+        return Counter(cell.reason for cell in self.reported)
 
     @property
     def n_provinces(self) -> int:
@@ -166,13 +231,26 @@ def match_province(name: str, lookup: dict[str, str]) -> str | None:
 
 
 def parse_cell(text: str, thousands: str | None = None) -> float | None:
-    """Parse one cell: a float, None for a missing marker; raise ValueError for anything else."""
+    """Parse one cell: a float, None for a missing marker; raise ValueError for anything else.
+
+    Only a plain decimal (:data:`NUMBER`) is a number: ``float()`` alone would also take
+    ``inf``, ``Infinity`` and ``1_000``, and turn ``1.2e400`` into an infinity. With
+    ``thousands`` the separator must group by three digits (``1,234.5``; ``1,23`` is an
+    error). The ValueError's message says what is wrong with the cell.
+    """
     cell = unicodedata.normalize("NFKC", str(text)).strip()
     if cell.lower() in MISSING_MARKERS:
         return None
-    if thousands:
+    if thousands and thousands in cell:
+        if not re.fullmatch(THOUSANDS_GROUPS.format(sep=re.escape(thousands)), cell):
+            raise ValueError(f"{text!r} is not a number grouped by {thousands!r} in threes")
         cell = cell.replace(thousands, "")
-    return float(cell)  # raises ValueError on "1,234" without thousands, "n.a.", "12a"
+    if not NUMBER.fullmatch(cell):
+        raise ValueError(f"{text!r} is not a number")
+    value = float(cell)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is beyond the range of a double (~1.8e308)")
+    return value
 
 
 def _read_rows(path: Path, encoding: str | None) -> list[list[str]]:
@@ -258,39 +336,55 @@ def import_wide_table(
     Raises
     ------
     TableImportError
-        Unknown province names (all listed), unparseable cells (all listed with province
-        and year), a duplicated province, or no header row.
+        Unknown province names (all listed), unparseable cells (all listed with province,
+        year, row and column), a row with values beyond the header's years (all listed), a
+        duplicated province, or no header row.
     """
     path = Path(path)
     if not path.exists():
         raise TableImportError(f"{path}: file not found")
     rows = _read_rows(path, encoding)
     header_at, years = _find_header(rows, path)
+    reported: list[ReportedCell] = []
+
+    def report_row(i: int, reason: str) -> None:
+        for j, cell in enumerate(rows[i]):
+            if str(cell).strip():
+                reported.append(
+                    ReportedCell(str(path), "", i + 1, column_letter(j), reason, str(cell))
+                )
 
     metadata_indicator = None
-    for row in rows[:header_at]:
+    for i, row in enumerate(rows[:header_at]):
         match = METADATA_INDICATOR.match(",".join(c for c in row if c))
         if match:
             metadata_indicator = match.group("name")
+        report_row(i, R_ABOVE)
+    report_row(header_at, R_HEADER)
     indicator_id = indicator or metadata_indicator or path.stem
     lookup = province_lookup(provinces_csv)
 
     records: list[tuple[str, int, float | None]] = []
     unknown: list[str] = []
     bad_cells: list[str] = []
-    skipped: list[str] = []
+    misplaced: list[str] = []
     seen: dict[str, str] = {}
-    for row in rows[header_at + 1 :]:
+    for i in range(header_at + 1, len(rows)):
+        row = rows[i]
         label = str(row[0]).strip() if row else ""
-        if not label or _normalise_text(label).lower().startswith(FOOTER_PREFIXES):
-            if any(str(c).strip() for c in row[1:]) and not label:
-                bad_cells.append(f"a row with values but no region name: {row[:4]}…")
-                continue
-            break
+        if not any(str(c).strip() for c in row):
+            continue  # an empty line: skipped, never the end of the table
+        if not label:
+            bad_cells.append(f"row {i + 1}: values but no region name: {row[:4]}…")
+            continue
+        key = _normalise_text(label).lower()
+        if key.startswith(FOOTER_PREFIXES):
+            report_row(i, R_NOTE)
+            continue
         code = match_province(label, lookup)
         if code is None:
-            if _normalise_text(label).lower() in NATIONAL_TOTAL_NAMES:
-                skipped.append(f"{label} (national total)")
+            if key in NATIONAL_TOTAL_NAMES:
+                report_row(i, R_NATIONAL)
             else:
                 unknown.append(label)
             continue
@@ -299,19 +393,34 @@ def import_wide_table(
                 f"{path}: province {code} appears twice (rows '{seen[code]}' and '{label}')"
             )
         seen[code] = label
+        stray = [
+            j
+            for j, cell in enumerate(row)
+            if j > 0 and str(cell).strip() and (j >= len(years) or years[j] is None)
+        ]
+        if stray:
+            where = ", ".join(f"{column_letter(j)} {row[j]!r}" for j in stray[:5])
+            misplaced.append(
+                f"row {i + 1} ({label}): {len(stray)} value(s) in a column without a year in "
+                f"the header ({where})"
+            )
+            continue
+        reported.append(ReportedCell(str(path), "", i + 1, "A", R_LABEL, label))
         for j, year in enumerate(years):
             if year is None:
                 continue
             cell = row[j] if j < len(row) else ""
             try:
                 value = parse_cell(cell, thousands)
-            except ValueError:
+            except ValueError as exc:
                 hint = (
                     " (thousands separator? pass --thousands ,)"
-                    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", str(cell).strip())
+                    if not thousands
+                    and re.fullmatch(THOUSANDS_GROUPS.format(sep=","), str(cell).strip())
                     else ""
                 )
-                bad_cells.append(f"{label} {year}: {cell!r}{hint}")
+                bad_cells.append(f"{label} {year} (row {i + 1}, column {column_letter(j)}): "
+                                 f"{exc}{hint}")  # fmt: skip
                 continue
             records.append((code, year, value))
 
@@ -320,6 +429,14 @@ def import_wide_table(
             f"{path}: unknown province name(s): {', '.join(repr(u) for u in unknown)}. "
             f"Known names are the Chinese or English names in {provinces_csv.name} "
             "(with or without 省/市/自治区)."
+        )
+    if misplaced:
+        raise TableImportError(
+            f"{path}: {len(misplaced)} row(s) have more cells than the header has years: "
+            f"{'; '.join(misplaced[:10])}{' …' if len(misplaced) > 10 else ''}. An unquoted "
+            "number with a thousands separator (1,234.5) splits into two cells and moves every "
+            'later cell one column right: quote it ("1,234.5") or remove the separator; '
+            "or add the missing year to the header"
         )
     if bad_cells:
         raise TableImportError(
@@ -333,13 +450,7 @@ def import_wide_table(
     long = pd.DataFrame(records, columns=["unit_id", "year", "value"])
     long.insert(2, "indicator", indicator_id)
     long = long.sort_values(["unit_id", "year"]).reset_index(drop=True)
-    return ImportResult(
-        source=path,
-        indicator=indicator_id,
-        long=long,
-        skipped_rows=skipped,
-        n_missing=int(long["value"].isna().sum()),
-    )
+    return ImportResult(source=path, indicator=indicator_id, long=long, reported=reported)
 
 
 def write_long(results: Iterable[ImportResult], out_path: str | Path, append: bool = False) -> Path:

@@ -198,6 +198,7 @@ def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[
     The file is opened read-only and closed before any plotting starts.
     """
     from resilience.lock import connect
+    from resilience.results import build_id_of
 
     con = connect(Path(db_path), read_only=True)
     try:
@@ -213,6 +214,7 @@ def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[
         }
         meta = {
             "existing": existing,
+            "build_id": build_id_of(con),
             "fingerprint": fingerprint(con, existing),
             "is_synthetic": uses_demo_data(con, existing),
         }
@@ -658,8 +660,28 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
     return tables
 
 
-def section_regressions(frames) -> Section:
-    """Build the section with every regression table in results.*."""
+def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str | None:
+    """Say when results.models were estimated from other marts than the warehouse's.
+
+    ``results.models.build_id`` is the build whose marts a model was estimated from; a
+    later build carries the results over but records its own ``build_id`` for its marts
+    (:mod:`resilience.results`). A model without a build id is older than this record.
+    """
+    if models is None or models.empty:
+        return None
+    ids = models["build_id"] if "build_id" in models else pd.Series([None] * len(models))
+    stale = int((ids.isna() | (ids != build_id)).sum()) if build_id else 0
+    if not stale:
+        return None
+    return (
+        f"{stale} of {len(models)} models were estimated from the marts of an earlier "
+        f"build, not from the marts beside them (build {build_id}): their results are older "
+        "than the data; run `resilience estimate` again"
+    )
+
+
+def section_regressions(frames, build_id: str | None = None) -> Section:
+    """Build the section with every regression table in results.* (stale ones said so)."""
     sec = Section(
         "regressions",
         "Regression tables",
@@ -674,6 +696,9 @@ def section_regressions(frames) -> Section:
             "(run `resilience estimate`)."
         )
         return sec
+    stale = stale_results_note(frames.get("models"), build_id)
+    if stale:
+        sec.note(stale)
     for title, frame, notes in tables:
         sec.table(frame, title, raw_html_columns=tuple(frame.columns))
         for note in notes:
@@ -1004,7 +1029,7 @@ def build_sections(frames, meta, db_path: Path) -> list[Section]:
         section_ranking(frames),
         section_regional(frames),
         section_export_paths(frames),
-        section_regressions(frames),
+        section_regressions(frames, meta.get("build_id")),
         section_heterogeneity(frames),
         section_quality(frames),
         section_parameters(frames, meta),

@@ -17,6 +17,14 @@ Tables (created if absent):
 
 :func:`write_results` replaces the rows of the given models and tables in one transaction:
 re-running a spec leaves one copy of its rows.
+
+Results and the marts they were estimated from: ``resilience build`` records a fresh
+``build_id`` in ``warehouse_meta.builds`` (:func:`record_build`) in every warehouse it
+swaps in. ``estimate`` reads it with the panels (same read-only connection, so the same
+file), stores it in ``results.models.build_id`` and, in the write transaction, refuses
+(:class:`~resilience.errors.WarehouseRebuilt`) when the warehouse's build is no longer
+the one it read. Results carried over by a later build keep their old ``build_id``: the
+report says when results are older than the marts beside them (:func:`build_id_of`).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from resilience.errors import WarehouseRebuilt
 from resilience.panel import TIDY_COLUMNS, PanelResults
 
 SCHEMA = "results"
@@ -39,8 +48,13 @@ create table if not exists {SCHEMA}.models (
     outcome varchar, spec json, n_obs integer, n_entities integer, n_dropped integer,
     dropped_detail json, r2_within double, r2_within_twoway double, r2_lsdv double,
     f_stat double, f_df_num integer, f_df_denom integer, f_pvalue double, effects varchar,
-    cov_type varchar, estimated_at timestamptz, data_fingerprint varchar
+    cov_type varchar, estimated_at timestamptz, data_fingerprint varchar, build_id varchar
 )"""
+BUILDS_SCHEMA = "warehouse_meta"
+BUILDS_DDL = f"""
+create table {BUILDS_SCHEMA}.builds (build_id varchar not null, built_at timestamptz not null)"""
+UNCHECKED = object()
+"""Default of :func:`write_results`' ``expected_build_id``: write without comparing builds."""
 COEFFICIENTS_DDL = f"""
 create table if not exists {SCHEMA}.coefficients (
     model_id varchar, term varchar, estimate double, std_error double, t_stat double,
@@ -73,6 +87,7 @@ MODEL_COLUMNS = [
     "cov_type",
     "estimated_at",
     "data_fingerprint",
+    "build_id",
 ]
 TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value", "detail"]
 
@@ -109,8 +124,8 @@ class ModelRecord:
     table_id: str | None = None
     column_label: str | None = None
 
-    def row(self, estimated_at: datetime) -> dict:
-        """Return the ``results.models`` row."""
+    def row(self, estimated_at: datetime, build_id: str | None = None) -> dict:
+        """Return the ``results.models`` row (``build_id``: the build the marts came from)."""
         r = self.result
         f = r.f_test
         return {
@@ -135,14 +150,36 @@ class ModelRecord:
             "cov_type": r.cov_type,
             "estimated_at": estimated_at,
             "data_fingerprint": self.fingerprint,
+            "build_id": build_id,
         }
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``results`` and its three tables if absent."""
+    """Create schema ``results`` and its three tables if absent (add ``build_id`` if older)."""
     con.execute(f"create schema if not exists {SCHEMA}")
     for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL):
         con.execute(ddl)
+    con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
+
+
+def record_build(con: duckdb.DuckDBPyConnection, build_id: str, built_at: datetime) -> None:
+    """Record the build that made this warehouse's marts (one row, ``warehouse_meta.builds``)."""
+    con.execute(f"create schema if not exists {BUILDS_SCHEMA}")
+    con.execute(f"drop table if exists {BUILDS_SCHEMA}.builds")
+    con.execute(BUILDS_DDL)
+    con.execute(f"insert into {BUILDS_SCHEMA}.builds values (?, ?)", [build_id, built_at])
+
+
+def build_id_of(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Return the ``build_id`` of the warehouse's marts; None if no build recorded one."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'builds'",
+        [BUILDS_SCHEMA],
+    ).fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"select build_id from {BUILDS_SCHEMA}.builds").fetchone()
+    return None if row is None else row[0]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -159,13 +196,20 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 
 def write_results(
-    con: duckdb.DuckDBPyConnection, models: Iterable[ModelRecord], tests: pd.DataFrame | None = None
+    con: duckdb.DuckDBPyConnection,
+    models: Iterable[ModelRecord],
+    tests: pd.DataFrame | None = None,
+    expected_build_id: str | None | object = UNCHECKED,
 ) -> dict[str, int]:
     """Replace the rows of these models (and their tables' tests) in one transaction.
 
     Rows of ``models``, ``coefficients`` and ``tests`` whose ``model_id`` is one of the
     given models, and ``tests`` rows whose ``table_id`` is one of the given tests'
     tables, are deleted, then the new rows inserted; on any error nothing changes.
+    With ``expected_build_id`` (the build whose marts the models were estimated from,
+    None for a warehouse no build recorded) the warehouse's build is read inside the same
+    transaction: another one means the marts changed since they were read, and nothing
+    is written (:class:`~resilience.errors.WarehouseRebuilt`).
 
     Parameters
     ----------
@@ -180,10 +224,16 @@ def write_results(
     -------
     dict
         Rows written per table.
+
+    Raises
+    ------
+    WarehouseRebuilt
+        The warehouse's marts are not those of ``expected_build_id``.
     """
     models = list(models)
     stamp = datetime.now(UTC)
-    model_rows = pd.DataFrame([m.row(stamp) for m in models], columns=MODEL_COLUMNS)
+    build_id = None if expected_build_id is UNCHECKED else expected_build_id
+    model_rows = pd.DataFrame([m.row(stamp, build_id) for m in models], columns=MODEL_COLUMNS)
     coefficients = (
         pd.concat([m.result.tidy() for m in models], ignore_index=True)
         if models
@@ -192,9 +242,16 @@ def write_results(
     tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
-    ensure_schema(con)
     con.execute("begin transaction")
     try:
+        current = build_id_of(con)
+        if expected_build_id is not UNCHECKED and current != expected_build_id:
+            raise WarehouseRebuilt(
+                f"the warehouse was rebuilt while the models were estimated (marts of build "
+                f"{expected_build_id} read, build {current} there now); results not written: "
+                "run resilience estimate again"
+            )
+        ensure_schema(con)
         for table in ("models", "coefficients", "tests"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])

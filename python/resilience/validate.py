@@ -327,8 +327,14 @@ def validate_values(
     system_label: str,
     years: tuple[int, int],
     known_units: tuple[set[str], dict[str, str]] | None,
+    samples: tuple[str, dict[str, tuple[int, int, set[str]]]] | None = None,
 ) -> None:
-    """Check a long indicator-values file against the system, the year range and the units."""
+    """Check a long indicator-values file against the system, the year range and the units.
+
+    ``samples`` is ``(file, {index: (first_year, last_year, excluded units)})``, the index
+    samples (:func:`declared_samples`); with the system it gives the years every index
+    must have (:func:`_check_sample_years`).
+    """
     label = str(path)
     read = _read_rows(path, label, VALUES_COLUMNS, problems)
     if read is None:
@@ -451,6 +457,7 @@ def validate_values(
 
     _check_coverage(label, seen, cells, problems, counts)
     if system is not None:
+        _check_sample_years(label, seen, cells, system, samples, problems, counts)
         present = {ind for (_, _, ind) in seen}
         for rec in system:
             if rec["indicator"] not in present:
@@ -508,6 +515,77 @@ def _check_coverage(
             )
 
 
+def declared_samples(path: Path) -> dict[str, tuple[int, int, set[str]]]:
+    """Read an index-samples file: ``{index: (first_year, last_year, excluded units)}``.
+
+    Rows whose years are not four-digit years are left out (:func:`validate_samples`
+    reports them); a missing file gives no samples.
+    """
+    out = {}
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return out
+    for rec in csv.DictReader(io.StringIO(text)):
+        first, last = (str(rec.get(k) or "").strip() for k in ("first_year", "last_year"))
+        if re.fullmatch(r"\d{4}", first) and re.fullmatch(r"\d{4}", last):
+            excluded = {u.strip() for u in str(rec.get("excluded_unit_ids") or "").split(";")}
+            out[str(rec["index_name"]).strip()] = (int(first), int(last), excluded - {""})
+    return out
+
+
+def _check_sample_years(
+    label: str,
+    seen: dict,
+    cells: dict,
+    system: list[dict],
+    samples: tuple[str, dict] | None,
+    problems: list[Problem],
+    counts: dict,
+) -> None:
+    """Report every year of an index's sample that no unit has a value for.
+
+    Gap filling interpolates inside each unit's series; a year missing for *every* unit
+    would be interpolated for all of them (a whole invented cross-section), and the
+    balance check cannot see it, since it judges balance against the years present. The
+    sample years are the index's row in the samples file, else (an index without one) the
+    span of all years in the values, as ``int_index_sample_units_selected`` resolves them.
+    Reported once per index and year when every indicator lacks it, else per indicator.
+    dbt test: ``indicator_values_year_missing_for_every_unit``.
+    """
+    samples_label, declared = samples if samples is not None else ("", {})
+    all_years = [y for (_, y, _) in seen]
+    if not all_years:
+        return
+    present = {ind for (_, _, ind) in seen}  # an indicator without rows: undefined_values
+    indicators: dict[str, list[str]] = defaultdict(list)
+    for rec in system:
+        if rec["indicator"] in present:
+            indicators[rec["index_name"]].append(rec["indicator"])
+    for index_name, names in sorted(indicators.items()):
+        first, last, excluded = declared.get(index_name, (min(all_years), max(all_years), set()))
+        source = (
+            f"the index sample {first}-{last} ({samples_label})"
+            if index_name in declared
+            else f"the years of the values, {first}-{last} (no row in the index samples)"
+        )
+        observed = {ind: {y for (u, y) in cells.get(ind, {}) if u not in excluded} for ind in names}
+        for year in range(first, last + 1):
+            lacking = [ind for ind in names if year not in observed[ind]]
+            if not lacking:
+                continue
+            whole = len(lacking) == len(names)
+            for ind in [None] if whole else lacking:
+                what = "any indicator" if whole else "this indicator"
+                _add(problems, counts, Problem(
+                    "year_missing", label,
+                    f"index {index_name}: no unit has a value for {what} in this year of "
+                    f"{source}; gap filling would invent it for every unit: add the "
+                    "year's values, or narrow the sample to the years you have",
+                    year=str(year), indicator=ind,
+                ))  # fmt: skip
+
+
 def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -> list[Problem]:
     """Check ``--var key=value`` overrides by their rules (:mod:`resilience.project_vars`)."""
     return project_vars_module.check_overrides(overrides, project_dir)[1]
@@ -525,6 +603,15 @@ def parse_var_options(
         else:
             out[key.strip()] = value.strip()
     return out, problems
+
+
+def _samples_of(project_dir: Path, tables: dict | None) -> tuple[str, dict]:
+    """Return the index samples a build uses: the user's ``index_samples``, else the seed."""
+    path = (tables or {}).get("index_samples")
+    if path is None:
+        seed = "seeds/reference/index_samples.csv"
+        return seed, declared_samples(Path(project_dir) / seed)
+    return str(path), declared_samples(Path(path))
 
 
 def validate_inputs(
@@ -572,6 +659,7 @@ def validate_inputs(
             system_label,
             years,
             province_lookup(project_dir) if check_units else None,
+            _samples_of(project_dir, tables),
         )
     if problems:  # a bad var: the years the files must cover are not known
         return problems

@@ -75,8 +75,15 @@ from pathlib import Path
 import pandas as pd
 
 from resilience.importer import (
+    R_ABOVE,
+    R_HEADER,
+    R_LABEL,
+    R_NATIONAL,
+    R_NOTE,
+    ReportedCell,
     TableImportError,
     _normalise_text,
+    column_letter,
     match_province,
     parse_cell,
     province_lookup,
@@ -207,7 +214,8 @@ UNIT_EN = re.compile(r"^[(（](?P<unit>[^()（）]+)[)）]$")
 FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-# Reasons a cell is reported instead of imported (the report's ``reason`` column).
+# Reasons a cell is reported instead of imported (the report's ``reason`` column), besides
+# the importer's (R_ABOVE, R_HEADER, R_LABEL, R_NATIONAL, R_NOTE).
 R_OTHER_SHEET = "other sheet"
 R_TITLE = "title"
 R_TITLE_EN = "title (English)"
@@ -215,31 +223,14 @@ R_EDITION = "edition line"
 R_SECTION = "section title"
 R_UNIT = "unit"
 R_UNIT_EN = "unit (English)"
-R_ABOVE = "text above the header"
-R_HEADER = "header"
-R_LABEL = "row label"
 R_MISSPELT = "row label misspelt (province taken from the other language)"
-R_NATIONAL = "national total"
 R_SUBTOTAL = "regional subtotal"
 R_OUTSIDE = "Hong Kong, Macao or Taiwan"
-R_NOTE = "note"
 R_NOT_A_NUMBER = "not a number (value not imported)"
 
 
 class YearbookImportError(TableImportError):
     """A yearbook sheet that cannot be imported; the message names file, row and column."""
-
-
-@dataclass(frozen=True)
-class ReportedCell:
-    """One non-empty cell that was not imported, with where it is and why."""
-
-    file: str
-    sheet: str
-    row: int
-    column: str
-    reason: str
-    text: str
 
 
 @dataclass
@@ -292,16 +283,6 @@ class YearbookImport:
 
 
 # ---------------------------------------------------------------- reading -------------
-
-
-def column_letter(index: int) -> str:
-    """Return the Excel column letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _decrypted(path: Path, data: bytes, password: str | None) -> bytes:
@@ -790,8 +771,12 @@ def import_yearbook(
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "reason", "text")
 
 
-def write_report(results: Sequence[YearbookImport], out_path: str | Path) -> Path:
-    """Write every reported cell of the imports to a CSV (``file,sheet,row,column,reason,text``)."""
+def write_report(results: Sequence, out_path: str | Path) -> Path:
+    """Write every reported cell of the imports to a CSV (``file,sheet,row,column,reason,text``).
+
+    ``results``: :class:`YearbookImport` or :class:`resilience.importer.ImportResult`, both
+    listing their cells not imported in ``reported``.
+    """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", newline="", encoding="utf-8") as handle:

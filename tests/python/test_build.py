@@ -241,3 +241,116 @@ def test_two_complete_runs_give_identical_marts_and_results(built, tmp_path):
     assert any(name.startswith("marts.") for name in fp1)
     differing = sorted(k for k in fp1.keys() | fp2.keys() if fp1.get(k) != fp2.get(k))
     assert differing == []
+
+
+# ---- issue 14: nothing silently invented, nothing mixed up ---------------------------------
+
+DEMO_VALUES = PROJECT_ROOT / "data" / "demo" / "indicator_values.csv"
+
+
+def test_a_year_missing_for_every_unit_is_refused_not_invented(built, tmp_path):
+    # before: deleting 2010 from every unit built with exit 0, all 764 cells of 2010 filled
+    db = warehouse_with_results(built, tmp_path / "wh")
+    before = sha256(db)
+    values = tmp_path / "values.csv"
+    with DEMO_VALUES.open() as src, values.open("w", newline="") as dst:
+        writer = csv.writer(dst, lineterminator="\n")
+        writer.writerows(row for row in csv.reader(src) if row[1] != "2010")
+    proc = cli("build", "--db", str(db), "--values", str(values))
+    assert proc.returncode == 2, proc.stdout[-3000:] + proc.stderr[-3000:]
+    failed = build_module.failed_path(db)
+    assert proc.stderr.strip() == (
+        f"error: {values}: year 2010: index dataflow: no unit has a value for any indicator in "
+        "this year of the index sample 2009-2023 (seeds/reference/index_samples.csv); gap filling "
+        "would invent it for every unit: add the year's values, or narrow the sample to the years "
+        f"you have (+1 more problems); all rows in {failed} (table test_failures.preflight_problems)"
+    )
+    with duckdb.connect(str(failed), read_only=True) as con:
+        rows = con.execute(
+            "select \"check\", year, message from test_failures.preflight_problems order by message"
+        ).fetchall()
+    assert [(c, y, m.split(":")[0]) for c, y, m in rows] == [
+        ("year_missing", "2010", "index dataflow"),
+        ("year_missing", "2010", "index resilience"),
+    ]
+    assert sha256(db) == before
+
+
+def test_interpolation_fills_only_gaps_inside_a_units_own_series(built):
+    """Oracle from the raw demo file and the seeds, not from the models."""
+    import pandas as pd
+
+    raw = pd.read_csv(DEMO_VALUES, dtype={"unit_id": str}).dropna(subset=["value"])
+    system = pd.read_csv(PROJECT_ROOT / "seeds" / "reference" / "indicator_systems.csv")
+    samples = pd.read_csv(PROJECT_ROOT / "seeds" / "reference" / "index_samples.csv", dtype=str)
+    with duckdb.connect(str(built), read_only=True) as con:
+        filled = con.sql(
+            "select index_name, unit_id, indicator, year, value, fill_method "
+            "from intermediate.int_indicator_values_gap_filled where not is_observed"
+        ).df()
+        shares = con.sql(
+            "select index_name, unit_id, interpolated_share from marts.fct_index_unit_diagnostics"
+        ).df()
+    assert set(filled.fill_method) == {"linear_interpolation"}  # index_edge_fill is off
+    series = {k: g.set_index("year").value for k, g in raw.groupby(["unit_id", "indicator"])}
+    for cell in filled.itertuples():
+        own = series[(cell.unit_id, cell.indicator)]
+        t0, t1 = own.index[own.index < cell.year].max(), own.index[own.index > cell.year].min()
+        v0, v1 = own[t0], own[t1]  # both exist: an interior gap of the unit's own series
+        assert cell.value == pytest.approx(v0 + (v1 - v0) * (cell.year - t0) / (t1 - t0))
+    expected = {}
+    for s in samples.itertuples():
+        years = range(int(s.first_year), int(s.last_year) + 1)
+        indicators = set(system.loc[system.index_name == s.index_name, "indicator"])
+        excluded = set(str(s.excluded_unit_ids).split(";"))
+        observed = raw[raw.indicator.isin(indicators) & raw.year.isin(years)]
+        for unit in sorted(set(raw.unit_id) - excluded):
+            n_cells = len(years) * len(indicators)
+            n_obs = (observed.unit_id == unit).sum()
+            expected[(s.index_name, unit)] = (n_cells - n_obs) / n_cells
+    got = {(r.index_name, r.unit_id): r.interpolated_share for r in shares.itertuples()}
+    assert got.keys() == expected.keys()
+    assert got == pytest.approx(expected)
+    assert max(expected.values()) > 0  # the demo has gaps: the comparison is not vacuous
+
+
+def test_estimate_racing_a_real_build_is_refused_and_the_report_flags_stale_results(
+    built, tmp_path, monkeypatch
+):
+    """Force estimate-read, build-swap, estimate-write (before: exit 0, every coefficient
+    from the old marts written beside the new ones)."""
+    from resilience import estimate, report
+    from resilience.errors import WarehouseRebuilt
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy2(built, db)
+    out = tmp_path / "tables"
+
+    def coefficients():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.sql("select model_id, term, estimate from results.coefficients").fetchall()
+
+    estimate.run(db, tables=["wl_table2"], out_dir=out)
+    old = sorted(coefficients())
+    real = estimate.read_panels
+
+    def paused(db_path, names):
+        panels = real(db_path, names)
+        proc = cli("build", "--db", str(db), "--var", "index_scope=per_year")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return panels
+
+    monkeypatch.setattr(estimate, "read_panels", paused)
+    with pytest.raises(WarehouseRebuilt, match="rebuilt while the models were estimated"):
+        estimate.run(db, tables=["wl_table2"], out_dir=out)
+    monkeypatch.undo()
+    assert sorted(coefficients()) == old  # the carried results, nothing from the race
+    notes = report.write_report(db, tmp_path / "stale.html").notes
+    assert any(
+        "2 of 2 models were estimated from the marts of an earlier build" in n for n in notes
+    )
+
+    estimate.run(db, tables=["wl_table2"], out_dir=out)
+    assert sorted(coefficients()) != old  # the marts did change (index_scope=per_year)
+    notes = report.write_report(db, tmp_path / "fresh.html").notes
+    assert not any("earlier build" in n for n in notes)

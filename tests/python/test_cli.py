@@ -177,6 +177,25 @@ def test_import_writes_long_file_and_reports(tmp_path):
     assert "national total" in result.output
 
 
+def test_import_report_lists_every_cell_not_imported(tmp_path):
+    # by hand: header 3 cells, labels 北京市 and 河北, the national total's 3 cells
+    table = tmp_path / "gdp.csv"
+    table.write_text("地区,2021年,2022年\n北京市,1,2\n\n河北,…,4\n全国,9,9\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    result = invoke(
+        "import", str(table), "--indicator", "gdp", "--out", str(tmp_path / "v.csv"),
+        "--report", str(report),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cells = pd.read_csv(report, dtype=str)
+    assert cells.groupby("reason").size().to_dict() == {
+        "header": 3, "national total": 3, "row label": 2,
+    }  # fmt: skip
+    assert cells.query("reason == 'national total'")[["row", "column"]].values.tolist() == [
+        ["5", "A"], ["5", "B"], ["5", "C"],
+    ]  # fmt: skip
+
+
 def test_import_unknown_names_exit_2_listing_them(tmp_path):
     table = tmp_path / "gdp.csv"
     table.write_text("Region,2021\nBeijing,1\nGotham,2\nMordor,3\n", encoding="utf-8")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from resilience.importer import (
+    ReportedCell,
     TableImportError,
     import_wide_table,
     match_province,
@@ -134,13 +135,16 @@ def test_national_total_row_is_skipped_and_reported(tmp_path):
     text = "地区,2020,2021\n全国,100,200\n北京,1,2\n"
     result = import_wide_table(write(tmp_path, text), indicator="x")
     assert result.n_provinces == 1
-    assert result.skipped_rows == ["全国 (national total)"]
+    national = [(c.row, c.column, c.text) for c in result.reported if c.reason == "national total"]
+    assert national == [(2, "A", "全国"), (2, "B", "100"), (2, "C", "200")]
 
 
 def test_thousands_separator_rejected_by_default_and_accepted_on_request(tmp_path):
     text = 'Region,2020\nBeijing,"1,234"\n'
     path = write(tmp_path, text)
-    with pytest.raises(TableImportError, match=r"Beijing 2020: '1,234'.*--thousands"):
+    with pytest.raises(
+        TableImportError, match=r"Beijing 2020 \(row 2, column B\): '1,234'.*--thousands"
+    ):
         import_wide_table(path, indicator="x")
     long = import_wide_table(path, indicator="x", thousands=",").long
     assert long.value.item() == 1234
@@ -148,7 +152,7 @@ def test_thousands_separator_rejected_by_default_and_accepted_on_request(tmp_pat
 
 def test_text_cells_are_errors_naming_province_and_year(tmp_path):
     text = "地区,2020,2021\n北京,1,abc\n天津,2,3\n"
-    with pytest.raises(TableImportError, match=r"北京 2021: 'abc'"):
+    with pytest.raises(TableImportError, match=r"北京 2021 \(row 2, column C\): 'abc'"):
         import_wide_table(write(tmp_path, text), indicator="x")
 
 
@@ -182,3 +186,110 @@ def test_write_long_and_append_rejects_duplicates(tmp_path):
     assert back.value.isna().sum() == 3  # missing cells written as empty, read back as NaN
     with pytest.raises(TableImportError, match="duplicated unit-year-indicator"):
         write_long([second], out, append=True)
+
+
+# ---- issue 14: every non-empty cell imported exactly once or reported -------------------
+
+
+def test_every_non_empty_cell_is_imported_or_reported_and_counted(tmp_path):
+    # NBS_EXPORT by hand: 3 metadata lines (1 cell each), a header of 4 cells, 5 labels,
+    # 15 value cells (one of them empty: Xinjiang 2021) and 2 note lines.
+    result = import_wide_table(write(tmp_path, NBS_EXPORT), indicator="gdp")
+    assert result.n_imported == 15
+    assert result.n_missing == 3
+    assert dict(result.reported_by_reason) == {
+        "text above the header": 3,
+        "header": 4,
+        "row label": 5,
+        "note": 2,
+    }
+    assert result.reported[0] == ReportedCell(
+        str(tmp_path / "gdp.csv"), "", 1, "A", "text above the header", "数据库：分省年度数据"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "地区,2020,2021\n北京,1,2\n\n天津,3,4\n上海,5,6\n",  # blank line
+        "地区,2020,2021\n北京,1,2\n,,\n天津,3,4\n上海,5,6\n",  # a row of empty cells
+        "地区,2020,2021\n\n\n北京,1,2\n天津,3,4\n\n上海,5,6\n\n",  # several
+        "地区,2020,2021\n北京,1,2\n注：初步数\n天津,3,4\n上海,5,6\n",  # a note between
+    ],
+    ids=["blank-line", "empty-cells-row", "several-blank-lines", "note-between-rows"],
+)
+def test_a_blank_line_or_note_inside_the_table_does_not_end_it(tmp_path, text):
+    long = import_wide_table(write(tmp_path, text), indicator="x").long
+    got = {(u, y): v for u, y, v in long[["unit_id", "year", "value"]].itertuples(index=False)}
+    assert got == {
+        ("110000", 2020): 1, ("110000", 2021): 2,
+        ("120000", 2020): 3, ("120000", 2021): 4,
+        ("310000", 2020): 5, ("310000", 2021): 6,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "row, columns",
+    [
+        ("北京,1,234.5,2,3", "E '3'"),  # unquoted thousands in the first year
+        ("北京,1,234.5,1,234.5,3", "E '234.5', F '3'"),  # two of them: two cells spill
+        ("北京,1,1,234.5,3", "E '3'"),  # ... in the middle
+        ("北京,1,2,1,234.5", "E '234.5'"),  # ... in the last year: the tail spills over
+        ("北京,1,2,3,4", "E '4'"),  # a cell beyond the header
+    ],
+)
+def test_a_row_longer_than_the_header_is_an_error_naming_row_and_columns(tmp_path, row, columns):
+    text = f"地区,2020,2021,2022\n天津,7,8,9\n{row}\n"
+    with pytest.raises(TableImportError) as err:
+        import_wide_table(write(tmp_path, text), indicator="x")
+    message = str(err.value)
+    n = columns.count("'") // 2
+    assert f"row 3 (北京): {n} value(s) in a column without a year in the header ({columns})" in (
+        message
+    )
+    assert "quote it" in message
+
+
+def test_a_value_under_an_empty_header_cell_is_an_error(tmp_path):
+    text = "地区,2020,,2022\n北京,1,99,3\n天津,4,,6\n"
+    with pytest.raises(TableImportError, match=r"row 2 \(北京\): 1 value\(s\).*\(C '99'\)"):
+        import_wide_table(write(tmp_path, text), indicator="x")
+    # the same table without the stray cell imports (the empty column is just unused)
+    fixed = "地区,2020,,2022\n北京,1,,3\n天津,4,,6\n"
+    assert import_wide_table(write(tmp_path, fixed), indicator="x").n_imported == 4
+
+
+@pytest.mark.parametrize(
+    "cell, reason",
+    [
+        ("1.2e400", "beyond the range of a double"),
+        ("-1e309", "beyond the range of a double"),
+        ("inf", "is not a number"),
+        ("Infinity", "is not a number"),
+        ("-inf", "is not a number"),
+        ("1_000", "is not a number"),
+        ("0x10", "is not a number"),
+        ("١٢", "is not a number"),  # Arabic-Indic digits: float() would read 12
+    ],
+)
+def test_numbers_float_would_accept_are_errors(tmp_path, cell, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_cell(cell)
+    text = f"Region,2020,2021\nBeijing,{cell},1\n"
+    with pytest.raises(TableImportError, match=rf"Beijing 2020 \(row 2, column B\): .*{reason}"):
+        import_wide_table(write(tmp_path, text), indicator="x")
+
+
+@pytest.mark.parametrize(
+    "cell, value",
+    [("12", 12.0), ("-3.5", -3.5), (".5", 0.5), ("1.2e3", 1200.0), ("１２", 12.0), ("+7", 7.0)],
+)
+def test_plain_numbers_parse(cell, value):
+    assert parse_cell(cell) == value
+
+
+@pytest.mark.parametrize("cell", ["1,23", "12,34,567", "1,2345"])
+def test_thousands_separator_must_group_by_three(cell):
+    with pytest.raises(ValueError, match="grouped by ',' in threes"):
+        parse_cell(cell, thousands=",")
+    assert parse_cell("1,234,567.5", thousands=",") == 1234567.5

@@ -266,6 +266,43 @@ PREFLIGHT_CASES = [
         "plain number or word; rejected, it is never passed to SQL",
     ),
     (
+        "year_missing_for_every_unit",
+        VALUES.replace(",2011,", ",2012,"),  # 2010 and 2012 present, 2011 in no unit
+        SYSTEM,
+        [],
+        "{values}: year 2011: index demo: no unit has a value for any indicator in this year of "
+        "the years of the values, 2010-2012 (no row in the index samples); gap filling would "
+        "invent it for every unit: add the year's values, or narrow the sample to the years you "
+        "have",
+    ),
+    (
+        "year_present_but_empty_for_every_unit",
+        VALUES.replace(",2011,", ",2012,")
+        + "".join(
+            f"{u},2011,{i},\n"
+            for u in ("110000", "120000")
+            for i in ("gdp_per_capita", "unemployment_rate")
+        ),
+        SYSTEM,
+        [],
+        "{values}: year 2011: index demo: no unit has a value for any indicator in this year of "
+        "the years of the values, 2010-2012 (no row in the index samples); gap filling would "
+        "invent it for every unit: add the year's values, or narrow the sample to the years you "
+        "have",
+    ),
+    (
+        "indicator_year_missing_for_every_unit",
+        VALUES.replace("2011,gdp_per_capita,110", "2011,gdp_per_capita,").replace(
+            "2011,gdp_per_capita,95", "2011,gdp_per_capita,"
+        ),
+        SYSTEM,
+        [],
+        "{values}: year 2011, indicator gdp_per_capita: index demo: no unit has a value for this "
+        "indicator in this year of the years of the values, 2010-2011 (no row in the index "
+        "samples); gap filling would invent it for every unit: add the year's values, or narrow "
+        "the sample to the years you have",
+    ),
+    (
         "unknown_var",
         VALUES,
         SYSTEM,
@@ -319,6 +356,46 @@ def test_preflight_reads_parquet_like_csv(tmp_path):
     ]
 
 
+def _samples_file(tmp_path, text: str) -> Path:
+    path = tmp_path / "samples.csv"
+    path.write_text("index_name,first_year,last_year,excluded_unit_ids\n" + text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("samples", "expected_years"),
+    [
+        ("demo,2010,2012,\n", ["2012"]),  # a declared trailing year that no unit has
+        ("demo,2009,2012,\n", ["2009", "2012"]),  # ... and a leading one
+        ("demo,2010,2011,110000\n", []),  # 120000 alone has both years: fine
+    ],
+)
+def test_preflight_years_the_sample_declares(tmp_path, samples, expected_years):
+    values, system = tmp_path / "values.csv", tmp_path / "system.csv"
+    values.write_text(VALUES)
+    system.write_text(SYSTEM)
+    path = _samples_file(tmp_path, samples)
+    problems = validate_inputs(values, system, tables={"index_samples": path})
+    first, last = samples.split(",")[1:3]
+    assert [p.format() for p in problems] == [
+        f"{values}: year {y}: index demo: no unit has a value for any indicator in this year of "
+        f"the index sample {first}-{last} ({path}); gap filling would invent it for every unit: "
+        "add the year's values, or narrow the sample to the years you have"
+        for y in expected_years
+    ]
+
+
+def test_preflight_excluded_units_do_not_count_for_a_year(tmp_path):
+    # only 120000 has 2012, and the sample excludes it: 2012 is missing for every sample unit
+    values, system = tmp_path / "values.csv", tmp_path / "system.csv"
+    values.write_text(VALUES + "110000,2012,gdp_per_capita,\n110000,2012,unemployment_rate,\n"
+                      "120000,2012,gdp_per_capita,1\n120000,2012,unemployment_rate,2\n")  # fmt: skip
+    system.write_text(SYSTEM)
+    path = _samples_file(tmp_path, "demo,2010,2012,120000\n")
+    messages = [p.format() for p in validate_inputs(values, system, tables={"index_samples": path})]
+    assert [m.split(": index")[0] for m in messages] == [f"{values}: year 2012"]
+
+
 def test_preflight_catalogue_has_at_least_twenty_cases():
     assert len(PREFLIGHT_CASES) + len(DBT_CASES) >= 20
 
@@ -367,6 +444,8 @@ def _mutate_indicator_values(ix, rows):
             r[3] = f"{float(r[3]) * 10000:.1f}"  # yuan typed where 10,000 yuan is meant
         elif r[2] == "large_commodity_markets":
             r[3] = "5"
+        elif r[1] == "2016" and r[2] == "broadband_ports":
+            r[3] = ""  # the year missing for every unit (issue 14)
         out.append(r)
         if key == ("110000", "2010", "gdp_per_capita"):
             out.append([*r[:3], "1"])
@@ -470,6 +549,14 @@ NON_NUMERIC = (
 # (id, project, exact message) -- or (id, project, (prefix, [fragments])) where the message
 # is raised by another engineer's model and its wording may still move
 DBT_CASES = [
+    (
+        "year_missing_for_every_unit",
+        "a",
+        f"{VALUES_SEED} (int_indicator_values_gap_filled): year 2016, indicator broadband_ports: "
+        "index dataflow: no unit has a value in this year of the index sample 2009-2023; add the "
+        "year's values, or narrow the sample (index_samples) to the years you have "
+        "[indicator_values_year_missing_for_every_unit]",
+    ),
     (
         "duplicate_row",
         "a",

@@ -161,3 +161,101 @@ def test_run_on_the_dbt_demo_warehouse(built_warehouse, tmp_path):
         "wl_table3",
         "wl_table4",
     }
+
+
+# ---- issue 14: results are written against exactly the marts they were estimated from -----
+
+
+def _dgp_warehouse(path, seed: int, build_id: str | None):
+    """A warehouse of dgp marts; ``build_id`` recorded as resilience build records it."""
+    from datetime import UTC, datetime
+
+    from resilience.results import record_build
+
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.register("dataflow", dgp.simulate_dataflow_panel(seed=seed, hp_missing=3))
+    con.register("spillover", dgp.simulate_spillover_panel(seed=seed))
+    con.execute("create table marts.panel_dataflow_export as select * from dataflow")
+    con.execute("create table marts.panel_spillover_resilience as select * from spillover")
+    if build_id is not None:
+        record_build(con, build_id, datetime.now(UTC))
+    con.close()
+    return path
+
+
+def _swap_in_between(monkeypatch, db, new_file):
+    """Pause estimate between reading the panels and writing: a build swaps its file in."""
+    import os
+
+    real = estimate.read_panels
+
+    def paused(db_path, names):
+        panels = real(db_path, names)
+        os.replace(new_file, db)  # what resilience build does once its tests passed
+        return panels
+
+    monkeypatch.setattr(estimate, "read_panels", paused)
+
+
+def _coefficients(db):
+    return query(db, "select model_id, term, estimate from results.coefficients order by 1, 2")
+
+
+@pytest.mark.parametrize("old_build", ["build-a", None], ids=["recorded", "unrecorded"])
+def test_estimate_refuses_when_a_build_swaps_the_marts_in_between(tmp_path, monkeypatch, old_build):
+    from resilience.errors import WarehouseRebuilt
+
+    db = _dgp_warehouse(tmp_path / "warehouse.duckdb", seed=2, build_id=old_build)
+    _swap_in_between(monkeypatch, db, _dgp_warehouse(tmp_path / "new.duckdb", 3, "build-b"))
+    with pytest.raises(WarehouseRebuilt) as err:
+        estimate.run(db, tables=["wl_table2"], out_dir=tmp_path / "t")
+    assert str(err.value) == (
+        f"the warehouse was rebuilt while the models were estimated (marts of build {old_build} "
+        "read, build build-b there now); results not written: run resilience estimate again"
+    )
+    tables = query(db, "select table_name from duckdb_tables() where schema_name = 'results'")
+    assert tables.empty  # nothing from the old marts beside the new ones
+
+    monkeypatch.undo()
+    estimate.run(db, tables=["wl_table2"], out_dir=tmp_path / "t")
+    models = query(db, "select model_id, build_id from results.models order by 1")
+    assert models.values.tolist() == [["wl_t2_c1", "build-b"], ["wl_t2_c2", "build-b"]]
+    # the stored results are those of the marts beside them (seed 3), not of seed 2
+    spec = estimate.load_specs().models["wl_t2_c2"]
+    stored = _coefficients(db).query("model_id == 'wl_t2_c2'").set_index("term").estimate
+    for seed, same in ((3, True), (2, False)):
+        tidy = estimate.fit_model(dgp.simulate_dataflow_panel(seed=seed, hp_missing=3), spec)
+        fitted = tidy.tidy().set_index("term").estimate.loc[stored.index]
+        assert np.allclose(stored, fitted, rtol=1e-12) is same
+
+
+def test_estimate_refuses_to_write_while_a_build_is_running(tmp_path):
+    from resilience import lock
+    from resilience.errors import WarehouseLocked
+
+    db = _dgp_warehouse(tmp_path / "warehouse.duckdb", seed=2, build_id="build-a")
+    with lock.build_lock(db.resolve()), pytest.raises(WarehouseLocked, match="is being built by"):
+        estimate.run(db, tables=["wl_table2"], out_dir=tmp_path / "t")
+    tables = query(db, "select table_name from duckdb_tables() where schema_name = 'results'")
+    assert tables.empty
+
+
+def test_report_says_when_results_are_older_than_the_marts(tmp_path):
+    from datetime import UTC, datetime
+
+    from resilience import report
+    from resilience.results import record_build
+
+    db = _dgp_warehouse(tmp_path / "warehouse.duckdb", seed=2, build_id="build-a")
+    estimate.run(db, tables=["wl_table2"], out_dir=tmp_path / "t")
+    fresh = report.write_report(db, tmp_path / "fresh.html")
+    assert not [n for n in fresh.notes if "earlier build" in n]
+    with duckdb.connect(str(db)) as con:  # a rebuild carries the results over
+        record_build(con, "build-b", datetime.now(UTC))
+    stale = report.write_report(db, tmp_path / "stale.html")
+    assert (
+        "Regression tables: 2 of 2 models were estimated from the marts of an earlier build, not "
+        "from the marts beside them (build build-b): their results are older than the data; run "
+        "`resilience estimate` again"
+    ) in stale.notes

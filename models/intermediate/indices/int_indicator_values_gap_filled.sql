@@ -11,6 +11,12 @@
     looked up for the missing cells only (a join with the observed cells of the same
     series, grouped), so no window or `ignore nulls` is needed (portable SQL) and the cost
     scales with the number of gaps, not with the grid. An observed cell has t0 = t1 = t.
+
+    n_units_observed_in_year = the number of sample units observed for the indicator in
+    that year. Zero means the year is missing for every unit: interpolating it would invent
+    a whole cross-section, so the test indicator_values_year_missing_for_every_unit fails
+    the build (tests/dbt/reliability/); a gap is filled only inside a unit's own observed
+    series (t0 and t1 are the unit's own observations), never from other units.
 #}
 with
 
@@ -179,13 +185,28 @@ gaps_filled as (
     from neighbours_valued
 ),
 
+units_observed_counted as (
+    select
+        index_name,
+        indicator,
+        year,
+        cast(count(value_observed) as integer) as n_units_observed_in_year
+    from observations_joined
+    group by index_name, indicator, year
+),
+
 cells_flagged as (
     select
         gaps_filled.*,
-        value_observed is not null as is_observed,
-        fill_method in ('linear_interpolation', 'nearest_value') as is_interpolated,
-        fill_method = 'nearest_value' as is_edge_filled
+        units_observed_counted.n_units_observed_in_year,
+        gaps_filled.value_observed is not null as is_observed,
+        gaps_filled.fill_method in ('linear_interpolation', 'nearest_value') as is_interpolated,
+        gaps_filled.fill_method = 'nearest_value' as is_edge_filled
     from gaps_filled
+    inner join units_observed_counted
+        on gaps_filled.index_name = units_observed_counted.index_name
+        and gaps_filled.indicator = units_observed_counted.indicator
+        and gaps_filled.year = units_observed_counted.year
 )
 
 select * from cells_flagged
