@@ -319,8 +319,10 @@ def read_results(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
             [INDEX_NAME],
         ).df()
         stocks = con.execute(
-            "select country_code, country_name, year, rd_nominal_usd_mn, rd_real, "
-            "growth_rate, rd_stock from marts.fct_rd_capital_stocks order by country_code, year"
+            "select economy_code as country_code, economy_name as country_name, year, "
+            "rd_nominal as rd_nominal_usd_mn, rd_real, growth_rate, rd_stock "
+            "from marts.fct_rd_capital_stocks where economy_kind = 'country' "
+            "order by economy_code, year"
         ).df()
     finally:
         con.close()

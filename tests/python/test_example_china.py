@@ -209,7 +209,11 @@ def test_index_matches_numpy_entropy_oracle(run_dir, imports):
 def test_rd_stocks_match_pim_oracle_for_22_economies(run_dir):
     macro = pd.read_csv(run_dir / "inputs/partner_macro.csv")
     oracle = demo.perpetual_inventory(macro, base_year=2003, delta=0.10, growth_years=(2003, 2019))
-    stocks = query(run_dir, "select country_code, year, rd_stock from marts.fct_rd_capital_stocks")
+    stocks = query(
+        run_dir,
+        "select economy_code as country_code, year, rd_stock from marts.fct_rd_capital_stocks "
+        "where economy_kind = 'country'",
+    )
     merged = stocks.merge(oracle, on=["country_code", "year"], how="outer")
     assert merged.country_code.nunique() == 22 and "CHN" in set(merged.country_code)
     assert len(merged) == len(stocks) == len(oracle) == 22 * 19  # 2003-2021

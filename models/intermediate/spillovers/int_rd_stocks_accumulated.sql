@@ -1,7 +1,8 @@
 {#
-    Partner R&D capital stocks by the perpetual inventory method, one row per partner-year
-    b..T (b = var('rd_base_year'), T = last year of the partner panel), constant base-year
-    USD mn.
+    R&D capital stocks by the perpetual inventory method, one row per economy-year b..T
+    (partner countries and provinces alike, int_rd_expenditures_deflated; b = the economy's
+    base year, T = the last year of its series), in the economy's currency_unit at
+    base-year prices.
 
         S_jb = RD_jb / (g_j + delta)                                    (int_rd_growth_rates_computed)
         S_jt = (1 - delta) S_j,t-1 + I_jt,   t > b,
@@ -20,7 +21,6 @@
     has none) and it is sequential; the window runs in one pass on any engine.
     The recursion's invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
 #}
-{%- set base_year = typed_var('rd_base_year') -%}
 {%- set delta = typed_var('rd_depreciation') -%}
 {%- set gestation_lag = typed_var('rd_gestation_lag') -%}
 
@@ -36,55 +36,64 @@ growth_rates as (
 
 inflows_dated as (
     select
-        rd_real.country_code,
+        rd_real.economy_kind,
+        rd_real.economy_code,
         rd_real.year,
-        rd_real.rd_real_usd_mn,
+        rd_real.currency_unit,
+        rd_real.base_year,
+        rd_real.rd_real,
         {%- if gestation_lag == 1 %}
-        lag(rd_real.rd_real_usd_mn) over (partition by rd_real.country_code order by rd_real.year) as rd_lagged_usd_mn,
+        lag(rd_real.rd_real) over (partition by rd_real.economy_code order by rd_real.year) as rd_lagged,
         {%- else %}
-        rd_real.rd_real_usd_mn as rd_lagged_usd_mn,
+        rd_real.rd_real as rd_lagged,
         {%- endif %}
         growth_rates.growth_rate,
-        growth_rates.initial_stock_usd_mn,
-        max(rd_real.year) over (partition by rd_real.country_code) as last_year
+        growth_rates.initial_stock,
+        max(rd_real.year) over (partition by rd_real.economy_code) as last_year
     from rd_real
     inner join growth_rates
-        on rd_real.country_code = growth_rates.country_code
+        on rd_real.economy_code = growth_rates.economy_code
 ),
 
 terms_weighted as (
     select
-        country_code,
+        economy_kind,
+        economy_code,
         year,
-        rd_real_usd_mn,
-        case when year > {{ base_year }} then rd_lagged_usd_mn end as rd_inflow_usd_mn,
+        currency_unit,
+        base_year,
+        rd_real,
+        case when year > base_year then rd_lagged end as rd_inflow,
         growth_rate,
-        initial_stock_usd_mn,
+        initial_stock,
         last_year,
         power(1 - {{ delta }}, last_year - year)
-        * case when year = {{ base_year }} then initial_stock_usd_mn else rd_lagged_usd_mn end
+        * case when year = base_year then initial_stock else rd_lagged end
             as weighted_term
     from inflows_dated
 ),
 
 stocks_accumulated as (
     select
-        country_code,
+        economy_kind,
+        economy_code,
         year,
-        rd_real_usd_mn,
-        rd_inflow_usd_mn,
+        currency_unit,
+        base_year,
+        rd_real,
+        rd_inflow,
         growth_rate,
-        initial_stock_usd_mn,
+        initial_stock,
         sum(weighted_term) over (
-            partition by country_code order by year rows between unbounded preceding and current row
-        ) / power(1 - {{ delta }}, last_year - year) as rd_stock_usd_mn
+            partition by economy_code order by year rows between unbounded preceding and current row
+        ) / power(1 - {{ delta }}, last_year - year) as rd_stock
     from terms_weighted
 ),
 
 previous_stock_attached as (
     select
         *,
-        lag(rd_stock_usd_mn) over (partition by country_code order by year) as rd_stock_prev_usd_mn
+        lag(rd_stock) over (partition by economy_code order by year) as rd_stock_prev
     from stocks_accumulated
 )
 
