@@ -18,7 +18,8 @@
     lambda^(-s) form grows without bound as delta -> 1); every term is positive, so the running
     sum is accurate to O((T-b) eps) relative. delta = 1 (lambda = 0) is excluded by the var check.
     A recursive CTE would give the same numbers row by row, but it is not portable (Spark < 4
-    has none) and it is sequential; the window runs in one pass on any engine.
+    has none) and it is sequential; the window runs in one pass on any engine. It runs once
+    per economy_kind, so that adding provinces leaves every partner's stock bit-identical.
     The recursion's invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
 #}
 {%- set delta = typed_var('rd_depreciation') -%}
@@ -74,6 +75,10 @@ terms_weighted as (
 ),
 
 stocks_accumulated as (
+    {#- one window per kind (the same expression, rendered twice): DuckDB sums a window frame
+        from a tree over all the rows in the window, so the grouping of a partner's terms, and
+        the last bit of its stock, would depend on how many provinces sit beside it #}
+    {%- for kind in ['country', 'province'] %}
     select
         economy_kind,
         economy_code,
@@ -88,6 +93,12 @@ stocks_accumulated as (
             partition by economy_code order by year rows between unbounded preceding and current row
         ) / power(1 - {{ delta }}, last_year - year) as rd_stock
     from terms_weighted
+    where economy_kind = '{{ kind }}'
+    {%- if not loop.last %}
+
+    union all
+    {% endif -%}
+    {%- endfor %}
 ),
 
 previous_stock_attached as (
