@@ -164,8 +164,9 @@ def build(
             "--inputs",
             help="A folder holding your raw inputs, named as in docs/contracts.md "
             "(indicator_values.csv, province_accounts.csv, partner_macro.csv, "
-            "bilateral_flows.csv, exchange_rates.csv, optional indicator_system.csv and "
-            "index_samples.csv; .parquet also). An input the folder lacks is not replaced: "
+            "bilateral_flows.csv, exchange_rates.csv, optional indicator_system.csv, "
+            "index_samples.csv, partner_countries.csv, martin_series.csv and province_rd.csv "
+            "(provincial R&D stocks); .parquet also). An input the folder lacks is not replaced: "
             "the models that need it are skipped and listed.",
         ),
     ] = None,

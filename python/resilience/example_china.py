@@ -1,4 +1,4 @@
-r"""Real-data example: China's 31 provinces 2010-2023 and 22 economies' R&D stocks (REAL DATA).
+r"""Real-data example: China's 31 provinces 2010-2023 and R&D stocks of provinces and 22 economies.
 
 Everything here is official statistics shipped in ``examples/china_real/data/`` (provenance
 and sha256 in each ``PROVENANCE.md``): four regional tables of the *China Statistical
@@ -31,11 +31,15 @@ World Bank files (WDI, CC BY 4.0; packaged by datasets/gdp and datasets/cpi, ODC
    ``marts.fct_rd_capital_stocks``) from :func:`resilience.worldbank.convert` (GERD share x
    GDP, CPI chained from the inflation rates ``cpi.csv`` really holds, 30 interpolated GERD
    shares, series trimmed to 2021, the last year every economy has).
-3. Provincial R&D stocks are **not** computed: the PIM models are in constant US dollars
-   deflated by a national CPI, while the yearbook's R&D expenditure is in current yuan and
-   the shipped data hold neither a CNY/USD series nor a provincial price index. Passing yuan
-   through columns named ``*_usd_mn`` would mislabel every number, so the example says so
-   instead (:data:`PROVINCIAL_PIM_NOTE`).
+3. **Provincial R&D capital stocks** of the 31 provinces through the *same* PIM models
+   (input ``province_rd``, :func:`province_rd`): the yearbook's R&D expenditure total
+   (``rd_expenditure_total``, current 10,000 yuan) deflated by China's CPI of step 2 (the
+   ``CHN`` rows of the World Bank conversion) -- the national CPI stands in for provincial
+   deflators, which the data do not hold (:data:`PROVINCIAL_PIM_ASSUMPTION`). Base year
+   2010, the yearbook's first year (var ``province_rd_base_year``); g over 2010-2019
+   (``min(chen_last_year, last year)``, the rule of every economy); stocks 2010-2021, as
+   the CPI ends in 2021. Stocks are in 10,000 yuan at 2010 prices (``currency_unit =
+   'cny_10k'``), never mixed with the partners' US dollars.
 
 The three inputs that have no real counterpart here (``province_accounts``,
 ``bilateral_flows``, ``exchange_rates``) are not supplied, so the build skips the models
@@ -69,8 +73,16 @@ PROVINCES_CSV = PROJECT_ROOT / "seeds" / "reference" / "provinces.csv"
 INDEX_NAME = "innovation"
 FIRST_YEAR, LAST_YEAR = 2010, 2023
 RD_BASE_YEAR = 2003
-VAR_OVERRIDES = {"rd_base_year": str(RD_BASE_YEAR)}
-"""Passed as a user would type them; chen_last_year stays 2019 (the growth window 2003-2019)."""
+PROVINCE_RD_BASE_YEAR = FIRST_YEAR
+GROWTH_LAST_YEAR = 2019
+"""var chen_last_year (default): g is averaged up to it, for partners and provinces alike."""
+VAR_OVERRIDES = {
+    "rd_base_year": str(RD_BASE_YEAR),
+    "province_rd_base_year": str(PROVINCE_RD_BASE_YEAR),
+}
+"""Passed as a user would type them; chen_last_year stays 2019 (the growth windows 2003-2019
+for the partners, 2010-2019 for the provinces)."""
+PROVINCE_RD_INDICATOR = "rd_expenditure_total"
 MISSING_INPUTS = ("province_accounts", "bilateral_flows", "exchange_rates")
 CHINA = worldbank.CHINA
 
@@ -114,14 +126,17 @@ RATIOS: dict[str, tuple[str, str, float, str]] = {
 }
 """Derived indicator -> (numerator, denominator, scale s, unit): ratio = s x num / den."""
 
-PROVINCIAL_PIM_NOTE = (
-    "Provincial R&D capital stocks are not computed. The perpetual-inventory models "
-    "(int_rd_expenditures_deflated -> fct_rd_capital_stocks) take nominal R&D in US dollars "
-    "and a price index per economy; the yearbook's R&D expenditure is in current 10,000 yuan, "
-    "and the shipped data hold no CNY/USD exchange-rate series and no provincial price "
-    "index. Feeding yuan through columns named *_usd_mn would mislabel every number, so "
-    "the stocks are left out rather than faked. China's national stock (World Bank GERD, "
-    "USD) is computed with the partners."
+PROVINCIAL_PIM_ASSUMPTION = (
+    "Provincial R&D capital stocks use China's national CPI as every province's deflator "
+    "(an assumption: the data hold no provincial price index, so differences in provincial "
+    "price levels and inflation are ignored). They go through the same perpetual-inventory "
+    "models as the partners' (input province_rd: the yearbook's R&D expenditure total, "
+    "current 10,000 yuan, with the CPI chained from World Bank inflation for CHN): base year "
+    f"{PROVINCE_RD_BASE_YEAR} (the yearbook's first year, var province_rd_base_year), g = "
+    f"geometric mean growth of real R&D {PROVINCE_RD_BASE_YEAR}-{GROWTH_LAST_YEAR}, "
+    "delta = 0.10, stocks to the last year of the CPI. They are in 10,000 yuan at "
+    f"{PROVINCE_RD_BASE_YEAR} prices and are not comparable with the partners' stocks in "
+    f"US dollars at {RD_BASE_YEAR} prices."
 )
 
 
@@ -156,6 +171,7 @@ class ChinaExampleOutcome:
     weights: pd.DataFrame
     scores: pd.DataFrame
     stocks: pd.DataFrame
+    province_stocks: pd.DataFrame
     elapsed_s: float = 0.0
     files: list[Path] = field(default_factory=list)
 
@@ -168,6 +184,12 @@ class ChinaExampleOutcome:
         """Plain-text summary the CLI prints (REAL DATA, weights, top provinces, stocks)."""
         mean = self.scores.groupby("unit_id")["score"].mean().sort_values(ascending=False)
         last = self.stocks[self.stocks["year"] == 2019].set_index("country_code")["rd_stock"]
+        p_last = int(self.province_stocks["year"].max())
+        top = (
+            self.province_stocks[self.province_stocks["year"] == p_last]
+            .sort_values("rd_stock", ascending=False)
+            .head(3)
+        )
         return "\n".join(
             [
                 f"China example (REAL DATA: NBS/MOST S&T yearbook, World Bank) -> {self.out_dir}",
@@ -184,6 +206,9 @@ class ChinaExampleOutcome:
                 + ", ".join(f"{u} {s:.3f}" for u, s in mean.head(5).items()),
                 f"R&D stock 2019 (USD mn, {RD_BASE_YEAR} prices): USA {last['USA']:,.0f}, "
                 f"CHN {last[CHINA]:,.0f}, JPN {last['JPN']:,.0f}",
+                f"Provincial R&D stock {p_last} (10,000 yuan, {PROVINCE_RD_BASE_YEAR} prices, "
+                "national CPI as deflator): "
+                + ", ".join(f"{r.province} {r.rd_stock:,.0f}" for r in top.itertuples()),
             ]
         )
 
@@ -260,6 +285,26 @@ def convert_partners() -> worldbank.Conversion:
     return worldbank.convert(WORLD_BANK_DIR, first_year=RD_BASE_YEAR, last_year=LAST_YEAR)
 
 
+def province_rd(long: pd.DataFrame, conversion: worldbank.Conversion) -> pd.DataFrame:
+    """Return the ``province_rd`` input: yearbook R&D expenditure with China's CPI.
+
+    ``rd_expenditure_cny_10k`` is :data:`PROVINCE_RD_INDICATOR` as imported (current
+    10,000 yuan); ``price_index`` is the ``cpi`` of the ``CHN`` rows of ``conversion`` (the
+    national CPI, chained from World Bank inflation), the same for every province. Only the
+    years both series have are kept (2010-2021 here: the CPI ends in 2021).
+    """
+    rd = long.loc[long["indicator"] == PROVINCE_RD_INDICATOR, ["unit_id", "year", "value"]]
+    cpi = conversion.economies([CHINA])[["year", "cpi"]]
+    out = rd.merge(cpi, on="year", how="inner").rename(
+        columns={
+            "unit_id": "province_code",
+            "value": "rd_expenditure_cny_10k",
+            "cpi": "price_index",
+        }
+    )
+    return out.sort_values(["province_code", "year"], ignore_index=True)
+
+
 # ---------------------------------------------------------------- writing the inputs --
 
 
@@ -282,6 +327,7 @@ def write_inputs(out_dir: Path) -> ChinaInputs:
     shutil.copyfile(SAMPLES_CSV, folder / "index_samples.csv")
     conversion = convert_partners()
     conversion.macro.to_csv(folder / "partner_macro.csv", index=False)
+    province_rd(long, conversion).to_csv(folder / "province_rd.csv", index=False)
     partner_countries().to_csv(folder / "partner_countries.csv", index=False)
     long.to_csv(out_dir / "yearbook_values.csv", index=False)
     yearbook.write_report(imports, out_dir / "yearbook_cells_report.csv")
@@ -301,8 +347,8 @@ def build_warehouse(db_path: Path, inputs_folder: Path):
     return result
 
 
-def read_results(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return (pooled weights, total scores, R&D stocks) of the built warehouse."""
+def read_results(db_path: Path) -> tuple[pd.DataFrame, ...]:
+    """Return (pooled weights, total scores, partner R&D stocks, provincial R&D stocks)."""
     from resilience.lock import connect
 
     con = connect(db_path, read_only=True)
@@ -319,12 +365,20 @@ def read_results(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
             [INDEX_NAME],
         ).df()
         stocks = con.execute(
-            "select country_code, country_name, year, rd_nominal_usd_mn, rd_real, "
-            "growth_rate, rd_stock from marts.fct_rd_capital_stocks order by country_code, year"
+            "select economy_code as country_code, economy_name as country_name, year, "
+            "rd_nominal as rd_nominal_usd_mn, rd_real, growth_rate, rd_stock "
+            "from marts.fct_rd_capital_stocks where economy_kind = 'country' "
+            "order by economy_code, year"
+        ).df()
+        province_stocks = con.execute(
+            "select economy_code as province_code, economy_name as province, year, "
+            "currency_unit, rd_nominal as rd_nominal_cny_10k, rd_real as rd_real_cny_10k, "
+            "growth_rate, rd_stock from marts.fct_rd_capital_stocks "
+            "where economy_kind = 'province' order by economy_code, year"
         ).df()
     finally:
         con.close()
-    return weights, scores, stocks
+    return weights, scores, stocks, province_stocks
 
 
 def run(out_dir: str | Path = OUTPUT_DIR) -> ChinaExampleOutcome:
@@ -337,8 +391,7 @@ def run(out_dir: str | Path = OUTPUT_DIR) -> ChinaExampleOutcome:
     db_path = out_dir / "china_real.duckdb"
     inputs = write_inputs(out_dir)
     result = build_warehouse(db_path, inputs.folder)
-    weights, scores, stocks = read_results(db_path)
-    outcome = ChinaExampleOutcome(out_dir, db_path, inputs, result, weights, scores, stocks)
+    outcome = ChinaExampleOutcome(out_dir, db_path, inputs, result, *read_results(db_path))
     outcome.elapsed_s = time.perf_counter() - t0
     outcome.files = report.write_outputs(outcome)
     return outcome

@@ -5,7 +5,8 @@ The report is built from :mod:`resilience.report`'s pieces: its :class:`~resilie
 regional and data-quality sections read from the example's warehouse by
 :func:`~resilience.report.load_warehouse`, and its page template. This module adds what is
 particular to the example: the REAL DATA banner with sources and licences, the assumptions,
-the build's skip list and timing, the rank changes 2010 -> 2023 and the R&D stocks.
+the build's skip list and timing, the rank changes 2010 -> 2023 and the R&D stocks of the
+partner economies and of the provinces.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from resilience import report
 from resilience.example_china import (
     CHINA,
     FIRST_YEAR,
+    GROWTH_LAST_YEAR,
     INDEX_NAME,
     LAST_YEAR,
     MISSING_INPUTS,
-    PROVINCIAL_PIM_NOTE,
+    PROVINCE_RD_BASE_YEAR,
+    PROVINCIAL_PIM_ASSUMPTION,
     RD_BASE_YEAR,
     ChinaExampleOutcome,
 )
@@ -92,10 +95,10 @@ def assumptions(outcome: ChinaExampleOutcome) -> list[str]:
         "(Beijing's 2012 enterprise R&D funds); enterprise_share_rd_funds of Beijing 2012 is "
         "therefore missing and interpolated by the index models (flagged is_interpolated).",
         "Ratios are computed once from the imported levels (formulas in "
-        "indicator_system.csv); a ratio with a missing part stays missing. Yuan values are "
-        "nominal (no provincial deflator in the data).",
+        "indicator_system.csv); a ratio with a missing part stays missing. Yuan values in "
+        "the index are nominal (no provincial deflator in the data).",
         "gfcf_usd_mn is empty (not in the World Bank files): spillover_denominator stays gdp.",
-        PROVINCIAL_PIM_NOTE,
+        PROVINCIAL_PIM_ASSUMPTION,
     ]
 
 
@@ -153,6 +156,28 @@ def stock_table(outcome: ChinaExampleOutcome) -> pd.DataFrame:
         }
     )
     return table.sort_values(f"stock_{last}", ascending=False).reset_index()
+
+
+def province_stock_table(outcome: ChinaExampleOutcome) -> pd.DataFrame:
+    """Per province: region, growth g, R&D stock in the base year and the last year, rank."""
+    stocks = outcome.province_stocks
+    last = int(stocks.year.max())
+    _, regions = province_labels()
+    wide = stocks.pivot(index="province_code", columns="year", values="rd_stock")
+    first = stocks.groupby("province_code")[["province", "growth_rate"]].first()
+    table = first.assign(
+        region=first.index.map(regions),
+        **{
+            f"stock_{PROVINCE_RD_BASE_YEAR}": wide[PROVINCE_RD_BASE_YEAR],
+            f"stock_{last}": wide[last],
+            f"share_{last}": wide[last] / wide[last].sum(),
+        },
+    ).sort_values(f"stock_{last}", ascending=False)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table.reset_index()[
+        ["rank", "province_code", "province", "region", "growth_rate",
+         f"stock_{PROVINCE_RD_BASE_YEAR}", f"stock_{last}", f"share_{last}"]
+    ]  # fmt: skip
 
 
 def build_table(outcome: ChinaExampleOutcome) -> pd.DataFrame:
@@ -225,6 +250,12 @@ def summary_markdown(outcome: ChinaExampleOutcome) -> str:
         "## Regional mean score (east / central / west)\n\n" + markdown_table(regional),
         f"## R&D capital stocks (USD mn at {RD_BASE_YEAR} prices, PIM, delta = 0.10, base "
         f"{RD_BASE_YEAR}, growth {RD_BASE_YEAR}-2019)\n\n" + markdown_table(stock_table(outcome)),
+        f"## Provincial R&D capital stocks (10,000 yuan at {PROVINCE_RD_BASE_YEAR} prices, PIM, "
+        f"delta = 0.10, base {PROVINCE_RD_BASE_YEAR}, growth {PROVINCE_RD_BASE_YEAR}-"
+        f"{GROWTH_LAST_YEAR}; national CPI as deflator)\n\n"
+        + markdown_table(province_stock_table(outcome))
+        + "\n\n"
+        + PROVINCIAL_PIM_ASSUMPTION,
         "The full tables and plots are in `report.html` (one self-contained file).",
     ]
     return "\n\n".join(parts) + "\n"
@@ -300,7 +331,38 @@ def section_rd_stocks(outcome: ChinaExampleOutcome) -> report.Section:
     ax.grid(alpha=0.3)
     sec.figure(fig, "R&D capital stocks, 22 economies (China and the US highlighted)")
     sec.table(stock_table(outcome), "R&D stocks by economy (USD mn, constant 2003 prices)", 3)
-    sec.note(PROVINCIAL_PIM_NOTE)
+    return sec
+
+
+def section_province_rd_stocks(outcome: ChinaExampleOutcome) -> report.Section:
+    """Provincial R&D capital stocks by year (log scale, the top five named) and the table."""
+    sec = report.Section(
+        "province-rd-stocks",
+        f"Provincial R&D capital stocks, 31 provinces ({REAL_DATA}, S&T yearbook, World Bank CPI)",
+    )
+    b = PROVINCE_RD_BASE_YEAR
+    sec.text(
+        "Perpetual inventory through the same models (marts.fct_rd_capital_stocks, "
+        "economy_kind = province): real R&D = R&D expenditure (10,000 yuan) / "
+        f"(CPI / CPI_{b}); S_{b} = RD_{b} / (g + δ), g = geometric mean growth "
+        f"{b}–{GROWTH_LAST_YEAR}, δ = 0.10; S_t = (1 − δ) S_t−1 + RD_t."
+    )
+    table = province_stock_table(outcome)
+    top = set(table.province_code.head(5))
+    fig, ax = plt.subplots(figsize=(8.5, 5))
+    for code, line in outcome.province_stocks.groupby("province_code"):
+        bold = code in top
+        ax.plot(line.year, line.rd_stock, lw=2.0 if bold else 0.8, color=None if bold else "grey")
+        if bold:
+            name = line.province.iloc[-1]
+            ax.annotate(name, (line.year.iloc[-1], line.rd_stock.iloc[-1]), fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel(f"R&D stock, 10,000 yuan at {b} prices (log)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    sec.figure(fig, "Provincial R&D capital stocks (the five largest in the last year named)")
+    sec.table(table, f"R&D stocks by province (10,000 yuan, constant {b} prices)", 4)
+    sec.note(PROVINCIAL_PIM_ASSUMPTION)
     return sec
 
 
@@ -325,6 +387,7 @@ def report_sections(outcome: ChinaExampleOutcome) -> list[report.Section]:
         regional,
         section_rank_changes(outcome),
         section_rd_stocks(outcome),
+        section_province_rd_stocks(outcome),
         quality,
     ]
 

@@ -57,8 +57,9 @@ class Input:
     key: tuple[str, ...] = ()
     columns: tuple[Column, ...] = ()
     optional: bool = False
-    """True when the warehouse falls back to a default if the file is absent (a shipped
-    reference seed; for ``martin_series`` the provincial real GDP)."""
+    """True when the build needs no file: the warehouse then falls back to a default (a
+    shipped reference seed; for ``martin_series`` the provincial real GDP) or, for
+    ``province_rd``, computes R&D stocks for the partners only."""
 
     @property
     def var(self) -> str:
@@ -121,6 +122,14 @@ INPUTS: tuple[Input, ...] = (
             "rd_expenditure_usd_mn:usd_mn:opt:pos gdp_usd_mn:usd_mn:pos "
             "gfcf_usd_mn:usd_mn:opt:pos cpi:index:pos"
         ),
+    ),
+    Input(
+        "province_rd",
+        "wide",
+        "province-year",
+        key=("province_code", "year"),
+        columns=_numbers("rd_expenditure_cny_10k:10_thousand_yuan:pos price_index:index:pos"),
+        optional=True,
     ),
     Input(
         "bilateral_flows",
@@ -361,13 +370,17 @@ def needed_years(name: str, v: dict, martin_from_accounts: bool = True) -> tuple
     Province accounts feed both papers' panels, the export base year, the R&D base year and
     -- unless a ``martin_series`` input is given (``martin_from_accounts`` False) -- the
     Martin shock window; partner series and flows feed the R&D stocks and pools from
-    ``rd_base_year`` to the end of Chen's panel; exchange rates convert flows in both panels.
+    ``rd_base_year`` to the end of Chen's panel, provincial R&D (``province_rd``) the
+    provincial stocks from ``province_rd_base_year`` to the end of the growth window (Chen's
+    last year); exchange rates convert flows in both panels.
     """
     y = {k: int(v[k]) for k in ("chen_first_year", "chen_last_year", "wl_first_year",
                                "wl_last_year", "rd_base_year", "export_base_year",
                                "martin_shock_start", "martin_recovery_end")}  # fmt: skip
     if name in ("partner_macro", "bilateral_flows"):
         return y["rd_base_year"], y["chen_last_year"]
+    if name == "province_rd":
+        return int(v["province_rd_base_year"]), y["chen_last_year"]
     if name == "exchange_rates":
         return min(y["chen_first_year"], y["wl_first_year"]), max(
             y["chen_last_year"], y["wl_last_year"]

@@ -1,10 +1,12 @@
-"""The China real-data example: inputs, index and R&D stocks against independent oracles,
-the skip list against dbt's own graph, REAL DATA labels, the report in headless Chromium.
+"""The China real-data example: inputs, index and R&D stocks of partners and provinces
+against independent oracles, the skip list against dbt's own graph, REAL DATA labels, the
+report in headless Chromium.
 
 Oracles: :func:`resilience.demo.entropy_index` (numpy) fed the test's own long values
 (ratios recomputed here from the yearbook import, not read from the example's files or
-intermediates) and :func:`resilience.demo.perpetual_inventory`; the skip list against
-``dbt ls`` on the sources of the three missing inputs.
+intermediates) and :func:`resilience.demo.perpetual_inventory` (for the provinces fed the
+yearbook's R&D totals as imported and China's CPI of :func:`resilience.worldbank.convert`,
+rebuilt here); the skip list against ``dbt ls`` on the sources of the three missing inputs.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 
 import duckdb
@@ -20,7 +23,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from resilience import demo, example_china, yearbook
+from resilience import demo, example_china, worldbank, yearbook
 from resilience.paths import DBT, PROJECT_ROOT
 from test_report import CHROMIUM, CHROMIUM_FLAGS
 
@@ -209,11 +212,89 @@ def test_index_matches_numpy_entropy_oracle(run_dir, imports):
 def test_rd_stocks_match_pim_oracle_for_22_economies(run_dir):
     macro = pd.read_csv(run_dir / "inputs/partner_macro.csv")
     oracle = demo.perpetual_inventory(macro, base_year=2003, delta=0.10, growth_years=(2003, 2019))
-    stocks = query(run_dir, "select country_code, year, rd_stock from marts.fct_rd_capital_stocks")
+    stocks = query(
+        run_dir,
+        "select economy_code as country_code, year, rd_stock from marts.fct_rd_capital_stocks "
+        "where economy_kind = 'country'",
+    )
     merged = stocks.merge(oracle, on=["country_code", "year"], how="outer")
     assert merged.country_code.nunique() == 22 and "CHN" in set(merged.country_code)
     assert len(merged) == len(stocks) == len(oracle) == 22 * 19  # 2003-2021
     assert_allclose(merged.rd_stock, merged.rd_stock_usd, rtol=1e-9)
+
+
+def province_rd_oracle(imports) -> pd.DataFrame:
+    """province_rd rebuilt here: yearbook R&D totals as imported, CHN CPI of the WB conversion."""
+    long = pd.concat([r.long for r in imports])
+    rd = long[(long.indicator == "rd_expenditure_total") & long.year.between(2010, 2023)]
+    macro = worldbank.convert(example_china.WORLD_BANK_DIR, first_year=2003, last_year=2023).macro
+    cpi = macro.loc[macro.country_code == "CHN", ["year", "cpi"]]
+    frame = rd.merge(cpi, on="year")  # the years both have
+    return pd.DataFrame(
+        {
+            "province_code": frame.unit_id.astype(str),
+            "year": frame.year.astype(int),
+            "rd_expenditure_cny_10k": frame.value.astype(float),
+            "price_index": frame.cpi.astype(float),
+        }
+    )
+
+
+@pytest.mark.slow
+def test_province_rd_file_is_yearbook_rd_with_the_national_cpi(run_dir, imports):
+    ours = pd.read_csv(run_dir / "inputs/province_rd.csv", dtype={"province_code": str})
+    theirs = province_rd_oracle(imports)
+    merged = ours.merge(theirs, on=["province_code", "year"], how="outer", validate="1:1")
+    assert len(merged) == len(ours) == 31 * 12  # 2010-2021: the CPI ends in 2021
+    assert sorted(merged.year.unique()) == list(range(2010, 2022))
+    assert_allclose(merged.rd_expenditure_cny_10k_x, merged.rd_expenditure_cny_10k_y, rtol=0)
+    assert_allclose(merged.price_index_x, merged.price_index_y, rtol=1e-15)
+    assert merged.groupby("year").price_index_x.nunique().eq(1).all()  # one deflator a year
+
+
+@pytest.mark.slow
+def test_province_stocks_match_pim_oracle_for_31_provinces(run_dir, imports):
+    """The same SQL models as the partners', against the independent PIM in Python."""
+    frame = province_rd_oracle(imports).rename(
+        columns={
+            "province_code": "country_code",
+            "rd_expenditure_cny_10k": "rd_expenditure_usd_mn",  # the oracle's column names
+            "price_index": "cpi",
+        }
+    )
+    oracle = demo.perpetual_inventory(frame, base_year=2010, delta=0.10, growth_years=(2010, 2019))
+    stocks = query(
+        run_dir,
+        "select economy_code as country_code, year, currency_unit, base_year, growth_rate, "
+        "rd_real, rd_stock from marts.fct_rd_capital_stocks where economy_kind = 'province'",
+    )
+    merged = stocks.merge(oracle, on=["country_code", "year"], how="outer")
+    assert merged.country_code.nunique() == 31
+    assert len(merged) == len(stocks) == len(oracle) == 31 * 12  # 2010-2021
+    assert (merged.currency_unit == "cny_10k").all() and (merged.base_year == 2010).all()
+    assert_allclose(merged.rd_real, merged.rd_real_usd, rtol=1e-12)
+    assert_allclose(merged.growth_rate, merged.growth, rtol=1e-9)
+    assert_allclose(merged.rd_stock, merged.rd_stock_usd, rtol=1e-9)
+
+
+@pytest.mark.slow
+def test_provinces_leave_partner_stocks_bit_identical(run_dir, tmp_path):
+    """A build of the same inputs without province_rd gives the very same partner rows."""
+    from resilience import build
+
+    folder = tmp_path / "inputs"
+    shutil.copytree(run_dir / "inputs", folder)
+    (folder / "province_rd.csv").unlink()
+    db = tmp_path / "partners_only.duckdb"
+    build.build(
+        db_path=db, inputs_dir=folder, var_overrides=example_china.VAR_OVERRIDES
+    ).raise_for_status()
+    sql = "select * exclude (economy_kind) from marts.fct_rd_capital_stocks "
+    with duckdb.connect(str(db), read_only=True) as con:
+        alone = con.execute(sql + "order by 1, 4").df()
+    both = query(run_dir, sql + "where economy_kind = 'country' order by 1, 4")
+    assert len(alone) == len(both) == 22 * 19
+    pd.testing.assert_frame_equal(alone, both, check_exact=True)
 
 
 @pytest.mark.slow
@@ -250,9 +331,8 @@ def test_summary_and_report_say_real_data_and_name_the_sources(run_dir):
                        "datasets/cpi", "ODC-PDDL"):  # fmt: skip
             assert source in text, (name, source)
         assert "368633!" in text and "30 GERD shares" in text and "inflation" in text
-        assert "Provincial R&amp;D capital stocks are not computed" in text or (
-            "Provincial R&D capital stocks are not computed" in text
-        )
+        assert "not computed" not in text
+        assert "national CPI as every province" in text and "10,000 yuan at 2010 prices" in text
     page = (run_dir / "report.html").read_text()
     assert 'id="synthetic-banner"' not in page and 'id="real-data-banner"' in page
 
@@ -288,10 +368,10 @@ def test_report_renders_in_headless_chromium(run_dir, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     rendered = dom.stdout
     for section in ("real-data", "build", "weights", "ranking", "regional", "rank-changes",
-                    "rd-stocks", "quality"):  # fmt: skip
+                    "rd-stocks", "province-rd-stocks", "quality"):  # fmt: skip
         assert f'<section id="{section}">' in rendered, section
     source = page.read_text()
-    assert rendered.count("<img") == source.count("<img") >= 7
+    assert rendered.count("<img") == source.count("<img") >= 8
     assert len(re.findall(r'src="data:image/png;base64,', rendered)) == rendered.count("<img")
     assert "REAL DATA" in rendered
 

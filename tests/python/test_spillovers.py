@@ -195,11 +195,13 @@ def expected_pools(inputs, expected_stocks):
 
 def test_stocks_match_pandas(built_warehouse, expected_stocks):
     got = query(
-        built_warehouse, "select * from marts.fct_rd_capital_stocks order by country_code, year"
+        built_warehouse, "select * from marts.fct_rd_capital_stocks order by economy_code, year"
     )
     exp = expected_stocks.sort_values(["country_code", "year"]).reset_index(drop=True)
+    # the default inputs have no province_rd: every row is a partner's, in USD mn
     assert len(got) == len(exp) == 21 * (exp.year.max() - VARS["rd_base_year"] + 1)
-    assert (got.country_code.values == exp.country_code.values).all()
+    assert (got.economy_kind == "country").all() and (got.currency_unit == "usd_mn").all()
+    assert (got.economy_code.values == exp.country_code.values).all()
     assert (got.year.values == exp.year.values).all()
     for column in ["rd_real", "growth_rate", "rd_stock"]:
         assert_allclose(got[column], exp[column], rtol=RTOL, atol=0, err_msg=column)
@@ -267,6 +269,8 @@ def test_parameters_record_the_default_vars(built_warehouse):
     for name in ["rd_base_year", "rd_depreciation", "rd_growth_method", "rd_gestation_lag"]:
         assert params[name] == str(VARS[name])
     assert params["n_partner_countries"] == "21"
+    assert params["n_provinces_with_rd_stocks"] == "0"
+    assert params["province_rd_base_year"] == str(VARS["province_rd_base_year"])
     assert params["rd_growth_last_year"] == str(VARS["chen_last_year"])
 
 
@@ -286,8 +290,17 @@ HARNESS_MODELS = [
 SETTINGS = {
     "lag0_geometric": {"rd_gestation_lag": 0, "rd_growth_method": "geometric"},
     "lag1_log_mean": {"rd_gestation_lag": 1, "rd_growth_method": "log_mean"},
+    # the province input supplied (the path is only rendered, never read: the harness
+    # creates stg_inputs__province_rd itself)
+    "provinces": {
+        "rd_gestation_lag": 0,
+        "rd_growth_method": "geometric",
+        "province_rd_path": "province_rd.csv",
+        "province_rd_base_year": 2010,
+    },
 }
 BASE = 2003
+PROVINCE_BASE = 2010
 CHEN_LAST = 2019  # series may run past it: g stops there, the stocks do not
 
 
@@ -357,9 +370,41 @@ def compiled(tmp_path_factory) -> dict[str, CompiledModels]:
     return out
 
 
+def province_table(rd: dict[str, list[float]], price: dict[str, list[float]], skip=()):
+    """stg_inputs__province_rd from series that start in PROVINCE_BASE (typed when empty)."""
+    rows = [
+        {
+            "province_code": code,
+            "year": PROVINCE_BASE + k,
+            "rd_expenditure_cny_10k": value,
+            "price_index": price[code][k],
+        }
+        for code, values in rd.items()
+        for k, value in enumerate(values)
+        if (code, PROVINCE_BASE + k) not in skip
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["province_code", "year", "rd_expenditure_cny_10k", "price_index"]
+    )
+    return frame.astype(
+        {
+            "province_code": str,
+            "year": "int32",
+            "rd_expenditure_cny_10k": float,
+            "price_index": float,
+        }
+    )
+
+
 def partner_tables(
-    rd: dict[str, list[float]], cpi: dict[str, list[float]], first_year=BASE, skip=()
+    rd: dict[str, list[float]],
+    cpi: dict[str, list[float]],
+    first_year=BASE,
+    skip=(),
+    provinces: tuple[dict, dict] | None = None,
+    province_skip=(),
 ):
+    """The staging inputs of the R&D chain; ``provinces`` = (rd, price) of province_rd."""
     rows = []
     for code, values in rd.items():
         for k, value in enumerate(values):
@@ -376,9 +421,14 @@ def partner_tables(
                     "cpi": cpi[code][k],
                 }
             )
+    province_rd, price = provinces or ({}, {})
     return {
         "stg_inputs__partner_macro": pd.DataFrame(rows),
+        "stg_inputs__province_rd": province_table(province_rd, price, province_skip),
         "stg_reference__partner_countries": pd.DataFrame({"country_code": list(rd)}),
+        "stg_reference__provinces": pd.DataFrame(
+            {"province_code": list(province_rd) or ["110000"]}
+        ),
     }
 
 
@@ -394,16 +444,16 @@ def check_stocks_against_recursion(models: CompiledModels, rd, cpi, delta, setti
     lag = SETTINGS[setting]["rd_gestation_lag"]
     method = SETTINGS[setting]["rd_growth_method"]
     out = models.run(partner_tables(rd, cpi), RD_MODELS, delta, sql)
-    stocks = out["int_rd_stocks_accumulated"].sort_values(["country_code", "year"])
+    stocks = out["int_rd_stocks_accumulated"].sort_values(["economy_code", "year"])
     for code in rd:
         rd_real = pd.Series(rd[code], dtype=float) / (pd.Series(cpi[code]) / cpi[code][0])
         rd_real.index = range(BASE, BASE + len(rd_real))
         g, expected = pim_stocks(rd_real, BASE, delta, method, lag, CHEN_LAST)
-        mine = stocks[stocks.country_code == code]
+        mine = stocks[stocks.economy_code == code]
         assert_allclose(mine.growth_rate, g, rtol=1e-9, atol=1e-12)
-        assert_allclose(mine.rd_stock_usd_mn, expected, rtol=1e-9, atol=0)
-        s = mine.rd_stock_usd_mn.to_numpy()
-        inflow = mine.rd_inflow_usd_mn.to_numpy()[1:]
+        assert_allclose(mine.rd_stock, expected, rtol=1e-9, atol=0)
+        s = mine.rd_stock.to_numpy()
+        inflow = mine.rd_inflow.to_numpy()[1:]
         # the recursion and its invariant, as the dbt data tests state them
         assert_allclose(s[1:] - (1 - delta) * s[:-1], inflow, rtol=0, atol=1e-9 * s[1:].max())
         assert (s[1:] >= (1 - delta) * s[:-1] * (1 - 1e-12)).all()
@@ -426,7 +476,7 @@ def partner_series(draw):
     return rd, cpi
 
 
-@pytest.mark.parametrize("setting", list(SETTINGS))
+@pytest.mark.parametrize("setting", ["lag0_geometric", "lag1_log_mean"])
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -714,7 +764,7 @@ def test_vars_rebuild_consistent_marts(tmp_path, inputs):
         inputs["macro"], base, delta, VARS["rd_growth_method"], VARS["rd_gestation_lag"]
     )
     exp = exp.sort_values(["country_code", "year"]).reset_index(drop=True)
-    got = query(db, "select * from marts.fct_rd_capital_stocks order by country_code, year")
+    got = query(db, "select * from marts.fct_rd_capital_stocks order by economy_code, year")
     assert got.year.min() == base and (got.depreciation_rate == delta).all()
     assert_allclose(got.rd_stock, exp.rd_stock, rtol=RTOL)
     assert_allclose(got.rd_real, exp.rd_real, rtol=RTOL)
@@ -733,3 +783,139 @@ def test_vars_rebuild_consistent_marts(tmp_path, inputs):
     assert len(panel) == 31 * (VARS["chen_last_year"] - base + 1)
     assert panel.year.min() == base
     assert not panel[["lnim", "lnfdi", "lnofdi", "lngov", "res"]].isna().any().any()
+
+
+# ---------------------------------------------------------------------------------------
+# Provinces (input province_rd) through the same models, beside the partners
+# ---------------------------------------------------------------------------------------
+
+PROVINCE_CODES = sorted(pd.read_csv(REFERENCE / "provinces.csv", dtype=str).province_code)
+
+
+def test_provinces_match_the_recursion_and_leave_partner_rows_unchanged(compiled):
+    """One chain for both kinds: partner rows are bit-identical with and without provinces;
+    each province is deflated from its own base year (2010) and accumulated by the recursion.
+
+    The China example's shape (22 economies 2003-2021, 31 provinces 2010-2021). This random
+    panel does not expose the last-bit effect of one window over both kinds (the SQL runs the
+    window per kind); test_example_china compares partner rows with and without provinces on
+    the real data, where it does."""
+    rng = np.random.default_rng(13)
+    n_partner, n_province, delta = 19, 12, 0.1  # 2003-2021 and 2010-2021
+    rd = {
+        f"C{k:02d}": list(100 * np.cumprod(1 + rng.uniform(-0.05, 0.2, n_partner)))
+        for k in range(22)
+    }
+    cpi = {code: list(80 * np.cumprod(1 + rng.uniform(0, 0.05, n_partner))) for code in rd}
+    prov_rd = {
+        c: list(5e5 * np.cumprod(1 + rng.uniform(0, 0.25, n_province))) for c in PROVINCE_CODES
+    }
+    price = {
+        c: list(120 * np.cumprod(1 + rng.uniform(-0.01, 0.04, n_province))) for c in PROVINCE_CODES
+    }
+    alone = compiled["lag0_geometric"].run(partner_tables(rd, cpi), RD_MODELS, delta)
+    both = compiled["provinces"].run(
+        partner_tables(rd, cpi, provinces=(prov_rd, price)), RD_MODELS, delta
+    )
+    for model in RD_MODELS:
+        mine = both[model][both[model].economy_kind == "country"]
+        mine = mine.sort_values(list(mine.columns[:3])).reset_index(drop=True)
+        theirs = alone[model].sort_values(list(mine.columns[:3])).reset_index(drop=True)
+        assert (theirs.economy_kind == "country").all() and len(theirs) == len(mine) > 0, model
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True, obj=model)
+    stocks = both["int_rd_stocks_accumulated"]
+    provinces = stocks[stocks.economy_kind == "province"].sort_values(["economy_code", "year"])
+    assert len(provinces) == 31 * n_province
+    assert (provinces.currency_unit == "cny_10k").all() and (provinces.base_year == 2010).all()
+    assert (stocks[stocks.economy_kind == "country"].currency_unit == "usd_mn").all()
+    for code in PROVINCE_CODES:
+        real = pd.Series(prov_rd[code]) / (pd.Series(price[code]) / price[code][0])
+        real.index = range(PROVINCE_BASE, PROVINCE_BASE + n_province)
+        g, expected = pim_stocks(real, PROVINCE_BASE, delta, "geometric", 0, CHEN_LAST)
+        mine = provinces[provinces.economy_code == code]
+        assert mine.year.tolist() == list(real.index)
+        assert_allclose(mine.rd_real, real.to_numpy(), rtol=1e-12)
+        assert_allclose(mine.growth_rate, g, rtol=1e-9)
+        assert_allclose(mine.rd_stock, expected, rtol=1e-9, atol=0)
+    growth = both["int_rd_growth_rates_computed"].set_index("economy_code")
+    assert (growth.loc[PROVINCE_CODES, "growth_last_year"] == CHEN_LAST).all()
+    assert (growth.loc[list(rd), "base_year"] == BASE).all()
+
+
+VALID_PARTNER = ({"C0": [100.0, 110.0, 121.0]}, {"C0": [1.0, 1.0, 1.0]})
+
+
+def run_provinces(compiled, prov_rd, listed=None, province_skip=(), delta=0.1):
+    prices = {code: [1.0] * len(values) for code, values in prov_rd.items()}
+    tables = partner_tables(
+        *VALID_PARTNER, provinces=(prov_rd, prices), province_skip=province_skip
+    )
+    if listed is not None:
+        tables["stg_reference__provinces"] = pd.DataFrame({"province_code": listed})
+    return compiled["provinces"].run(tables, RD_MODELS, delta)
+
+
+def test_gap_in_province_series_names_province_year_and_source(compiled):
+    with pytest.raises(
+        duckdb.Error,
+        match=r"province 120000, year 2013: gap in the R&D series of stg_inputs__province_rd "
+        r"\(years 2013-2013 missing\)",
+    ):
+        run_provinces(
+            compiled,
+            {"110000": [100.0] * 6, "120000": [50.0] * 6},
+            province_skip={("120000", 2013)},
+        )
+
+
+def test_missing_province_base_year_names_the_var(compiled):
+    with pytest.raises(
+        duckdb.Error,
+        match=r"province 110000, year 2010: the base year \(var province_rd_base_year\) is "
+        r"missing from stg_inputs__province_rd; the series starts in 2011",
+    ):
+        run_provinces(
+            compiled,
+            {"110000": [100.0] * 4, "120000": [50.0] * 4},
+            province_skip={("110000", 2010)},
+        )
+
+
+def test_bad_province_value_and_unlisted_province_are_errors(compiled):
+    with pytest.raises(
+        duckdb.Error,
+        match=r"province 110000, year 2011: rd_expenditure_cny_10k = -1.0, price_index = 1.0 "
+        r"in stg_inputs__province_rd",
+    ):
+        run_provinces(compiled, {"110000": [100.0, -1.0, 100.0]})
+    with pytest.raises(
+        duckdb.Error,
+        match=r"province 130000, year 2010: province listed in provinces has no row from the "
+        r"base year on in stg_inputs__province_rd",
+    ):
+        run_provinces(compiled, {"110000": [100.0, 110.0]}, listed=["110000", "130000"])
+
+
+def test_province_growth_plus_depreciation_not_positive_names_province(compiled):
+    with pytest.raises(
+        duckdb.Error,
+        match=r"province 120000, year 2010: growth rate g \+ depreciation = -0.4 <= 0 "
+        r"\(g = -0.5, geometric, of rd_real 2010-2012\)",
+    ):
+        run_provinces(compiled, {"110000": [100.0, 110.0, 121.0], "120000": [100.0, 50.0, 25.0]})
+
+
+def test_province_base_year_after_the_growth_window_is_a_compile_error(tmp_path):
+    proc = run_dbt(
+        [
+            "compile",
+            "--select",
+            "int_rd_growth_rates_computed",
+            "--vars",
+            json.dumps({"province_rd_path": "p.csv", "province_rd_base_year": 2019}),
+        ],
+        tmp_path / "bad.duckdb",
+        tmp_path,
+    )
+    assert proc.returncode != 0
+    assert "var chen_last_year = 2019 must be after var province_rd_base_year = 2019" in proc.stdout

@@ -1,7 +1,9 @@
 {#
     Each partner's contribution to China's three international technology-spillover pools
     (Lichtenberg and van Pottelsberghe de la Potterie 1998 form), one row per
-    partner-year-channel over the years with an R&D stock.
+    partner-year-channel over the years with an R&D stock. Partners only: the stocks of
+    economy_kind 'country' (USD mn at base-year prices); provincial stocks (10,000 yuan)
+    never enter a pool.
 
         weight_cjt       = flow_cjt / Y_jt                 (USD mn / USD mn: unitless)
         contribution_cjt = weight_cjt * S_jt               (constant base-year USD mn)
@@ -31,35 +33,45 @@ partner_macro as (
     select * from {{ ref('stg_inputs__partner_macro') }}
 ),
 
+partner_stocks as (
+    -- the partners' stocks, whose currency_unit is usd_mn (int_rd_expenditures_deflated)
+    select
+        economy_code as country_code,
+        year,
+        rd_stock as rd_stock_usd_mn
+    from rd_stocks
+    where economy_kind = 'country'
+),
+
 stock_years as (
     select
         min(year) as first_year,
         max(year) as last_year
-    from rd_stocks
+    from partner_stocks
 ),
 
 stock_partners as (
     select distinct country_code
-    from rd_stocks
+    from partner_stocks
 ),
 
 flows_joined as (
     select
-        rd_stocks.country_code,
-        rd_stocks.year,
-        rd_stocks.rd_stock_usd_mn,
+        partner_stocks.country_code,
+        partner_stocks.year,
+        partner_stocks.rd_stock_usd_mn,
         bilateral_flows.country_code as flows_country_code,
         bilateral_flows.imports_from_usd_mn,
         bilateral_flows.fdi_from_usd_mn,
         bilateral_flows.ofdi_to_usd_mn,
         partner_macro.{{ denominator_column }} as denominator_usd_mn
-    from rd_stocks
+    from partner_stocks
     left join bilateral_flows
-        on rd_stocks.country_code = bilateral_flows.country_code
-        and rd_stocks.year = bilateral_flows.year
+        on partner_stocks.country_code = bilateral_flows.country_code
+        and partner_stocks.year = bilateral_flows.year
     left join partner_macro
-        on rd_stocks.country_code = partner_macro.country_code
-        and rd_stocks.year = partner_macro.year
+        on partner_stocks.country_code = partner_macro.country_code
+        and partner_stocks.year = partner_macro.year
 ),
 
 problems as (

@@ -18,8 +18,15 @@ stock_sample as (
     select
         min(year) as first_year,
         max(year) as last_year,
-        count(distinct country_code) as n_partners
+        count(distinct economy_code) as n_partners
     from rd_stocks
+    where economy_kind = 'country'
+),
+
+province_stock_sample as (
+    select count(distinct economy_code) as n_provinces
+    from rd_stocks
+    where economy_kind = 'province'
 ),
 
 parameters_listed as (
@@ -33,6 +40,9 @@ parameters_listed as (
     union all
     select 'rd_growth_method', '{{ typed_var("rd_growth_method") }}', 'var',
         'Average growth g of real R&D for the initial stock: geometric or log_mean.'
+    union all
+    select 'province_rd_base_year', '{{ typed_var("province_rd_base_year") }}', 'var',
+        'Base year of constant prices and of the initial stock of the provincial R&D stocks (input province_rd).'
     union all
     select 'rd_gestation_lag', '{{ typed_var("rd_gestation_lag") }}', 'var',
         '0: S_t = (1 - delta) S_t-1 + RD_t; 1: + RD_t-1 (one-year gestation lag).'
@@ -59,20 +69,25 @@ parameters_listed as (
         'First year of panel_spillover_resilience = max(chen_first_year, rd_base_year).'
     union all
     select 'rd_stock_first_year', cast(first_year as varchar), 'derived',
-        'First year with R&D stocks (the base year).'
+        'First year with partner R&D stocks (the base year).'
     from stock_sample
     union all
     select 'rd_stock_last_year', cast(last_year as varchar), 'derived',
-        'Last year with R&D stocks (the last year of the partner panel).'
+        'Last year with partner R&D stocks (the last year of the partner panel).'
     from stock_sample
     union all
     select 'rd_growth_last_year', cast(max(growth_last_year) as varchar), 'derived',
         'Last year of the sample over which the R&D growth rate g is averaged (min(chen_last_year, data)).'
     from growth_rates
+    where economy_kind = 'country'
     union all
     select 'n_partner_countries', cast(n_partners as varchar), 'derived',
         'Partner countries whose R&D stocks enter the pools.'
     from stock_sample
+    union all
+    select 'n_provinces_with_rd_stocks', cast(n_provinces as varchar), 'derived',
+        'Provinces with R&D stocks (input province_rd; 0 when var province_rd_path is null). They never enter the pools.'
+    from province_stock_sample
     -- noqa: enable=AL03,LT05,LT09,LT02
 )
 

@@ -38,6 +38,7 @@ def model(dbt, session):
         "index_samples": dbt.config.get("index_samples_path"),
         "partner_countries": dbt.config.get("partner_countries_path"),
         "martin_series": dbt.config.get("martin_series_path"),
+        "province_rd": dbt.config.get("province_rd_path"),
     }
     rows = []
     for name, text in paths.items():
