@@ -267,7 +267,7 @@ def test_a_year_missing_for_every_unit_is_refused_not_invented(built, tmp_path):
     )
     with duckdb.connect(str(failed), read_only=True) as con:
         rows = con.execute(
-            "select \"check\", year, message from test_failures.preflight_problems order by message"
+            'select "check", year, message from test_failures.preflight_problems order by message'
         ).fetchall()
     assert [(c, y, m.split(":")[0]) for c, y, m in rows] == [
         ("year_missing", "2010", "index dataflow"),
