@@ -139,22 +139,19 @@ def column_letter(index: int) -> str:
     return letters
 
 
-@dataclass
-class ImportResult:
-    """What one import produced: the long table plus every cell not imported, for the CLI.
+class CellCounts:
+    """The counts of an import with a ``long`` frame and a ``reported`` cell list.
 
-    Every non-empty cell of the file is either one row of ``long`` (a value, or a missing
-    marker as NaN) or one entry of ``reported``.
+    Shared by the wide-table import (:class:`ImportResult`) and the yearbook import
+    (``resilience.yearbook.YearbookImport``): every non-empty cell is in one of the two.
     """
 
-    source: Path
-    indicator: str
     long: pd.DataFrame
-    reported: list[ReportedCell] = field(default_factory=list)
+    reported: list[ReportedCell]
 
     @property
     def n_imported(self) -> int:
-        """Cells imported (province x year), missing values included."""
+        """Cells imported (one per province and year or indicator), missing values included."""
         return len(self.long)
 
     @property
@@ -166,6 +163,20 @@ class ImportResult:
     def reported_by_reason(self) -> Counter:
         """Number of reported cells by reason."""
         return Counter(cell.reason for cell in self.reported)
+
+
+@dataclass
+class ImportResult(CellCounts):
+    """What one import produced: the long table plus every cell not imported, for the CLI.
+
+    Every non-empty cell of the file is either one row of ``long`` (a value, or a missing
+    marker as NaN) or one entry of ``reported``.
+    """
+
+    source: Path
+    indicator: str
+    long: pd.DataFrame
+    reported: list[ReportedCell] = field(default_factory=list)
 
     @property
     def n_provinces(self) -> int:

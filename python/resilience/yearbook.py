@@ -80,6 +80,7 @@ from resilience.importer import (
     R_LABEL,
     R_NATIONAL,
     R_NOTE,
+    CellCounts,
     ReportedCell,
     TableImportError,
     _normalise_text,
@@ -234,7 +235,7 @@ class YearbookImportError(TableImportError):
 
 
 @dataclass
-class YearbookImport:
+class YearbookImport(CellCounts):
     """One imported yearbook sheet: the long values and every cell not imported.
 
     ``long`` has columns ``unit_id, year, indicator, value, unit`` (value NaN = missing);
@@ -252,21 +253,6 @@ class YearbookImport:
     labels: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)
     """(province code, indicator) -> where its value sits: ``row R column C: <raw cell>``."""
-
-    @property
-    def n_imported(self) -> int:
-        """Cells imported (province x indicator), missing values included."""
-        return len(self.long)
-
-    @property
-    def n_missing(self) -> int:
-        """Imported cells that are empty or a missing marker."""
-        return int(self.long["value"].isna().sum())
-
-    @property
-    def reported_by_reason(self) -> Counter:
-        """Number of reported cells by reason."""
-        return Counter(cell.reason for cell in self.reported)
 
     def summary(self) -> dict:
         """Return one summary row: file, table, year, unit, cells imported and reported."""
