@@ -56,6 +56,7 @@ TYPED_OK = [
     ("ftz_by_year", "2018", 2018),
     ("wl_first_year", "2010", 2010),
     ("wl_last_year", "2022", 2022),
+    ("province_rd_base_year", "2012", 2012),
 ]
 
 # (var=text, the message after "error: --var: ")
@@ -85,6 +86,10 @@ REFUSED = [
         "var martin_recovery_end=2009 must be after martin_shock_end=2009",
     ),
     ("ftz_by_year=1850", "var ftz_by_year=1850: expected a year (an integer such as 2003)"),
+    (
+        "province_rd_base_year=2010.0",
+        "var province_rd_base_year=2010.0: expected a year (an integer such as 2003)",
+    ),
     (
         "wl_first_year=2008",
         f"var wl_first_year=2008 must lie in [2009, 2023], the years of index dataflow in "
