@@ -44,8 +44,6 @@ tables the README shows) and two PNG figures.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +56,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from resilience.errors import ResilienceError  # noqa: E402
-from resilience.indices import selected_build_args  # noqa: E402
-from resilience.paths import DBT, PROJECT_ROOT  # noqa: E402
+from resilience.indices import run_dbt_into, selected_build_args  # noqa: E402
+from resilience.paths import PROJECT_ROOT  # noqa: E402
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "us_states"
 VALUES_CSV = EXAMPLE_DIR / "values.csv"
@@ -194,17 +192,7 @@ def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="resilience_martin_") as tmp_name:
-        tmp = Path(tmp_name)
-        cmd = [
-            DBT,
-            *martin_build_args(series_path),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ]
-        env = {**os.environ, "RESILIENCE_DB": str(Path(db_path).resolve())}
-        proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        proc = run_dbt_into(martin_build_args(series_path), db_path, Path(tmp_name))
     if proc.returncode != 0:
         raise MartinBuildFailed(
             f"dbt build of fct_martin_resilience on {series_path} failed:\n"

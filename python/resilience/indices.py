@@ -54,6 +54,13 @@ def index_build_args(dbt_vars: dict) -> list[str]:
     return selected_build_args(INDEX_SELECTION, dbt_vars)
 
 
+def run_dbt_into(args: list[str], db: Path, work: Path) -> subprocess.CompletedProcess:
+    """Run ``dbt <args>`` from the project root into DuckDB file ``db``; targets under ``work``."""
+    cmd = [DBT, *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    env = {**os.environ, "RESILIENCE_DB": str(Path(db).resolve())}
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
+
 def selected_build_args(selection: tuple[str, ...] | list[str], dbt_vars: dict) -> list[str]:
     """``dbt build`` arguments for ``selection`` and its data tests, with ``dbt_vars``.
 
@@ -182,16 +189,7 @@ def build_index(
         db = Path(db_path).resolve() if db_path is not None else tmp / "index_build.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)
         remove_database(db)
-        cmd = [
-            DBT,
-            *index_build_args(dbt_vars),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ]
-        env = {**os.environ, "RESILIENCE_DB": str(db)}
-        proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        proc = run_dbt_into(index_build_args(dbt_vars), db, tmp)
         if proc.returncode != 0:
             if not (tmp / "target" / "run_results.json").exists() or not db.exists():
                 raise DbtCrashed(

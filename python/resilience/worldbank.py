@@ -353,13 +353,11 @@ def check_price_index(series: dict[str, pd.Series], source: str) -> None:
     source : str
         What the series is (file and column), for the message.
     """
-    found = {code: rate_evidence(s) for code, s in series.items()}
-    found = {code: why for code, why in found.items() if why}
-    if found:
-        listed = "; ".join(f"{code}: {why}" for code, why in found.items())
+    listed, n = _evidence(series, rate_evidence)
+    if listed:
         raise CpiLooksLikeRateError(
             f"{source} was passed as a price index but looks like an inflation rate in "
-            f"percent for {len(found)} of {len(series)} economies ({listed}); pass it as "
+            f"percent for {n} of {len(series)} economies ({listed}); pass it as "
             "inflation (the CPI is then built by chaining) or supply an index"
         )
 
@@ -367,22 +365,22 @@ def check_price_index(series: dict[str, pd.Series], source: str) -> None:
 def check_inflation_rate(series: dict[str, pd.Series], source: str) -> None:
     """Raise :class:`InflationLooksLikeIndexError` if any economy's inflation looks like an index.
 
-    Parameters
-    ----------
-    series : dict of str to pandas.Series
-        Year-indexed values per economy code.
-    source : str
-        What the series is (file and column), for the message.
+    Parameters are those of :func:`check_price_index`.
     """
-    found = {code: index_evidence(s) for code, s in series.items()}
-    found = {code: why for code, why in found.items() if why}
-    if found:
-        listed = "; ".join(f"{code}: {why}" for code, why in found.items())
+    listed, n = _evidence(series, index_evidence)
+    if listed:
         raise InflationLooksLikeIndexError(
             f"{source} was passed as inflation in percent but looks like a price index for "
-            f"{len(found)} of {len(series)} economies ({listed}); pass it as the cpi "
+            f"{n} of {len(series)} economies ({listed}); pass it as the cpi "
             "column itself instead of chaining it"
         )
+
+
+def _evidence(series: dict[str, pd.Series], detector) -> tuple[str, int]:
+    """Return ("CODE: why; ...", count) of the economies ``detector`` finds evidence for."""
+    found = {code: detector(s) for code, s in series.items()}
+    found = {code: why for code, why in found.items() if why}
+    return "; ".join(f"{code}: {why}" for code, why in found.items()), len(found)
 
 
 def chain_cpi(inflation: pd.Series, first_year: int) -> pd.Series:
