@@ -53,6 +53,23 @@ def rewrite(path: Path, edit) -> None:
         csv.writer(fh, lineterminator="\n").writerows([header, *body])
 
 
+def preflight_refusal(tmp_path: Path, folder: Path) -> list[str]:
+    """Build from ``folder``; assert exit 2 before dbt ran; return the stored problems.
+
+    The messages come from ``test_failures.preflight_problems`` of the failed-build file,
+    with the folder's path cut off so that they read as a user sees them.
+    """
+    db = tmp_path / "w.duckdb"
+    proc = cli("build", "--db", str(db), "--inputs", str(folder))
+    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "dbt build" not in proc.stdout  # stopped before dbt
+    assert not db.exists()
+    stored = query(
+        build_module.failed_path(db), "select formatted from test_failures.preflight_problems"
+    ).formatted.tolist()
+    return [m.replace(str(folder) + "/", "") for m in stored]
+
+
 # ---- the contracts ------------------------------------------------------------------------
 
 
@@ -191,29 +208,15 @@ ACCOUNTS_MESSAGES = [
 def test_preflight_of_each_wide_input(tmp_path, name, edit, expected):
     folder = demo_copy(tmp_path / "in")
     rewrite(folder / f"{name}.csv", edit)
-    db = tmp_path / "w.duckdb"
-    proc = cli("build", "--db", str(db), "--inputs", str(folder))
-    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "dbt build" not in proc.stdout  # stopped before dbt
-    stored = query(
-        build_module.failed_path(db), "select formatted from test_failures.preflight_problems"
-    ).formatted.tolist()
-    shown = [m.replace(str(folder) + "/", "") for m in stored]
+    shown = preflight_refusal(tmp_path, folder)
     for message in expected:
         assert message in shown, (message, shown)
-    assert not db.exists()
 
 
 def test_preflight_balance_names_the_missing_province_year(tmp_path):
     folder = demo_copy(tmp_path / "in")
     rewrite(folder / "province_accounts.csv", lambda h, b: b.pop(30))  # 120000, 2012
-    proc = cli("build", "--db", str(tmp_path / "w.duckdb"), "--inputs", str(folder))
-    assert proc.returncode == 2
-    stored = query(
-        build_module.failed_path(tmp_path / "w.duckdb"),
-        "select formatted from test_failures.preflight_problems",
-    ).formatted.tolist()
-    assert [m.replace(str(folder) + "/", "") for m in stored] == [
+    assert preflight_refusal(tmp_path, folder) == [
         "province_accounts.csv: unit 120000, year 2012: missing row: every province-year of "
         "2003-2023 is needed (the years of the configured windows)"
     ]
@@ -322,13 +325,7 @@ def test_a_missing_input_skips_exactly_its_models(tmp_path, built_warehouse):
 def test_preflight_of_the_index_definitions_and_partner_list(tmp_path, name, text, expected):
     folder = demo_copy(tmp_path / "in")
     (folder / f"{name}.csv").write_text(text)
-    db = tmp_path / "w.duckdb"
-    proc = cli("build", "--db", str(db), "--inputs", str(folder))
-    assert proc.returncode == 2, proc.stdout[-2000:] + proc.stderr[-2000:]
-    stored = query(
-        build_module.failed_path(db), "select formatted from test_failures.preflight_problems"
-    ).formatted.tolist()
-    shown = [m.replace(str(folder) + "/", "") for m in stored]
+    shown = preflight_refusal(tmp_path, folder)
     for message in expected:
         assert message in shown, (message, shown)
 
@@ -343,3 +340,24 @@ def test_a_semicolon_delimited_input_is_named(tmp_path):
         f"error: {path}: the file is semicolon-delimited (header 'year;cny_per_usd'); save it "
         "comma-separated;"
     ) in " ".join(proc.stderr.split())
+
+
+def test_preflight_of_the_provincial_rd_input(tmp_path):
+    folder = demo_copy(tmp_path / "in")
+    codes = sorted(inputs.shipped_codes()["province_code"])
+    lines = ["province_code,year,rd_expenditure_cny_10k,price_index"]
+    for code in codes:
+        for year in range(2010, 2020):
+            if (code, year) != ("120000", 2015):  # a gap
+                lines.append(f"{code},{year},1000,100")
+    lines[2] = "110000,2011,-5,100"  # a non-positive value
+    lines[3] = "110000,2012,12.000,1e999"  # a number beyond a double's range
+    (folder / "province_rd.csv").write_text("\n".join(lines) + "\n")
+    assert preflight_refusal(tmp_path, folder) == [
+        "province_rd.csv:3: unit 110000, year 2011, column rd_expenditure_cny_10k: value -5 must "
+        "be positive (10_thousand_yuan)",
+        "province_rd.csv:4: unit 110000, year 2012, column price_index: value '1e999' is not a "
+        "number; write a plain number (e.g. 1234.5)",
+        "province_rd.csv: unit 120000, year 2015: missing row: every province-year of "
+        "2010-2019 is needed (the years of the configured windows)",
+    ]
