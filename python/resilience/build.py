@@ -535,7 +535,7 @@ def build(
             var_overrides,
             project_dir,
             check_units,
-            tables=_tables_to_check(supplied, skipped_inputs, var_overrides, project_dir),
+            tables=_tables_to_check(supplied, skipped_inputs, project_dir),
         )
         if problems:
             remove_database(failed)
@@ -652,7 +652,7 @@ def _supplied_inputs(
 
 
 def _tables_to_check(
-    supplied: dict[str, Path], skipped: list[str], var_overrides: dict, project_dir: Path
+    supplied: dict[str, Path], skipped: list[str], project_dir: Path
 ) -> dict[str, Path]:
     """Return the input files to pre-flight: every one the build reads but the values.
 
@@ -664,9 +664,8 @@ def _tables_to_check(
     out = {k: Path(v) for k, v in supplied.items() if inputs.BY_NAME[k].kind != "long"}
     for spec in inputs.INPUTS:
         if spec.kind == "wide" and spec.name not in out and spec.name not in skipped:
-            path = var_overrides.get(spec.var) or defaults.get(spec.var)
-            if path:
-                out[spec.name] = Path(path) if Path(path).is_absolute() else project_dir / path
+            if defaults.get(spec.var):  # input path vars are never --var overrides
+                out[spec.name] = project_dir / defaults[spec.var]
     return out
 
 

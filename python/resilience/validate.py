@@ -668,23 +668,17 @@ def validate_inputs(
         validate_samples(tables["index_samples"], problems)
     if "partner_countries" in tables:
         validate_partners(tables["partner_countries"], problems)
+    v = {**project_vars(project_dir), **var_overrides}  # every var valid by now
     if "martin_series" in tables:
-        safe = {k: v for k, v in var_overrides.items() if VAR_VALUE.match(str(v))}
-        v = {**project_vars(project_dir), **safe}
         window = tuple(int(v[k]) for k in MARTIN_WINDOW_VARS)
         validate_martin_series(tables["martin_series"], problems, window)
     wide = {k: v for k, v in tables.items() if inputs.BY_NAME[k].kind == "wide"}
     if wide:
-        safe = {k: v for k, v in var_overrides.items() if VAR_VALUE.match(str(v))}
-        v = {**project_vars(project_dir), **safe}
         codes = inputs.shipped_codes(project_dir, tables.get("partner_countries"))
         names = province_lookup(project_dir)[1]
+        own_martin = "martin_series" not in tables
         for name, path in wide.items():
-            own_martin = "martin_series" not in tables
-            try:
-                years = inputs.needed_years(name, v, own_martin)
-            except ValueError:  # a year var that is not a number: reported by validate_vars
-                years = inputs.needed_years(name, project_vars(project_dir), own_martin)
+            years = inputs.needed_years(name, v, own_martin)
             inputs.check_table(inputs.BY_NAME[name], path, problems, years, codes, names)
     return problems
 
