@@ -285,12 +285,12 @@ def run(
     RunSummary
     """
     specs = load_specs(spec_path)
-    skipped = unbuilt_tables(specs, db_path)
+    unbuilt = unbuilt_panels(db_path)
+    skipped = unbuilt_tables(specs, unbuilt)
     if skipped:
         tables = [t for t in (tables or list(specs.tables)) if t not in skipped]
     specs = select(specs, tables)
-    unbuilt = {reason.split(" ", 1)[0] for reason in skipped.values()}
-    panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()} - unbuilt))
+    panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()} - set(unbuilt)))
     keep = {c.model for t in specs.tables.values() for c in t.columns}
     models = [m for m in specs.models.values() if tables is None or m.model_id in keep]
     fits = {m.model_id: fit_model(panels[m.panel], m) for m in models}
@@ -338,21 +338,28 @@ def write_against(
             con.close()
 
 
-def unbuilt_tables(specs: SpecSet, db_path: str | Path) -> dict[str, str]:
-    """Tables whose panel the last build skipped for want of an input: ``{table: reason}``.
+def unbuilt_panels(db_path: str | Path) -> dict[str, str]:
+    """Marts the last build skipped for want of an input: ``{schema.table: input}``.
 
     ``resilience build --inputs DIR`` leaves out the models of an input ``DIR`` lacks and
-    records them in ``<warehouse>.last_build.json``; their tables are not estimated (and
-    the reason is printed), while a panel missing for any other reason stays an error.
+    records them in ``<warehouse>.last_build.json``.
     """
     from resilience.build import last_build
 
     record = last_build(Path(db_path)) or {}
-    panel_input = {
+    return {
         f"marts.{model}": name
         for name, models in (record.get("skipped_models") or {}).items()
         for model in models
     }
+
+
+def unbuilt_tables(specs: SpecSet, panel_input: dict[str, str]) -> dict[str, str]:
+    """Tables on an unbuilt panel (:func:`unbuilt_panels`): ``{table: reason}``.
+
+    Their tables are not estimated (and the reason is printed), while a panel missing for
+    any other reason stays an error.
+    """
     out = {}
     for table_id, table in specs.tables.items():
         panels = sorted({specs.models[c.model].panel for c in table.columns} & set(panel_input))
