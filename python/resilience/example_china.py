@@ -60,7 +60,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resilience import worldbank, yearbook
+from resilience import inputs, worldbank, yearbook
 from resilience.paths import PROJECT_ROOT
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "china_real"
@@ -228,9 +228,9 @@ def yearbook_long(imports: list[yearbook.YearbookImport]) -> pd.DataFrame:
     return long.sort_values(["indicator", "unit_id", "year"], ignore_index=True)
 
 
-def province_codes(path: Path = PROVINCES_CSV) -> list[str]:
-    """Return the 31 province codes of the reference seed."""
-    return sorted(pd.read_csv(path, dtype=str)["province_code"])
+def province_codes() -> list[str]:
+    """Return the 31 province codes of the reference seed, sorted."""
+    return sorted(inputs.shipped_codes()["province_code"])
 
 
 def derive_ratios(long: pd.DataFrame, units: list[str]) -> pd.DataFrame:
@@ -389,9 +389,9 @@ def run(out_dir: str | Path = OUTPUT_DIR) -> ChinaExampleOutcome:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "china_real.duckdb"
-    inputs = write_inputs(out_dir)
-    result = build_warehouse(db_path, inputs.folder)
-    outcome = ChinaExampleOutcome(out_dir, db_path, inputs, result, *read_results(db_path))
+    written = write_inputs(out_dir)
+    result = build_warehouse(db_path, written.folder)
+    outcome = ChinaExampleOutcome(out_dir, db_path, written, result, *read_results(db_path))
     outcome.elapsed_s = time.perf_counter() - t0
     outcome.files = report.write_outputs(outcome)
     return outcome

@@ -12,6 +12,7 @@ partner economies and of the provinces.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 
 import matplotlib.pyplot as plt
@@ -124,15 +125,16 @@ def ranking(outcome: ChinaExampleOutcome) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+@functools.cache
 def province_labels() -> tuple[dict[str, str], dict[str, str]]:
-    """Province code -> English name, and -> NBS region (seeds/reference/provinces.csv)."""
+    """Province code -> English name, and -> NBS region (seeds/reference/provinces.csv).
+
+    Read once per run, through the main report's own lookups.
+    """
     from resilience.example_china import PROVINCES_CSV
 
-    provinces = pd.read_csv(PROVINCES_CSV, dtype=str)
-    return (
-        dict(zip(provinces.province_code, provinces.province_name_en, strict=True)),
-        dict(zip(provinces.province_code, provinces.region, strict=True)),
-    )
+    frames = {"provinces": pd.read_csv(PROVINCES_CSV, dtype=str)}
+    return report.unit_names(frames), report.unit_regions(frames)
 
 
 def regional_means(outcome: ChinaExampleOutcome) -> pd.DataFrame:
