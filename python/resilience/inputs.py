@@ -66,6 +66,11 @@ class Input:
         """The dbt var holding this input's path."""
         return f"{self.name}_path"
 
+    @property
+    def source(self) -> str:
+        """The dbt selector of the source table (empty for the reference-seed inputs)."""
+        return "" if self.optional else f"source:resilience_warehouse.inputs.{self.name}"
+
 
 def _numbers(spec: str) -> tuple[Column, ...]:
     """Parse ``name:unit[:opt][:pos]`` lines into columns (keeps the table below readable)."""
