@@ -53,3 +53,23 @@ def built_warehouse(tmp_path_factory) -> Path:
     if proc.returncode != 0:
         pytest.fail(f"dbt build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return db_path
+
+
+@pytest.fixture(scope="session")
+def cli_built_warehouse(tmp_path_factory) -> Path:
+    """One warehouse built by ``resilience build`` (with its build record); copy, never change.
+
+    The failure catalogue (``tests/python/failure_catalogue.py``) runs every case against a
+    copy of it.
+    """
+    import sys
+
+    db = tmp_path_factory.mktemp("cli_built") / "warehouse.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "resilience.cli", "build", "--db", str(db)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
+        env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.fail(f"resilience build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return db
