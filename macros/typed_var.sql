@@ -34,7 +34,7 @@
         {%- endif -%}
         {%- set value = text -%}
     {%- elif kind in ['int', 'year'] -%}
-        {%- if raw is boolean or not modules.re.fullmatch('[+-]?[0-9]+', text) -%}
+        {%- if raw is boolean or not modules.re.fullmatch(var('cell_rules')['integer'], text) -%}
             {{ exceptions.raise_compiler_error(shown ~ ": expected " ~ ('a year (an integer such as 2003)' if kind == 'year' else 'an integer')) }}
         {%- endif -%}
         {%- set value = text | int -%}
@@ -42,7 +42,7 @@
             {{ exceptions.raise_compiler_error(shown ~ ": expected a year (an integer such as 2003)") }}
         {%- endif -%}
     {%- elif kind == 'float' -%}
-        {%- if raw is boolean or not modules.re.fullmatch('[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?', text) -%}
+        {%- if raw is boolean or not modules.re.fullmatch(var('cell_rules')['number'], text) -%}
             {{ exceptions.raise_compiler_error(shown ~ ": expected a finite number") }}
         {%- endif -%}
         {%- set value = text | float -%}

@@ -18,15 +18,13 @@ value columns (numbers; ``required`` ones may not be empty, ``positive`` ones mu
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from resilience.cells import clean, number_problem, parse_number, parse_year
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
-
-YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -264,7 +262,7 @@ def check_table(
         bad = False
         for col in spec.key:
             if col == "year":
-                if not YEAR.match(year_text):
+                if parse_year(year_text) is None:
                     add(Problem("year", label, f"year {year_text!r} is not a four-digit year",
                                 **at, column="year"))  # fmt: skip
                     bad = True
@@ -300,27 +298,14 @@ def check_table(
                     add(Problem("missing_value", label, f"empty cell; {col.name} ({col.unit}) is "
                                 "required", **at, column=col.name))  # fmt: skip
                 continue
-            value = _number(text)
+            value = parse_number(text)
             if value is None:
-                hint = (
-                    f"; write {text.replace(',', '')}"
-                    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text)
-                    else "; write a plain number (e.g. 1234.5)"
-                )
-                add(Problem("non_numeric", label, f"value {text!r} is not a number{hint}", **at,
-                            column=col.name))  # fmt: skip
+                add(Problem("non_numeric", label, number_problem(text, empty_is_missing=False),
+                            **at, column=col.name))  # fmt: skip
             elif col.positive and value <= 0:
                 add(Problem("non_positive", label, f"value {text} must be positive ({col.unit})",
                             **at, column=col.name))  # fmt: skip
     _check_balance(spec, label, seen, years, codes, add)
-
-
-def _number(text: str) -> float | None:
-    """Return a finite decimal number, or None (not ``inf``, ``nan``, ``1_000``, ``1,234``)."""
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    value = float(text)
-    return value if value not in (float("inf"), float("-inf")) else None
 
 
 def _check_balance(spec, label, seen, years, codes, add) -> None:
@@ -360,7 +345,7 @@ def shipped_codes(
     partners: set[str] = set()
     if Path(partners_file).suffix.lower() == ".csv" and Path(partners_file).is_file():
         with open(partners_file, encoding="utf-8-sig") as fh:
-            partners = {(r.get("country_code") or "").strip() for r in csv.DictReader(fh)}
+            partners = {clean(r.get("country_code")) for r in csv.DictReader(fh)}
     return {"province_code": provinces, "country_code": partners}
 
 

@@ -29,13 +29,12 @@ check needs the data, so only this module makes it (and the dbt test
 from __future__ import annotations
 
 import csv
-import math
 import re
 from pathlib import Path
 
 import yaml
 
-from resilience import inputs
+from resilience import cells, inputs
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
@@ -49,8 +48,6 @@ OPTION_VARS = {
 input paths, which the pre-flight checks and ``--inputs`` skips when absent."""
 
 INDEX_SAMPLES = Path("seeds/reference/index_samples.csv")
-INTEGER = re.compile(r"^[+-]?[0-9]+$")
-NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 WORD = re.compile(r"^[A-Za-z0-9_.+-]+$")
 
 
@@ -82,6 +79,8 @@ def inferred_rule(name: str, default: object) -> dict:
     """Return the rule of a var that has none in ``var_rules``: from its name and default."""
     if name.endswith("_path"):
         return {"type": "path"}
+    if isinstance(default, dict):
+        return {"type": "fixed"}
     if isinstance(default, bool):
         return {"type": "bool"}
     if isinstance(default, int):
@@ -98,6 +97,12 @@ def coerce(name: str, value: object, rule: dict) -> object:
     what is allowed. Cross-var and data checks are :func:`check_overrides`'s.
     """
     kind = rule["type"]
+    if kind == "fixed":
+        if isinstance(value, dict):  # the default itself (a mapping; --var gives a string)
+            return value
+        raise VarError(
+            f"var {name} cannot be set: it is a fixed rule of the project (dbt_project.yml)"
+        )
     text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
     shown = f"var {name}={text}"
     if kind == "path":
@@ -122,14 +127,14 @@ def coerce(name: str, value: object, rule: dict) -> object:
     if kind == "word":
         return text
     if kind in ("int", "year"):
-        if isinstance(value, bool) or not INTEGER.match(text):
+        if isinstance(value, bool) or cells.parse_integer(text) is None:
             expected = "a year (an integer such as 2003)" if kind == "year" else "an integer"
             raise VarError(f"{shown}: expected {expected}")
         typed: float = int(text)
         if kind == "year" and not 1900 <= typed <= 2100:
             raise VarError(f"{shown}: expected a year (an integer such as 2003)")
     elif kind == "float":
-        if isinstance(value, bool) or not NUMBER.match(text) or not math.isfinite(float(text)):
+        if isinstance(value, bool) or cells.parse_number(text) is None:
             raise VarError(f"{shown}: expected a finite number")
         typed = float(text)
     else:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from resilience import importer, inputs
 from resilience import project_vars as project_vars_module
+from resilience.cells import clean, is_blank_row, number_problem, parse_number, parse_year
 from resilience.errors import Problem
 from resilience.paths import PROJECT_ROOT
 
@@ -37,8 +38,6 @@ SYSTEM_COLUMNS = ("index_name", "dimension", "indicator", "direction")
 SYSTEM_OPTIONAL_COLUMNS = ("unit", "published_weight", "description")
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_]+$")
-NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 VAR_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 TYPOGRAPHIC_MINUS = {
     "\u2212": "U+2212 minus sign",
@@ -125,12 +124,14 @@ def _read_rows(
         import duckdb
 
         with duckdb.connect() as con:
-            rel = con.read_parquet(str(path))
-            header = list(rel.columns)
-            data = rel.fetchall()
+            header = list(con.read_parquet(str(path)).columns)
+            # every cell as DuckDB's text, the way staging casts it before input_number
+            text = ", ".join('cast("{}" as varchar)'.format(h.replace('"', '""')) for h in header)
+            data = con.execute(f"select {text} from read_parquet(?)", [str(path)]).fetchall()
         rows = [
-            (i + 2, {h: ("" if v is None else str(v)) for h, v in zip(header, rec, strict=True)})
+            (i + 2, dict(zip(header, (clean(v) for v in rec), strict=True)))
             for i, rec in enumerate(data)
+            if not is_blank_row(rec)
         ]
         return header, rows
     try:
@@ -142,7 +143,7 @@ def _read_rows(
         return None
     reader = csv.reader(io.StringIO(text))
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [clean(h) for h in next(reader)]
     except StopIteration:
         problems.append(
             Problem(
@@ -154,9 +155,9 @@ def _read_rows(
         return None
     rows = []
     for rec in reader:
-        if not rec or all(not cell.strip() for cell in rec):
-            continue
-        cells = [cell.strip() for cell in rec]
+        if is_blank_row(rec):
+            continue  # staging skips it too (macro input_row_present)
+        cells = [clean(cell) for cell in rec]
         if len(cells) != len(header):
             # e.g. an unquoted 1,234 splits one value into two cells
             at = dict(zip(header, cells, strict=False))
@@ -379,14 +380,14 @@ def validate_values(
                 Problem("identifier", label, _identifier_problem("unit_id", unit), **at),
             )
             continue
-        if not re.fullmatch(r"\d{4}", year_text):
+        year = parse_year(year_text)
+        if year is None:
             _add(
                 problems,
                 counts,
                 Problem("year", label, f"year {year_text!r} is not a four-digit year", **at),
             )
             continue
-        year = int(year_text)
         if not first_year <= year <= last_year:
             _add(
                 problems,
@@ -430,30 +431,11 @@ def validate_values(
         seen[key] = line
         if value == "":
             continue
-        if NUMBER.match(value):
-            cells[ind][(unit, year)] = float(value)
-        elif THOUSANDS.match(value):
-            _add(
-                problems,
-                counts,
-                Problem(
-                    "non_numeric",
-                    label,
-                    f"value {value!r} has a thousands separator; write {value.replace(',', '')}",
-                    **at,
-                ),
-            )
+        number = parse_number(value)
+        if number is not None:
+            cells[ind][(unit, year)] = number
         else:
-            _add(
-                problems,
-                counts,
-                Problem(
-                    "non_numeric",
-                    label,
-                    f"value {value!r} is not a number; leave the cell empty for a missing value",
-                    **at,
-                ),
-            )
+            _add(problems, counts, Problem("non_numeric", label, number_problem(value), **at))
 
     _check_coverage(label, seen, cells, problems, counts)
     if system is not None:
@@ -527,10 +509,10 @@ def declared_samples(path: Path) -> dict[str, tuple[int, int, set[str]]]:
     except (OSError, UnicodeDecodeError):
         return out
     for rec in csv.DictReader(io.StringIO(text)):
-        first, last = (str(rec.get(k) or "").strip() for k in ("first_year", "last_year"))
-        if re.fullmatch(r"\d{4}", first) and re.fullmatch(r"\d{4}", last):
-            excluded = {u.strip() for u in str(rec.get("excluded_unit_ids") or "").split(";")}
-            out[str(rec["index_name"]).strip()] = (int(first), int(last), excluded - {""})
+        first, last = (parse_year(rec.get(k)) for k in ("first_year", "last_year"))
+        if first is not None and last is not None:
+            excluded = {clean(u) for u in str(rec.get("excluded_unit_ids") or "").split(";")}
+            out[clean(rec["index_name"])] = (first, last, excluded - {""})
     return out
 
 
@@ -740,7 +722,7 @@ def validate_martin_series(
                                            _identifier_problem("unit_id", unit), **at,
                                            column="unit_id"))  # fmt: skip
             continue
-        if not re.fullmatch(r"\d{4}", year):
+        if parse_year(year) is None:
             _add(problems, counts, Problem("year", label, f"year {year!r} is not a four-digit "
                                            "year", **at, column="year"))  # fmt: skip
             continue
@@ -751,10 +733,10 @@ def validate_martin_series(
             continue
         seen[unit, year] = line
         filled[unit, year] = bool(text)
-        value = inputs._number(text) if text else None
+        value = parse_number(text) if text else None
         if text and value is None:
-            _add(problems, counts, Problem("non_numeric", label, f"value {text!r} is not a "
-                                           "number; write a plain number (e.g. 1234.5)", **at,
+            _add(problems, counts, Problem("non_numeric", label,
+                                           number_problem(text, empty_is_missing=False), **at,
                                            column="value"))  # fmt: skip
         elif value is not None and value <= 0:
             _add(problems, counts, Problem("non_positive", label, f"value {text} must be "
@@ -794,7 +776,7 @@ def validate_samples(path: Path, problems: list[Problem]) -> None:
                                     f"line {seen[name]}); keep one row", row=line))  # fmt: skip
         seen.setdefault(name, line)
         years = [rec["first_year"], rec["last_year"]]
-        bad = [y for y in years if not re.fullmatch(r"\d{4}", y)]
+        bad = [y for y in years if parse_year(y) is None]
         if bad:
             problems.append(Problem("year", label, f"index {name}: year {bad[0]!r} is not a "
                                     "four-digit year", row=line))  # fmt: skip

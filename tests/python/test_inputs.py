@@ -356,8 +356,8 @@ def test_preflight_of_the_provincial_rd_input(tmp_path):
     assert preflight_refusal(tmp_path, folder) == [
         "province_rd.csv:3: unit 110000, year 2011, column rd_expenditure_cny_10k: value -5 must "
         "be positive (10_thousand_yuan)",
-        "province_rd.csv:4: unit 110000, year 2012, column price_index: value '1e999' is not a "
-        "number; write a plain number (e.g. 1234.5)",
+        "province_rd.csv:4: unit 110000, year 2012, column price_index: value '1e999' is out of "
+        "range (overflows a double); check the cell",
         "province_rd.csv: unit 120000, year 2015: missing row: every province-year of "
         "2010-2019 is needed (the years of the configured windows)",
     ]

@@ -61,6 +61,22 @@ TYPED_OK = [
 
 # (var=text, the message after "error: --var: ")
 REFUSED = [
+    # the cell-reading rule shared by the pre-flight and staging (a mapping var)
+    (
+        "cell_rules=x",
+        "var cell_rules cannot be set: it is a fixed rule of the project (dbt_project.yml)",
+    ),
+    # full-width digits are not a number, in a var as in a cell
+    (
+        "hp_lambda=６.25",
+        "var hp_lambda value '６.25' is not a plain number or word; rejected, it is never "
+        "passed to SQL",
+    ),
+    (
+        "wl_first_year=２０１０",
+        "var wl_first_year value '２０１０' is not a plain number or word; rejected, it is never "
+        "passed to SQL",
+    ),
     # out of range
     ("index_shift_c=0", "var index_shift_c=0 must be > 0"),
     ("rd_depreciation=1", "var rd_depreciation=1 must lie in (0, 1)"),

@@ -1,14 +1,16 @@
 with
 
 source as (
-    select * from {{ source('inputs', 'exchange_rates') }}
+    -- depends_on: {{ source('inputs', 'exchange_rates') }}
+    select * from {{ read_external_table(var('exchange_rates_path')) }}
 ),
 
 typed as (
     select
-        cast(year as integer) as year,
-        cast(cny_per_usd as double) as cny_per_usd
+        {{ input_integer('year') }} as year,
+        {{ input_number('cny_per_usd') }} as cny_per_usd
     from source
+    where {{ input_row_present(['year', 'cny_per_usd']) }}
 )
 
 select * from typed

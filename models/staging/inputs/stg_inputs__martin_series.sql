@@ -15,11 +15,12 @@ source as (
 
 typed as (
     select
-        cast(unit_id as varchar) as unit_id,
-        cast(year as integer) as year,
-        nullif(trim(cast(value as varchar)), '') as value_text,
-        try_cast(nullif(trim(cast(value as varchar)), '') as double) as value
+        {{ input_text('unit_id') }} as unit_id,
+        {{ input_integer('year') }} as year,
+        {{ input_text('value') }} as value_text,
+        {{ input_number('value') }} as value
     from source
+    where {{ input_row_present(['unit_id', 'year', 'value']) }}
 )
 
 select * from typed

@@ -1,18 +1,23 @@
 with
 
 source as (
-    select * from {{ source('inputs', 'partner_macro') }}
+    -- depends_on: {{ source('inputs', 'partner_macro') }}
+    select * from {{ read_external_table(var('partner_macro_path')) }}
 ),
 
 typed as (
     select
-        cast(country_code as varchar) as country_code,
-        cast(year as integer) as year,
-        cast(rd_expenditure_usd_mn as double) as rd_expenditure_usd_mn,
-        cast(gdp_usd_mn as double) as gdp_usd_mn,
-        cast(gfcf_usd_mn as double) as gfcf_usd_mn,
-        cast(cpi as double) as cpi
+        {{ input_text('country_code') }} as country_code,
+        {{ input_integer('year') }} as year,
+        {{ input_number('rd_expenditure_usd_mn') }} as rd_expenditure_usd_mn,
+        {{ input_number('gdp_usd_mn') }} as gdp_usd_mn,
+        {{ input_number('gfcf_usd_mn') }} as gfcf_usd_mn,
+        {{ input_number('cpi') }} as cpi
     from source
+    where {{ input_row_present([
+        'country_code', 'year', 'rd_expenditure_usd_mn', 'gdp_usd_mn', 'gfcf_usd_mn',
+        'cpi'
+    ]) }}
 )
 
 select * from typed

@@ -19,12 +19,14 @@ source as (
 
 typed as (
     select
-        cast(province_code as varchar) as province_code,
-        cast(year as integer) as year,
-        try_cast(nullif(trim(cast(rd_expenditure_cny_10k as varchar)), '') as double)
-            as rd_expenditure_cny_10k,
-        try_cast(nullif(trim(cast(price_index as varchar)), '') as double) as price_index
+        {{ input_text('province_code') }} as province_code,
+        {{ input_integer('year') }} as year,
+        {{ input_number('rd_expenditure_cny_10k') }} as rd_expenditure_cny_10k,
+        {{ input_number('price_index') }} as price_index
     from source
+    where {{ input_row_present([
+        'province_code', 'year', 'rd_expenditure_cny_10k', 'price_index'
+    ]) }}
 )
 
 select * from typed

@@ -11,10 +11,10 @@ source as (
 
 renamed as (
     select
-        cast(index_name as varchar) as index_name,
-        cast(first_year as integer) as first_year,
-        cast(last_year as integer) as last_year,
-        coalesce(cast(excluded_unit_ids as varchar), '') as excluded_unit_ids,
+        {{ input_text('index_name') }} as index_name,
+        {{ input_integer('first_year') }} as first_year,
+        {{ input_integer('last_year') }} as last_year,
+        coalesce({{ input_text('excluded_unit_ids') }}, '') as excluded_unit_ids,
         {% if var('index_samples_path') %}
         cast(null as varchar) as description
         {% else %}

@@ -11,10 +11,10 @@ source as (
 
 renamed as (
     select
-        cast(index_name as varchar) as index_name,
-        cast(dimension as varchar) as dimension,
-        cast(indicator as varchar) as indicator,
-        trim(cast(direction as varchar)) as direction,
+        {{ input_text('index_name') }} as index_name,
+        {{ input_text('dimension') }} as dimension,
+        {{ input_text('indicator') }} as indicator,
+        {{ input_text('direction') }} as direction,
         {% if var('indicator_system_path') %}
         cast(null as varchar) as unit,
         cast(null as double) as published_weight,

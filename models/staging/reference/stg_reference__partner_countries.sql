@@ -11,8 +11,8 @@ source as (
 
 renamed as (
     select
-        cast(country_code as varchar) as country_code,
-        cast(country_name as varchar) as country_name,
+        {{ input_text('country_code') }} as country_code,
+        {{ input_text('country_name') }} as country_name,
         cast(is_region as boolean) as is_region
     from source
 )
