@@ -225,11 +225,6 @@ def check_table(
         return
     header, rows = read
     expected = spec.key + tuple(c.name for c in spec.columns)
-    for sep, word in ((";", "semicolon"), ("\t", "tab")):
-        if len(header) == 1 and sep in header[0]:
-            problems.append(Problem("delimiter", label, f"the file is {word}-delimited (header "
-                                    f"{header[0][:60]!r}); save it comma-separated"))  # fmt: skip
-            return
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     for col in missing:

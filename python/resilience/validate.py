@@ -105,6 +105,12 @@ def _read_rows(
     if not path.exists():
         problems.append(Problem("file", label, "file not found"))
         return None
+    if path.is_dir():
+        problems.append(
+            Problem("file", label, "is a folder, not a file; give the .csv or .parquet file "
+                    "(a folder of inputs goes to --inputs DIR)")
+        )  # fmt: skip
+        return None
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         problems.append(
@@ -121,26 +127,20 @@ def _read_rows(
         )
         return None
     if suffix == ".parquet":
-        import duckdb
-
-        with duckdb.connect() as con:
-            header = list(con.read_parquet(str(path)).columns)
-            # every cell as DuckDB's text, the way staging casts it before input_number
-            text = ", ".join('cast("{}" as varchar)'.format(h.replace('"', '""')) for h in header)
-            data = con.execute(f"select {text} from read_parquet(?)", [str(path)]).fetchall()
-        rows = [
-            (i + 2, dict(zip(header, (clean(v) for v in rec), strict=True)))
-            for i, rec in enumerate(data)
-            if not is_blank_row(rec)
-        ]
-        return header, rows
+        return _read_parquet_rows(path, label, problems)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(
-            Problem("encoding", label, f"not UTF-8 (byte {exc.start}); save the file as UTF-8")
-        )
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem("file", label, f"cannot be read: {exc.strerror or exc}"))
         return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf16 = raw[:2] in (b"\xff\xfe", b"\xfe\xff")
+        why = "UTF-16 (byte-order mark)" if utf16 else f"not UTF-8 (byte {exc.start})"
+        problems.append(Problem("encoding", label, f"{why}; save the file as UTF-8"))
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
     try:
         header = [clean(h) for h in next(reader)]
@@ -152,6 +152,11 @@ def _read_rows(
                 "the file is empty (no header row); expected columns " + ", ".join(expected),
             )
         )
+        return None
+    word = _one_column_delimiter(header)
+    if word is not None:
+        problems.append(Problem("delimiter", label, f"the file is {word}-delimited (header "
+                                f"{header[0][:60]!r}); save it comma-separated"))  # fmt: skip
         return None
     rows = []
     for rec in reader:
@@ -177,6 +182,40 @@ def _read_rows(
             )
             continue
         rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+    return header, rows
+
+
+def _one_column_delimiter(header: list[str]) -> str | None:
+    """Return 'semicolon' or 'tab' when a one-column header is really split by one."""
+    for sep, word in ((";", "semicolon"), ("\t", "tab")):
+        if len(header) == 1 and sep in header[0]:
+            return word
+    return None
+
+
+def _read_parquet_rows(
+    path: Path, label: str, problems: list[Problem]
+) -> tuple[list[str], list[tuple[int, dict]]] | None:
+    """Read a Parquet file, every cell as DuckDB's text (the way staging casts it)."""
+    import duckdb
+
+    try:
+        with duckdb.connect() as con:
+            header = list(con.read_parquet(str(path)).columns)
+            text = ", ".join('cast("{}" as varchar)'.format(h.replace('"', '""')) for h in header)
+            data = con.execute(f"select {text} from read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0].split("Error: ", 1)[-1]
+        problems.append(
+            Problem("file", label, f"not a readable Parquet file ({reason}); write it again "
+                    "or give the CSV")
+        )  # fmt: skip
+        return None
+    rows = [
+        (i + 2, dict(zip(header, (clean(v) for v in rec), strict=True)))
+        for i, rec in enumerate(data)
+        if not is_blank_row(rec)
+    ]
     return header, rows
 
 
@@ -622,6 +661,7 @@ def validate_inputs(
     """
     var_overrides = var_overrides or {}
     problems = validate_vars(var_overrides, project_dir)
+    vars_ok = not problems
     if system_path is not None:
         system = validate_system(Path(system_path), problems)
         system_label = str(system_path)
@@ -643,8 +683,9 @@ def validate_inputs(
             province_lookup(project_dir) if check_units else None,
             _samples_of(project_dir, tables),
         )
-    if problems:  # a bad var: the years the files must cover are not known
+    if not vars_ok:  # a bad var: the years the other files must cover are not known
         return problems
+    # a problem of the values or system file does not stop here: every file is checked
     tables = {k: Path(v) for k, v in (tables or {}).items()}
     if "index_samples" in tables:
         validate_samples(tables["index_samples"], problems)
