@@ -232,6 +232,10 @@ def damage_cause(exc: BaseException | str) -> str | None:
     return re.sub(r"^[A-Za-z ]*Error: ", "", text)
 
 
+def _is_duckdb_error(exc: BaseException) -> bool:
+    return any(cls.__module__.split(".")[0] in ("duckdb", "_duckdb") for cls in type(exc).__mro__)
+
+
 def classify(
     exc: BaseException, path: str | Path | None = None, doing: str | None = None
 ) -> ResilienceError | None:
@@ -252,6 +256,8 @@ def classify(
         return StorageError(
             cause, exc.filename or path, doing or "the file system refused the write"
         )
+    if not _is_duckdb_error(exc):  # other errors' words are not read for a cause
+        return None
     damage = damage_cause(exc)
     if damage is not None and path is not None:
         return WarehouseDamaged(path, damage)
