@@ -34,6 +34,7 @@ seconds here.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import hashlib
@@ -57,7 +58,13 @@ from resilience.errors import (
     LastBuildFailed,
     Problem,
     ResilienceError,
+    StorageError,
+    WarehouseDamaged,
     WarehouseLocked,
+    classify,
+    storage_cause,
+    storage_cause_in_log,
+    storage_faults,
 )
 from resilience.paths import DBT, PROJECT_ROOT, remove_database, warehouse_path
 from resilience.validate import validate_inputs
@@ -92,10 +99,42 @@ def work_dir(db_path: Path) -> Path:
     return db_path.parent / "build" / db_path.stem
 
 
-def _write_json_atomically(path: Path, payload: dict) -> None:
+def damaged_path(db_path: Path, when: dt.datetime) -> Path:
+    """Return where a damaged warehouse is moved aside: ``<stem>.damaged-<UTC time>.duckdb``."""
+    return db_path.with_name(f"{db_path.stem}.damaged-{when:%Y%m%dT%H%M%SZ}.duckdb")
+
+
+def _stage_json(path: Path, payload: dict) -> Path:
+    """Write ``payload`` to ``<path>.tmp`` (removed again if the write fails); return it.
+
+    :func:`_write_json_atomically` renames it over ``path``; a build stages its record
+    before it swaps the warehouse, so that a disk too full for the record fails the build
+    before the warehouse changes.
+    """
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # name the record, not its temporary file
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+    return tmp
+
+
+def _write_json_atomically(path: Path, payload: dict) -> None:
+    os.replace(_stage_json(path, payload), path)
+
+
+def _record_failure(path: Path, payload: dict) -> None:
+    """Record a failed build if the file system lets us; the failure's own cause matters more.
+
+    On a full or read-only disk the previous record stays (it still describes the
+    warehouse, which a failed build leaves unchanged).
+    """
+    with contextlib.suppress(OSError):
+        _write_json_atomically(path, payload)
 
 
 # ---- results ------------------------------------------------------------------------------
@@ -130,6 +169,10 @@ class BuildResult:
     swapped: bool = False
     skipped: dict[str, list[str]] = field(default_factory=dict)
     """Input -> the models not built because the input was not supplied."""
+    damaged: str | None = None
+    """Why the warehouse found in place was not a readable database (None: it was)."""
+    moved_aside: Path | None = None
+    """Where that damaged warehouse was moved when the new build replaced it."""
 
     def raise_for_status(self) -> None:
         """Raise :class:`BuildFailed` (one-line reason) unless the build passed."""
@@ -412,11 +455,12 @@ def _store_problems(db_file: Path, problems: list[Problem]) -> None:
         con.close()
 
 
-def _carry_results(old: Path, new: Path, build_id: str) -> list[str]:
+def _carry_results(old: Path | None, new: Path, build_id: str) -> list[str]:
     """Copy the tables of CARRIED_SCHEMAS from the old warehouse into the new file.
 
     The new file also records ``build_id`` (:func:`resilience.results.record_build`), the
-    id ``estimate`` pairs its results with.
+    id ``estimate`` pairs its results with. ``old`` None (a damaged warehouse) carries
+    nothing.
     """
     from resilience import results
 
@@ -424,7 +468,7 @@ def _carry_results(old: Path, new: Path, build_id: str) -> list[str]:
     con = lock.connect(new)
     try:
         results.record_build(con, build_id, dt.datetime.now(dt.UTC))
-        if old.exists():
+        if old is not None and old.exists():
             try:
                 con.execute(
                     f"attach '{old.as_posix().replace(chr(39), chr(39) * 2)}' as old (read_only)"
@@ -432,7 +476,8 @@ def _carry_results(old: Path, new: Path, build_id: str) -> list[str]:
             except Exception as exc:  # noqa: BLE001
                 if lock.is_lock_error(exc):
                     raise WarehouseLocked(lock.lock_message(old, str(exc))) from None
-                raise
+                mapped = classify(exc, old)
+                raise mapped or exc from None
             tables = con.execute(
                 "select schema_name, table_name from duckdb_tables() "
                 "where database_name = 'old' and schema_name in "
@@ -498,6 +543,14 @@ def build(
         Another process holds the warehouse or is building it.
     DbtCrashed
         dbt could not run (compilation error, crash, signal).
+    StorageError
+        The file system refused a write (no space left, read-only, permission denied);
+        the warehouse is unchanged and the new file removed.
+
+    A warehouse file that is not a readable database (:func:`resilience.lock.
+    check_readable`) is not an error: the build carries no results from it and, when it
+    passes, moves it aside to :func:`damaged_path` before the new warehouse takes its
+    place (:attr:`BuildResult.moved_aside`).
     """
     db_path = Path(db_path or warehouse_path()).resolve()
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -524,8 +577,16 @@ def build(
         "skipped_inputs": skipped_inputs,
         "vars": var_overrides,
     }
-    with lock.build_lock(db_path):
-        lock.ensure_unlocked(db_path)
+    kept = f"warehouse {db_path} kept unchanged"
+    with (
+        storage_faults(f"the build cannot write beside the warehouse; {kept}", db_path.parent),
+        lock.build_lock(db_path),
+    ):
+        try:
+            lock.check_readable(db_path)  # also: no other process holds it
+            damaged = None
+        except WarehouseDamaged as exc:
+            damaged = exc.cause
         new, failed = building_path(db_path), failed_path(db_path)
         remove_database(new)  # a killed build's leftovers
 
@@ -565,12 +626,23 @@ def build(
         target = work_dir(db_path)
         (target / "target" / "run_results.json").unlink(missing_ok=True)
         code, errors = run_dbt(args, new, target, project_dir, on_event)
+        refused = storage_cause_in_log(errors, db_path.parent)
+        if refused:  # dbt's log names the cause; its last line is a logging error's tail
+            remove_database(new)
+            _record_failure(status_path(db_path), {
+                **record, "ok": False, "stage": "storage", "failing": ["storage"],
+                "messages": [refused],
+            })  # fmt: skip
+            raise StorageError(
+                refused, db_path.parent, f"dbt could not write the new warehouse there "
+                f"({new.name}, build/{db_path.stem}/); {kept}"
+            )  # fmt: skip
         if not (target / "target" / "run_results.json").exists() or code not in (0, 1):
             remove_database(new)
             reason = next(
                 (e for e in reversed(errors) if e.strip()), f"dbt exited with code {code}"
             )
-            _write_json_atomically(status_path(db_path), {
+            _record_failure(status_path(db_path), {
                 **record, "ok": False, "stage": "dbt", "failing": ["dbt"],
                 "messages": errors[-20:],
             })  # fmt: skip
@@ -580,40 +652,82 @@ def build(
         skipped = {name: _dependent_models(manifest, name) for name in skipped_inputs}
         statuses = {r["status"] for r in run_results}
         ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
-        if ok:
-            carried = _carry_results(db_path, new, build_id)
-            lock.ensure_unlocked(db_path)
-            if Path(f"{new}.wal").exists():  # pragma: no cover - checkpointed above
-                raise DbtCrashed(f"{new}.wal left after checkpoint; the warehouse was not replaced")
-            os.replace(new, db_path)
-            Path(f"{db_path}.wal").unlink(missing_ok=True)
-            _fsync_dir(db_path.parent)
-            remove_database(failed)
-            inspected = db_path
-        else:
-            remove_database(failed)
-            os.replace(new, failed)
-            carried = []
-            inspected = failed
-        counts, failing, warnings = collect_outcomes(run_results, manifest, inspected, user_files)
-        if strict:
-            failing, warnings = failing + warnings, []
-        elapsed = time.perf_counter() - t0
-        _write_json_atomically(status_path(db_path), {
-            **record, "ok": ok, "stage": "dbt",
-            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "elapsed_s": round(elapsed, 1),
-            "counts": {k: dict(v) for k, v in counts.items()},
-            "failing": [n.name for n in failing],
-            "warnings": [n.name for n in warnings],
-            "messages": [m for n in failing for m in n.messages][:50],
-            "failed_db": None if ok else str(failed),
-            "carried_tables": carried,
-            "skipped_models": skipped,
-        })  # fmt: skip
+        try:
+            carried = _carry_results(None if damaged else db_path, new, build_id) if ok else []
+            counts, failing, warnings = collect_outcomes(run_results, manifest, new, user_files)
+            if strict:
+                failing, warnings = failing + warnings, []
+            elapsed = time.perf_counter() - t0
+            moved = damaged_path(db_path, started) if damaged and ok else None
+            # the record is written before the warehouse changes (a full disk fails here,
+            # the warehouse untouched) and renamed into place after the swap
+            with storage_faults(f"cannot record the build; {kept}", status_path(db_path)):
+                staged = _stage_json(status_path(db_path), {
+                    **record, "ok": ok, "stage": "dbt",
+                    "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "elapsed_s": round(elapsed, 1),
+                    "counts": {k: dict(v) for k, v in counts.items()},
+                    "failing": [n.name for n in failing],
+                    "warnings": [n.name for n in warnings],
+                    "messages": [m for n in failing for m in n.messages][:50],
+                    "failed_db": None if ok else str(failed),
+                    "carried_tables": carried,
+                    "skipped_models": skipped,
+                    "damaged": damaged,
+                    "moved_aside": None if moved is None else str(moved),
+                })  # fmt: skip
+        except BaseException:
+            remove_database(new)
+            raise
+        try:
+            if ok:
+                _swap_in(new, db_path, moved, kept)
+                remove_database(failed)
+            else:
+                remove_database(failed)
+                os.replace(new, failed)
+            os.replace(staged, status_path(db_path))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                staged.unlink(missing_ok=True)
+            remove_database(new)
+            raise
         return BuildResult(ok, db_path, elapsed, counts, failing, warnings,
                            failed_db=None if ok else failed, swapped=ok,
-                           skipped=skipped)  # fmt: skip
+                           skipped=skipped, damaged=damaged, moved_aside=moved)  # fmt: skip
+
+
+def _swap_in(new: Path, db_path: Path, moved: Path | None, kept: str) -> None:
+    """Rename the new build over the warehouse (first moving a damaged one to ``moved``).
+
+    A rename the file system refuses (an immutable warehouse, a read-only folder) raises
+    :class:`StorageError` with the warehouse as it was: a damaged file moved aside is put
+    back.
+    """
+    if moved is None:
+        lock.ensure_unlocked(db_path)
+    if Path(f"{new}.wal").exists():  # pragma: no cover - checkpointed above
+        raise DbtCrashed(f"{new}.wal left after checkpoint; the warehouse was not replaced")
+    try:
+        if moved is not None:
+            os.replace(db_path, moved)
+            if Path(f"{db_path}.wal").exists():
+                os.replace(f"{db_path}.wal", f"{moved}.wal")
+        try:
+            os.replace(new, db_path)
+        except BaseException:
+            if moved is not None:
+                os.replace(moved, db_path)
+            raise
+    except OSError as exc:  # the rename's own error names the new file, not the warehouse
+        cause = storage_cause(exc)
+        if cause is None:
+            raise
+        raise StorageError(
+            cause, db_path, f"cannot replace the warehouse with the new build; {kept}"
+        ) from None
+    Path(f"{db_path}.wal").unlink(missing_ok=True)
+    _fsync_dir(db_path.parent)
 
 
 def _supplied_inputs(
@@ -872,7 +986,15 @@ def print_summary(result: BuildResult, console=None) -> None:
             f"[yellow]Skipped[/] {len(models)} models: input {name} was not supplied "
             f"({', '.join(models)})", highlight=False, soft_wrap=True,
         )  # fmt: skip
-    if result.ok:
+    if result.moved_aside is not None:
+        console.print(
+            f"[yellow]Damaged[/] warehouse {result.db_path} ({result.damaged}) moved aside to "
+            f"{result.moved_aside}.", highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        console.print(
+            f"Warehouse {result.db_path} built anew (no results to carry over).", highlight=False
+        )
+    elif result.ok:
         console.print(
             f"Warehouse {result.db_path} replaced (results.* carried over).", highlight=False
         )

@@ -8,7 +8,9 @@ trace (set ``RESILIENCE_DEBUG=1`` to see one). Exit codes (``resilience --help``
 2 a user-supplied file, option or formula is wrong; 3 the warehouse is locked by another
 process; 4 refused because the last build failed; 5 dbt itself could not run;
 6 something this command needs is not there yet (no warehouse file, a table not built or
-not estimated yet, a tool not installed).
+not estimated yet, a tool not installed); 7 the file system refused a write (no space
+left, read-only file system, permission denied); 8 the warehouse file is damaged (not a
+readable DuckDB database).
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from resilience.errors import DbtCrashed, ResilienceError
+from resilience.errors import DbtCrashed, ResilienceError, classify, storage_faults
 from resilience.paths import DBT, PROJECT_ROOT, REPORTS_DIR, warehouse_path
 
 EXIT_CODES = (
     "Exit codes: 0 ok; 1 tests failed; 2 bad input (file, option, formula); "
     "3 warehouse locked; 4 refused, last build failed; 5 dbt could not run; "
-    "6 missing prerequisite (no warehouse, table not built/estimated yet, tool not installed)."
+    "6 missing prerequisite (no warehouse, table not built/estimated yet, tool not installed); "
+    "7 the file system refused a write (no space left, read-only, permission denied); "
+    "8 the warehouse file is damaged (not a readable DuckDB database)."
 )
 
 app = typer.Typer(
@@ -93,9 +97,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except typer.Exit:
             raise
-        except Exception as exc:  # noqa: BLE001 - the CLI's single exit point for errors
+        except Exception as raised:  # noqa: BLE001 - the CLI's single exit point for errors
             if os.environ.get("RESILIENCE_DEBUG"):
                 raise
+            exc = classify(raised) or raised  # a refused write anywhere: exit 7, its cause
             err_console.print(
                 f"[bold red]error:[/] {_one_line(exc)}", highlight=False, soft_wrap=True
             )
@@ -117,13 +122,21 @@ DbOption = Annotated[
 ]
 
 
-def _existing_db(db: Path | None) -> Path:
-    """Return the warehouse path, or raise MissingPrerequisite if it was never built."""
+def _existing_db(db: Path | None, readable: bool = False) -> Path:
+    """Return the warehouse path, or raise MissingPrerequisite if it was never built.
+
+    With ``readable``, a file that is not a readable DuckDB database raises
+    :class:`~resilience.errors.WarehouseDamaged` (exit 8) before anything is written.
+    """
+    from resilience.lock import check_readable
+
     path = db or warehouse_path()
     if not path.exists():
         raise MissingPrerequisite(
             f"warehouse {path} does not exist: run `resilience build` (or `make demo`) first"
         )
+    if readable:
+        check_readable(path)
     return path
 
 
@@ -249,15 +262,17 @@ def estimate(
     from resilience import estimate as estimate_module
     from resilience.build import check_last_build
 
-    db_path = _existing_db(db)
+    db_path = _existing_db(db, readable=True)
     check_last_build(db_path)
-    summary = estimate_module.run(
-        db_path,
-        spec_path=spec,
-        tables=[t.strip() for item in table or [] for t in item.split(",") if t.strip()] or None,
-        out_dir=out_dir,
-        console=console,
-    )
+    with storage_faults("cannot estimate; nothing was written", db_path):
+        summary = estimate_module.run(
+            db_path,
+            spec_path=spec,
+            tables=[t.strip() for item in table or [] for t in item.split(",") if t.strip()]
+            or None,
+            out_dir=out_dir,
+            console=console,
+        )
     console.print(
         f"[green]Estimated[/] {len(summary.models)} models and {summary.tests} tests "
         f"into {db_path} (schema results); tables {', '.join(summary.tables)} in {out_dir}",
@@ -293,7 +308,7 @@ def report(
     """
     from resilience import report as report_module
 
-    db_path = _existing_db(db)
+    db_path = _existing_db(db, readable=True)
     with console.status("Writing the report ..."):
         written = report_module.write_report(db_path, out)
     console.print(

@@ -16,12 +16,29 @@ Exit codes
       ``estimate`` ran (its results are refused, not written beside other marts)
 4     refused: the last build of this warehouse failed
 5     dbt itself could not run (compilation error, crash, killed)
+6     something the command needs is not there yet (``cli.MissingPrerequisite``)
+7     the file system refused a write: no space left, read-only file system, permission
+      denied (:class:`StorageError`)
+8     the warehouse file is damaged, not a readable DuckDB database
+      (:class:`WarehouseDamaged`)
 ====  =====================================================================
+
+Faults of the file system and of the warehouse file are mapped in one place,
+:func:`classify`: an ``OSError`` whose errno is one of :data:`STORAGE_ERRNOS`, a DuckDB
+error whose text carries the same cause (``Could not write file "...": No space left on
+device``) or says the file is not a database, becomes :class:`StorageError` or
+:class:`WarehouseDamaged` with the cause and the path kept.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -134,3 +151,159 @@ class WarehouseRebuilt(ResilienceError):
     """Refusal: the marts changed between reading them and writing their results (exit 3)."""
 
     exit_code = 3
+
+
+# ---- faults of the file system and of the warehouse file ---------------------------------
+
+STORAGE_ERRNOS = {
+    code: os.strerror(code)
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                 errno.ENOTDIR)
+}  # fmt: skip
+"""errno -> its text ("No space left on device"): the file system refused a write (exit 7)."""
+
+WRITE_ONLY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+"""Causes that only a write can meet (a read never runs out of space)."""
+
+DAMAGE_MARKERS = (
+    "not a valid DuckDB database file",
+    "Could not read enough bytes from file",
+    "Corrupt database file",
+    "database file is corrupted",
+    "The file is not a DuckDB database",
+)
+"""Phrases of DuckDB errors meaning the file is not a readable database (exit 8)."""
+
+_QUOTED_PATH = re.compile(r"[\"'](/[^\"']+)[\"']")
+
+
+class StorageError(ResilienceError):
+    """The file system refused a write: no space, read-only, permission denied (exit 7).
+
+    ``cause`` is the operating system's text ("No space left on device"), ``path`` the
+    file or folder it refused, ``doing`` what the command could not do and what was kept.
+    """
+
+    exit_code = 7
+
+    def __init__(self, cause: str, path: str | Path | None, doing: str):
+        self.cause = cause
+        self.path = None if path is None else str(path)
+        self.doing = doing
+        where = f" on {self.path}" if self.path else ""
+        super().__init__(f"{cause}{where}: {doing}")
+
+
+class WarehouseDamaged(ResilienceError):
+    """The warehouse file is not a readable DuckDB database (exit 8)."""
+
+    exit_code = 8
+
+    def __init__(self, path: str | Path, cause: str):
+        self.path = Path(path)
+        self.cause = cause
+        super().__init__(
+            f"warehouse {path} is damaged, not a readable DuckDB database ({cause}); run "
+            "`resilience build`: it moves the damaged file aside and builds a new warehouse"
+        )
+
+
+def _text(exc: BaseException | str) -> str:
+    return " ".join(str(exc).split())
+
+
+def storage_cause(exc: BaseException | str) -> str | None:
+    """Return the refused write's cause ("No space left on device"), or None.
+
+    An ``OSError`` counts by its errno; anything else (a DuckDB ``IOException``, a line of
+    dbt's log) by the operating system's text in its message.
+    """
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return STORAGE_ERRNOS.get(exc.errno)
+    text = _text(exc)
+    return next((cause for cause in STORAGE_ERRNOS.values() if cause in text), None)
+
+
+def damage_cause(exc: BaseException | str) -> str | None:
+    """Return DuckDB's words for a damaged database file (without "IO Error: "), or None."""
+    text = _text(exc)
+    if not any(marker in text for marker in DAMAGE_MARKERS):
+        return None
+    return re.sub(r"^[A-Za-z ]*Error: ", "", text)
+
+
+def _is_duckdb_error(exc: BaseException) -> bool:
+    return any(cls.__module__.split(".")[0] in ("duckdb", "_duckdb") for cls in type(exc).__mro__)
+
+
+def classify(
+    exc: BaseException, path: str | Path | None = None, doing: str | None = None
+) -> ResilienceError | None:
+    """Map a fault of the file system or of a database file to its error (exit 7 or 8).
+
+    The one place that decides: an ``OSError`` with an errno of :data:`STORAGE_ERRNOS`,
+    or a DuckDB error naming such a cause, is a :class:`StorageError` on the file the
+    error names (else ``path``); a DuckDB error saying the file is not a database is
+    :class:`WarehouseDamaged` of ``path`` (the database the caller opened). Anything
+    else returns None (the caller re-raises it unchanged).
+    """
+    if isinstance(exc, ResilienceError):
+        return exc
+    if isinstance(exc, OSError):
+        cause = storage_cause(exc)
+        if cause is None:
+            return None
+        return StorageError(
+            cause, exc.filename or path, doing or "the file system refused the write"
+        )
+    if not _is_duckdb_error(exc):  # other errors' words are not read for a cause
+        return None
+    damage = damage_cause(exc)
+    if damage is not None and path is not None:
+        return WarehouseDamaged(path, damage)
+    cause = storage_cause(exc)
+    if cause is None:
+        return None
+    named = _QUOTED_PATH.search(str(exc))
+    return StorageError(
+        cause, named.group(1) if named else path, doing or "the file system refused the write"
+    )
+
+
+@contextlib.contextmanager
+def storage_faults(doing: str, path: str | Path | None = None) -> Iterator[None]:
+    """Re-raise a fault of the file system or of the database at ``path`` as exit 7 / 8.
+
+    ``doing`` says what could not be done and what was kept, e.g. "cannot write the
+    report"; other exceptions pass unchanged.
+    """
+    try:
+        yield
+    except ResilienceError:
+        raise
+    except Exception as exc:
+        mapped = classify(exc, path, doing)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def storage_cause_in_log(lines: Iterable[str], folder: Path) -> str | None:
+    """Return the refused write's cause in dbt's error lines about a build in ``folder``.
+
+    No space, a read-only file system or an exceeded quota count wherever they are named
+    (only writes meet them); "Permission denied" and "Operation not permitted" only on a
+    path in ``folder``, since a model may also fail to *read* an input file it may not.
+    """
+    folder_text = str(folder)
+    write_only = [STORAGE_ERRNOS[code] for code in WRITE_ONLY_ERRNOS]
+    for line in lines:
+        text = _text(line)
+        for cause in write_only:
+            if cause in text:
+                return cause
+        if folder_text in text:
+            for cause in STORAGE_ERRNOS.values():
+                if cause in text:
+                    return cause
+    return None

@@ -18,6 +18,7 @@ import pandas as pd
 from rich.console import Console
 
 from resilience import jsonio, lock
+from resilience.errors import StorageError, classify, storage_faults
 from resilience.hausman import hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
@@ -30,7 +31,7 @@ from resilience.results import (
     write_results,
 )
 from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs
-from resilience.tables import build_table, print_table, write_tables
+from resilience.tables import build_table, print_table, staged_tables
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 
@@ -300,10 +301,16 @@ def run(
     test_frame = (
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )
-    if write_db:
-        write_against(db_path, records, test_frame, panels.build_id)
     built = [build_table(t, fits, specs, test_frame) for t in specs.tables.values()]
-    files = write_tables(built, out_dir)
+    # the tables are written first into a hidden folder, the results then into the
+    # warehouse, and only then the tables moved in: a refused write of either leaves both
+    # as they were
+    with (
+        storage_faults(f"cannot write the tables into {out_dir}; nothing was written", out_dir),
+        staged_tables(built, out_dir) as files,
+    ):
+        if write_db:
+            write_against(db_path, records, test_frame, panels.build_id)
     if console is not None:
         for table in built:
             print_table(table, console)
@@ -330,12 +337,29 @@ def write_against(
     is written.
     """
     db_path = Path(db_path).resolve()
-    with lock.build_lock(db_path):
-        con = lock.connect(db_path)
+    wal = Path(f"{db_path}.wal")
+    had_wal = wal.exists()
+    doing = f"cannot write the results into {db_path}; nothing was written"
+    with storage_faults(doing, db_path), lock.build_lock(db_path):
+        con = lock.connect(db_path, doing=doing)
         try:
             write_results(con, records, tests, expected_build_id=build_id)
+            try:
+                con.execute("checkpoint")
+            except duckdb.Error as exc:
+                mapped = classify(exc, db_path, "")
+                if not isinstance(mapped, StorageError):
+                    raise
+                raise StorageError(
+                    mapped.cause,
+                    mapped.path,
+                    f"the results were committed to {wal} but could not be merged into "
+                    f"{db_path}; free space and open the warehouse again to merge them",
+                ) from None
         finally:
             con.close()
+            if not had_wal and wal.exists() and wal.stat().st_size == 0:
+                wal.unlink()  # a failed commit's empty write-ahead log
 
 
 def unbuilt_panels(db_path: str | Path) -> dict[str, str]:

@@ -66,7 +66,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from resilience.paths import PROJECT_ROOT
+from resilience.errors import storage_faults
+from resilience.paths import PROJECT_ROOT, write_atomically
 
 PROVINCES_CSV = PROJECT_ROOT / "seeds" / "reference" / "provinces.csv"
 
@@ -483,6 +484,6 @@ def write_long(results: Iterable[ImportResult], out_path: str | Path, append: bo
             f"{out_path}: {int(dup.sum())} duplicated unit-year-indicator rows, e.g. "
             f"province {first.unit_id}, year {first.year}, indicator '{first.indicator}'"
         )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    combined.sort_values(["indicator", "unit_id", "year"]).to_csv(out_path, index=False, na_rep="")
-    return out_path
+    text = combined.sort_values(["indicator", "unit_id", "year"]).to_csv(index=False, na_rep="")
+    with storage_faults("cannot write the imported values; nothing was written", out_path):
+        return write_atomically(out_path, text)

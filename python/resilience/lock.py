@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from resilience.errors import WarehouseLocked
+from resilience.errors import WarehouseLocked, classify
 
 _PID_RE = re.compile(r"\(PID (\d+)\)")
 
@@ -69,14 +69,45 @@ def is_lock_error(exc: BaseException) -> bool:
     return "Could not set lock on file" in str(exc)
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a lock held elsewhere raises :class:`WarehouseLocked` (one line)."""
+def connect(
+    path: Path, read_only: bool = False, doing: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a lock held elsewhere raises :class:`WarehouseLocked` (one line).
+
+    A file that is not a readable database raises
+    :class:`~resilience.errors.WarehouseDamaged` (exit 8), a write the file system
+    refuses (an immutable file, a read-only file system) :class:`~resilience.errors.
+    StorageError` (exit 7, ``doing`` says what could not be done).
+    """
     try:
         return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
         if is_lock_error(exc):
             raise WarehouseLocked(lock_message(Path(path), str(exc))) from None
+        mapped = classify(exc, path, doing or f"cannot open {path}")
+        if mapped is not None:
+            raise mapped from None
         raise
+
+
+def check_readable(path: Path) -> None:
+    """Raise :class:`~resilience.errors.WarehouseDamaged` unless ``path`` reads as a database.
+
+    Opens it read-only (never changing a byte) and lists its tables, which reads the
+    catalogue; a missing file passes (nothing to read). Locks raise as in :func:`connect`.
+    """
+    if not Path(path).exists():
+        return
+    con = connect(path, read_only=True)
+    try:
+        con.execute("select count(*) from duckdb_tables()").fetchall()
+    except duckdb.Error as exc:
+        mapped = classify(exc, path)
+        if mapped is not None:
+            raise mapped from None
+        raise
+    finally:
+        con.close()
 
 
 def ensure_unlocked(path: Path) -> None:

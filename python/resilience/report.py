@@ -62,7 +62,8 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from resilience import __version__  # noqa: E402
-from resilience.paths import PROJECT_ROOT, REPORTS_DIR  # noqa: E402
+from resilience.errors import storage_faults  # noqa: E402
+from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
 from resilience.tables import stars  # noqa: E402
 from resilience.validate import project_vars  # noqa: E402
 
@@ -1060,7 +1061,8 @@ def write_report(
         the sections that are not built or estimated yet.
     """
     db_path, out_path = Path(db_path), Path(out_path)
-    frames, meta = load_warehouse(db_path)
+    with storage_faults(f"cannot read the warehouse {db_path}", db_path):
+        frames, meta = load_warehouse(db_path)
     plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
     sections = build_sections(frames, meta, db_path)
     env = Environment(
@@ -1073,8 +1075,8 @@ def write_report(
         synthetic_note=SYNTHETIC_NOTE,
         generated=f"{dt.datetime.now():%Y-%m-%d %H:%M}",
     )
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(page, encoding="utf-8")
+    with storage_faults("cannot write the report; nothing was written", out_path):
+        write_atomically(out_path, page)
     notes = [
         f"{s.title}: {re.sub('<[^>]+>', '', b)}"
         for s in sections

@@ -29,6 +29,7 @@ report says when results are older than the marts beside them (:func:`build_id_o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -260,6 +261,9 @@ def write_results(
         _insert(con, "tests", tests)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # a commit that failed (e.g. no space left for the write-ahead log) has already
+        # ended the transaction; the error to show is the commit's, not the rollback's
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     return {"models": len(model_rows), "coefficients": len(coefficients), "tests": len(tests)}

@@ -11,9 +11,12 @@ effects, and notes (stars, covariance, rows dropped for missing values, the spec
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
-from collections.abc import Iterable
+import os
+import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from resilience.panel import CONSTANT, PanelResults
+from resilience.paths import make_folder
 from resilience.specs import SpecSet, TableSpec
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
@@ -289,6 +293,31 @@ def to_docx(tables: list[PublicationTable], path: str | Path) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def staged_tables(tables: list[PublicationTable], out_dir: str | Path) -> Iterator[list[Path]]:
+    """Write the tables into a hidden folder in ``out_dir``; move them in when the block ends.
+
+    Yields the paths the files will have. If writing fails (no space left, read-only
+    folder) or the block raises, the hidden folder is removed and ``out_dir`` keeps its
+    old files: nothing half-written is left. The move is one rename per file.
+    """
+    out = Path(out_dir)
+    make_folder(out)
+    stage = out / f".tables.partial-{os.getpid()}"
+    try:
+        try:
+            staged = write_tables(tables, stage)
+        except OSError as exc:  # name the file asked for, not its hidden copy
+            if exc.filename and Path(exc.filename).parent == stage:
+                raise OSError(exc.errno, exc.strerror, str(out / Path(exc.filename).name)) from exc
+            raise
+        yield [out / p.name for p in staged]
+        for path in staged:
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 def print_table(table: PublicationTable, console: Console | None = None) -> None:
     """Print ``table`` in the terminal with rich."""
     grid = RichTable(title=table.title, caption="\n".join(table.notes), show_lines=False)
@@ -318,11 +347,18 @@ def write_tables(tables: list[PublicationTable], out_dir: str | Path) -> list[Pa
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in tables:
-        for suffix, render in ((".md", to_markdown), (".tex", to_latex), (".html", to_html)):
-            path = out / f"{table.table_id}{suffix}"
-            path.write_text(render(table), encoding="utf-8")
-            written.append(path)
-    if tables:
-        written.append(to_docx(tables, out / "tables.docx"))
+    path = out
+    try:
+        for table in tables:
+            for suffix, render in ((".md", to_markdown), (".tex", to_latex), (".html", to_html)):
+                path = out / f"{table.table_id}{suffix}"
+                path.write_text(render(table), encoding="utf-8")
+                written.append(path)
+        if tables:
+            path = out / "tables.docx"
+            written.append(to_docx(tables, path))
+    except OSError as exc:  # a write that ran out of space names no file: name it
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     return written

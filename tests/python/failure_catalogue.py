@@ -7,9 +7,15 @@ exit code the README promises. :func:`run_case` runs it through the real command
 built, and checks afterwards that the warehouse is byte-identical, that its marts and
 results fingerprint is unchanged, and that no half-written file was left beside it.
 
-Placeholders in ``argv``, ``files`` keys/contents and ``message``: ``{tmp}`` (the case's
-scratch folder), ``{db}`` (the warehouse copy), ``{failed}`` (``<db>.failed.duckdb``),
-``{project}`` (the project root).
+Placeholders in ``argv``, ``files`` keys/contents, ``env`` values, ``inspect`` and
+``message``: ``{tmp}`` (the case's scratch folder), ``{db}`` (the warehouse copy),
+``{failed}`` (``<db>.failed.duckdb``), ``{project}`` (the project root).
+
+Faults of the file system are real conditions where the machine allows them: ``wrap``
+turns the command into one run inside a mount namespace with a small tmpfs or a read-only
+bind mount, or without root's permission override (see ``test_catalogue_faults.py``);
+such a wrapper may leave a copy of the warehouse folder as the command left it, named by
+``inspect``. ``cleanup`` undoes a ``setup`` the scratch folder's removal cannot (``chattr``).
 
 The case lists live in the ``test_catalogue_*.py`` files, one per class of failure.
 """
@@ -47,6 +53,13 @@ class Case:
     # optional extra set-up on the scratch folder and the warehouse copy (e.g. chmod)
     setup: Callable[[Path, Path], None] | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # (command, tmp, db) -> the command actually run (e.g. in a mount namespace)
+    wrap: Callable[[list[str], Path, Path], list[str]] | None = None
+    # where the warehouse is checked afterwards (a wrapper's copy of it)
+    inspect: str = "{db}"
+    # compare only stderr's last line (a build's live progress prints failing nodes above)
+    last_line: bool = False
+    cleanup: Callable[[Path, Path], None] | None = None
 
 
 def _fill(text: str, subs: dict[str, str]) -> str:
@@ -103,28 +116,49 @@ def prepare(case: Case, built: Path, tmp: Path) -> tuple[Path, dict[str, str], l
     return db, subs, [_fill(a, subs) for a in case.argv]
 
 
-def run_case(case: Case, built: Path, tmp: Path) -> subprocess.CompletedProcess:
-    """Run one case and assert message, exit code and an undamaged warehouse."""
-    db, subs, argv = prepare(case, built, tmp)
-    before_bytes, before_fp = _reference(built)
-    before_names = _beside(db)
-    proc = subprocess.run(
-        [sys.executable, "-m", "resilience.cli", *argv],
+def run_cli(case: Case, argv: list[str], subs: dict[str, str], tmp: Path, db: Path):
+    """Run ``resilience <argv>`` as the case says (wrapped, with its env); return the process."""
+    command = [sys.executable, "-m", "resilience.cli", *argv]
+    if case.wrap is not None:
+        command = case.wrap(command, tmp, db)
+    return subprocess.run(
+        command,
         cwd=tmp,
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "COLUMNS": "400", **case.env},
+        env={
+            **os.environ,
+            "COLUMNS": "400",
+            **{key: _fill(value, subs) for key, value in case.env.items()},
+        },
     )
+
+
+def run_case(case: Case, built: Path, tmp: Path) -> subprocess.CompletedProcess:
+    """Run one case and assert message, exit code and an undamaged warehouse."""
+    db, subs, argv = prepare(case, built, tmp)
+    try:
+        before_bytes, before_fp = _reference(built)
+        before_names = _beside(db)
+        proc = run_cli(case, argv, subs, tmp, db)
+    finally:
+        if case.cleanup is not None:
+            case.cleanup(tmp, db)
     stderr = proc.stderr.strip()
+    if case.last_line:
+        stderr = stderr.splitlines()[-1] if stderr else ""
     expected = _fill(case.message, subs)
-    assert "Traceback" not in stderr, stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == case.exit_code, (proc.returncode, stderr, proc.stdout[-2000:])
     if case.prefix:
         assert stderr.startswith(expected), f"\n got: {stderr}\nwant: {expected}…"
     else:
         assert stderr == expected, f"\n got: {stderr}\nwant: {expected}"
-    assert _sha256(db) == before_bytes, "the warehouse file changed"
-    assert build_module.fingerprint(db) == before_fp, "the marts or results changed"
-    assert _beside(db) == before_names, f"left beside the warehouse: {_beside(db) - before_names}"
+    after = Path(_fill(case.inspect, subs))
+    assert _sha256(after) == before_bytes, "the warehouse file changed"
+    assert build_module.fingerprint(after) == before_fp, "the marts or results changed"
+    assert _beside(after) == before_names, (
+        f"left beside the warehouse: {_beside(after) - before_names}"
+    )
     return proc
