@@ -371,15 +371,23 @@ def index(
     printed and, with --out-dir, written as CSV.
     """
     from resilience import indices
+    from resilience.project_vars import VarError, coerce, rules
 
     for path in (values, system):
         if not path.exists():
             raise BadInput(f"{path}: file not found")
     dbt_vars: dict[str, Any] = {}
-    if scope:
-        dbt_vars["index_scope"] = scope
-    if zero_policy:
-        dbt_vars["index_zero_policy"] = zero_policy
+    var_rules = rules()
+    for option, name, value in (
+        ("--scope", "index_scope", scope),
+        ("--zero-policy", "index_zero_policy", zero_policy),
+    ):
+        if value is None:
+            continue
+        try:
+            dbt_vars[name] = coerce(name, value, var_rules[name])
+        except VarError as exc:
+            raise BadInput(f"{option} {value!r}: {exc}") from None
     if edge_fill:
         dbt_vars["index_edge_fill"] = True
     with console.status("Computing the index with the dbt index models ..."):
@@ -399,30 +407,133 @@ def index(
 
 
 # ---------------------------------------------------------------- regress / hausman -
+SAMPLE_TABLE = "__data"
+"""The name the rows of ``--data`` go by while ``--where`` selects among them."""
+WHERE_EXAMPLE = "'in_paper_sample and year >= 2010'"
+
+
+def _strip_locations(node: Any) -> Any:
+    """Return the parse tree ``node`` without its source positions (to compare two trees)."""
+    if isinstance(node, dict):
+        return {k: _strip_locations(v) for k, v in node.items() if "location" not in k}
+    if isinstance(node, list):
+        return [_strip_locations(v) for v in node]
+    return node
+
+
+def _has_subquery(node: Any) -> bool:
+    if isinstance(node, dict):
+        return node.get("class") == "SUBQUERY" or any(map(_has_subquery, node.values()))
+    if isinstance(node, list):
+        return any(map(_has_subquery, node))
+    return False
+
+
+def where_query(where: str) -> str:
+    """Return ``select * from __data where (<where>)``; refuse unless ``where`` is one predicate.
+
+    ``--where`` is one boolean expression over the columns of ``--data``: the query it
+    makes must be exactly one SELECT whose parse tree, without the WHERE clause, is that
+    of ``select * from __data`` (no second statement after a ``;``, no ``) union (``, no
+    ORDER BY, LIMIT, GROUP BY, WITH), and the predicate holds no subquery (so no table
+    function such as ``read_csv``). The predicate stands on lines of its own, so a ``--``
+    comment ends with it. It then runs in a connection without file access
+    (:func:`select_rows`).
+
+    Raises
+    ------
+    BadInput
+        Naming the option and what is wrong (exit 2).
+    """
+    import duckdb
+
+    query = f"select * from {SAMPLE_TABLE} where (\n{where}\n)"
+
+    def refuse(problem: str) -> BadInput:
+        return BadInput(
+            f"--where {where!r} is not one boolean expression: {problem}; write a "
+            f"predicate on the columns of --data, e.g. {WHERE_EXAMPLE}"
+        )
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        if 'near ";"' in reason:
+            raise refuse("it holds a ';' (a second SQL statement)") from None
+        raise refuse(f"not valid SQL ({reason})") from None
+    if len(statements) != 1:
+        raise refuse(f"it holds {len(statements)} SQL statements")
+    con = duckdb.connect()
+    try:
+        tree, bare = (
+            json.loads(con.execute("select json_serialize_sql(?)", [q]).fetchall()[0][0])
+            for q in (query, f"select * from {SAMPLE_TABLE}")
+        )
+    finally:
+        con.close()
+    if tree.get("error"):
+        raise refuse(f"not valid SQL ({tree.get('error_message')})")
+    node = tree["statements"][0]["node"]
+    predicate = node.get("where_clause")
+    outside = {**node, "where_clause": None}
+    if predicate is None or _strip_locations(outside) != _strip_locations(
+        bare["statements"][0]["node"]
+    ):
+        raise refuse("it adds a UNION, ORDER BY, LIMIT, GROUP BY or WITH to the query")
+    if _has_subquery(predicate):
+        raise refuse("it holds a subquery")
+    return query
+
+
+def select_rows(rows: Any, where: str, data: str):
+    """Apply ``--where`` to ``rows`` (an Arrow table) in a sandboxed DuckDB; a pandas frame.
+
+    The connection holds nothing but the rows, cannot read or write a file
+    (``enable_external_access=false``) and cannot change that (``lock_configuration``).
+    """
+    import duckdb
+
+    query = where_query(where)
+    con = duckdb.connect(config={"enable_external_access": False, "lock_configuration": True})
+    try:
+        con.register(SAMPLE_TABLE, rows)
+        return con.execute(query).df()
+    except duckdb.Error as exc:
+        raise BadInput(f"--where {where!r} on {data}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+
+
 def load_frame(data: str, db: Path | None, where: str | None = None):
     """Load ``--data``: a CSV/Parquet file or SCHEMA.TABLE in the warehouse (read-only).
 
     The warehouse is opened read-only and closed as soon as the rows are in memory, so
-    a running build or another reader is never blocked for long. ``where`` is a SQL
-    predicate applied while reading (DuckDB syntax), e.g. ``in_paper_sample``.
+    a running build or another reader is never blocked for long. ``where`` is one SQL
+    predicate over the columns (DuckDB syntax), e.g. ``in_paper_sample``; it is checked
+    (:func:`where_query`: one expression, nothing else) before anything is read and runs
+    on the rows already read, in a connection without file access (:func:`select_rows`).
     """
     import duckdb
 
     from resilience.lock import connect
 
+    if where is not None:
+        where_query(where)
     path = Path(data)
-    predicate = f" where {where}" if where else ""
     if path.suffix.lower() in {".csv", ".parquet", ".pq", ".tsv"}:
         if not path.exists():
             raise BadInput(f"--data {data}: file not found")
         reader = "read_parquet" if path.suffix.lower() in {".parquet", ".pq"} else "read_csv_auto"
         con = duckdb.connect()
         try:
-            return con.execute(f"select * from {reader}(?){predicate}", [str(path)]).df()
+            relation = con.sql(f"select * from {reader}($1)", params=[str(path)])
+            rows = relation.df() if where is None else relation.to_arrow_table()
         except duckdb.Error as exc:
             raise BadInput(f"--data {data}: {str(exc).splitlines()[0]}") from exc
         finally:
             con.close()
+        return rows if where is None else select_rows(rows, where, data)
     if not re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", data):
         raise BadInput(f"--data {data!r} is neither a .csv/.parquet file nor SCHEMA.TABLE")
     db_path = _existing_db(db)
@@ -433,7 +544,7 @@ def load_frame(data: str, db: Path | None, where: str | None = None):
             "select count(*) from information_schema.tables "
             "where table_schema = ? and table_name = ?",
             [schema, table],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not found:
             tables = [
                 r[0]
@@ -447,12 +558,11 @@ def load_frame(data: str, db: Path | None, where: str | None = None):
                 f"; tables in {schema}: {', '.join(tables)}" if tables else f"; no schema {schema}"
             )
             raise MissingPrerequisite(f"{data} not found in {db_path}{hint}")
-        try:
-            return con.execute(f'select * from "{schema}"."{table}"{predicate}').df()
-        except duckdb.Error as exc:
-            raise BadInput(f"--where {where!r} on {data}: {str(exc).splitlines()[0]}") from exc
+        relation = con.sql(f'select * from "{schema}"."{table}"')
+        rows = relation.df() if where is None else relation.to_arrow_table()
     finally:
         con.close()
+    return rows if where is None else select_rows(rows, where, data)
 
 
 def _print_frame(frame, title: str) -> None:
@@ -479,7 +589,8 @@ TimeOption = Annotated[str, typer.Option(help="Time column.")]
 WhereOption = Annotated[
     str | None,
     typer.Option(
-        help="SQL predicate selecting the sample, e.g. 'in_paper_sample' or \"region <> 'east'\"."
+        help="One SQL predicate on the columns of --data selecting the sample, e.g. "
+        "'in_paper_sample' or \"region <> 'east'\"; nothing else (no ';', UNION, subquery).",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON instead.")]

@@ -11,7 +11,8 @@ Exit codes
 ====  =====================================================================
 0     success
 1     the dbt build ran and tests failed (the last good warehouse is kept)
-2     a user-supplied input file or option failed the pre-flight validation
+2     a user-supplied input file or option failed the pre-flight validation, or a model
+      spec, formula or its data cannot be estimated (:class:`EstimationError`)
 3     the warehouse (or its build) is locked by another process, or was rebuilt while
       ``estimate`` ran (its results are refused, not written beside other marts)
 4     refused: the last build of this warehouse failed
@@ -145,6 +146,18 @@ class LastBuildFailed(ResilienceError):
     """Refusal: the last build of this warehouse had failing tests (exit 4)."""
 
     exit_code = 4
+
+
+class EstimationError(ResilienceError, ValueError):
+    """A model, formula or its data cannot be estimated as given (exit 2).
+
+    The message names the model (the spec's model id, or the formula of ``resilience
+    regress``), the column and what to do: a regressor listed twice or equal to the
+    outcome, a text or infinite column, a regressor the fixed effects absorb or that is
+    collinear with others. A ``ValueError`` too, as the checks it replaces were.
+    """
+
+    exit_code = 2
 
 
 class WarehouseRebuilt(ResilienceError):

@@ -178,7 +178,12 @@ def _analyses(
         # `, sigmamore` (one common variance, the RE one), positive semi-definite
         variants = {"hausman": "separate", "hausman_sigmamore": "more"}
         results = hausman_tests(
-            spec.formula, frame, spec.entity, spec.time, sigmas=tuple(variants.values())
+            spec.formula,
+            frame,
+            spec.entity,
+            spec.time,
+            sigmas=tuple(variants.values()),
+            model_id=model_id,
         )
         for test_name, sigma in variants.items():
             h = results[sigma]

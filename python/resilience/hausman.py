@@ -35,10 +35,11 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from linearmodels import PanelOLS, RandomEffects
+from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats
 
 from resilience import jsonio
-from resilience.panel import Design, Formula
+from resilience.panel import Design, Formula, absorbed_message
 
 SIGMA_VARIANTS = ("separate", "more", "less")
 
@@ -177,21 +178,31 @@ def hausman_tests(
     time: str,
     terms: list[str] | None = None,
     sigmas: tuple[str, ...] = SIGMA_VARIANTS,
+    model_id: str | None = None,
 ) -> dict[str, HausmanResult]:
     """:func:`hausman_test` for several ``sigma`` variants from one FE and one RE fit.
 
-    Returns one :class:`HausmanResult` per variant, keyed by it.
+    Returns one :class:`HausmanResult` per variant, keyed by it. Errors name ``model_id``
+    (a spec's model) or else the formula; a regressor the entity effects of the FE model
+    absorb is refused (:class:`~resilience.errors.EstimationError`), as in
+    :func:`resilience.panel.regress`.
     """
     for sigma in sigmas:
         if sigma not in SIGMA_VARIANTS:
             raise ValueError(f"sigma must be one of {SIGMA_VARIANTS}, not {sigma!r}")
     parsed = Formula.parse(formula)
-    design = Design.build(parsed, data, entity, time, model_id=f"hausman {formula}")
-    compared = list(terms or parsed.terms)
-    fe = PanelOLS(design.dependent, design.exog, entity_effects=True).fit(
-        cov_type="unadjusted", debiased=True
+    subject = f"model {model_id!r}" if model_id else f"formula {formula!r}"
+    design = Design.build(
+        parsed, data, entity, time, model_id or "hausman", subject, entity_effects=True
     )
-    re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted", debiased=True)
+    compared = list(terms or parsed.terms)
+    try:
+        fe = PanelOLS(design.dependent, design.exog, entity_effects=True).fit(
+            cov_type="unadjusted", debiased=True
+        )
+        re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted", debiased=True)
+    except AbsorbingEffectError as exc:
+        raise absorbed_message(exc, subject) from exc
     return {sigma: _statistic(fe, re, compared, sigma) for sigma in sigmas}
 
 

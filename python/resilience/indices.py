@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -81,6 +82,29 @@ def selected_build_args(selection: tuple[str, ...] | list[str], dbt_vars: dict) 
         "--vars",
         json.dumps(dbt_vars),
     ]
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+LOG_TIME = re.compile(r"^\d\d:\d\d:\d\d\s+")
+
+
+def dbt_error_line(proc: subprocess.CompletedProcess) -> str:
+    """Return why dbt gave up, on one line: its ``... Error`` line and the line below it.
+
+    E.g. ``Compilation Error in model int_indicators_normalized: var index_scope=weekly:
+    expected one of pooled, per_year``; else dbt's last line of output.
+    """
+    lines = [
+        LOG_TIME.sub("", ANSI.sub("", line)).strip()
+        for line in (proc.stdout + "\n" + proc.stderr).splitlines()
+    ]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines):
+        if re.search(r"\b\w+ Error\b", line) and not line.startswith(">"):
+            head = re.sub(r"\s*\([^)]*\)$", "", line)
+            detail = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith(">") else ""
+            return f"{head}: {detail}" if detail else head
+    return lines[-1] if lines else f"dbt exited with code {proc.returncode}"
 
 
 FAILING_ROWS_SHOWN = 5
@@ -193,8 +217,8 @@ def build_index(
         if proc.returncode != 0:
             if not (tmp / "target" / "run_results.json").exists() or not db.exists():
                 raise DbtCrashed(
-                    f"dbt could not build the index models:\n{proc.stdout[-4000:]}"
-                    f"\n{proc.stderr[-2000:]}"
+                    f"dbt could not build the index models: {dbt_error_line(proc)}\n"
+                    f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
                 )
             failures = _failure_summaries(tmp / "target", db)
             if db_path is None:

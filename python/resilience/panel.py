@@ -47,12 +47,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from linearmodels import PanelOLS
+from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats
 
 from resilience import jsonio
+from resilience.errors import EstimationError
 
 COV_TYPES = ("clustered", "robust", "unadjusted", "driscoll-kraay")
 CONSTANT = "const"
+DEFAULT_MODEL_ID = "model"
+"""The model id of a formula fitted on its own (``resilience regress``): errors name the
+formula instead."""
+ABSORBED_TOL = 1e-5
+"""A column is absorbed by the entity effects when less than this share of its norm is
+left after demeaning (linearmodels' own threshold)."""
+COLLINEAR_TOL = 1e-9
+"""A column is collinear with the columns before it when less than this share of its norm
+is left after projecting it on them (exact collinearity up to rounding only)."""
 EFFECT_TERMS = {"EntityEffects": "entity", "TimeEffects": "time"}
 TIDY_COLUMNS = [
     "model_id",
@@ -87,18 +98,32 @@ class Formula:
 
     @classmethod
     def parse(cls, formula: str) -> Formula:
-        """Parse ``formula``; raise ``ValueError`` naming what is malformed."""
+        """Parse ``formula``; raise ``EstimationError`` naming what is malformed.
+
+        Malformed: the syntax, a regressor listed twice, the outcome used as a regressor.
+        """
         if formula.count("~") != 1:
-            raise ValueError(f"formula {formula!r} must have exactly one '~'")
+            raise EstimationError(f"formula {formula!r} must have exactly one '~'")
         lhs, rhs = (part.strip() for part in formula.split("~"))
         parts = [p.strip() for p in rhs.split("+")]
         bad = [p for p in parts if not re.fullmatch(r"[A-Za-z_][\w.]*|1|0", p)]
         if not lhs or bad:
-            raise ValueError(
+            raise EstimationError(
                 f"formula {formula!r}: only 'y ~ a + b + EntityEffects + "
                 f"TimeEffects' is supported; cannot read {bad or lhs!r}"
             )
         terms = tuple(p for p in parts if p not in EFFECT_TERMS and p not in ("0", "1"))
+        twice = [t for i, t in enumerate(terms) if t in terms[:i]]
+        if twice:
+            raise EstimationError(
+                f"formula {formula!r}: regressor {twice[0]!r} is listed twice; "
+                "list each regressor once"
+            )
+        if lhs in terms:
+            raise EstimationError(
+                f"formula {formula!r}: the outcome {lhs!r} is also a regressor; "
+                "remove it from the right-hand side"
+            )
         return cls(lhs, terms, "EntityEffects" in parts, "TimeEffects" in parts)
 
     def __str__(self) -> str:
@@ -227,14 +252,196 @@ def complete_rows(data: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame,
     return data.loc[~rows], dropped
 
 
+class MissingColumnError(EstimationError, KeyError):
+    """A column the model uses is not in the data (exit 2; a ``KeyError`` too)."""
+
+
 def check_columns(data: pd.DataFrame, columns: list[str], what: str) -> None:
-    """Raise ``KeyError`` naming the columns of ``columns`` absent from ``data``."""
+    """Raise :class:`MissingColumnError` naming the columns absent from ``data``."""
     absent = [c for c in columns if c not in data.columns]
     if absent:
-        raise KeyError(
+        raise MissingColumnError(
             f"{what}: column(s) {absent} not in the data; available: "
             f"{sorted(map(str, data.columns))}"
         )
+
+
+def subject_of(model_id: str, formula: str | Formula) -> str:
+    """How an error names a model: ``model 'id'``, or ``formula '...'`` for a lone formula."""
+    if model_id == DEFAULT_MODEL_ID:
+        return f"formula {str(formula)!r}"
+    return f"model {model_id!r}"
+
+
+def _where(frame: pd.DataFrame, row: Any, entity: str, time: str) -> str:
+    """``entity E, time T`` of the row labelled ``row`` of ``frame``."""
+    return f"{entity} {frame.at[row, entity]}, {time} {frame.at[row, time]}"
+
+
+def check_rows(
+    data: pd.DataFrame, frame: pd.DataFrame, dropped: dict[str, int], subject: str
+) -> None:
+    """Raise :class:`EstimationError` if no row is complete, naming the column(s) why."""
+    if not frame.empty:
+        return
+    if data.empty:
+        raise EstimationError(
+            f"{subject}: the data has no rows; check the sample filter (--where or the "
+            "spec's sample)"
+        )
+    n = len(data)
+    columns = {c: k for c, k in dropped.items() if c != "total"}
+    everywhere = [c for c, k in columns.items() if k == n]
+    if everywhere:
+        why = f"column {everywhere[0]!r} is missing (empty or NaN) in all {n} rows"
+    else:
+        why = f"each of the {n} rows misses one of " + ", ".join(
+            f"{c} ({k} rows)" for c, k in columns.items()
+        )
+    raise EstimationError(
+        f"{subject}: no complete rows: {why}; fill the column or drop it from the model"
+    )
+
+
+def check_values(
+    frame: pd.DataFrame, variables: list[str], entity: str, time: str, subject: str
+) -> None:
+    """Raise :class:`EstimationError` for a text or infinite value in ``variables``.
+
+    The message names the column and the entity and time of its first bad row; a missing
+    value (NaN, empty) is not an error (its row is dropped and counted).
+    """
+    for column in variables:
+        values = frame[column]
+        try:
+            numbers = values.astype(float)
+        except (ValueError, TypeError):
+            bad = pd.to_numeric(values, errors="coerce").isna()
+            row = bad.idxmax()
+            raise EstimationError(
+                f"{subject}: column {column!r} is text, not a number "
+                f"({_where(frame, row, entity, time)}: {values[row]!r}); use a numeric "
+                "column (a category as 0/1 flags)"
+            ) from None
+        infinite = np.isinf(numbers.to_numpy())
+        if infinite.any():
+            row = numbers.index[infinite.argmax()]
+            raise EstimationError(
+                f"{subject}: column {column!r} is infinite in {int(infinite.sum())} row(s), "
+                f"first {_where(frame, row, entity, time)} ({numbers[row]}); replace it by a "
+                "number or leave it empty (a row with a missing value is dropped)"
+            )
+    repeated = frame.duplicated([entity, time])
+    if repeated.any():
+        row = repeated.idxmax()
+        raise EstimationError(
+            f"{subject}: {int(repeated.sum())} row(s) repeat the {entity} and {time} of an "
+            f"earlier row, first "
+            f"{_where(frame, row, entity, time)}; a panel has one row per {entity} and "
+            f"{time}: check the entity and time columns"
+        )
+
+
+def check_identified(
+    exog: pd.DataFrame,
+    terms: tuple[str, ...],
+    entity_effects: bool,
+    time_effects: bool,
+    entity: str,
+    time: str,
+    subject: str,
+    implied: bool = False,
+) -> None:
+    """Raise :class:`EstimationError` naming a regressor the effects absorb or a collinear one.
+
+    ``implied``: the entity effects are not the formula's but the estimator's (the FE
+    model of a Hausman test), so dropping them is not offered.
+
+    This runs before linearmodels, which would fail on it without naming the model.
+
+    The columns are taken in the order constant (without entity effects), year dummies,
+    regressors; each must keep more than :data:`ABSORBED_TOL` of its norm after the
+    entity demeaning and more than :data:`COLLINEAR_TOL` after projecting on the columns
+    before it. Only a failing model is affected: the fit itself does not use this.
+    """
+    units = exog.index.get_level_values(0).to_numpy()
+    if entity_effects and pd.Series(units).value_counts().max() == 1:
+        raise EstimationError(
+            f"{subject}: every {entity} has one row in the sample, so the entity effects "
+            f"(EntityEffects) absorb every regressor; use several {time}s per {entity} or "
+            "drop EntityEffects"
+        )
+    dummies = [c for c in exog.columns if c != CONSTANT and c not in terms]
+    order = ([] if entity_effects else [CONSTANT]) + dummies + list(terms)
+    raw = exog[order].to_numpy(dtype=float)
+    x = (
+        raw - pd.DataFrame(raw).groupby(units).transform("mean").to_numpy()
+        if entity_effects
+        else raw
+    )
+    kept: list[int] = []
+    for j, name in enumerate(order):
+        size = float(np.linalg.norm(raw[:, j]))
+        column = x[:, j]
+        what = (
+            f"regressor {name!r}" if name in terms else f"the {time} dummy {name!r} (TimeEffects)"
+        )
+        if entity_effects and float(np.linalg.norm(column)) <= ABSORBED_TOL * size:
+            if name in terms:
+                remedy = f"drop {name!r}" + ("" if implied else " or EntityEffects")
+                raise EstimationError(
+                    f"{subject}: {what} is constant within each {entity}, so the entity "
+                    f"effects (EntityEffects) absorb it; {remedy}"
+                )
+            year = name[len(time) + 1 :]
+            raise EstimationError(
+                f"{subject}: {what} is absorbed by the entity effects: no {entity} with a "
+                f"row in {year} has a row in another {time}; drop those rows or TimeEffects"
+            )
+        if not entity_effects and name in terms and np.ptp(raw[:, j]) == 0:
+            raise EstimationError(
+                f"{subject}: {what} is {raw[0, j]:g} in every row, so it is collinear with "
+                f"the constant; drop {name!r}"
+            )
+        if kept:
+            basis = x[:, kept]
+            coef = np.linalg.lstsq(basis, column, rcond=None)[0]
+            left = float(np.linalg.norm(column - basis @ coef))
+            if left <= COLLINEAR_TOL * size:
+                weight = np.abs(coef) * np.linalg.norm(basis, axis=0)
+                used = [order[k] for k, w in zip(kept, weight, strict=True) if w > 1e-6 * size]
+                named = [u for u in used if u in terms]
+                if name in terms and not named and time_effects:
+                    raise EstimationError(
+                        f"{subject}: {what} varies only by {time}, so the time effects "
+                        f"(TimeEffects) absorb it; drop {name!r} or TimeEffects"
+                    )
+                others = ", ".join(repr(u) for u in named) or "the effects"
+                extra = " and the effects" if named and len(named) < len(used) else ""
+                raise EstimationError(
+                    f"{subject}: {what} is a linear combination of {others}{extra}; drop "
+                    "one of them"
+                )
+        kept.append(j)
+
+
+def absorbed_message(exc: Exception, subject: str) -> EstimationError:
+    """Rewrite linearmodels' absorbed/collinear error as one line naming the model.
+
+    A fallback for what :func:`check_identified` does not catch first: the variables are
+    those linearmodels lists (indented lines of its message).
+    """
+    names = [
+        v.strip()
+        for line in str(exc).splitlines()
+        if line.startswith(" " * 10)
+        for v in line.split(",")
+        if v.strip() != CONSTANT
+    ]
+    listed = ", ".join(repr(n) for n in names) or "every regressor"
+    return EstimationError(
+        f"{subject}: the effects absorb {listed} or make them collinear; drop them or the effects"
+    )
 
 
 @dataclass(frozen=True)
@@ -260,14 +467,30 @@ class Design:
 
     @classmethod
     def build(
-        cls, formula: Formula, data: pd.DataFrame, entity: str, time: str, model_id: str = "model"
+        cls,
+        formula: Formula,
+        data: pd.DataFrame,
+        entity: str,
+        time: str,
+        model_id: str = DEFAULT_MODEL_ID,
+        subject: str | None = None,
+        entity_effects: bool | None = None,
     ) -> Design:
-        """Select complete rows and build the design; errors name the model and column."""
+        """Select complete rows and build the design; errors name the model and column.
+
+        ``subject`` is how errors name the model (default :func:`subject_of`);
+        ``entity_effects`` overrides the formula's for the identification check
+        (:func:`check_identified`; the Hausman test's FE model always has them). Raises
+        :class:`~resilience.errors.EstimationError` for a missing column, no complete
+        row, a text or infinite value, a repeated entity-time pair, or a regressor the
+        effects absorb or that is collinear with the others.
+        """
+        subject = subject or subject_of(model_id, formula)
         variables = [formula.outcome, *formula.terms]
-        check_columns(data, [entity, time, *variables], f"model {model_id!r}")
+        check_columns(data, [entity, time, *variables], subject)
         frame, dropped = complete_rows(data, [entity, time, *variables])
-        if frame.empty:
-            raise ValueError(f"model {model_id!r}: no complete rows (missing: {dropped})")
+        check_rows(data, frame, dropped, subject)
+        check_values(frame, variables, entity, time, subject)
         exog = frame[list(formula.terms)].astype(float)
         exog.insert(0, CONSTANT, 1.0)
         if formula.time_effects:
@@ -279,6 +502,16 @@ class Design:
         dependent = pd.Series(
             frame[formula.outcome].astype(float).to_numpy(), index=index, name=formula.outcome
         )
+        check_identified(
+            exog,
+            formula.terms,
+            formula.entity_effects if entity_effects is None else entity_effects,
+            formula.time_effects,
+            entity,
+            time,
+            subject,
+            implied=bool(entity_effects) and not formula.entity_effects,
+        )
         return cls(dependent, exog, frame, dropped)
 
 
@@ -288,7 +521,7 @@ def regress(
     entity: str,
     time: str,
     cov: str | Mapping[str, Any] | Covariance | None = "clustered",
-    model_id: str = "model",
+    model_id: str = DEFAULT_MODEL_ID,
 ) -> PanelResults:
     r"""Estimate a fixed-effects panel regression as Stata ``xtreg y x i.year, fe``.
 
@@ -313,18 +546,38 @@ def regress(
         ``"clustered"`` (by entity, default), ``"robust"``, ``"unadjusted"``,
         ``"driscoll-kraay"`` or ``{"type": "driscoll-kraay", "bandwidth": 2}``.
     model_id : str
-        Identifier carried into :meth:`PanelResults.tidy`.
+        Identifier carried into :meth:`PanelResults.tidy`; errors name it (``model
+        'id'``), or the formula when it is the default.
 
     Returns
     -------
     PanelResults
+
+    Raises
+    ------
+    resilience.errors.EstimationError
+        One line naming the model or formula, the column and what to do: a malformed
+        formula, a regressor listed twice or equal to the outcome, a missing, text or
+        infinite column, a repeated entity-time pair, a regressor the effects absorb or
+        that is collinear with others (:meth:`Design.build`).
     """
     parsed = Formula.parse(formula)
     covariance = Covariance.coerce(cov)
-    design = Design.build(parsed, data, entity, time, model_id)
+    subject = subject_of(model_id, formula)
+    design = Design.build(parsed, data, entity, time, model_id, subject)
     dependent, exog, frame = design.dependent, design.exog, design.frame
-    model = PanelOLS(dependent, exog, entity_effects=parsed.entity_effects)
-    fit = model.fit(**covariance.fit_options(frame[time].nunique()))
+    try:
+        model = PanelOLS(dependent, exog, entity_effects=parsed.entity_effects)
+        fit = model.fit(**covariance.fit_options(frame[time].nunique()))
+    except AbsorbingEffectError as exc:
+        raise absorbed_message(exc, subject) from exc
+    except ValueError as exc:
+        if "full column rank" not in str(exc):
+            raise
+        raise EstimationError(
+            f"{subject}: the regressors are collinear (linearmodels: exog does not have "
+            "full column rank); drop one of them"
+        ) from exc
     return PanelResults(
         fit,
         parsed,

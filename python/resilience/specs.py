@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from resilience.errors import EstimationError
 from resilience.panel import COV_TYPES, Covariance
 
 EFFECTS = {
@@ -75,8 +76,8 @@ SECTIONS = {
 PARENTHESES = ("std_error", "t_stat")
 
 
-class SpecError(ValueError):
-    """A spec file is wrong; the message names the file, the entry and the key."""
+class SpecError(EstimationError):
+    """A spec file is wrong; the message names the file, the entry and the key (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,44 @@ def _names(raw: Any, source: str, where: str, key: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _check_terms(
+    outcome: str,
+    regressors: tuple[str, ...],
+    controls: tuple[str, ...],
+    lags: dict[str, int],
+    source: str,
+    where: str,
+) -> None:
+    """Refuse a column listed twice (in regressors, controls, or both) or the outcome."""
+    listed = [("regressors", f"L{lags[x]}_{x}" if x in lags else x, x) for x in regressors] + [
+        ("controls", x, x) for x in controls
+    ]
+    for i, (key, term, _name) in enumerate(listed):
+        if term == outcome:
+            raise _fail(
+                source,
+                where,
+                key,
+                f"{outcome!r} is the outcome; a column cannot be both the "
+                "outcome and a regressor, remove it",
+            )
+        earlier = [k for k, t, _ in listed[:i] if t == term]
+        if earlier:
+            place = f"twice in {key}" if earlier[0] == key else f"in {earlier[0]} and in {key}"
+            raise _fail(source, where, key, f"{term!r} is listed {place}; list each column once")
+
+
+def _whole_number(
+    entry: dict[str, Any], key: str, default: int, least: int, source: str, where: str
+) -> int:
+    """``entry[key]`` as an int >= ``least`` (a bool, a fraction or a string is refused)."""
+    value = entry.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        what = "a whole number of draws, at least 1" if least else "a whole number, at least 0"
+        raise _fail(source, where, key, f"must be {what}, got {value!r}")
+    return value
+
+
 def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) -> ModelSpec:
     """Validate one model entry (defaults applied) and build its :class:`ModelSpec`."""
     where = f"model {model_id!r}"
@@ -261,12 +300,14 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
         raise _fail(
             source, where, "lags", f"must map regressors to positive integers, got {lags!r}"
         )
+    controls = _names(entry.get("controls"), source, where, "controls")
+    _check_terms(entry["outcome"], regressors, controls, dict(lags), source, where)
     return ModelSpec(
         model_id,
         entry["panel"],
         entry["outcome"],
         regressors,
-        _names(entry.get("controls"), source, where, "controls"),
+        controls,
         effects,
         cov,
         sample,
@@ -332,13 +373,24 @@ def parse_mediation(
             "mediator_model",
             f"{mediator!r} must have the terms, sample and panel of {total!r}",
         )
+    if b.outcome in a.terms or b.outcome == a.outcome:
+        raise _fail(
+            source,
+            where,
+            "mediator_model",
+            f"the mediator {b.outcome!r} (outcome of {mediator!r}) must be neither the outcome "
+            f"nor a regressor of {total!r}",
+        )
+    level = entry.get("level", 0.95)
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise _fail(source, where, "level", f"must be a number between 0 and 1, got {level!r}")
     return MediationSpec(
         analysis_id,
         total,
         mediator,
-        int(entry.get("n_boot", 5000)),
-        int(entry.get("seed", 20250905)),
-        float(entry.get("level", 0.95)),
+        _whole_number(entry, "n_boot", 5000, 1, source, where),
+        _whole_number(entry, "seed", 20250905, 0, source, where),
+        float(level),
     )
 
 
@@ -351,13 +403,16 @@ def parse_heterogeneity(
     model = _known_model(entry.get("model"), models, source, where, "model")
     if not isinstance(entry.get("flag"), str):
         raise _fail(source, where, "flag", "is required (a boolean column)")
+    sample = entry.get("sample")
+    if sample is not None and not isinstance(sample, str):
+        raise _fail(source, where, "sample", "must be a pandas query string")
     return HeterogeneitySpec(
         analysis_id,
         model,
         entry["flag"],
-        entry.get("sample"),
-        int(entry.get("n_perm", 1000)),
-        int(entry.get("seed", 20250905)),
+        sample,
+        _whole_number(entry, "n_perm", 1000, 1, source, where),
+        _whole_number(entry, "seed", 20250905, 0, source, where),
     )
 
 
@@ -365,10 +420,27 @@ def parse_file(path: Path) -> SpecSet:
     """Load and validate one YAML spec file."""
     source = str(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        context = f" ({exc.context})" if exc.context else ""
+        raise SpecError(
+            f"{source}: {at}not valid YAML: {exc.problem}{context}; fix the syntax there"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise SpecError(f"{source}: not valid YAML: {exc}") from exc
+        raise SpecError(f"{source}: not valid YAML: {str(exc).splitlines()[0]}") from exc
+    if raw is None:
+        raise SpecError(
+            f"{source}: the spec file is empty; write its models and tables (see "
+            "python/resilience/specs/wang_lu.yaml)"
+        )
     raw = _check_keys(raw, SECTIONS, source, "top level")
+    if not raw.get("models"):
+        raise SpecError(
+            f"{source}: section 'models' is missing or empty; a spec file defines at least "
+            "one model (see python/resilience/specs/wang_lu.yaml)"
+        )
     defaults = _check_keys(raw.get("defaults") or {}, MODEL_KEYS, source, "defaults")
     models = {
         m: parse_model(m, entry, defaults, source)
