@@ -83,8 +83,8 @@ def parse_year(text: str | None) -> int | None:
 def ascii_spelling(text: str | None) -> str | None:
     """Return the number the cell spells in other digits (``１２３`` -> ``123``), else None.
 
-    Full-width forms are folded by NFKC, other scripts' decimal digits (``٣``) by their
-    digit value; the result is returned only when it is a number by the rule, so that a
+    Full-width forms (digits, the ideographic space) are folded by NFKC, other scripts'
+    decimal digits (``٣``) by their digit value; the result is returned only when it is a number by the rule, so that a
     message can say "write 123" instead of guessing.
     """
     cell = clean(text)
@@ -94,7 +94,7 @@ def ascii_spelling(text: str | None) -> str | None:
         str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
         for ch in unicodedata.normalize("NFKC", cell)
     )
-    return folded if parse_number(folded) is not None else None
+    return clean(folded) if parse_number(folded) is not None else None
 
 
 def number_problem(text: str, empty_is_missing: bool = True) -> str:
@@ -108,7 +108,10 @@ def number_problem(text: str, empty_is_missing: bool = True) -> str:
         return f"value {cell!r} is out of range (overflows a double); check the cell"
     spelled = ascii_spelling(cell)
     if spelled is not None:
-        return f"value {cell!r} is written with non-ASCII digits; write {spelled}"
+        return (
+            f"value {cell!r} has non-ASCII characters (full-width or other-script digits, "
+            f"spaces or signs); write {spelled}"
+        )
     if THOUSANDS.fullmatch(cell):
         if empty_is_missing:
             return f"value {cell!r} has a thousands separator; write {cell.replace(',', '')}"

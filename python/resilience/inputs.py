@@ -188,6 +188,13 @@ def resolve_folder(folder: Path) -> tuple[dict[str, Path], list[str]]:
             + ", ".join(f"{i.name}.csv" for i in INPUTS)
             + " (or .parquet; docs/contracts.md)"
         )
+    if not any(name in found for name in (i.name for i in INPUTS if not i.optional)):
+        # every model would be skipped: a mistyped folder must not empty the warehouse
+        raise ValueError(
+            f"--inputs {folder}: holds none of the required inputs "
+            + ", ".join(f"{i.name}.csv" for i in INPUTS if not i.optional)
+            + " (or .parquet); nothing to build"
+        )
     return found, missing
 
 
