@@ -372,6 +372,34 @@ CASES += [
 ]  # fmt: skip
 
 
+def _one_index_only(tmp: Path, db: Path) -> None:
+    """A system and values of Chen's index only: Wang & Lu's panel index is not defined."""
+    with open(
+        PROJECT_ROOT / "seeds" / "reference" / "indicator_systems.csv", encoding="utf-8"
+    ) as fh:
+        system = [r for r in csv.DictReader(fh) if r["index_name"] == "resilience"]
+    keep = {r["indicator"] for r in system}
+    (tmp / "in").mkdir(exist_ok=True)
+    cols = ["index_name", "dimension", "indicator", "direction"]
+    (tmp / "in" / "system.csv").write_text(_csv([cols] + [[r[c] for c in cols] for r in system]))
+    rows = _rows("indicator_values")
+    (tmp / "in" / "indicator_values.csv").write_text(
+        _csv(rows[:1] + [r for r in rows[1:] if r[2] in keep])
+    )
+
+
+# a failing data test (exit 1): the build runs and is refused; the panel would have had an
+# empty index column in every row, with every other test passing
+CASES.append(
+    Case(id="system_without_the_panel_index",
+         argv=("build", "--db", "{db}", "--system", "{tmp}/in/system.csv", "--input",
+               "indicator_values={tmp}/in/indicator_values.csv"),
+         exit_code=1, setup=_one_index_only, last_line=True,
+         message="error: build failed: 1 failing node(s): panel_dataflow_export_index_defined; "
+         "the last good warehouse was kept, failing rows are in {failed} (schema test_failures)")
+)  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue_inputs(case, cli_built_warehouse, tmp_path):
     run_case(case, cli_built_warehouse, tmp_path)

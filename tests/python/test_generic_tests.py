@@ -85,3 +85,21 @@ def test_passes_on_a_good_table(rendered, case):
 def test_fails_on_a_bad_table_with_the_offending_rows(rendered, case):
     table, expected = BAD[case]
     assert failing_rows(rendered[case], table) == expected
+
+
+def test_index_role_defined_fails_only_when_the_system_lacks_the_panel_index(
+    tmp_path, built_warehouse
+):
+    # var export_panel_index is 'dataflow' on the defaults
+    call = "{{ test_index_role_defined(model='t', role='export_panel', systems='s') }}"
+    proc = run_dbt(["compile", "--quiet", "--inline", call], built_warehouse, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    sql = proc.stdout.strip()
+    for systems, expected in [(["resilience", "dataflow"], []), (["resilience"], ["dataflow"])]:
+        with duckdb.connect() as con:
+            con.execute(GOOD.join(["create table t as ", ""]))
+            con.execute("create table s (index_name varchar)")
+            con.executemany("insert into s values (?)", [[name] for name in systems])
+            rows = con.execute(sql).fetchall()
+        assert [r[1] for r in rows] == expected
+        assert all(r[0] == "export_panel_index" and r[2] == 4 for r in rows)
