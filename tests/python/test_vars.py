@@ -78,7 +78,7 @@ REFUSED = [
         "passed to SQL",
     ),
     # out of range
-    ("index_shift_c=0", "var index_shift_c=0 must be > 0"),
+    ("index_shift_c=0", "var index_shift_c=0 must lie in (0, 1]"),
     ("rd_depreciation=1", "var rd_depreciation=1 must lie in (0, 1)"),
     ("rd_depreciation=-0.1", "var rd_depreciation=-0.1 must lie in (0, 1)"),
     ("rd_gestation_lag=2", "var rd_gestation_lag=2 must lie in [0, 1]"),
@@ -118,6 +118,8 @@ REFUSED = [
     # wrong type
     ("index_shift_c=tiny", "var index_shift_c=tiny: expected a finite number"),
     ("index_shift_c=inf", "var index_shift_c=inf: expected a finite number"),
+    ("index_shift_c=1e400", "var index_shift_c=1e400: expected a finite number"),
+    ("index_shift_c=1e308", "var index_shift_c=1e308 must lie in (0, 1]"),
     ("hp_lambda=nan", "var hp_lambda=nan: expected a finite number"),
     ("rd_depreciation=ten", "var rd_depreciation=ten: expected a finite number"),
     ("index_edge_fill=no", "var index_edge_fill=no: expected true or false"),
