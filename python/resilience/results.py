@@ -91,6 +91,63 @@ MODEL_COLUMNS = [
     "build_id",
 ]
 TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value", "detail"]
+DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "models": (
+        "One row per estimated model (grain: model_id): its panel, outcome, spec, sample size, "
+        "R-squareds, Wald F of the named regressors and the build its panel came from.",
+        {
+            "model_id": "The model's id in the spec.",
+            "table_id": "The publication table the model is a column of.",
+            "column_label": "The model's column heading in that table.",
+            "panel": "The panel mart the model was estimated on (schema.table).",
+            "outcome": "The dependent variable.",
+            "spec": "The model spec as JSON (regressors, controls, effects, covariance, sample).",
+            "n_obs": "Observations used.",
+            "n_entities": "Panel units (entities) used.",
+            "n_dropped": "Rows dropped because a variable of the model was missing.",
+            "dropped_detail": "Missing values per column, JSON.",
+            "r2_within": "Within R-squared (Stata xtreg, fe).",
+            "r2_within_twoway": "Within R-squared after demeaning by entity and year.",
+            "r2_lsdv": "R-squared of the dummy-variable regression (Stata areg).",
+            "f_stat": "Wald F statistic of the named regressors.",
+            "f_df_num": "Numerator degrees of freedom of the F test.",
+            "f_df_denom": "Denominator degrees of freedom of the F test.",
+            "f_pvalue": "p-value of the F test.",
+            "effects": "Fixed effects (entity, time, two-way).",
+            "cov_type": "Covariance estimator of the standard errors.",
+            "estimated_at": "When the model was estimated (UTC).",
+            "data_fingerprint": "SHA-256 of the estimation sample's rows.",
+            "build_id": "The warehouse build the panel came from (warehouse_meta.builds).",
+        },
+    ),
+    "coefficients": (
+        "One row per model and term (grain: model_id, term): estimate, standard error, "
+        "t statistic, p-value and 95% confidence interval.",
+        {
+            "model_id": "The model's id (results.models).",
+            "term": "The regressor (or the constant).",
+            "estimate": "Coefficient estimate.",
+            "std_error": "Standard error (the model's cov_type).",
+            "t_stat": "t statistic.",
+            "p_value": "Two-sided p-value.",
+            "ci_lower": "Lower bound of the 95% confidence interval.",
+            "ci_upper": "Upper bound of the 95% confidence interval.",
+        },
+    ),
+    "tests": (
+        "One row per test of a model or table (Hausman, mediation, heterogeneity, ...).",
+        {
+            "model_id": "The model tested (results.models), if one.",
+            "table_id": "The publication table the test belongs to.",
+            "test_name": "The test.",
+            "statistic": "Test statistic.",
+            "df": "Degrees of freedom.",
+            "p_value": "p-value.",
+            "detail": "Further results of the test, JSON.",
+        },
+    ),
+}
+"""Descriptions of the ``results`` tables and their columns (``resilience export`` labels)."""
 
 
 def data_fingerprint(frame: pd.DataFrame, columns: list[str]) -> str:
