@@ -321,6 +321,66 @@ def report(
         webbrowser.open(written.path.resolve().as_uri())
 
 
+# ---------------------------------------------------------------- export ------------
+@app.command()
+@handle_errors
+def export(
+    tables: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Tables to export as SCHEMA.TABLE, e.g. marts.panel_spillover_resilience "
+            "marts.panel_dataflow_export results.coefficients.",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Export every table of schemas marts and results.")
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="dta (Stata 15+, labelled), xlsx (one workbook), parquet or csv.",
+        ),
+    ] = "csv",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write into (created if absent).")
+    ] = Path("export"),
+    db: DbOption = None,
+) -> None:
+    """Export panels, marts or results to Stata, Excel, Parquet or CSV, with descriptions.
+
+    The warehouse is read read-only and closed before anything is written. dta: one file
+    per table, variable labels and the dataset label from the dbt descriptions (cut to
+    Stata's 80 characters), booleans 0/1 labelled no/yes, names made Stata-safe (renames
+    are printed and listed in columns.csv). xlsx: resilience_export.xlsx, one sheet per
+    table plus the sheets 'columns' and 'README' (source, build, SYNTHETIC demo data or
+    REAL DATA). parquet, csv: one file per table. Every format but xlsx also writes
+    columns.csv (the data dictionary) and README.txt. Each file is written whole or not
+    at all. Example: resilience export marts.panel_dataflow_export --format dta --out
+    stata/
+    """
+    from resilience import export as export_module
+
+    fmt = fmt.lower()
+    if fmt not in export_module.FORMATS:
+        raise BadInput(f"--format {fmt!r}: expected one of {', '.join(export_module.FORMATS)}")
+    db_path = _existing_db(db, readable=True)
+    tables_read, source = export_module.read_warehouse(db_path, tables or [], all_)
+    with storage_faults(f"cannot export to {out}; no half-written file was left", out):
+        written = export_module.write_export(tables_read, source, fmt, out)
+    for note in written.notes:
+        console.print(f"  [yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    label = "SYNTHETIC demo data" if source.is_synthetic else "REAL DATA"
+    console.print(
+        f"[green]Exported[/] {len(tables_read)} table(s) from {db_path} ({label}) as {fmt} "
+        f"into {out}: {', '.join(p.name for p in written.files)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 # ---------------------------------------------------------------- index -------------
 @app.command()
 @handle_errors
