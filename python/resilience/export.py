@@ -211,6 +211,18 @@ def _results_description(schema: str, table: str) -> tuple[str, dict[str, str]]:
     return DESCRIPTIONS.get(table, ("", {}))
 
 
+PLAIN_TYPES = frozenset(
+    "BOOLEAN TINYINT SMALLINT INTEGER BIGINT HUGEINT UTINYINT USMALLINT UINTEGER UBIGINT "
+    "FLOAT DOUBLE VARCHAR JSON DATE TIMESTAMP TIMESTAMP_S TIMESTAMP_MS TIMESTAMP_NS".split()
+    + ["TIMESTAMP WITH TIME ZONE"]
+)
+"""DuckDB types exported as they are; any other (lists, structs, intervals, ...) as its text."""
+
+
+def _is_plain(duckdb_type: str) -> bool:
+    return duckdb_type in PLAIN_TYPES or duckdb_type.startswith("DECIMAL(")
+
+
 def read_tables(con, pairs: list[tuple[str, str]]) -> list[Table]:
     """Read each table (Arrow) with its column types and descriptions."""
     tables = []
@@ -230,7 +242,14 @@ def read_tables(con, pairs: list[tuple[str, str]]) -> list[Table]:
                 [schema, name],
             ).fetchall()
         ]
-        data = con.sql(f'select * from "{schema}"."{name}"').to_arrow_table()
+        selected = ", ".join(
+            f'"{c.name}"' if _is_plain(c.type) else f'cast("{c.name}" as varchar) as "{c.name}"'
+            for c in columns
+        )
+        for c in columns:
+            if not _is_plain(c.type):
+                c.note = "as text"
+        data = con.sql(f'select {selected} from "{schema}"."{name}"').to_arrow_table()
         tables.append(Table(schema, name, _one_line(comment) or fallback_table, columns, data))
     return tables
 
@@ -424,7 +443,7 @@ def _stata_frame(table: Table, written: Written):
             frame[name] = pd.Series(col.to_pylist(), index=frame.index, dtype=object)
             meta.file_type = "double %td"
         else:
-            texts = ["" if v is None else v for v in col.to_pylist()]
+            texts = ["" if v is None else str(v) for v in col.to_pylist()]
             longest = max((len(v.encode("utf-8")) for v in texts), default=0)
             frame[name] = pd.Series(texts, index=frame.index, dtype=object)
             if longest > STATA_STR_MAX:
@@ -469,11 +488,20 @@ def _write_dta(table: Table, path: Path, written: Written) -> None:
     _write(path, writer, written)
 
 
+def _type_as_written(meta: Column) -> str:
+    """Return the DuckDB type, and how it was changed for the file (UTC, as text)."""
+    if meta.note == "as text":
+        return f"VARCHAR (the text of {meta.type})"
+    if meta.note == "UTC":
+        return f"{meta.type} (written in UTC)"
+    return meta.type
+
+
 def _write_parquet(table: Table, path: Path, written: Written) -> None:
     import pyarrow.parquet as pq
 
     for meta in table.columns:
-        meta.file_name, meta.file_type = meta.name, str(meta.type)
+        meta.file_name, meta.file_type = meta.name, _type_as_written(meta)
     descriptions = {c.name: c.description for c in table.columns}
     fields = [
         f.with_metadata({"description": descriptions.get(f.name, "")}) for f in table.data.schema
@@ -489,7 +517,7 @@ def _write_csv(table: Table, path: Path, written: Written) -> None:
     import pyarrow.csv as pacsv
 
     for meta in table.columns:
-        meta.file_name, meta.file_type = meta.name, str(meta.type)
+        meta.file_name, meta.file_type = meta.name, _type_as_written(meta)
     data = _plain_types(table, keep_tz=True)
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
     _write(path, lambda tmp: pacsv.write_csv(data, tmp, options), written)
@@ -527,7 +555,7 @@ def _excel_frame(table: Table):
     for col, meta in zip(data.columns, table.columns, strict=True):
         kind = col.type
         meta.file_name = meta.name
-        meta.file_type = str(meta.type) + (" (written as UTC)" if meta.note == "UTC" else "")
+        meta.file_type = _type_as_written(meta)
         if pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date(kind):
             values = col.to_pylist()
         elif pa.types.is_floating(kind):
@@ -577,6 +605,7 @@ def _write_workbook(tables: list[Table], source: Source, path: Path, written: Wr
     frames = [_excel_frame(t) for t in tables]
     where = {t.qualified: sheet for t, sheet in zip(tables, sheets, strict=True)}
     columns = pd.DataFrame(_dictionary_rows(tables, where)).rename(columns={"file": "sheet"})
+    columns["type"] = columns["type_in_file"]
     columns = columns[["table", "sheet", "rows", "column", "type", "description"]]
     readme = [("Resilience Warehouse export", ""), *source.lines(), ("", "")]
     readme += [("table", "sheet | rows | description")]

@@ -12,7 +12,17 @@ from typer.testing import CliRunner
 
 from resilience.cli import app
 
-COMMANDS = ["estimate", "report", "index", "regress", "hausman", "import", "docs", "example-us"]
+COMMANDS = [
+    "estimate",
+    "report",
+    "export",
+    "index",
+    "regress",
+    "hausman",
+    "import",
+    "docs",
+    "example-us",
+]
 runner = CliRunner()
 
 

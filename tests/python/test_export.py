@@ -277,6 +277,41 @@ def test_export_replaces_an_older_file_whole(tiny_db, tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.parametrize("fmt", export_module.FORMATS)
+def test_empty_tables_null_columns_and_other_types(tmp_path, fmt):
+    """No rows, all-NULL columns, a list, a decimal and an interval: exported, odd types as text."""
+    db = tmp_path / "odd_types.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.empty (a integer, b boolean, c varchar, t timestamptz)")
+        con.execute(
+            "create table marts.other as select null::integer as a, null::boolean as b, "
+            "null::varchar as c, [1, 2] as l, 1.25::decimal(5, 2) as dec, interval 1 day as iv"
+        )
+    out = tmp_path / fmt
+    result = invoke("export", "--all", "--format", fmt, "--out", out, "--db", db)
+    assert result.exit_code == 0, result.output
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(out / "resilience_export.xlsx")
+        assert list(book["other"].iter_rows(values_only=True))[1] == (
+            None, None, None, "[1, 2]", 1.25, "1 day",
+        )  # fmt: skip
+        assert book["empty"].max_row == 1
+        return
+    rows = list(csv.DictReader((out / "columns.csv").open(encoding="utf-8")))
+    written = {r["column"]: r["type_in_file"] for r in rows if r["table"] == "marts.other"}
+    if fmt == "dta":
+        frame, _ = pyreadstat.read_dta(str(out / "marts_other.dta"))
+        assert frame["l"][0] == "[1, 2]" and frame["iv"][0] == "1 day" and frame["dec"][0] == 1.25
+        assert len(pyreadstat.read_dta(str(out / "marts_empty.dta"))[0]) == 0
+    else:
+        assert written["l"] == "VARCHAR (the text of INTEGER[])"
+        if fmt == "parquet":
+            table = pq.read_table(out / "marts_other.parquet")
+            assert table.column("l").to_pylist() == ["[1, 2]"]
+            assert pq.read_table(out / "marts_empty.parquet").num_rows == 0
+
+
 # ------------------------------------------------------------------ failures -----------
 def test_unknown_table_exits_2_naming_the_tables(tiny_db, tmp_path):
     result = invoke("export", "marts.nope", "--out", tmp_path / "o", "--db", tiny_db)
