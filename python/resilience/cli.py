@@ -325,9 +325,21 @@ def report(
 @app.command()
 @handle_errors
 def export(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="dta (Stata 15+, labelled), xlsx (one workbook), parquet or csv.",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write into (created if absent).")
+    ],
     tables: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="[TABLE]...",
             help="Tables to export as SCHEMA.TABLE, e.g. marts.panel_spillover_resilience "
             "marts.panel_dataflow_export results.coefficients.",
             show_default=False,
@@ -336,17 +348,6 @@ def export(
     all_: Annotated[
         bool, typer.Option("--all", help="Export every table of schemas marts and results.")
     ] = False,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="dta (Stata 15+, labelled), xlsx (one workbook), parquet or csv.",
-        ),
-    ] = "csv",
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder to write into (created if absent).")
-    ] = Path("export"),
     db: DbOption = None,
 ) -> None:
     """Export panels, marts or results to Stata, Excel, Parquet or CSV, with descriptions.

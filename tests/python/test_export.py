@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import errno
 import math
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -272,7 +273,8 @@ def test_export_replaces_an_older_file_whole(tiny_db, tmp_path):
     out = tmp_path / "csv"
     out.mkdir()
     (out / "marts_odd.csv").write_text("old")
-    assert invoke("export", "marts.odd", "--out", out, "--db", tiny_db).exit_code == 0
+    result = invoke("export", "marts.odd", "--format", "csv", "--out", out, "--db", tiny_db)
+    assert result.exit_code == 0, result.output
     assert (out / "marts_odd.csv").read_text(encoding="utf-8").startswith('"unit",')
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
@@ -314,23 +316,24 @@ def test_empty_tables_null_columns_and_other_types(tmp_path, fmt):
 
 # ------------------------------------------------------------------ failures -----------
 def test_unknown_table_exits_2_naming_the_tables(tiny_db, tmp_path):
-    result = invoke("export", "marts.nope", "--out", tmp_path / "o", "--db", tiny_db)
+    result = invoke("export", "marts.nope", "-f", "csv", "--out", tmp_path / "o", "--db", tiny_db)
     assert result.exit_code == 2
     assert (
         "error: marts.nope not found in the warehouse; tables in marts: dim_input_files, odd"
         in result.output
     )
     assert not (tmp_path / "o").exists()
-    result = invoke("export", "nope.odd", "--out", tmp_path / "o", "--db", tiny_db)
+    result = invoke("export", "nope.odd", "-f", "csv", "--out", tmp_path / "o", "--db", tiny_db)
     assert result.exit_code == 2 and "no schema nope (schemas: marts, results)" in result.output
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "name the tables to export"),
-        (("odd",), "'odd' is not SCHEMA.TABLE"),
+        (("--format", "csv"), "name the tables to export"),
+        (("odd", "--format", "csv"), "'odd' is not SCHEMA.TABLE"),
         (("marts.odd", "--format", "sav"), "--format 'sav': expected one of dta, xlsx"),
+        (("marts.odd",), "Missing option '--format'"),
     ],
 )
 def test_bad_arguments_exit_2(tiny_db, tmp_path, args, message):
@@ -340,7 +343,9 @@ def test_bad_arguments_exit_2(tiny_db, tmp_path, args, message):
 
 
 def test_missing_warehouse_exits_6(tmp_path):
-    result = invoke("export", "--all", "--out", tmp_path / "o", "--db", tmp_path / "none.duckdb")
+    result = invoke(
+        "export", "--all", "-f", "dta", "--out", tmp_path / "o", "--db", tmp_path / "none.duckdb"
+    )
     assert result.exit_code == 6
     assert "does not exist: run `resilience build`" in result.output
 
@@ -348,40 +353,52 @@ def test_missing_warehouse_exits_6(tmp_path):
 def test_output_folder_under_a_file_exits_7(tiny_db, tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
-    result = invoke("export", "marts.odd", "--out", blocker / "out", "--db", tiny_db)
+    result = invoke("export", "marts.odd", "-f", "csv", "--out", blocker / "out", "--db", tiny_db)
     assert result.exit_code == 7, result.output
     assert "Not a directory" in result.output and "cannot export" in result.output
 
 
-@pytest.mark.parametrize("fmt", ["dta", "xlsx", "parquet", "csv"])
-def test_refused_write_exits_7_and_leaves_no_half_written_file(tiny_db, tmp_path, monkeypatch, fmt):
-    """The disk fills up in the middle of a table: exit 7, no temporary or partial file."""
+@pytest.mark.parametrize(
+    ("fmt", "code"),
+    [
+        ("dta", errno.ENOSPC),
+        ("xlsx", errno.EACCES),
+        ("parquet", errno.EROFS),
+        ("csv", errno.EACCES),
+        ("csv", errno.ENOSPC),
+    ],
+)
+def test_refused_write_exits_7_and_leaves_no_half_written_file(
+    tiny_db, tmp_path, monkeypatch, fmt, code
+):
+    """The file system refuses the file after its bytes are out (disk full, permission
+    denied, read-only): exit 7 naming the cause, no temporary or partial file left."""
     out = tmp_path / "out"
     real_replace = export_module.os.replace
 
-    def full_disk(src, dst):
+    def refuse(src, dst):
         Path(src).write_bytes(b"partial")
-        raise OSError(errno.ENOSPC, "No space left on device", str(src))
+        raise OSError(code, os.strerror(code), str(src))
 
-    monkeypatch.setattr(export_module.os, "replace", full_disk)
+    monkeypatch.setattr(export_module.os, "replace", refuse)
     result = invoke("export", "marts.odd", "--format", fmt, "--out", out, "--db", tiny_db)
     monkeypatch.setattr(export_module.os, "replace", real_replace)
     assert result.exit_code == 7, result.output
-    assert "No space left on device" in result.output
+    assert os.strerror(code) in result.output
     assert "cannot export" in result.output and "no half-written file" in result.output
     assert list(out.iterdir()) == []
 
 
 def test_unwritable_folder_exits_7(tiny_db, tmp_path):
-    import os
-
     if os.geteuid() == 0:
-        pytest.skip("root writes into a read-only folder; the ENOTDIR and ENOSPC cases cover it")
+        pytest.skip(
+            "root writes into a read-only folder; the ENOTDIR case and the injected EACCES, EROFS and ENOSPC cases cover it"
+        )
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o500)
     try:
-        result = invoke("export", "marts.odd", "--out", out, "--db", tiny_db)
+        result = invoke("export", "marts.odd", "-f", "csv", "--out", out, "--db", tiny_db)
     finally:
         out.chmod(0o700)
     assert result.exit_code == 7, result.output
