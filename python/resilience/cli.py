@@ -734,22 +734,38 @@ def hausman(
             "more/less keep V_FE - V_RE positive semi-definite."
         ),
     ] = "separate",
+    compare: Annotated[
+        str,
+        typer.Option(
+            help="shared (Stata `hausman fe re` default, plm phtest: every coefficient both "
+            "models share but the constant, year dummies included) or named (the named "
+            "regressors only)."
+        ),
+    ] = "shared",
     as_json: JsonOption = False,
 ) -> None:
     """Hausman test of fixed against random effects (Stata `hausman fe re`).
 
     H0: the random-effects estimator is consistent; a small p-value favours fixed effects.
-    A negative statistic (the covariance difference is not positive definite) has no
-    p-value; try --sigma more.
+    By default every coefficient both models share but the constant is compared (Stata);
+    df is the rank of V_FE - V_RE (Moore-Penrose inverse when it is not positive
+    definite). A negative statistic has no p-value; try --sigma more.
     """
     from resilience import hausman as hausman_module
 
     frame = load_frame(data, db, where)
-    result = hausman_module.hausman_test(formula, frame, entity=entity, time=time, sigma=sigma)
+    result = hausman_module.hausman_test(
+        formula, frame, entity=entity, time=time, sigma=sigma, compare=compare
+    )
     if as_json:
         typer.echo(result.to_json())
         return
     payload = json.loads(result.to_json())
+    console.print(
+        f"compared: {hausman_module.COMPARE_LABELS[result.compare]}, "
+        f"{len(result.terms)} coefficients, df {result.df}"
+        + ("" if result.positive_definite else " (V_FE - V_RE not positive definite)")
+    )
     table = Table(title=f"Hausman test: {formula}")
     table.add_column("statistic")
     table.add_column("value", justify="right")

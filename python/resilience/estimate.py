@@ -19,7 +19,7 @@ from rich.console import Console
 
 from resilience import jsonio, lock
 from resilience.errors import StorageError, classify, storage_faults
-from resilience.hausman import hausman_tests
+from resilience.hausman import HAUSMAN_TESTS, hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
 from resilience.panel import PanelResults, lag, regress
@@ -175,18 +175,20 @@ def _analyses(
         spec = specs.models[model_id]
         frame = model_frame(panels[spec.panel], spec)
         # "hausman": plm phtest / Stata `hausman fe re`; "hausman_sigmamore": Stata's
-        # `, sigmamore` (one common variance, the RE one), positive semi-definite
-        variants = {"hausman": "separate", "hausman_sigmamore": "more"}
+        # `, sigmamore` (one common variance, the RE one), positive semi-definite. Both
+        # compare what Stata does by default (all shared coefficients but the constant,
+        # year dummies included); the "_named" rows compare the named regressors only.
         results = hausman_tests(
             spec.formula,
             frame,
             spec.entity,
             spec.time,
-            sigmas=tuple(variants.values()),
+            sigmas=tuple(dict.fromkeys(sigma for _, sigma in HAUSMAN_TESTS.values())),
             model_id=model_id,
+            compares=tuple(dict.fromkeys(compare for compare, _ in HAUSMAN_TESTS.values())),
         )
-        for test_name, sigma in variants.items():
-            h = results[sigma]
+        for test_name, variant in HAUSMAN_TESTS.items():
+            h = results[variant]
             tests.append(
                 pd.DataFrame(
                     [

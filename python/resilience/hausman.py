@@ -1,26 +1,44 @@
 r"""Hausman test of fixed against random effects, with Stata's conventions.
 
 linearmodels 7.1 added ``RandomEffectsResults.hausman``; this wrapper keeps what the
-papers' Stata workflow needs and it lacks: only the named regressors are compared (never
-the year dummies of a two-way model) and, when the covariance difference is not positive
-definite, :math:`q` is its rank (Stata) rather than the number of coefficients. Where the
-two coincide (same terms, positive definite difference) the statistics are equal, which
-``tests/python/test_hausman.py`` checks for all three ``sigma`` variants.
+papers' Stata workflow needs and it lacks: Stata's choice of the coefficients compared,
+the named-regressors variant as an option, and :math:`q` = the rank of the covariance
+difference when it is not positive definite (Stata) rather than the number of
+coefficients. Where the two coincide (same terms, positive definite difference) the
+statistics are equal, which ``tests/python/test_hausman.py`` checks for all three
+``sigma`` variants.
 
 .. math::
 
-    H = (\hat\beta_{FE} - \hat\beta_{RE})' \left[\hat V_{FE} - \hat V_{RE}\right]^{-1}
+    H = (\hat\beta_{FE} - \hat\beta_{RE})' \left[\hat V_{FE} - \hat V_{RE}\right]^{-}
         (\hat\beta_{FE} - \hat\beta_{RE}) \sim \chi^2_q
 
-over the :math:`q` named regressors of the formula (not the constant, not the year
-dummies). As plm's ``phtest`` (default method) and Stata's ``hausman fe re``, both
-covariances are the conventional, non-robust ones: :math:`\hat V_{FE}` with
+Which coefficients (``compare``):
+
+``"shared"`` (default, Stata's ``hausman fe re``)
+    every coefficient both models estimate except the constant: the named regressors and,
+    with ``TimeEffects``, the year dummies too. StataCorp, *Stata Base Reference Manual*,
+    [R] hausman: the test uses the coefficients common to both models, the estimated
+    intercepts excluded unless option ``constant`` is given ("Options"), and
+    "Methods and formulas" defines :math:`H` with a generalised (Moore-Penrose) inverse
+    of :math:`V_b - V_B` and :math:`q` = its rank (option ``df()`` overrides it). plm's
+    ``phtest`` (R) compares the same set: the coefficients both models share but the
+    intercept.
+``"named"``
+    only the named regressors of the formula (not the constant, not the year dummies):
+    the warehouse's convention before issue 15 (Stata ``hausman fe re`` after
+    ``xtreg ... i.year`` with the year dummies excluded by hand, e.g. by re-fitting
+    with only the regressors of interest stored).
+
+As plm's ``phtest`` (default method) and Stata's ``hausman fe re``, both covariances are
+the conventional, non-robust ones: :math:`\hat V_{FE}` with
 :math:`s^2 = \mathrm{SSR}/(n-N-k)` and :math:`\hat V_{RE}` of the Swamy-Arora GLS
 estimator (linearmodels ``RandomEffects``). With ``TimeEffects`` the year dummies enter
 both models as regressors. If :math:`\hat V_{FE} - \hat V_{RE}` is not positive
-definite, its Moore-Penrose inverse is used and :math:`q` is its rank, and the result
-says so in ``note`` (Stata prints the same warning); if then :math:`H < 0` the p-value is
-``nan`` (Stata prints none either).
+definite (``positive_definite`` false), its Moore-Penrose inverse is used and :math:`q`
+is its rank, and the result says so in ``note`` (Stata prints the same warning); if then
+:math:`H < 0` the p-value is ``nan`` (Stata prints none either). When it is positive
+definite the generalised inverse is the inverse and :math:`q` the number compared.
 
 ``sigma="more"`` / ``sigma="less"`` are Stata's ``hausman fe re, sigmamore`` /
 ``sigmaless``: both covariances use one common estimate of the idiosyncratic variance
@@ -39,9 +57,28 @@ from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats
 
 from resilience import jsonio
-from resilience.panel import Design, Formula, absorbed_message
+from resilience.panel import CONSTANT, Design, Formula, absorbed_message
 
 SIGMA_VARIANTS = ("separate", "more", "less")
+COMPARE_VARIANTS = ("shared", "named")
+COMPARE_LABELS = {"shared": "shared (Stata default)", "named": "named regressors"}
+"""How tables and reports name each ``compare`` convention."""
+RANK_RTOL = 1e-10
+"""Singular values of :math:`\\hat V_{FE} - \\hat V_{RE}` at or below this times the
+largest count as zero, for its rank :math:`q` and Moore-Penrose inverse (and it is positive
+definite only if every eigenvalue is above that). NumPy's default (about ``n * 2.2e-16``)
+is too tight: with the year dummies and ``sigma="more"`` the difference has exact rank 5 of
+21 on the Chen demo, and round-off leaves singular values near 1e-13 that it would invert.
+The value is this package's choice; Stata's Mata tolerance is not reproduced."""
+HAUSMAN_TESTS = {
+    "hausman": ("shared", "separate"),
+    "hausman_sigmamore": ("shared", "more"),
+    "hausman_named": ("named", "separate"),
+    "hausman_named_sigmamore": ("named", "more"),
+}
+"""``results.tests.test_name`` of the Hausman rows ``resilience estimate`` writes, and their
+``(compare, sigma)``: the unsuffixed names are Stata's default comparison (what the tables
+print), ``_named`` the named-regressors variant; ``detail`` holds both fields too."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +94,7 @@ class HausmanResult:
     pvalue : float
         :math:`P(\chi^2_q > H)`.
     terms : tuple of str
-        Coefficients compared.
+        Coefficients compared (with ``compare="shared"`` the year dummies too).
     fe_params, re_params : dict
         The compared coefficients under each estimator.
     note : str
@@ -66,6 +103,12 @@ class HausmanResult:
         Which variance estimates the covariances use: ``"separate"`` (each its own, plm
         ``phtest``, Stata ``hausman fe re``), ``"more"`` (both the RE one, Stata
         ``sigmamore``) or ``"less"`` (both the FE one, Stata ``sigmaless``).
+    compare : str
+        Which coefficients: ``"shared"`` (all both models share but the constant, Stata's
+        default) or ``"named"`` (the named regressors only).
+    positive_definite : bool
+        Whether :math:`\hat V_{FE} - \hat V_{RE}` (over the compared terms) is positive
+        definite; if not, its Moore-Penrose inverse is used and ``df`` is its rank.
     """
 
     statistic: float
@@ -76,6 +119,8 @@ class HausmanResult:
     re_params: dict[str, float]
     note: str = ""
     sigma: str = "separate"
+    compare: str = "shared"
+    positive_definite: bool = True
 
     @property
     def conclusion(self) -> str:
@@ -94,13 +139,21 @@ def hausman_test(
     time: str,
     terms: list[str] | None = None,
     sigma: str = "separate",
+    compare: str = "shared",
 ) -> HausmanResult:
     r"""Hausman test of fixed (within) against random (Swamy-Arora GLS) effects.
 
     .. math::
 
-        H = (\hat\beta_{FE} - \hat\beta_{RE})' [\hat V_{FE} - \hat V_{RE}]^{-1}
-        (\hat\beta_{FE} - \hat\beta_{RE})
+        H = (\hat\beta_{FE} - \hat\beta_{RE})' [\hat V_{FE} - \hat V_{RE}]^{-}
+        (\hat\beta_{FE} - \hat\beta_{RE}), \qquad q = \operatorname{rank}(\hat V_{FE} - \hat V_{RE})
+
+    over the coefficients that ``compare`` selects: by default (``"shared"``) all that both
+    models estimate except the constant, year dummies included, as Stata's
+    ``hausman fe re`` (StataCorp, *Stata Base Reference Manual*, [R] hausman, "Methods
+    and formulas": Moore-Penrose inverse, :math:`q` the rank of the difference) and plm's
+    ``phtest``; ``"named"`` compares the named regressors only. :math:`[\cdot]^{-}` is
+    the Moore-Penrose inverse, the inverse when the difference is positive definite.
 
     Both covariances are the conventional ones, :math:`s^2` times the inverse cross-product
     of the regressors of the regression that gives the estimate. The within estimator
@@ -153,11 +206,14 @@ def hausman_test(
     entity, time : str
         Entity and time columns.
     terms : list of str, optional
-        Coefficients to compare; default all named regressors of the formula.
+        Named regressors to compare (only with ``compare="named"``); default all of them.
     sigma : {"separate", "more", "less"}
         ``"separate"`` (default): each covariance with its own variance estimate, as plm
         ``phtest`` and Stata ``hausman fe re``. ``"more"`` / ``"less"``: Stata's
         ``sigmamore`` / ``sigmaless``, see above.
+    compare : {"shared", "named"}
+        ``"shared"`` (default, Stata): every coefficient both models share but the
+        constant. ``"named"``: the named regressors of the formula only.
 
     Returns
     -------
@@ -166,9 +222,11 @@ def hausman_test(
     Raises
     ------
     ValueError
-        If ``sigma`` is not one of ``"separate"``, ``"more"``, ``"less"``.
+        If ``sigma`` is not one of ``"separate"``, ``"more"``, ``"less"``, ``compare`` not
+        ``"shared"`` or ``"named"``, or ``terms`` is given with ``compare="shared"``.
     """
-    return hausman_tests(formula, data, entity, time, terms, (sigma,))[sigma]
+    results = hausman_tests(formula, data, entity, time, terms, (sigma,), compares=(compare,))
+    return results[compare, sigma]
 
 
 def hausman_tests(
@@ -179,23 +237,29 @@ def hausman_tests(
     terms: list[str] | None = None,
     sigmas: tuple[str, ...] = SIGMA_VARIANTS,
     model_id: str | None = None,
-) -> dict[str, HausmanResult]:
-    """:func:`hausman_test` for several ``sigma`` variants from one FE and one RE fit.
+    compares: tuple[str, ...] = COMPARE_VARIANTS,
+) -> dict[tuple[str, str], HausmanResult]:
+    """:func:`hausman_test` for several ``compare`` and ``sigma`` variants, one FE/RE fit.
 
-    Returns one :class:`HausmanResult` per variant, keyed by it. Errors name ``model_id``
-    (a spec's model) or else the formula; a regressor the entity effects of the FE model
-    absorb is refused (:class:`~resilience.errors.EstimationError`), as in
+    Returns one :class:`HausmanResult` per variant, keyed by ``(compare, sigma)``. Errors
+    name ``model_id`` (a spec's model) or else the formula; a regressor the entity effects
+    of the FE model absorb is refused (:class:`~resilience.errors.EstimationError`), as in
     :func:`resilience.panel.regress`.
     """
     for sigma in sigmas:
         if sigma not in SIGMA_VARIANTS:
             raise ValueError(f"sigma must be one of {SIGMA_VARIANTS}, not {sigma!r}")
+    for compare in compares:
+        if compare not in COMPARE_VARIANTS:
+            raise ValueError(f"compare must be one of {COMPARE_VARIANTS}, not {compare!r}")
+    if terms and "shared" in compares:
+        raise ValueError("terms selects named regressors; it needs compare='named'")
     parsed = Formula.parse(formula)
     subject = f"model {model_id!r}" if model_id else f"formula {formula!r}"
     design = Design.build(
         parsed, data, entity, time, model_id or "hausman", subject, entity_effects=True
     )
-    compared = list(terms or parsed.terms)
+    named = list(terms or parsed.terms)
     try:
         fe = PanelOLS(design.dependent, design.exog, entity_effects=True).fit(
             cov_type="unadjusted", debiased=True
@@ -203,10 +267,17 @@ def hausman_tests(
         re = RandomEffects(design.dependent, design.exog).fit(cov_type="unadjusted", debiased=True)
     except AbsorbingEffectError as exc:
         raise absorbed_message(exc, subject) from exc
-    return {sigma: _statistic(fe, re, compared, sigma) for sigma in sigmas}
+    # Stata's default: the coefficients both models share, in FE's order, but the constant
+    shared = [t for t in fe.params.index if t in re.params.index and t != CONSTANT]
+    chosen = {"shared": shared, "named": named}
+    return {
+        (compare, sigma): _statistic(fe, re, chosen[compare], sigma, compare)
+        for compare in compares
+        for sigma in sigmas
+    }
 
 
-def _statistic(fe, re, compared: list[str], sigma: str) -> HausmanResult:
+def _statistic(fe, re, compared: list[str], sigma: str, compare: str) -> HausmanResult:
     """Return the Hausman test of fitted FE and RE results (see :func:`hausman_test`)."""
     # The unadjusted covariances are s2 * inv(x'x); s2 is the estimator's own variance
     s2_fe, s2_re = float(fe.s2), float(re.s2)
@@ -218,13 +289,16 @@ def _statistic(fe, re, compared: list[str], sigma: str) -> HausmanResult:
         scale_fe * fe.cov.loc[compared, compared] - scale_re * re.cov.loc[compared, compared]
     ).to_numpy()
     eigenvalues = np.linalg.eigvalsh(v)
+    singular = np.linalg.svd(v, compute_uv=False)
+    tolerance = RANK_RTOL * singular.max()
+    rank = int((singular > tolerance).sum())
     note = ""
-    if eigenvalues.min() <= 0:
+    positive_definite = bool(eigenvalues.min() > tolerance)
+    if not positive_definite:
         note = (
             "V_FE - V_RE is not positive definite; a generalised inverse is used and df is its rank"
         )
-    rank = int(np.linalg.matrix_rank(v))
-    statistic = float(diff @ np.linalg.pinv(v) @ diff)
+    statistic = float(diff @ np.linalg.pinv(v, RANK_RTOL) @ diff)
     pvalue = float(stats.chi2.sf(statistic, rank))
     if statistic < 0:
         pvalue = float("nan")
@@ -241,4 +315,6 @@ def _statistic(fe, re, compared: list[str], sigma: str) -> HausmanResult:
         {t: float(re.params[t]) for t in compared},
         note,
         sigma,
+        compare,
+        positive_definite,
     )

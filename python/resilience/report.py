@@ -39,6 +39,7 @@ note; :func:`write_report` never fails because a part of the warehouse is missin
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -681,6 +682,34 @@ def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str
     )
 
 
+def hausman_columns(tests: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """Add to ``shown`` the Hausman convention and whether V_FE - V_RE was PD.
+
+    For the Hausman rows of ``tests``: which coefficients were compared and whether the
+    covariance difference was positive definite (from ``detail``; blank for other tests).
+    """
+    from resilience.hausman import COMPARE_LABELS
+
+    compared, definite = [], []
+    details = tests["detail"] if "detail" in tests else pd.Series([None] * len(tests))
+    for name, detail in zip(tests["test_name"].astype(str), details, strict=True):
+        parsed = {}
+        if name.startswith("hausman") and isinstance(detail, str):
+            with contextlib.suppress(ValueError):
+                parsed = json.loads(detail)
+        if not isinstance(parsed, dict) or not parsed:
+            compared.append("")
+            definite.append("")
+            continue
+        compare = parsed.get("compare")
+        compared.append(COMPARE_LABELS.get(compare, "not recorded") if compare else "not recorded")
+        pd_ = parsed.get("positive_definite")
+        definite.append("" if pd_ is None else "yes" if pd_ else "no (Moore–Penrose, q = rank)")
+    if not any(compared):
+        return shown
+    return shown.assign(**{"Hausman compares": compared, "V_FE − V_RE PD": definite})
+
+
 def section_regressions(frames, build_id: str | None = None) -> Section:
     """Build the section with every regression table in results.* (stale ones said so)."""
     sec = Section(
@@ -712,9 +741,11 @@ def section_regressions(frames, build_id: str | None = None) -> Section:
             if c in tests
         ]
         sec.table(
-            tests[columns],
-            "Tests: Hausman (FE vs RE; plain and sigmamore), Sobel and bootstrap (mediation), "
-            "permutation and interaction (group differences)",
+            hausman_columns(tests, tests[columns]),
+            "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
+            "Stata's hausman fe re compares by default, all shared but the constant, and "
+            "over the named regressors only: hausman_named), Sobel and bootstrap "
+            "(mediation), permutation and interaction (group differences)",
         )
     else:
         sec.note("No tests estimated yet (results.tests is absent or empty).")

@@ -13,7 +13,12 @@ Tables (created if absent):
     :meth:`resilience.panel.PanelResults.tidy`: ``model_id, term, estimate, std_error,
     t_stat, p_value, ci_lower, ci_upper``.
 ``results.tests``
-    ``model_id, table_id, test_name, statistic, df, p_value, detail`` (JSON).
+    ``model_id, table_id, test_name, statistic, df, p_value, detail`` (JSON). Hausman
+    rows: ``hausman`` / ``hausman_sigmamore`` compare what Stata's ``hausman fe re``
+    compares by default (every coefficient both models share but the constant),
+    ``hausman_named`` / ``hausman_named_sigmamore`` the named regressors only
+    (:data:`resilience.hausman.HAUSMAN_TESTS`); their ``detail`` has ``compare`` and
+    ``positive_definite``.
 
 :func:`write_results` replaces the rows of the given models and tables in one transaction:
 re-running a spec leaves one copy of its rows.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import json
 import math
 import os
 import shutil
@@ -131,14 +132,15 @@ def build_table(
         )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
-    rows += _hausman_rows(table, tests)
+    hausman_rows, hausman_notes = _hausman_rows(table, tests)
+    rows += hausman_rows
     return PublicationTable(
         table.table_id,
         table.title,
         tuple(c.label for c in table.columns),
         tuple(rows),
         n_coefficient_rows,
-        _notes(table, fits),
+        (*_notes(table, fits), *hausman_notes),
     )
 
 
@@ -146,27 +148,85 @@ HAUSMAN_ROWS = {
     "hausman": "Hausman χ² (FE vs RE)",
     "hausman_sigmamore": "Hausman χ², sigmamore",
 }
+NOT_PD_MARK = "†"
+"""Follows a Hausman χ² whose covariance difference was not positive definite."""
+COMPARE_NOTES = {
+    "shared": "Stata's default (hausman fe re): every coefficient both models share but "
+    "the constant, the year dummies included",
+    "named": "the named regressors only (not the year dummies)",
+    None: "convention not recorded (results estimated before it was)",
+}
+
+
+def _hausman_detail(row: pd.Series) -> dict:
+    """Return the JSON ``detail`` of a ``results.tests`` row, or ``{}`` if there is none."""
+    detail = row.get("detail")
+    if not isinstance(detail, str):
+        return {}
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _hausman_rows(
     table: TableSpec, tests: pd.DataFrame | None
-) -> list[tuple[str, tuple[str, ...]]]:
-    """One row per Hausman variant that any column has: χ² with stars, or "H < 0"."""
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """Rows and notes of the Hausman tests any column has.
+
+    One row per variant: χ² with stars, or "H < 0", followed by :data:`NOT_PD_MARK` when
+    ``detail`` says V_FE - V_RE was not positive definite. The notes say which
+    coefficients were compared (``detail["compare"]``), each column's df and what the mark
+    means.
+    """
     if tests is None or tests.empty:
-        return []
-    rows = []
+        return [], []
+    rows, compares, dfs, marked = [], set(), [], False
     for test_name, label in HAUSMAN_ROWS.items():
-        cells = []
+        cells, row_dfs = [], []
         for column in table.columns:
             match = tests[(tests.model_id == column.model) & (tests.test_name == test_name)]
             if match.empty:
                 cells.append("")
                 continue
-            statistic, p_value = match.iloc[0]["statistic"], match.iloc[0]["p_value"]
-            cells.append("H < 0" if pd.isna(p_value) else f"{statistic:.2f}{stars(p_value)}")
+            row = match.iloc[0]
+            statistic, p_value = row["statistic"], row["p_value"]
+            cell = "H < 0" if pd.isna(p_value) else f"{statistic:.2f}{stars(p_value)}"
+            detail = _hausman_detail(row)
+            if detail:
+                compares.add(detail.get("compare"))
+            if detail.get("positive_definite") is False or (
+                detail
+                and "positive_definite" not in detail
+                and "not positive" in detail.get("note", "")
+            ):
+                cell += NOT_PD_MARK
+                marked = True
+            if "df" in row and pd.notna(row["df"]):
+                row_dfs.append(f"{column.label} {int(row['df'])}")
+            cells.append(cell)
         if any(cells):
             rows.append((label, tuple(cells)))
-    return rows
+            if row_dfs:
+                dfs.append(f"{label}: " + ", ".join(row_dfs))
+    if not rows:
+        return [], []
+    convention = "; ".join(COMPARE_NOTES.get(c, str(c)) for c in sorted(compares, key=str))
+    note = "Hausman χ² (FE vs RE, conventional covariances): " + (
+        convention or COMPARE_NOTES[None]
+    )
+    if dfs:
+        note += ". df (the rank of V_FE − V_RE), " + "; ".join(dfs)
+    note += "."
+    if marked:
+        note += (
+            f" {NOT_PD_MARK} V_FE − V_RE not positive definite: Moore–Penrose inverse, "
+            "q = its rank."
+        )
+    if "shared" in compares:
+        note += " results.tests also holds the named-regressors variant (hausman_named)."
+    return rows, [note]
 
 
 def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
@@ -204,13 +264,18 @@ def _latex_escape(text: str) -> str:
     out = text.replace("\\", r"\textbackslash{}")
     for char in "&%$#_{}":
         out = out.replace(char, "\\" + char)
-    return out.replace("~", r"\textasciitilde{}").replace("χ²", r"$\chi^2$").replace("²", r"$^2$")
+    out = out.replace("~", r"\textasciitilde{}").replace("χ²", r"$\chi^2$").replace("²", r"$^2$")
+    return out.replace(NOT_PD_MARK, r"$^{\dagger}$").replace("−", "$-$").replace("–", "--")
 
 
 def _latex_cell(cell: str) -> str:
+    mark = NOT_PD_MARK if cell.endswith(NOT_PD_MARK) else ""
+    cell = cell.removesuffix(NOT_PD_MARK)
     body = cell.rstrip("*")
     star = cell[len(body) :]
-    return _latex_escape(body) + (f"$^{{{star}}}$" if star else "")
+    return (
+        _latex_escape(body) + (f"$^{{{star}}}$" if star else "") + ("$^{\\dagger}$" if mark else "")
+    )
 
 
 def to_latex(table: PublicationTable) -> str:

@@ -277,3 +277,16 @@ def test_estimate_selected_tables_comma_separated(built_warehouse, tmp_path):
         }
     assert tables == {"wl_table2", "ch_table2"}
     assert sorted(p.name for p in out.glob("*.md")) == ["ch_table2.md", "wl_table2.md"]
+
+
+def test_hausman_compare_option(panel_csv):
+    args = ["hausman", "y ~ x + w + TimeEffects", "--data", str(panel_csv), "--entity", "unit"]
+    shared = json.loads(invoke(*args, "--json").output)
+    named = json.loads(invoke(*args, "--json", "--compare", "named").output)
+    assert shared["compare"] == "shared" and named["compare"] == "named"
+    assert named["terms"] == ["x", "w"] and len(shared["terms"]) > 2
+    assert isinstance(shared["positive_definite"], bool)
+    shown = invoke(*args)
+    assert shown.exit_code == 0 and "compared: shared (Stata default)" in shown.output
+    bad = invoke(*args, "--compare", "all")
+    assert bad.exit_code == 2 and "compare" in bad.output

@@ -31,7 +31,11 @@ def test_plm_phtest_grunfeld():
 def test_hausman_rejects_re_when_effects_correlate():
     panel = dgp.simulate_dataflow_panel(seed=1)
     res = hausman_test(
-        "exp_res ~ data_index + edu + open + TimeEffects", panel, "province_code", "year"
+        "exp_res ~ data_index + edu + open + TimeEffects",
+        panel,
+        "province_code",
+        "year",
+        compare="named",
     )
     assert res.terms == ("data_index", "edu", "open")
     assert res.pvalue < 0.01 and res.conclusion == "fixed effects"
@@ -44,7 +48,7 @@ def test_negative_statistic_has_no_pvalue(monkeypatch):
     real_eigvalsh = np.linalg.eigvalsh
     real_pinv = np.linalg.pinv
     monkeypatch.setattr(hausman.np.linalg, "eigvalsh", lambda v: -real_eigvalsh(v))
-    monkeypatch.setattr(hausman.np.linalg, "pinv", lambda v: -real_pinv(v))
+    monkeypatch.setattr(hausman.np.linalg, "pinv", lambda v, *rcond: -real_pinv(v, *rcond))
     res = hausman.hausman_test("exp_res ~ data_index + edu", panel, "province_code", "year")
     assert res.statistic < 0 and np.isnan(res.pvalue)
     assert "not positive definite" in res.note and "not informative" in res.note
@@ -164,13 +168,14 @@ def test_sigma_variants_match_numpy_on_grunfeld(sigma):
 
 @pytest.mark.parametrize("sigma", ["separate", "more", "less"])
 def test_sigma_variants_match_numpy_with_year_dummies(sigma):
-    """Chen-like model with TimeEffects: year dummies in both models, not compared."""
+    """Chen-like model with TimeEffects: year dummies in both models, not compared
+    (``compare="named"``; Stata's default compares them, see below)."""
     panel = dgp.simulate_spillover_panel(seed=3)
     frame, years = with_year_dummies(panel, "year")
     expected, _ = numpy_hausman(
         frame, "res", CHEN_M4_TERMS + years, "province_code", CHEN_M4_TERMS, sigma
     )
-    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma)
+    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma, compare="named")
     assert res.terms == tuple(CHEN_M4_TERMS)
     assert_allclose(res.statistic, expected, rtol=1e-8)
 
@@ -206,9 +211,24 @@ def test_common_sigma_difference_is_psd_on_demo_dgp(monkeypatch, seed, sigma):
     """On the Chen-like dgp (where 'separate' is not PD) 'more'/'less' are PSD."""
     panel = dgp.simulate_spillover_panel(seed=seed)
     seen = captured_difference(monkeypatch)
-    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma)
+    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma, compare="named")
     assert np.linalg.eigvalsh(seen[-1]).min() >= -1e-10
     assert res.statistic >= 0 and np.isfinite(res.pvalue) and res.note == ""
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("sigma", ["more", "less"])
+def test_common_sigma_shared_is_psd_but_singular_on_demo_dgp(monkeypatch, seed, sigma):
+    """Stata's default with the year dummies: 'more'/'less' are still PSD, but singular
+    (the year dummies' FE - RE differences add no rank), so q = rank < the 21 compared."""
+    panel = dgp.simulate_spillover_panel(seed=seed)
+    seen = captured_difference(monkeypatch)
+    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma)
+    scale = np.abs(seen[-1]).max()
+    assert np.linalg.eigvalsh(seen[-1]).min() >= -1e-10 * scale
+    assert res.statistic >= 0 and np.isfinite(res.pvalue)
+    assert res.df == 5 < len(res.terms) == 21
+    assert not res.positive_definite and "not positive definite" in res.note
 
 
 @pytest.mark.parametrize("sigma", ["more", "less"])
@@ -253,3 +273,84 @@ def test_equals_linearmodels_own_hausman_where_they_coincide(sigma, option):
     assert ours.statistic == pytest.approx(theirs.stat, rel=1e-10)
     assert ours.df == theirs.df
     assert ours.pvalue == pytest.approx(theirs.pval, rel=1e-8)
+
+
+# ----------------------------------------------------- compare: Stata's default, named -
+
+PLM_YEAR_DUMMIES = REF / "phtest_grunfeld_year_dummies.out"
+
+
+def plm_printed(line_start: str) -> str:
+    """The value after ``line_start`` in the stored output of the plm script."""
+    for line in PLM_YEAR_DUMMIES.read_text().splitlines():
+        if line.startswith(line_start + " "):
+            return line.split()[1]
+    raise AssertionError(f"{line_start!r} not in {PLM_YEAR_DUMMIES}")
+
+
+@pytest.mark.reference
+def test_plm_phtest_grunfeld_with_year_dummies():
+    """Stata's default (all shared coefficients but the constant) against R plm 2.6.2
+    ``phtest(fe, re)`` with ``factor(year)`` in both models, printed to 12 decimals
+    (``tests/reference_data/phtest_grunfeld_year_dummies.R`` and ``.out``)."""
+    assert "plm: 2.6.2" in PLM_YEAR_DUMMIES.read_text()
+    data = pd.read_csv(REF / "grunfeld.csv")
+    res = hausman_test("inv ~ value + capital + TimeEffects", data, "firm", "year")
+    assert res.compare == "shared" and len(res.terms) == 2 + 19
+    assert res.terms[:2] == ("value", "capital") and "const" not in res.terms
+    assert_allclose(res.statistic, float(plm_printed("statistic")), rtol=1e-9, atol=0)
+    assert res.df == int(plm_printed("df")) == 21
+    assert_allclose(res.pvalue, float(plm_printed("p_value")), rtol=1e-9, atol=0)
+    # indefinite here, but of full rank: the Moore-Penrose inverse is the inverse
+    assert not res.positive_definite and "not positive definite" in res.note
+    assert json.loads(res.to_json())["positive_definite"] is False
+
+
+@pytest.mark.reference
+def test_plm_printed_no_year_dummies_matches_published():
+    """The stored plm run reproduces plm's documented two-regressor phtest."""
+    line = next(
+        x for x in PLM_YEAR_DUMMIES.read_text().splitlines() if x.startswith("no_year_dummies")
+    )
+    value, digits = PUBLISHED["plm_phtest"]["statistic"]
+    assert_allclose(float(line.split()[2]), value, rtol=0, atol=10.0**-digits)
+
+
+def test_shared_equals_named_without_time_effects():
+    data = pd.read_csv(REF / "grunfeld.csv")
+    shared = hausman_test("inv ~ value + capital", data, "firm", "year")
+    named = hausman_test("inv ~ value + capital", data, "firm", "year", compare="named")
+    assert shared.terms == named.terms == ("value", "capital")
+    assert shared.statistic == named.statistic and shared.df == named.df == 2
+    assert (shared.compare, named.compare) == ("shared", "named")
+    assert shared.positive_definite and named.positive_definite
+
+
+@pytest.mark.parametrize("sigma", ["separate", "more", "less"])
+def test_shared_matches_numpy_with_year_dummies(sigma):
+    """Stata's default on the Chen-like model: the year dummies are compared too, and q is
+    the rank of the difference (pinv when it is not positive definite)."""
+    panel = dgp.simulate_spillover_panel(seed=3)
+    frame, years = with_year_dummies(panel, "year")
+    regressors = CHEN_M4_TERMS + years
+    _, v = numpy_hausman(frame, "res", regressors, "province_code", regressors, sigma)
+    singular = np.linalg.svd(v, compute_uv=False)
+    res = hausman_test(CHEN_M4, panel, "province_code", "year", sigma=sigma)
+    assert res.terms == tuple(CHEN_M4_TERMS) + tuple(y.replace("yr_", "year_") for y in years)
+    delta = np.array([res.fe_params[t] - res.re_params[t] for t in res.terms])
+    assert_allclose(res.statistic, float(delta @ np.linalg.pinv(v, 1e-10) @ delta), rtol=1e-6)
+    assert res.df == (singular > 1e-10 * singular[0]).sum()
+    assert res.df == (21 if sigma == "separate" else 5)
+    assert res.positive_definite == bool(np.linalg.eigvalsh(v).min() > 1e-10 * singular[0])
+
+
+def test_unknown_compare_and_terms_with_shared_raise():
+    data = pd.read_csv(REF / "grunfeld.csv")
+    with pytest.raises(ValueError, match="compare must be one of"):
+        hausman_test("inv ~ value + capital", data, "firm", "year", compare="all")
+    with pytest.raises(ValueError, match="compare='named'"):
+        hausman_test("inv ~ value + capital", data, "firm", "year", terms=["value"])
+    res = hausman_test(
+        "inv ~ value + capital", data, "firm", "year", terms=["value"], compare="named"
+    )
+    assert res.terms == ("value",) and res.df == 1

@@ -172,3 +172,29 @@ def test_report_cli_writes_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert out.exists()
     assert "note:" in result.output
+
+
+def test_tests_table_names_both_hausman_conventions():
+    """Both Hausman conventions are rows of the report's tests table, each said which."""
+    import json
+
+    import pandas as pd
+
+    from resilience.report import hausman_columns
+
+    def detail(compare, positive_definite):
+        return json.dumps({"compare": compare, "positive_definite": positive_definite})
+
+    tests = pd.DataFrame(
+        {
+            "model_id": ["m"] * 3,
+            "test_name": ["hausman", "hausman_named", "sobel[isu]"],
+            "statistic": [42.35, 42.35, 2.0],
+            "detail": [detail("shared", False), detail("named", True), "{}"],
+        }
+    )
+    shown = hausman_columns(tests, tests[["model_id", "test_name", "statistic"]])
+    assert list(shown["Hausman compares"]) == ["shared (Stata default)", "named regressors", ""]
+    assert list(shown["V_FE − V_RE PD"]) == ["no (Moore–Penrose, q = rank)", "yes", ""]
+    plain = tests.iloc[[2]]
+    assert list(hausman_columns(plain, plain).columns) == list(plain.columns)

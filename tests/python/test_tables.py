@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 import pytest
 from docx import Document
@@ -125,3 +127,39 @@ def test_hausman_rows_from_results_tests():
     assert rows["Hausman χ² (FE vs RE)"] == ("42.35***", "H < 0", "4.00")
     assert rows["Hausman χ², sigmamore"] == ("70.21***", "", "")
     assert "Hausman χ² (FE vs RE)" not in dict(build_table(spec, fits, specs).rows)
+
+
+def test_hausman_rows_mark_not_positive_definite_and_name_the_convention():
+    """The default (Stata) row is printed with † when V_FE - V_RE was not PD, and a note
+    names the convention, each column's df and the mark, in every rendering."""
+    specs = load_specs()
+    panel = dgp.simulate_spillover_panel(seed=1)
+    spec = specs.tables["ch_table2"]
+    fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
+    first, second, _ = (c.model for c in spec.columns)
+
+    def detail(compare, pd_):
+        return json.dumps({"compare": compare, "positive_definite": pd_})
+
+    tests = pd.DataFrame(
+        {
+            "model_id": [first, first, second],
+            "test_name": ["hausman", "hausman_named", "hausman"],
+            "statistic": [42.354, 42.354, 3.0],
+            "df": [21, 5, 21],
+            "p_value": [0.004, 5e-8, 0.9],
+            "detail": [detail("shared", False), detail("named", True), detail("shared", True)],
+        }
+    )
+    table = build_table(spec, fits, specs, tests)
+    rows = dict(table.rows)
+    assert rows["Hausman χ² (FE vs RE)"] == ("42.35***†", "3.00", "")
+    (note,) = [n for n in table.notes if n.startswith("Hausman")]
+    assert "Stata's default" in note and "year dummies included" in note
+    labels = [c.label for c in spec.columns]
+    assert f"{labels[0]} 21, {labels[1]} 21" in note
+    assert "† V_FE − V_RE not positive definite: Moore–Penrose inverse, q = its rank" in note
+    assert "hausman_named" in note
+    latex = to_latex(table)
+    assert r"42.35$^{***}$$^{\dagger}$" in latex and "†" not in latex
+    assert "42.35***†" in to_markdown(table) and "42.35***†" in to_html(table)
