@@ -91,7 +91,8 @@ def test_messages_say_what_to_write():
     other = "has non-ASCII characters (full-width or other-script digits, spaces or signs)"
     assert cells.number_problem("１２.５") == f"value '１２.５' {other}; write 12.5"
     assert cells.number_problem("٣") == f"value '٣' {other}; write 3"
-    assert cells.number_problem("\u3000130") == f"value '\u3000130' {other}; write 130"
+    # repr() names an invisible space by its escape
+    assert cells.number_problem("\u3000130") == f"value '\\u3000130' {other}; write 130"
     assert cells.number_problem("1.2e400") == (
         "value '1.2e400' is out of range (overflows a double); check the cell"
     )
