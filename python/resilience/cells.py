@@ -84,8 +84,8 @@ def ascii_spelling(text: str | None) -> str | None:
     """Return the number the cell spells in other digits (``１２３`` -> ``123``), else None.
 
     Full-width forms (digits, the ideographic space) are folded by NFKC, other scripts'
-    decimal digits (``٣``) by their digit value; the result is returned only when it is a number by the rule, so that a
-    message can say "write 123" instead of guessing.
+    decimal digits (``٣``) by their digit value; the result is returned only when it is a
+    number by the rule, so that a message can say "write 123" instead of guessing.
     """
     cell = clean(text)
     if cell.isascii():

@@ -213,9 +213,7 @@ def _hausman_rows(
     if not rows:
         return [], []
     convention = "; ".join(COMPARE_NOTES.get(c, str(c)) for c in sorted(compares, key=str))
-    note = "Hausman χ² (FE vs RE, conventional covariances): " + (
-        convention or COMPARE_NOTES[None]
-    )
+    note = "Hausman χ² (FE vs RE, conventional covariances): " + (convention or COMPARE_NOTES[None])
     if dfs:
         note += ". df (the rank of V_FE − V_RE), " + "; ".join(dfs)
     note += "."
