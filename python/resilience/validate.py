@@ -688,7 +688,8 @@ def validate_inputs(
     # a problem of the values or system file does not stop here: every file is checked
     tables = {k: Path(v) for k, v in (tables or {}).items()}
     if "index_samples" in tables:
-        validate_samples(tables["index_samples"], problems)
+        units = province_lookup(project_dir)[0] if check_units else None
+        validate_samples(tables["index_samples"], problems, units)
     if "partner_countries" in tables:
         validate_partners(tables["partner_countries"], problems)
     v = {**project_vars(project_dir), **var_overrides}  # every var valid by now
@@ -799,8 +800,12 @@ SAMPLES_COLUMNS = ("index_name", "first_year", "last_year")
 SAMPLES_OPTIONAL_COLUMNS = ("excluded_unit_ids", "description")
 
 
-def validate_samples(path: Path, problems: list[Problem]) -> None:
-    """Check an index-samples file: one row per index, plain names, years first <= last."""
+def validate_samples(path: Path, problems: list[Problem], units: set[str] | None = None) -> None:
+    """Check an index-samples file: one row per index, plain names, years first <= last.
+
+    ``units``: the unit ids an excluded unit must be one of (the province codes when the
+    units are provinces); an id that is none of them would exclude nothing, silently.
+    """
     label = str(path)
     rows = _read_layout(path, SAMPLES_COLUMNS, SAMPLES_OPTIONAL_COLUMNS, problems)
     if rows is None:
@@ -824,8 +829,13 @@ def validate_samples(path: Path, problems: list[Problem]) -> None:
         elif int(years[0]) > int(years[1]):
             problems.append(Problem("year", label, f"index {name}: first_year {years[0]} is "
                                     f"after last_year {years[1]}", row=line))  # fmt: skip
-        for unit in filter(None, rec.get("excluded_unit_ids", "").split(";")):
-            if not IDENTIFIER.match(unit.strip()):
+        for unit in filter(None, (clean(u) for u in rec.get("excluded_unit_ids", "").split(";"))):
+            if not IDENTIFIER.match(unit):
                 problems.append(Problem("identifier", label,
                                         _identifier_problem("excluded unit id", unit),
+                                        row=line))  # fmt: skip
+            elif units is not None and unit not in units:
+                problems.append(Problem("unknown_unit", label, f"index {name}: excluded unit "
+                                        f"{unit!r} is not a province code (seeds/reference/"
+                                        "provinces.csv), so it would exclude nothing",
                                         row=line))  # fmt: skip

@@ -400,6 +400,20 @@ CASES.append(
 )  # fmt: skip
 
 
+# ---- what a new user's files do (issue 14, red team): each one used to pass the pre-flight
+# and then fail in staging without its cause, or build while reading something else
+CASES += [
+    own("index_samples", SAMPLES + "resilience,2003,2019,\ndataflow,2009,2023,54000\n",
+        "error: {tmp}/in/index_samples.csv:3: index dataflow: excluded unit '54000' is not a "
+        f"province code (seeds/reference/provinces.csv), so it would exclude nothing{STORED}",
+        id="samples_excluded_unit_lost_zero"),
+    own("index_samples", SAMPLES + "resilience,2003,2019,\ndataflow,2009,2023,110000;\u00a0540000\n",
+        "error: {tmp}/in/index_samples.csv:3: excluded unit id '\\xa0540000' is not a plain "
+        f"identifier (letters, digits and underscore only); rejected, it is never passed to SQL"
+        f"{STORED}", id="samples_excluded_unit_nbsp"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue_inputs(case, cli_built_warehouse, tmp_path):
     run_case(case, cli_built_warehouse, tmp_path)
