@@ -140,6 +140,12 @@ def _read_rows(
         why = "UTF-16 (byte-order mark)" if utf16 else f"not UTF-8 (byte {exc.start})"
         problems.append(Problem("encoding", label, f"{why}; save the file as UTF-8"))
         return None
+    endings = _line_endings(text)
+    if len(endings) > 1:
+        problems.append(Problem("line_endings", label, "the file mixes line endings ("
+                                + " and ".join(sorted(endings)) + "), which staging cannot "
+                                "read; save it again with one kind (CRLF or LF)"))  # fmt: skip
+        return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
     try:
@@ -183,6 +189,21 @@ def _read_rows(
             continue
         rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
     return header, rows
+
+
+LINE_ENDS = re.compile(r'"|\r\n|\n|\r')
+LINE_END_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+def _line_endings(text: str) -> set[str]:
+    """Return the kinds of line ending (CRLF, LF, CR) that end lines outside quoted cells."""
+    quoted, found = False, set()
+    for match in LINE_ENDS.finditer(text):
+        if match.group() == '"':
+            quoted = not quoted  # an escaped quote ("") toggles twice
+        elif not quoted:
+            found.add(LINE_END_NAMES[match.group()])
+    return found
 
 
 def _one_column_delimiter(header: list[str]) -> str | None:

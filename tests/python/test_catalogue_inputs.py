@@ -400,6 +400,7 @@ CASES.append(
 )  # fmt: skip
 
 
+MIXED_EOL = HEAD + "110000,2003,broadband_ports,1\r\n110000,2004,broadband_ports,2\n"
 # ---- what a new user's files do (issue 14, red team): each one used to pass the pre-flight
 # and then fail in staging without its cause, or build while reading something else
 CASES += [
@@ -411,6 +412,9 @@ CASES += [
         "error: {tmp}/in/index_samples.csv:3: excluded unit id '\\xa0540000' is not a plain "
         f"identifier (letters, digits and underscore only); rejected, it is never passed to SQL"
         f"{STORED}", id="samples_excluded_unit_nbsp"),
+    own("indicator_values", MIXED_EOL,
+        f"error: {IV}: the file mixes line endings (CRLF and LF), which staging cannot read; "
+        f"save it again with one kind (CRLF or LF){STORED}", id="values_mixed_line_endings"),
 ]  # fmt: skip
 
 
