@@ -159,6 +159,11 @@ def _read_rows(
             )
         )
         return None
+    if is_blank_row(header):
+        problems.append(Problem("empty_header", label, f"line {reader.line_num} is empty; the "
+                                "header row (" + ", ".join(expected) + ") must be the first "
+                                "line of the file"))  # fmt: skip
+        return None
     word = _one_column_delimiter(header)
     if word is not None:
         problems.append(Problem("delimiter", label, f"the file is {word}-delimited (header "

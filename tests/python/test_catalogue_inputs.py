@@ -415,6 +415,9 @@ CASES += [
     own("indicator_values", MIXED_EOL,
         f"error: {IV}: the file mixes line endings (CRLF and LF), which staging cannot read; "
         f"save it again with one kind (CRLF or LF){STORED}", id="values_mixed_line_endings"),
+    own("indicator_values", "\n" + HEAD + "110000,2003,broadband_ports,1\n",
+        f"error: {IV}: line 1 is empty; the header row (unit_id, year, indicator, value) must "
+        f"be the first line of the file{STORED}", id="values_blank_first_line"),
 ]  # fmt: skip
 
 
