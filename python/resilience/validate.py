@@ -170,7 +170,10 @@ def _read_rows(
                                 f"{header[0][:60]!r}); save it comma-separated"))  # fmt: skip
         return None
     rows = []
+    end = reader.line_num
     for rec in reader:
+        # a record's line is where it starts (a quoted cell may span several lines)
+        line, end = end + 1, reader.line_num
         if is_blank_row(rec):
             continue  # staging skips it too (macro input_row_present)
         cells = [clean(cell) for cell in rec]
@@ -183,7 +186,7 @@ def _read_rows(
                     label,
                     f"the line has {len(cells)} cells but the header has {len(header)} "
                     "(an unquoted thousands separator such as 1,234? write 1234)",
-                    row=reader.line_num,
+                    row=line,
                     unit=at.get("unit_id") or None,
                     year=at.get("year") or None,
                     indicator=at.get("indicator")
@@ -192,7 +195,7 @@ def _read_rows(
                 )
             )
             continue
-        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+        rows.append((line, dict(zip(header, cells, strict=True))))
     return header, rows
 
 

@@ -418,6 +418,11 @@ CASES += [
     own("indicator_values", "\n" + HEAD + "110000,2003,broadband_ports,1\n",
         f"error: {IV}: line 1 is empty; the header row (unit_id, year, indicator, value) must "
         f"be the first line of the file{STORED}", id="values_blank_first_line"),
+    # a quoted cell spanning lines 6-7 is named at line 6, where its row starts
+    build_with("indicator_values", edited("indicator_values", cell(6, 3, "1\n2")),
+               f"error: {IV}:6: unit 110000, year 2003, indicator fixed_investment_per_capita: "
+               f"value '1\\n2' is not a number; leave the cell empty for a missing value{STORED}",
+               id="values_quoted_newline"),
 ]  # fmt: skip
 
 
