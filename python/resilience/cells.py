@@ -77,15 +77,15 @@ def out_of_range(text: str | None) -> bool:
 def parse_year(text: str | None) -> int | None:
     """Return the cell as a year: an integer by the rule, written with four ASCII digits."""
     cell = clean(text)
-    return parse_integer(cell) if len(cell) == 4 and cell.isascii() else None
+    return int(cell) if len(cell) == 4 and cell.isascii() and cell.isdigit() else None
 
 
 def ascii_spelling(text: str | None) -> str | None:
     """Return the number the cell spells in other digits (``１２３`` -> ``123``), else None.
 
     Full-width forms (digits, the ideographic space) are folded by NFKC, other scripts'
-    decimal digits (``٣``) by their digit value; the result is returned only when it is a number by the rule, so that a
-    message can say "write 123" instead of guessing.
+    decimal digits (``٣``) by their digit value; the result is returned only when it is a
+    number by the rule, so that a message can say "write 123" instead of guessing.
     """
     cell = clean(text)
     if cell.isascii():

@@ -423,6 +423,9 @@ CASES += [
                f"error: {IV}:6: unit 110000, year 2003, indicator fixed_investment_per_capita: "
                f"value '1\\n2' is not a number; leave the cell empty for a missing value{STORED}",
                id="values_quoted_newline"),
+    build_with("indicator_values", edited("indicator_values", cell(2, 1, "+203")),
+               f"error: {IV}:2: unit 110000, year +203, indicator broadband_ports: year '+203' is "
+               f"not a four-digit year{UNBALANCED}{STORED}", id="values_signed_year"),
 ]  # fmt: skip
 
 
