@@ -401,6 +401,15 @@ CASES.append(
 
 
 MIXED_EOL = HEAD + "110000,2003,broadband_ports,1\r\n110000,2004,broadband_ports,2\n"
+
+
+def _duplicate_column(rows):
+    """The first value column again at the end, other numbers: which one would be read?"""
+    rows[0].append(rows[0][2])
+    for r in rows[1:]:
+        r.append(str(float(r[2]) * 2))
+
+
 # ---- what a new user's files do (issue 14, red team): each one used to pass the pre-flight
 # and then fail in staging without its cause, or build while reading something else
 CASES += [
@@ -426,6 +435,9 @@ CASES += [
     build_with("indicator_values", edited("indicator_values", cell(2, 1, "+203")),
                f"error: {IV}:2: unit 110000, year +203, indicator broadband_ports: year '+203' is "
                f"not a four-digit year{UNBALANCED}{STORED}", id="values_signed_year"),
+    build_with("province_accounts", edited("province_accounts", _duplicate_column),
+               f"error: {PA}: column 'gdp_cny_100mn' appears 2 times in the header; keep one"
+               f"{STORED}", id="accounts_duplicate_column"),
 ]  # fmt: skip
 
 
