@@ -211,6 +211,11 @@ def build(
     paths, path_problems = parse_var_options(input_ or [], option="--input")
     if problems or path_problems:
         raise BadInput((problems or path_problems)[0].format())
+    for option, name in ((values, "indicator_values"), (system, "indicator_system")):
+        if option is not None and name in paths:
+            flag = "--values" if name == "indicator_values" else "--system"
+            raise BadInput(f"{flag} {option} and --input {name}={paths[name]} name the same "
+                           "input; give one")  # fmt: skip
     with build_module.LiveProgress(err_console) as live:
         result = build_module.build(
             db,

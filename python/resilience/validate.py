@@ -644,14 +644,22 @@ def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -
 def parse_var_options(
     options: list[str], option: str = "--var"
 ) -> tuple[dict[str, str], list[Problem]]:
-    """Turn ``["key=value", ...]`` into a dict; malformed entries become problems."""
+    """Turn ``["key=value", ...]`` into a dict; malformed entries become problems.
+
+    A key given twice with different values is a problem too (one of them would be
+    dropped without a word).
+    """
     out, problems = {}, []
     for opt in options:
         key, sep, value = opt.partition("=")
-        if not sep or not key.strip():
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
             problems.append(Problem("var", option, f"{opt!r} is not of the form key=value"))
+        elif key in out and out[key] != value:
+            problems.append(Problem("var", option, f"{key} is given twice ({key}={out[key]} "
+                                    f"and {key}={value}); give it once"))  # fmt: skip
         else:
-            out[key.strip()] = value.strip()
+            out[key] = value
     return out, problems
 
 

@@ -438,6 +438,17 @@ CASES += [
     build_with("province_accounts", edited("province_accounts", _duplicate_column),
                f"error: {PA}: column 'gdp_cny_100mn' appears 2 times in the header; keep one"
                f"{STORED}", id="accounts_duplicate_column"),
+    Case(id="input_given_twice", argv=("build", "--db", "{db}", "--input", f"exchange_rates={ER}",
+         "--input", "exchange_rates={project}/data/demo/exchange_rates.csv"), exit_code=2,
+         message=f"error: --input: exchange_rates is given twice (exchange_rates={ER} and "
+         "exchange_rates={project}/data/demo/exchange_rates.csv); give it once"),
+    Case(id="var_given_twice", argv=("build", "--db", "{db}", "--var", "hp_lambda=100",
+         "--var", "hp_lambda=6.25"), exit_code=2, message="error: --var: hp_lambda is given "
+         "twice (hp_lambda=100 and hp_lambda=6.25); give it once"),
+    Case(id="values_and_input_values", argv=("build", "--db", "{db}", "--values", IV, "--input",
+         "indicator_values={project}/data/demo/indicator_values.csv"), exit_code=2,
+         message=f"error: --values {IV} and --input indicator_values={{project}}/data/demo/"
+         "indicator_values.csv name the same input; give one"),
 ]  # fmt: skip
 
 
