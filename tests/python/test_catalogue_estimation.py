@@ -459,6 +459,13 @@ CASES = [
         exit_code=2,
         message="error: {tmp}/spec.yaml: model 'm1', key 'outcome': is required (a name)",
     ),
+    Case(
+        id="spec_file_missing",
+        argv=ESTIMATE,
+        exit_code=2,
+        message="error: {tmp}/spec.yaml: spec file not found; give a YAML spec (see "
+        "python/resilience/specs/)",
+    ),
     # ---- 8. --where: one boolean expression, never a second statement ------------------
     where_case(
         "where_semicolon_copy",
