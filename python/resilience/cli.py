@@ -313,6 +313,9 @@ def report(
     """
     from resilience import report as report_module
 
+    if out.is_dir():
+        raise BadInput(f"--out {out}: is a folder; give the HTML file to write, e.g. "
+                       f"{out / 'index.html'}")  # fmt: skip
     db_path = _existing_db(db, readable=True)
     with console.status("Writing the report ..."):
         written = report_module.write_report(db_path, out)

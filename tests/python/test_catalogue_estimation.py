@@ -466,6 +466,14 @@ CASES = [
         message="error: {tmp}/spec.yaml: spec file not found; give a YAML spec (see "
         "python/resilience/specs/)",
     ),
+    Case(
+        id="report_out_is_a_folder",
+        argv=("report", "--db", "{db}", "--out", "{tmp}/reports"),
+        files={"reports/notes.txt": "a folder, not the report file"},
+        exit_code=2,
+        message="error: --out {tmp}/reports: is a folder; give the HTML file to write, e.g. "
+        "{tmp}/reports/index.html",
+    ),
     # ---- 8. --where: one boolean expression, never a second statement ------------------
     where_case(
         "where_semicolon_copy",
