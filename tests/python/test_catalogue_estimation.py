@@ -474,6 +474,17 @@ CASES = [
         message="error: --out {tmp}/reports: is a folder; give the HTML file to write, e.g. "
         "{tmp}/reports/index.html",
     ),
+    *[
+        Case(
+            id=f"{command}_db_is_a_folder",
+            argv=(command, "--db", "{tmp}/wh.duckdb"),
+            files={"wh.duckdb/notes.txt": "a folder named like the warehouse"},
+            exit_code=2,
+            message="error: --db {tmp}/wh.duckdb: is a folder, not a warehouse file; give the "
+            "file, e.g. {tmp}/wh.duckdb/warehouse.duckdb",
+        )
+        for command in ("build", "report")
+    ],
     # ---- 8. --where: one boolean expression, never a second statement ------------------
     where_case(
         "where_semicolon_copy",
