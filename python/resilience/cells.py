@@ -77,7 +77,7 @@ def out_of_range(text: str | None) -> bool:
 def parse_year(text: str | None) -> int | None:
     """Return the cell as a year: an integer by the rule, written with four ASCII digits."""
     cell = clean(text)
-    return parse_integer(cell) if len(cell) == 4 and cell.isascii() else None
+    return int(cell) if len(cell) == 4 and cell.isascii() and cell.isdigit() else None
 
 
 def ascii_spelling(text: str | None) -> str | None:

@@ -122,6 +122,13 @@ DbOption = Annotated[
 ]
 
 
+def _not_a_folder(db: Path) -> None:
+    """Refuse a warehouse path that is a folder (DuckDB's 'Is a directory' was exit 1)."""
+    if db.is_dir():
+        raise BadInput(f"--db {db}: is a folder, not a warehouse file; give the file, e.g. "
+                       f"{db / 'warehouse.duckdb'}")  # fmt: skip
+
+
 def _existing_db(db: Path | None, readable: bool = False) -> Path:
     """Return the warehouse path, or raise MissingPrerequisite if it was never built.
 
@@ -131,6 +138,7 @@ def _existing_db(db: Path | None, readable: bool = False) -> Path:
     from resilience.lock import check_readable
 
     path = db or warehouse_path()
+    _not_a_folder(path)
     if not path.exists():
         raise MissingPrerequisite(
             f"warehouse {path} does not exist: run `resilience build` (or `make demo`) first"
@@ -207,10 +215,16 @@ def build(
     from resilience import build as build_module
     from resilience.validate import parse_var_options
 
+    _not_a_folder(db or warehouse_path())
     overrides, problems = parse_var_options(var or [])
     paths, path_problems = parse_var_options(input_ or [], option="--input")
     if problems or path_problems:
         raise BadInput((problems or path_problems)[0].format())
+    for option, name in ((values, "indicator_values"), (system, "indicator_system")):
+        if option is not None and name in paths:
+            flag = "--values" if name == "indicator_values" else "--system"
+            raise BadInput(f"{flag} {option} and --input {name}={paths[name]} name the same "
+                           "input; give one")  # fmt: skip
     with build_module.LiveProgress(err_console) as live:
         result = build_module.build(
             db,
@@ -308,6 +322,9 @@ def report(
     """
     from resilience import report as report_module
 
+    if out.is_dir():
+        raise BadInput(f"--out {out}: is a folder; give the HTML file to write, e.g. "
+                       f"{out / 'index.html'}")  # fmt: skip
     db_path = _existing_db(db, readable=True)
     with console.status("Writing the report ..."):
         written = report_module.write_report(db_path, out)

@@ -244,7 +244,13 @@ def check_table(
             Problem("extra_column", label, f"unexpected column {col!r}; expected columns "
                     + ", ".join(expected))
         )  # fmt: skip
-    if missing or extra:
+    twice = sorted({c for c in header if header.count(c) > 1})
+    for col in twice:  # staging would read the first copy, the checks below the last
+        problems.append(
+            Problem("extra_column", label, f"column {col!r} appears {header.count(col)} times "
+                    "in the header; keep one")
+        )  # fmt: skip
+    if missing or extra or twice:
         return
     if not rows:
         problems.append(Problem("empty_file", label, "the file has a header but no data rows"))

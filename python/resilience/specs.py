@@ -419,8 +419,13 @@ def parse_heterogeneity(
 def parse_file(path: Path) -> SpecSet:
     """Load and validate one YAML spec file."""
     source = str(path)
+    if not Path(path).is_file():
+        what = "is a folder, not a spec file" if Path(path).is_dir() else "spec file not found"
+        raise SpecError(f"{source}: {what}; give a YAML spec (see python/resilience/specs/)")
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{source}: not UTF-8 (byte {exc.start}); save the spec as UTF-8") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

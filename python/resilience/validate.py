@@ -140,6 +140,12 @@ def _read_rows(
         why = "UTF-16 (byte-order mark)" if utf16 else f"not UTF-8 (byte {exc.start})"
         problems.append(Problem("encoding", label, f"{why}; save the file as UTF-8"))
         return None
+    endings = _line_endings(text)
+    if len(endings) > 1:
+        problems.append(Problem("line_endings", label, "the file mixes line endings ("
+                                + " and ".join(sorted(endings)) + "), which staging cannot "
+                                "read; save it again with one kind (CRLF or LF)"))  # fmt: skip
+        return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
     try:
@@ -153,13 +159,21 @@ def _read_rows(
             )
         )
         return None
+    if is_blank_row(header):
+        problems.append(Problem("empty_header", label, f"line {reader.line_num} is empty; the "
+                                "header row (" + ", ".join(expected) + ") must be the first "
+                                "line of the file"))  # fmt: skip
+        return None
     word = _one_column_delimiter(header)
     if word is not None:
         problems.append(Problem("delimiter", label, f"the file is {word}-delimited (header "
                                 f"{header[0][:60]!r}); save it comma-separated"))  # fmt: skip
         return None
     rows = []
+    end = reader.line_num
     for rec in reader:
+        # a record's line is where it starts (a quoted cell may span several lines)
+        line, end = end + 1, reader.line_num
         if is_blank_row(rec):
             continue  # staging skips it too (macro input_row_present)
         cells = [clean(cell) for cell in rec]
@@ -172,7 +186,7 @@ def _read_rows(
                     label,
                     f"the line has {len(cells)} cells but the header has {len(header)} "
                     "(an unquoted thousands separator such as 1,234? write 1234)",
-                    row=reader.line_num,
+                    row=line,
                     unit=at.get("unit_id") or None,
                     year=at.get("year") or None,
                     indicator=at.get("indicator")
@@ -181,8 +195,23 @@ def _read_rows(
                 )
             )
             continue
-        rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
+        rows.append((line, dict(zip(header, cells, strict=True))))
     return header, rows
+
+
+LINE_ENDS = re.compile(r'"|\r\n|\n|\r')
+LINE_END_NAMES = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+
+
+def _line_endings(text: str) -> set[str]:
+    """Return the kinds of line ending (CRLF, LF, CR) that end lines outside quoted cells."""
+    quoted, found = False, set()
+    for match in LINE_ENDS.finditer(text):
+        if match.group() == '"':
+            quoted = not quoted  # an escaped quote ("") toggles twice
+        elif not quoted:
+            found.add(LINE_END_NAMES[match.group()])
+    return found
 
 
 def _one_column_delimiter(header: list[str]) -> str | None:
@@ -615,14 +644,22 @@ def validate_vars(overrides: dict[str, str], project_dir: Path = PROJECT_ROOT) -
 def parse_var_options(
     options: list[str], option: str = "--var"
 ) -> tuple[dict[str, str], list[Problem]]:
-    """Turn ``["key=value", ...]`` into a dict; malformed entries become problems."""
+    """Turn ``["key=value", ...]`` into a dict; malformed entries become problems.
+
+    A key given twice with different values is a problem too (one of them would be
+    dropped without a word).
+    """
     out, problems = {}, []
     for opt in options:
         key, sep, value = opt.partition("=")
-        if not sep or not key.strip():
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
             problems.append(Problem("var", option, f"{opt!r} is not of the form key=value"))
+        elif key in out and out[key] != value:
+            problems.append(Problem("var", option, f"{key} is given twice ({key}={out[key]} "
+                                    f"and {key}={value}); give it once"))  # fmt: skip
         else:
-            out[key.strip()] = value.strip()
+            out[key] = value
     return out, problems
 
 
@@ -688,7 +725,8 @@ def validate_inputs(
     # a problem of the values or system file does not stop here: every file is checked
     tables = {k: Path(v) for k, v in (tables or {}).items()}
     if "index_samples" in tables:
-        validate_samples(tables["index_samples"], problems)
+        units = province_lookup(project_dir)[0] if check_units else None
+        validate_samples(tables["index_samples"], problems, units)
     if "partner_countries" in tables:
         validate_partners(tables["partner_countries"], problems)
     v = {**project_vars(project_dir), **var_overrides}  # every var valid by now
@@ -799,8 +837,12 @@ SAMPLES_COLUMNS = ("index_name", "first_year", "last_year")
 SAMPLES_OPTIONAL_COLUMNS = ("excluded_unit_ids", "description")
 
 
-def validate_samples(path: Path, problems: list[Problem]) -> None:
-    """Check an index-samples file: one row per index, plain names, years first <= last."""
+def validate_samples(path: Path, problems: list[Problem], units: set[str] | None = None) -> None:
+    """Check an index-samples file: one row per index, plain names, years first <= last.
+
+    ``units``: the unit ids an excluded unit must be one of (the province codes when the
+    units are provinces); an id that is none of them would exclude nothing, silently.
+    """
     label = str(path)
     rows = _read_layout(path, SAMPLES_COLUMNS, SAMPLES_OPTIONAL_COLUMNS, problems)
     if rows is None:
@@ -824,8 +866,13 @@ def validate_samples(path: Path, problems: list[Problem]) -> None:
         elif int(years[0]) > int(years[1]):
             problems.append(Problem("year", label, f"index {name}: first_year {years[0]} is "
                                     f"after last_year {years[1]}", row=line))  # fmt: skip
-        for unit in filter(None, rec.get("excluded_unit_ids", "").split(";")):
-            if not IDENTIFIER.match(unit.strip()):
+        for unit in filter(None, (clean(u) for u in rec.get("excluded_unit_ids", "").split(";"))):
+            if not IDENTIFIER.match(unit):
                 problems.append(Problem("identifier", label,
                                         _identifier_problem("excluded unit id", unit),
+                                        row=line))  # fmt: skip
+            elif units is not None and unit not in units:
+                problems.append(Problem("unknown_unit", label, f"index {name}: excluded unit "
+                                        f"{unit!r} is not a province code (seeds/reference/"
+                                        "provinces.csv), so it would exclude nothing",
                                         row=line))  # fmt: skip

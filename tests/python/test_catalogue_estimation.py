@@ -459,6 +459,32 @@ CASES = [
         exit_code=2,
         message="error: {tmp}/spec.yaml: model 'm1', key 'outcome': is required (a name)",
     ),
+    Case(
+        id="spec_file_missing",
+        argv=ESTIMATE,
+        exit_code=2,
+        message="error: {tmp}/spec.yaml: spec file not found; give a YAML spec (see "
+        "python/resilience/specs/)",
+    ),
+    Case(
+        id="report_out_is_a_folder",
+        argv=("report", "--db", "{db}", "--out", "{tmp}/reports"),
+        files={"reports/notes.txt": "a folder, not the report file"},
+        exit_code=2,
+        message="error: --out {tmp}/reports: is a folder; give the HTML file to write, e.g. "
+        "{tmp}/reports/index.html",
+    ),
+    *[
+        Case(
+            id=f"{command}_db_is_a_folder",
+            argv=(command, "--db", "{tmp}/wh.duckdb"),
+            files={"wh.duckdb/notes.txt": "a folder named like the warehouse"},
+            exit_code=2,
+            message="error: --db {tmp}/wh.duckdb: is a folder, not a warehouse file; give the "
+            "file, e.g. {tmp}/wh.duckdb/warehouse.duckdb",
+        )
+        for command in ("build", "report")
+    ],
     # ---- 8. --where: one boolean expression, never a second statement ------------------
     where_case(
         "where_semicolon_copy",

@@ -400,6 +400,58 @@ CASES.append(
 )  # fmt: skip
 
 
+MIXED_EOL = HEAD + "110000,2003,broadband_ports,1\r\n110000,2004,broadband_ports,2\n"
+
+
+def _duplicate_column(rows):
+    """The first value column again at the end, other numbers: which one would be read?"""
+    rows[0].append(rows[0][2])
+    for r in rows[1:]:
+        r.append(str(float(r[2]) * 2))
+
+
+# ---- what a new user's files do (issue 14, red team): each one used to pass the pre-flight
+# and then fail in staging without its cause, or build while reading something else
+CASES += [
+    own("index_samples", SAMPLES + "resilience,2003,2019,\ndataflow,2009,2023,54000\n",
+        "error: {tmp}/in/index_samples.csv:3: index dataflow: excluded unit '54000' is not a "
+        f"province code (seeds/reference/provinces.csv), so it would exclude nothing{STORED}",
+        id="samples_excluded_unit_lost_zero"),
+    own("index_samples", SAMPLES + "resilience,2003,2019,\ndataflow,2009,2023,110000;\u00a0540000\n",
+        "error: {tmp}/in/index_samples.csv:3: excluded unit id '\\xa0540000' is not a plain "
+        f"identifier (letters, digits and underscore only); rejected, it is never passed to SQL"
+        f"{STORED}", id="samples_excluded_unit_nbsp"),
+    own("indicator_values", MIXED_EOL,
+        f"error: {IV}: the file mixes line endings (CRLF and LF), which staging cannot read; "
+        f"save it again with one kind (CRLF or LF){STORED}", id="values_mixed_line_endings"),
+    own("indicator_values", "\n" + HEAD + "110000,2003,broadband_ports,1\n",
+        f"error: {IV}: line 1 is empty; the header row (unit_id, year, indicator, value) must "
+        f"be the first line of the file{STORED}", id="values_blank_first_line"),
+    # a quoted cell spanning lines 6-7 is named at line 6, where its row starts
+    build_with("indicator_values", edited("indicator_values", cell(6, 3, "1\n2")),
+               f"error: {IV}:6: unit 110000, year 2003, indicator fixed_investment_per_capita: "
+               f"value '1\\n2' is not a number; leave the cell empty for a missing value{STORED}",
+               id="values_quoted_newline"),
+    build_with("indicator_values", edited("indicator_values", cell(2, 1, "+203")),
+               f"error: {IV}:2: unit 110000, year +203, indicator broadband_ports: year '+203' is "
+               f"not a four-digit year{UNBALANCED}{STORED}", id="values_signed_year"),
+    build_with("province_accounts", edited("province_accounts", _duplicate_column),
+               f"error: {PA}: column 'gdp_cny_100mn' appears 2 times in the header; keep one"
+               f"{STORED}", id="accounts_duplicate_column"),
+    Case(id="input_given_twice", argv=("build", "--db", "{db}", "--input", f"exchange_rates={ER}",
+         "--input", "exchange_rates={project}/data/demo/exchange_rates.csv"), exit_code=2,
+         message=f"error: --input: exchange_rates is given twice (exchange_rates={ER} and "
+         "exchange_rates={project}/data/demo/exchange_rates.csv); give it once"),
+    Case(id="var_given_twice", argv=("build", "--db", "{db}", "--var", "hp_lambda=100",
+         "--var", "hp_lambda=6.25"), exit_code=2, message="error: --var: hp_lambda is given "
+         "twice (hp_lambda=100 and hp_lambda=6.25); give it once"),
+    Case(id="values_and_input_values", argv=("build", "--db", "{db}", "--values", IV, "--input",
+         "indicator_values={project}/data/demo/indicator_values.csv"), exit_code=2,
+         message=f"error: --values {IV} and --input indicator_values={{project}}/data/demo/"
+         "indicator_values.csv name the same input; give one"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue_inputs(case, cli_built_warehouse, tmp_path):
     run_case(case, cli_built_warehouse, tmp_path)

@@ -41,7 +41,8 @@ samples_resolved as (
         index_samples.index_name is not null as has_declared_sample,
         coalesce(index_samples.first_year, values_extent.first_year) as first_year,
         coalesce(index_samples.last_year, values_extent.last_year) as last_year,
-        replace(coalesce(index_samples.excluded_unit_ids, ''), ' ', '') as excluded_unit_ids,
+        replace(replace(coalesce(index_samples.excluded_unit_ids, ''), ' ', ''), chr(9), '')
+            as excluded_unit_ids,
         coalesce(
             index_samples.description,
             'all units and years in the indicator values (no row in index_samples)'

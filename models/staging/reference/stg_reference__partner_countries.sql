@@ -13,7 +13,7 @@ renamed as (
     select
         {{ input_text('country_code') }} as country_code,
         {{ input_text('country_name') }} as country_name,
-        cast(is_region as boolean) as is_region
+        cast(lower({{ input_text('is_region') }}) as boolean) as is_region
     from source
 )
 
