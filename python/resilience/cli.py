@@ -122,11 +122,28 @@ DbOption = Annotated[
 ]
 
 
+DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".xlsx", ".xls", ".txt")
+DUCKDB_MAGIC = (8, b"DUCK")
+"""A DuckDB database file holds ``DUCK`` at byte 8 of its main header."""
+
+
 def _not_a_folder(db: Path) -> None:
-    """Refuse a warehouse path that is a folder (DuckDB's 'Is a directory' was exit 1)."""
+    """Refuse a warehouse path that is a folder or a data file (DuckDB's errors were exit 1).
+
+    A data file (by its suffix, and not a DuckDB file by its header) given as ``--db`` is a
+    mix-up, not a damaged warehouse: refused (exit 2) and never moved aside by ``build``.
+    """
     if db.is_dir():
         raise BadInput(f"--db {db}: is a folder, not a warehouse file; give the file, e.g. "
                        f"{db / 'warehouse.duckdb'}")  # fmt: skip
+    if db.is_file() and db.suffix.lower() in DATA_SUFFIXES:
+        offset, magic = DUCKDB_MAGIC
+        with open(db, "rb") as fh:
+            head = fh.read(offset + len(magic))
+        if head[offset:] != magic:
+            raise BadInput(f"--db {db}: is a {db.suffix} data file, not a DuckDB warehouse; "
+                           "give the warehouse file (e.g. warehouse.duckdb); data files go "
+                           "to --input, --inputs or --data")  # fmt: skip
 
 
 def _existing_db(db: Path | None, readable: bool = False) -> Path:
@@ -278,12 +295,15 @@ def estimate(
 
     db_path = _existing_db(db, readable=True)
     check_last_build(db_path)
+    wanted = [t.strip() for item in table or [] for t in item.split(",") if t.strip()]
+    if table and not wanted:
+        raise BadInput(f"--tables {','.join(table)!r} names no table; give table ids such as "
+                       "wl_table2,ch_table2, or leave --tables out for every table")  # fmt: skip
     with storage_faults("cannot estimate; nothing was written", db_path):
         summary = estimate_module.run(
             db_path,
             spec_path=spec,
-            tables=[t.strip() for item in table or [] for t in item.split(",") if t.strip()]
-            or None,
+            tables=wanted or None,
             out_dir=out_dir,
             console=console,
         )

@@ -452,6 +452,23 @@ CASES += [
 ]  # fmt: skip
 
 
+# ---- a data file given where the warehouse goes; an empty table list -----------------------
+NOT_A_WAREHOUSE = (
+    "error: --db {tmp}/rates.csv: is a .csv data file, not a DuckDB warehouse; give the "
+    "warehouse file (e.g. warehouse.duckdb); data files go to --input, --inputs or --data"
+)
+CASES += [
+    Case(id=f"db_is_a_csv_{command}", argv=(command, "--db", "{tmp}/rates.csv"), exit_code=2,
+         files={"rates.csv": "year,cny_per_usd\n2003,8.277\n"}, message=NOT_A_WAREHOUSE)
+    for command in ("build", "estimate", "report")
+] + [
+    Case(id="estimate_tables_names_no_table",
+         argv=("estimate", "--db", "{db}", "--tables", " , ", "--out-dir", "{tmp}/out"),
+         exit_code=2, message="error: --tables ' , ' names no table; give table ids such as "
+         "wl_table2,ch_table2, or leave --tables out for every table"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue_inputs(case, cli_built_warehouse, tmp_path):
     run_case(case, cli_built_warehouse, tmp_path)
