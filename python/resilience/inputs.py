@@ -151,12 +151,18 @@ SUFFIXES = (".csv", ".parquet")
 def find_in_folder(folder: Path, name: str) -> Path | None:
     """Return ``folder/<name>.csv`` or ``folder/<name>.parquet`` (None when neither exists).
 
+    The suffix matches in any case (``.CSV``), as ``--input`` and the staging reader take it.
+
     Raises
     ------
     ValueError
         When both exist (which one is meant cannot be guessed).
     """
-    found = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").is_file()]
+    found = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.stem == name and p.suffix.lower() in SUFFIXES
+    )
     if len(found) > 1:
         raise ValueError(f"{folder}: both {found[0].name} and {found[1].name}; keep one")
     return found[0] if found else None
@@ -178,9 +184,9 @@ def resolve_folder(folder: Path) -> tuple[dict[str, Path], list[str]]:
             missing.append(spec.name)
         else:
             found[spec.name] = path
-    names = {f"{i.name}{s}" for i in INPUTS for s in SUFFIXES}
+    names = {i.name for i in INPUTS}
     strays = sorted(
-        p.name for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.name not in names
+        p.name for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.stem not in names
     )
     if strays:
         raise ValueError(

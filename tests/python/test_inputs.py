@@ -361,3 +361,14 @@ def test_preflight_of_the_provincial_rd_input(tmp_path):
         "province_rd.csv: unit 120000, year 2015: missing row: every province-year of "
         "2010-2019 is needed (the years of the configured windows)",
     ]
+
+
+def test_a_folder_input_is_found_whatever_the_case_of_its_suffix(tmp_path):
+    (tmp_path / "exchange_rates.CSV").write_text("year,cny_per_usd\n")
+    (tmp_path / "partner_macro.Parquet").write_bytes(b"")
+    found, missing = inputs.resolve_folder(tmp_path)
+    assert found == {
+        "exchange_rates": tmp_path / "exchange_rates.CSV",
+        "partner_macro": tmp_path / "partner_macro.Parquet",
+    }
+    assert "exchange_rates" not in missing and "indicator_values" in missing
