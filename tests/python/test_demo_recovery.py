@@ -61,6 +61,26 @@ def test_planted_central_west_effect_in_its_interval(estimated):
     assert covers(row, PLANTED["beta_central_west"]), row.to_dict()
 
 
+@pytest.mark.parametrize(
+    ("model_id", "group"),
+    [("wl_t2_c2", "pooled"), ("wl_t4_cw_complement", "east"), ("wl_t4_cw", "central_west")],
+)
+def test_data_coefficient_equals_the_generators_own_fit(estimated, model_id, group):
+    """The generator fits two-way FE to the data it wrote (numpy lstsq with dummies)."""
+    db, _, _ = estimated
+    row = coefficient(db, model_id, "data_index")
+    realised = PLANTED["dataflow"]["realised_twoway_fe_data_coefficient"][group]
+    assert row["estimate"] == pytest.approx(realised, abs=1e-6)
+
+
+def test_the_planted_east_effect_is_not_recovered(estimated):
+    """What the README says: the east 3.0 lies outside the east estimate's interval."""
+    db, _, _ = estimated
+    row = coefficient(db, "wl_t4_cw_complement", "data_index")
+    assert PLANTED["beta_east"] == 3.0
+    assert not covers(row, PLANTED["beta_east"]) and row["ci_upper"] < 3.0, row.to_dict()
+
+
 @pytest.mark.parametrize("mediator", ["isu", "ted"])
 def test_planted_mediator_responses_in_their_intervals(estimated, mediator):
     db, _, _ = estimated
