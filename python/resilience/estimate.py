@@ -28,18 +28,23 @@ from resilience.results import (
     ModelRecord,
     build_id_of,
     data_fingerprint,
+    settings_of,
     write_results,
 )
-from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs
+from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs, with_settings
 from resilience.tables import build_table, print_table, staged_tables
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 
 
 class Panels(dict):
-    """The panels read, ``{schema.table: frame}``, and ``build_id``: the build they came from."""
+    """The panels read, ``{schema.table: frame}``, and where they came from.
+
+    ``build_id``: the build; ``settings``: the vars it used (for the table notes).
+    """
 
     build_id: str | None = None
+    settings: dict[str, str] = {}  # noqa: RUF012 - replaced per instance by read_panels
 
 
 def read_panels(db_path: str | Path, names: list[str]) -> Panels:
@@ -58,6 +63,7 @@ def read_panels(db_path: str | Path, names: list[str]) -> Panels:
     try:
         panels = Panels()
         panels.build_id = build_id_of(con)
+        panels.settings = settings_of(con)
         for name in names:
             if not PANEL_NAME.fullmatch(name):
                 raise SpecError(f"panel {name!r} must be written schema.table")
@@ -308,6 +314,7 @@ def run(
     test_frame = (
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )
+    specs = with_settings(specs, panels.settings)  # the notes' {hp_lambda}, … as built
     built = [build_table(t, fits, specs, test_frame) for t in specs.tables.values()]
     # the tables are written first into a hidden folder, the results then into the
     # warehouse, and only then the tables moved in: a refused write of either leaves both

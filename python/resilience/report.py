@@ -96,6 +96,7 @@ TABLES = {
     "models": "results.models",
     "coefficients": "results.coefficients",
     "tests": "results.tests",
+    "build_settings": "marts.dim_build_settings",
 }
 """Every warehouse relation the report reads, by role; a missing one degrades its section."""
 
@@ -556,12 +557,15 @@ def _model_spec(models: pd.DataFrame | None, model_id: str) -> dict:
         return {}
 
 
-def table_layouts() -> dict[str, Any]:
-    """Table specs shipped with the package (titles, column labels, term labels), or {}."""
-    try:
-        from resilience.specs import load_specs
+def table_layouts(settings: dict[str, str] | None = None) -> dict[str, Any]:
+    """Table specs shipped with the package (titles, column labels, term labels), or {}.
 
-        return dict(load_specs(None).tables)
+    ``settings`` (the build's vars, marts.dim_build_settings) fill the notes' ``{var}``.
+    """
+    try:
+        from resilience.specs import load_specs, with_settings
+
+        return dict(with_settings(load_specs(None), settings or {}).tables)
     except Exception:  # noqa: BLE001 - the report falls back to ids, never fails on specs
         return {}
 
@@ -588,7 +592,10 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
     coefs, models = frames.get("coefficients"), frames.get("models")
     if coefs is None or coefs.empty:
         return []
-    layouts = table_layouts()
+    settings = frames.get("build_settings")
+    layouts = table_layouts(
+        {} if settings is None else dict(zip(settings.var_name, settings.value_text, strict=True))
+    )
     groups: dict[str, list[str]] = {}
     for model_id in dict.fromkeys(coefs.model_id.astype(str)):
         key = _model_value(models, model_id, "table_id") or ""

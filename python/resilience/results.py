@@ -245,6 +245,22 @@ def build_id_of(con: duckdb.DuckDBPyConnection) -> str | None:
     return None if row is None else row[0]
 
 
+SETTINGS = "marts.dim_build_settings"
+"""The vars the marts were built with (``var_name``, ``value_text``)."""
+
+
+def settings_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Return ``{var: value}`` of the build's settings mart; {} when the build has none."""
+    schema, table = SETTINGS.split(".")
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    return dict(con.execute(f"select var_name, value_text from {SETTINGS}").fetchall())
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return

@@ -31,7 +31,8 @@ Errors raise :class:`SpecError` naming the file, the entry and the key.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -492,6 +493,39 @@ def merge(specs: list[SpecSet]) -> SpecSet:
         merged["mediation"],
         merged["heterogeneity"],
     )
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+"""A parameter named in a table note, e.g. ``{hp_lambda}``: filled from the build's settings."""
+
+
+def with_settings(specs: SpecSet, settings: dict[str, str]) -> SpecSet:
+    """Return the specs with every ``{var}`` of the table notes replaced by its build value.
+
+    ``settings`` is ``{var: value}`` of ``marts.dim_build_settings`` (the values the marts
+    were built with), so a note never states a parameter the build did not use. A
+    warehouse without that mart (panels written by other means) records no settings: the
+    note then says ``<var not recorded>`` rather than guess. A note naming a var that
+    recorded settings lack (a typo) is a :class:`SpecError`.
+    """
+    tables = {}
+    for table_id, table in specs.tables.items():
+        notes = []
+        for note in table.notes:
+            for name in PLACEHOLDER.findall(note):
+                if settings and name not in settings:
+                    raise _fail(
+                        "the specs", f"table '{table_id}'", "notes",
+                        f"{{{name}}} is not a var of the build (marts.dim_build_settings); "
+                        "name a var of dbt_project.yml's var_rules",
+                    )  # fmt: skip
+            notes.append(
+                PLACEHOLDER.sub(
+                    lambda m: settings.get(m.group(1), f"<{m.group(1)} not recorded>"), note
+                )
+            )
+        tables[table_id] = replace(table, notes=tuple(notes))
+    return replace(specs, tables=tables)
 
 
 def load_specs(paths: str | Path | list[str | Path] | None = None) -> SpecSet:
