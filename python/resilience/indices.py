@@ -153,6 +153,23 @@ def _failure_summaries(target: Path, db_path: Path) -> list[str]:
     return lines
 
 
+def _check_readable(values: Path, system: Path) -> None:
+    """Refuse, before dbt runs, files that cannot be read as their layouts (exit 2).
+
+    The system is checked whole (:func:`resilience.validate.validate_system`); the values
+    by the reading rules only (encoding, delimiter, line endings, ragged rows): their
+    years and units are the user's own, and the index's data tests name bad rows.
+    """
+    from resilience.errors import InputError
+    from resilience.validate import VALUES_COLUMNS, _read_rows, validate_system
+
+    problems: list = []
+    validate_system(system, problems)
+    _read_rows(values, str(values), VALUES_COLUMNS, problems)
+    if problems:
+        raise InputError(problems)
+
+
 def build_index(
     values_path: str | os.PathLike,
     system_path: str | os.PathLike,
@@ -203,6 +220,7 @@ def build_index(
     for path in (values, system):
         if not path.is_file():
             raise FileNotFoundError(f"build_index: input file {path} does not exist")
+    _check_readable(values, system)
     dbt_vars = {
         **(vars or {}),
         "indicator_values_path": str(values),

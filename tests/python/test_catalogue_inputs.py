@@ -469,6 +469,22 @@ CASES += [
 ]  # fmt: skip
 
 
+# ---- resilience index: the files are read by the same rules before dbt runs ---------------
+US = "{project}/examples/us_states"
+CASES += [
+    Case(id="index_values_mixed_line_endings",
+         argv=("index", "{tmp}/values.csv", f"{US}/system.csv", "--out-dir", "{tmp}/out"),
+         exit_code=2, files={"values.csv": b"unit_id,year,indicator,value\r\nA,2001,x,1\nA,2002,x,2\r\n"},
+         message="error: {tmp}/values.csv: the file mixes line endings (CRLF and LF), which "
+         "staging cannot read; save it again with one kind (CRLF or LF)"),
+    Case(id="index_system_bad_direction",
+         argv=("index", f"{US}/values.csv", "{tmp}/system.csv", "--out-dir", "{tmp}/out"),
+         exit_code=2, files={"system.csv": SYSTEM_HEAD + "us,capital,water_capital,up\n"},
+         message="error: {tmp}/system.csv:2: indicator water_capital: direction 'up' is not "
+         "'+' (benefit) or '-' (cost)"),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_catalogue_inputs(case, cli_built_warehouse, tmp_path):
     run_case(case, cli_built_warehouse, tmp_path)
