@@ -8,7 +8,10 @@
         edge gap (only one exists):      v = that nearest value, if var('index_edge_fill'),
                                          else left missing (and the not-null test fails)
     t0 = max(year of observed cells before t), t1 = min(year of observed cells after t),
-    looked up for the missing cells only (a join with the observed cells of the same
+    where the observed cells are all of the unit's numeric observations of the indicator,
+    inside the index's sample years or not: a gap at the first sample year with an
+    observation the year before is interior, not an edge (only the sample years enter the
+    grid and the index). Looked up for the missing cells only (a join with the observed cells of the same
     series, grouped), so no window or `ignore nulls` is needed (portable SQL) and the cost
     scales with the number of gaps, not with the grid. An observed cell has t0 = t1 = t.
 
@@ -86,6 +89,21 @@ missing_cells as (
     where value_observed is null
 ),
 
+series_observations as (
+    -- every numeric observation of a sample unit's series, in the sample years or not
+    select
+        indicator_values_matched.index_name,
+        indicator_values_matched.unit_id,
+        indicator_values_matched.indicator,
+        indicator_values_matched.year,
+        indicator_values_matched.value as value_observed
+    from indicator_values_matched
+    inner join sample_units
+        on indicator_values_matched.index_name = sample_units.index_name
+        and indicator_values_matched.unit_id = sample_units.unit_id
+    where indicator_values_matched.value is not null
+),
+
 neighbour_years_located as (
     -- only the missing cells look for neighbours: the joins scale with the gaps, not
     -- with the grid (a complete county panel has none; issue 9, bench/README.md)
@@ -94,15 +112,23 @@ neighbour_years_located as (
         missing_cells.unit_id,
         missing_cells.indicator,
         missing_cells.year,
-        max(case when observed_cells.year < missing_cells.year then observed_cells.year end)
-            as previous_observed_year,
-        min(case when observed_cells.year > missing_cells.year then observed_cells.year end)
-            as next_observed_year
+        max(
+            case
+                when series_observations.year < missing_cells.year
+                    then series_observations.year
+            end
+        ) as previous_observed_year,
+        min(
+            case
+                when series_observations.year > missing_cells.year
+                    then series_observations.year
+            end
+        ) as next_observed_year
     from missing_cells
-    left join observed_cells
-        on missing_cells.index_name = observed_cells.index_name
-        and missing_cells.unit_id = observed_cells.unit_id
-        and missing_cells.indicator = observed_cells.indicator
+    left join series_observations
+        on missing_cells.index_name = series_observations.index_name
+        and missing_cells.unit_id = series_observations.unit_id
+        and missing_cells.indicator = series_observations.indicator
     group by
         missing_cells.index_name,
         missing_cells.unit_id,
@@ -123,12 +149,12 @@ missing_neighbours_valued as (
         and missing_cells.unit_id = neighbour_years_located.unit_id
         and missing_cells.indicator = neighbour_years_located.indicator
         and missing_cells.year = neighbour_years_located.year
-    left join observed_cells as previous_cells
+    left join series_observations as previous_cells
         on neighbour_years_located.index_name = previous_cells.index_name
         and neighbour_years_located.unit_id = previous_cells.unit_id
         and neighbour_years_located.indicator = previous_cells.indicator
         and neighbour_years_located.previous_observed_year = previous_cells.year
-    left join observed_cells as next_cells
+    left join series_observations as next_cells
         on neighbour_years_located.index_name = next_cells.index_name
         and neighbour_years_located.unit_id = next_cells.unit_id
         and neighbour_years_located.indicator = next_cells.indicator
