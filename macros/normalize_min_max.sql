@@ -13,8 +13,10 @@
                        "non-negative shift when the column has zeros"); after min-max
                        every group has min(z) = 0, so this equals `shift` here
         limit          z' = z, with 0 * ln 0 = 0 in the entropy (x_ln_x)
+    shift_c is the c added to the row's z, null where none was (limit, or a
+    shift_if_zero group without a zero): what the row's entropy used, never the unused var.
     Returns every column of `relation` plus min_value, max_value, is_zero_range,
-    is_direction_valid, z, z_shifted. Window aggregates, so null scope_year groups pooled rows.
+    is_direction_valid, z, z_shifted, shift_c. Window aggregates, so null scope_year groups pooled rows.
 #}
 {% macro normalize_min_max(relation, partition_by, value_column='value', direction_column='direction', zero_policy=none, shift_c=none) -%}
     {%- set zero_policy = zero_policy if zero_policy is not none else typed_var('index_zero_policy') -%}
@@ -29,14 +31,20 @@
     select
         ranged.*,
         {%- if zero_policy == 'shift' %}
-        ranged.z + {{ shift_c }} as z_shifted
+        ranged.z + {{ shift_c }} as z_shifted,
+        cast({{ shift_c }} as double) as shift_c
         {%- elif zero_policy == 'shift_if_zero' %}
         ranged.z + case
             when min(ranged.z) over (partition by {{ partition_csv }}) = 0 then {{ shift_c }}
             else 0.0
-        end as z_shifted
+        end as z_shifted,
+        case
+            when min(ranged.z) over (partition by {{ partition_csv }}) = 0
+                then cast({{ shift_c }} as double)
+        end as shift_c
         {%- else %}
-        ranged.z as z_shifted
+        ranged.z as z_shifted,
+        cast(null as double) as shift_c
         {%- endif %}
     from (
         select

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 import subprocess
@@ -738,8 +739,8 @@ def regress(
     for row in shown.itertuples(index=False):
         table.add_row(
             row.term,
-            f"{row.estimate:.4f}",
-            f"({row.std_error:.4f})",
+            f"{row.estimate:.4g}",
+            f"({row.std_error:.4g})",
             f"{row.t_stat:.2f}",
             f"{row.p_value:.3f}",
             stars(row.p_value),
@@ -752,6 +753,21 @@ def regress(
         f"R² LSDV = {result.r2_lsdv:.4f}",
         highlight=False,
     )
+    tests = [("of the named regressors", result.f_test)]
+    if result.formula.time_effects:
+        tests.append(
+            ("of all regressors, year dummies included (Stata's model F)", result.f_test_all)
+        )
+    for what, f in tests:
+        head = f"F({f['df_num']}, {f['df_denom']}) {what}"
+        if math.isnan(f["statistic"]):
+            console.print(
+                f"{head}: not defined, the covariance of these coefficients has rank "
+                f"{f['rank']} < {f['df_num']} (Stata prints F = .)",
+                highlight=False,
+            )
+        else:
+            console.print(f"{head} = {f['statistic']:.4g}, p = {f['p_value']:.3g}", highlight=False)
 
 
 @app.command()

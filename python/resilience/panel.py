@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -458,12 +458,15 @@ class Design:
         The complete rows of the data that are used.
     dropped : dict
         Rows dropped for missing values (:func:`complete_rows`).
+    dropped_years : dict
+        ``{year: rows dropped}`` of the same rows, in year order.
     """
 
     dependent: pd.Series
     exog: pd.DataFrame
     frame: pd.DataFrame
     dropped: dict[str, int]
+    dropped_years: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -490,6 +493,11 @@ class Design:
         check_columns(data, [entity, time, *variables], subject)
         frame, dropped = complete_rows(data, [entity, time, *variables])
         check_rows(data, frame, dropped, subject)
+        lost = data[[entity, time, *variables]].isna().any(axis=1)
+        dropped_years = {
+            int(year): int(n)
+            for year, n in data.loc[lost, time].value_counts().sort_index().items()
+        }
         check_values(frame, variables, entity, time, subject)
         exog = frame[list(formula.terms)].astype(float)
         exog.insert(0, CONSTANT, 1.0)
@@ -512,7 +520,7 @@ class Design:
             subject,
             implied=bool(entity_effects) and not formula.entity_effects,
         )
-        return cls(dependent, exog, frame, dropped)
+        return cls(dependent, exog, frame, dropped, dropped_years)
 
 
 def regress(
@@ -726,6 +734,11 @@ class PanelResults:
         return self._dropped["total"]
 
     @property
+    def dropped_by_year(self) -> dict[int, int]:
+        """Rows dropped for missing values, per year of the panel (``{year: rows}``)."""
+        return dict(self._design.dropped_years)
+
+    @property
     def dropped_by_column(self) -> dict[str, int]:
         """Missing values per column among the rows given (a row may count twice)."""
         return {k: v for k, v in self._dropped.items() if k != "total"}
@@ -756,25 +769,56 @@ class PanelResults:
 
         with the model's covariance and ``df`` = :attr:`df_inference`.
 
+        When :math:`\hat V_S` has rank below :math:`q` (a cluster-robust covariance has
+        rank at most :math:`G - 1`, fewer than the restrictions once the year dummies are
+        tested with few clusters) the statistic is not defined: ``statistic`` and
+        ``p_value`` are NaN and ``rank`` says why, as Stata prints ``F(q, G-1) = .``.
+
         Returns
         -------
         dict
-            ``statistic``, ``df_num``, ``df_denom``, ``p_value``.
+            ``statistic``, ``df_num``, ``df_denom``, ``p_value``, ``rank`` (of
+            :math:`\hat V_S`).
         """
         b = self.params[terms].to_numpy()
         v = self.cov.loc[terms, terms].to_numpy()
+        rank = int(np.linalg.matrix_rank(v))
+        if rank < len(terms):
+            return {
+                "statistic": math.nan,
+                "df_num": len(terms),
+                "df_denom": self.df_inference,
+                "p_value": math.nan,
+                "rank": rank,
+            }
         f = float(b @ np.linalg.solve(v, b)) / len(terms)
         return {
             "statistic": f,
             "df_num": len(terms),
             "df_denom": self.df_inference,
             "p_value": float(stats.f.sf(f, len(terms), self.df_inference)),
+            "rank": rank,
         }
 
     @property
     def f_test(self) -> dict[str, float]:
-        """:meth:`wald_test` of all named regressors (Stata's model F of ``xtreg, fe``)."""
+        """:meth:`wald_test` of the named regressors only, year dummies excluded.
+
+        plm's F of a two-way within model (Grunfeld: F(2, 169) = 217.44); without
+        ``TimeEffects`` it is also Stata's model F. With ``TimeEffects`` Stata's ``xtreg y x
+        i.year, fe`` reports :attr:`f_test_all` instead.
+        """
         return self.wald_test(self.terms)
+
+    @property
+    def f_test_all(self) -> dict[str, float]:
+        """:meth:`wald_test` of every regressor but the constant, year dummies included.
+
+        The model F that Stata's ``xtreg y x i.year, fe`` prints (``F(k, n-N-k)``, or
+        ``F(k, G-1)`` with ``vce(cluster id)``). Equal to :attr:`f_test` without
+        ``TimeEffects``.
+        """
+        return self.wald_test([t for t in self.params.index if t != CONSTANT])
 
     def tidy(self) -> pd.DataFrame:
         """Long table of coefficients, exactly the rows of ``results.coefficients``.
@@ -801,8 +845,12 @@ class PanelResults:
         return frame[TIDY_COLUMNS]
 
     def summary_dict(self) -> dict[str, Any]:
-        """Scalars of the fit (sample, R-squareds, F test, covariance, effects)."""
-        f = self.f_test
+        """Scalars of the fit (sample, R-squareds, F tests, covariance, effects).
+
+        ``f_*``: the named regressors (:attr:`f_test`); ``f_all_*``: every regressor but
+        the constant, year dummies included (:attr:`f_test_all`, Stata's model F).
+        """
+        f, f_all = self.f_test, self.f_test_all
         return {
             "model_id": self._model_id,
             "formula": str(self._formula),
@@ -818,6 +866,9 @@ class PanelResults:
             "f_stat": f["statistic"],
             "f_df": [f["df_num"], f["df_denom"]],
             "f_pvalue": f["p_value"],
+            "f_all_stat": f_all["statistic"],
+            "f_all_df": [f_all["df_num"], f_all["df_denom"]],
+            "f_all_pvalue": f_all["p_value"],
         }
 
     def to_json(self) -> str:

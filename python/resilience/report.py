@@ -65,7 +65,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
-from resilience.tables import stars  # noqa: E402
+from resilience.tables import dropped_note, stars  # noqa: E402
 from resilience.validate import project_vars  # noqa: E402
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -660,11 +660,15 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
         for model_id, header in zip(model_ids, headers, strict=True):
             dropped = _model_value(models, model_id, "n_dropped")
             if dropped:
-                detail = _model_value(models, model_id, "dropped_detail") or "{}"
-                notes.append(
-                    f"{header}: {int(dropped)} rows dropped for missing values "
-                    f"(by variable: {detail})."
+                by_column = json.loads(_model_value(models, model_id, "dropped_detail") or "{}")
+                by_year = _model_value(models, model_id, "dropped_by_year")
+                note = dropped_note(
+                    int(dropped),
+                    int(_model_value(models, model_id, "n_obs")),
+                    by_column,
+                    json.loads(by_year) if isinstance(by_year, str) else {},
                 )
+                notes.append(f"{header}: {note}.")
         tables.append((title, frame, notes))
     return tables
 
@@ -982,7 +986,8 @@ def section_parameters(frames, meta) -> Section:
         ):
             if column in weights:
                 for index_name, value in weights.groupby("index_name")[column].first().items():
-                    recorded.append({"setting": f"{index_name}.{column}", "value": str(value)})
+                    shown = "none applied" if pd.isna(value) else str(value)
+                    recorded.append({"setting": f"{index_name}.{column}", "value": shown})
     rebased = frames.get("exports_rebased")
     if rebased is not None and "base_year" in rebased and not rebased.empty:
         recorded.append({"setting": "export_base_year", "value": str(rebased.base_year.iloc[0])})

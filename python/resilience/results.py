@@ -6,8 +6,12 @@ Tables (created if absent):
     one row per estimated model: ``model_id, table_id, column_label, panel, outcome, spec``
     (the model spec as JSON), ``n_obs, n_entities, n_dropped`` (rows dropped because a
     variable was missing), ``dropped_detail`` (JSON, missing values per column),
+    ``dropped_by_year`` (JSON, ``{year: rows dropped}``),
     ``r2_within`` (Stata's within R-squared), ``r2_within_twoway``, ``r2_lsdv``,
-    ``f_stat, f_df_num, f_df_denom, f_pvalue`` (Wald F of the named regressors),
+    ``f_stat, f_df_num, f_df_denom, f_pvalue`` (Wald F of the named regressors, year
+    dummies excluded, as plm), ``f_all_stat, f_all_df_num, f_all_df_denom, f_all_pvalue``
+    (every regressor but the constant, year dummies included: the model F Stata's ``xtreg
+    y x i.year, fe`` prints),
     ``effects, cov_type, estimated_at, data_fingerprint``.
 ``results.coefficients``
     :meth:`resilience.panel.PanelResults.tidy`: ``model_id, term, estimate, std_error,
@@ -52,8 +56,10 @@ MODELS_DDL = f"""
 create table if not exists {SCHEMA}.models (
     model_id varchar primary key, table_id varchar, column_label varchar, panel varchar,
     outcome varchar, spec json, n_obs integer, n_entities integer, n_dropped integer,
-    dropped_detail json, r2_within double, r2_within_twoway double, r2_lsdv double,
-    f_stat double, f_df_num integer, f_df_denom integer, f_pvalue double, effects varchar,
+    dropped_detail json, dropped_by_year json, r2_within double, r2_within_twoway double,
+    r2_lsdv double,
+    f_stat double, f_df_num integer, f_df_denom integer, f_pvalue double, f_all_stat double,
+    f_all_df_num integer, f_all_df_denom integer, f_all_pvalue double, effects varchar,
     cov_type varchar, estimated_at timestamptz, data_fingerprint varchar, build_id varchar
 )"""
 BUILDS_SCHEMA = "warehouse_meta"
@@ -82,6 +88,7 @@ MODEL_COLUMNS = [
     "n_entities",
     "n_dropped",
     "dropped_detail",
+    "dropped_by_year",
     "r2_within",
     "r2_within_twoway",
     "r2_lsdv",
@@ -89,6 +96,10 @@ MODEL_COLUMNS = [
     "f_df_num",
     "f_df_denom",
     "f_pvalue",
+    "f_all_stat",
+    "f_all_df_num",
+    "f_all_df_denom",
+    "f_all_pvalue",
     "effects",
     "cov_type",
     "estimated_at",
@@ -99,7 +110,8 @@ TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "models": (
         "One row per estimated model (grain: model_id): its panel, outcome, spec, sample size, "
-        "R-squareds, Wald F of the named regressors and the build its panel came from.",
+        "R-squareds, Wald F of the named regressors and of all regressors (Stata's model F) "
+        "and the build its panel came from.",
         {
             "model_id": "The model's id in the spec.",
             "table_id": "The publication table the model is a column of.",
@@ -111,13 +123,19 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "n_entities": "Panel units (entities) used.",
             "n_dropped": "Rows dropped because a variable of the model was missing.",
             "dropped_detail": "Missing values per column, JSON.",
+            "dropped_by_year": "Rows dropped for missing values per year, JSON ({year: rows}).",
             "r2_within": "Within R-squared (Stata xtreg, fe).",
             "r2_within_twoway": "Within R-squared after demeaning by entity and year.",
             "r2_lsdv": "R-squared of the dummy-variable regression (Stata areg).",
-            "f_stat": "Wald F statistic of the named regressors.",
-            "f_df_num": "Numerator degrees of freedom of the F test.",
-            "f_df_denom": "Denominator degrees of freedom of the F test.",
-            "f_pvalue": "p-value of the F test.",
+            "f_stat": "Wald F of the named regressors only (year dummies excluded; plm's F).",
+            "f_df_num": "Numerator degrees of freedom of f_stat.",
+            "f_df_denom": "Denominator degrees of freedom of f_stat.",
+            "f_pvalue": "p-value of f_stat.",
+            "f_all_stat": "Wald F of every regressor but the constant, year dummies included "
+            "(the model F of Stata xtreg y x i.year, fe).",
+            "f_all_df_num": "Numerator degrees of freedom of f_all_stat.",
+            "f_all_df_denom": "Denominator degrees of freedom of f_all_stat.",
+            "f_all_pvalue": "p-value of f_all_stat.",
             "effects": "Fixed effects (entity, time, two-way).",
             "cov_type": "Covariance estimator of the standard errors.",
             "estimated_at": "When the model was estimated (UTC).",
@@ -190,7 +208,7 @@ class ModelRecord:
     def row(self, estimated_at: datetime, build_id: str | None = None) -> dict:
         """Return the ``results.models`` row (``build_id``: the build the marts came from)."""
         r = self.result
-        f = r.f_test
+        f, f_all = r.f_test, r.f_test_all
         return {
             "model_id": r.model_id,
             "table_id": self.table_id,
@@ -202,6 +220,7 @@ class ModelRecord:
             "n_entities": r.n_entities,
             "n_dropped": r.n_dropped,
             "dropped_detail": json.dumps(r.dropped_by_column),
+            "dropped_by_year": json.dumps({str(k): v for k, v in r.dropped_by_year.items()}),
             "r2_within": r.r2_within,
             "r2_within_twoway": r.r2_within_twoway,
             "r2_lsdv": r.r2_lsdv,
@@ -209,6 +228,10 @@ class ModelRecord:
             "f_df_num": f["df_num"],
             "f_df_denom": f["df_denom"],
             "f_pvalue": f["p_value"],
+            "f_all_stat": f_all["statistic"],
+            "f_all_df_num": f_all["df_num"],
+            "f_all_df_denom": f_all["df_denom"],
+            "f_all_pvalue": f_all["p_value"],
             "effects": r.effects,
             "cov_type": r.cov_type,
             "estimated_at": estimated_at,
@@ -223,6 +246,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL):
         con.execute(ddl)
     con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
+    con.execute(f"alter table {SCHEMA}.models add column if not exists dropped_by_year json")
+    for column, kind in (
+        ("f_all_stat", "double"),
+        ("f_all_df_num", "integer"),
+        ("f_all_df_denom", "integer"),
+        ("f_all_pvalue", "double"),
+    ):
+        con.execute(f"alter table {SCHEMA}.models add column if not exists {column} {kind}")
 
 
 def record_build(con: duckdb.DuckDBPyConnection, build_id: str, built_at: datetime) -> None:

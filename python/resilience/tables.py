@@ -227,6 +227,22 @@ def _hausman_rows(
     return rows, [note]
 
 
+def dropped_note(
+    n_dropped: int, n_obs: int, by_column: dict[str, int], by_year: dict[int | str, int]
+) -> str:
+    """Say what a model's sample lost to missing values: count, columns and years.
+
+    E.g. ``227 of 450 rows dropped for missing values (exp_res_hp: 227); by year: 2009 30,
+    2010 12, …``, whatever made the values missing (a log rule, a lag, a gap). The tables
+    and the report both say it with this function.
+    """
+    columns = ", ".join(f"{k}: {v}" for k, v in by_column.items())
+    text = f"{n_dropped} of {n_obs + n_dropped} rows dropped for missing values ({columns})"
+    if by_year:
+        text += "; by year: " + ", ".join(f"{year} {n}" for year, n in by_year.items())
+    return text
+
+
 def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
     inner = "Standard errors" if table.parentheses == "std_error" else "t statistics"
     covs = sorted({COV_NOTES[f.cov_type] for f in fits})
@@ -238,10 +254,8 @@ def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
     ]
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
-            detail = ", ".join(f"{k}: {v}" for k, v in fit.dropped_by_column.items())
-            notes.append(
-                f"{column.label}: {fit.n_dropped} rows dropped for missing values ({detail})."
-            )
+            note = dropped_note(fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year)
+            notes.append(f"{column.label}: {note}.")
     return (*notes, *table.notes)
 
 

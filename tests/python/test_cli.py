@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 import numpy as np
@@ -98,6 +99,29 @@ def test_regress_table_output_and_where(panel_csv):
     assert result.exit_code == 0, result.output
     assert "N = 150" in result.output
     assert "R² within" in result.output and "R² LSDV" in result.output
+
+
+def test_regress_prints_small_coefficients_and_both_f_statistics(panel_csv, tmp_path):
+    """A coefficient of 1e-5 is not printed 0.0000; the two F statistics are named."""
+    frame = pd.read_csv(panel_csv)
+    frame["x_small"] = frame["x"] * 1e5  # slope 2e-5
+    small = tmp_path / "small.csv"
+    frame.to_csv(small, index=False)
+    result = invoke(
+        "regress",
+        "y ~ x_small + w + EntityEffects + TimeEffects",
+        "--data",
+        str(small),
+        "--entity",
+        "unit",
+    )
+    assert result.exit_code == 0, result.output
+    row = next(
+        line for line in result.output.splitlines() if " x_small " in line and "~" not in line
+    )
+    assert re.search(r"\b(1\.9|2\.0)\d*e-05\b", row) and "0.0000 " not in row, row
+    assert "F(2, " in result.output and "of the named regressors" in result.output
+    assert "year dummies included (Stata's model F)" in result.output
 
 
 def test_regress_from_warehouse_table_read_only(tmp_path, panel_csv):

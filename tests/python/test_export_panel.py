@@ -90,13 +90,17 @@ def test_hp_trend_and_cycle_match_statsmodels(built_warehouse, accounts):
         assert_allclose(mine["hp_cycle"], np.asarray(cycle), rtol=1e-10, atol=1e-10, err_msg=code)
 
 
-def test_hp_log_rule_and_diagnostics(built_warehouse):
+def check_hp_log_rule(db, rule):
+    """exp_res_hp by the rule the build used, recomputed from trend and cycle."""
     hp = query(
-        built_warehouse,
-        "select hp_trend, hp_cycle, exp_res_hp, exp_res_hp_null_reason "
+        db,
+        "select hp_trend, hp_cycle, exp_res_hp, exp_res_hp_null_reason, hp_log_rule "
         "from intermediate.int_export_hp_ratios_logged",
     )
+    assert hp["hp_log_rule"].unique().tolist() == [rule]
     ratio = hp["hp_trend"] / hp["hp_cycle"].where(hp["hp_cycle"] != 0)
+    if rule == "absolute":
+        ratio = ratio.abs()
     usable = ratio > 0
     assert_allclose(hp.loc[usable, "exp_res_hp"], np.log(100 * ratio[usable]), rtol=1e-12)
     assert hp.loc[~usable, "exp_res_hp"].isna().all()
@@ -105,17 +109,29 @@ def test_hp_log_rule_and_diagnostics(built_warehouse):
     assert (hp.loc[~usable, "exp_res_hp_null_reason"] == expected_reason[~usable]).all()
 
     panel = query(
-        built_warehouse,
+        db,
         "select province_code, count(exp_res_hp) as n_usable, "
         "count(*) filter (where exp_res_hp is null) as n_null "
         "from marts.panel_dataflow_export group by province_code",
     )
-    diagnostics = query(built_warehouse, "select * from marts.fct_export_hp_diagnostics")
+    diagnostics = query(db, "select * from marts.fct_export_hp_diagnostics")
     merged = panel.merge(diagnostics, on="province_code", validate="one_to_one")
     assert len(merged) == 31
     assert (merged["n_usable_x"] == merged["n_usable_y"]).all()
     assert (merged["n_null"] == merged["n_cycle_zero"] + merged["n_ratio_non_positive"]).all()
     assert (merged["n_missing_unexplained"] == 0).all()
+    return hp
+
+
+def test_hp_log_rule_default_keeps_every_row(built_warehouse):
+    """The default rule (absolute) gives every row a value: the paper's N = 450."""
+    hp = check_hp_log_rule(built_warehouse, "absolute")
+    assert hp["exp_res_hp"].notna().all()
+    n = query(
+        built_warehouse,
+        "select count(exp_res_hp) as n from marts.panel_dataflow_export where in_paper_sample",
+    )["n"].iloc[0]
+    assert n == 450
 
 
 def test_hp_model_rejects_bad_series():
@@ -266,34 +282,38 @@ def test_checked_ratio_error_names_province_year_indicator(
     assert shown in message, message
 
 
-# --- the replication switch hp_log_rule = absolute -------------------------------------------
+# --- the sensitivity switch hp_log_rule = positive_only ------------------------------------
 
 
-def test_absolute_log_rule_uses_every_row_and_keeps_the_sign_visible(built_warehouse, tmp_path):
-    """`--vars {hp_log_rule: absolute}`: ln(100 |trend/cycle|) on all 450 sample rows; the
-    below-trend years are the rows the default rule leaves null, and the diagnostics say so."""
+def test_positive_only_rule_drops_exactly_the_years_below_trend(built_warehouse, tmp_path):
+    """Default (absolute): ln(100 |trend/cycle|) on all 450 sample rows. `--vars
+    {hp_log_rule: positive_only}` leaves exactly the below-trend rows null, agrees above
+    trend, and the diagnostics say so."""
     default = query(
         built_warehouse,
         "select province_code, year, exp_res_hp, is_below_hp_trend from marts.panel_dataflow_export"
         " where in_paper_sample",
     )
-    db = tmp_path / "absolute.duckdb"
+    db = tmp_path / "positive_only.duckdb"
     proc = run_dbt(
         ["build", "--select", "+fct_export_hp_diagnostics", "--indirect-selection", "cautious"]
-        + ["--vars", "{hp_log_rule: absolute}"],
+        + ["--vars", "{hp_log_rule: positive_only}"],
         db,
         tmp_path,
     )
     assert proc.returncode == 0, proc.stdout[-4000:]
-    absolute = query(
+    positive = query(
         db,
         "select province_code, year, exp_res_hp, is_below_hp_trend from marts.panel_dataflow_export"
         " where in_paper_sample",
     )
-    both = default.merge(absolute, on=["province_code", "year"], suffixes=("_default", ""))
-    assert len(both) == 450 and both["exp_res_hp"].notna().all()
+    both = positive.merge(default, on=["province_code", "year"], suffixes=("", "_default"))
+    assert len(both) == 450 and both["exp_res_hp_default"].notna().all()
     below = both["is_below_hp_trend"]
-    assert (below == both["exp_res_hp_default"].isna()).all()
+    assert (below == both["exp_res_hp"].isna()).all()
+    assert below.sum() == 227  # the demo: every row of 2009, 2016, 2020 and 2023 among them
+    whole_years = both.groupby("year")["is_below_hp_trend"].all()
+    assert {2009, 2016, 2020, 2023} <= set(whole_years[whole_years].index)
     # above trend the two rules agree exactly
     assert_allclose(both.loc[~below, "exp_res_hp"], both.loc[~below, "exp_res_hp_default"], rtol=0)
     diagnostics = query(
@@ -301,9 +321,9 @@ def test_absolute_log_rule_uses_every_row_and_keeps_the_sign_visible(built_wareh
         "select sum(n_usable) as usable, sum(n_below_trend) as below, min(hp_log_rule) as rule "
         "from marts.fct_export_hp_diagnostics where in_paper_sample",
     ).iloc[0]
-    assert diagnostics["usable"] == 450
-    assert diagnostics["below"] == int(below.sum())
-    assert diagnostics["rule"] == "absolute"
+    assert diagnostics["usable"] == 450 - 227
+    assert diagnostics["below"] == 227
+    assert diagnostics["rule"] == "positive_only"
 
 
 def test_an_unknown_log_rule_is_a_compile_error(tmp_path):

@@ -18,8 +18,11 @@ from resilience.specs import SpecError, load_specs, with_settings
 
 
 def test_a_note_is_filled_from_the_settings():
-    specs = with_settings(load_specs(None), {"hp_lambda": "100.0", "ftz_by_year": "2017"})
-    assert "(smoothing 100.0)" in specs.tables["wl_table3"].notes[0]
+    specs = with_settings(
+        load_specs(None),
+        {"hp_lambda": "100.0", "hp_log_rule": "positive_only", "ftz_by_year": "2017"},
+    )
+    assert "(smoothing 100.0), log rule positive_only" in specs.tables["wl_table3"].notes[0]
     assert specs.tables["wl_table4"].notes[-1] == (
         "(4): provinces with a pilot free trade zone by 2017."
     )

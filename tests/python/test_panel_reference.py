@@ -127,3 +127,25 @@ def test_plm_random_effects_swamy_arora(grunfeld):
     assert_all_printed(fit.params, ref["params"])
     assert_all_printed(fit.std_errors, ref["std_errors"])
     assert_printed(fit.theta.iloc[0, 0], ref["theta"])
+
+
+def read_f_reference() -> dict[str, dict[str, float]]:
+    """The F rows of f_all_grunfeld_year_dummies.out (base R lm/anova, README.md)."""
+    out = {}
+    for line in (REF / "f_all_grunfeld_year_dummies.out").read_text().splitlines():
+        name, *pairs = line.split()
+        if name in ("f_all", "f_named"):
+            out[name] = {k: float(v) for k, v in zip(pairs[::2], pairs[1::2], strict=True)}
+    return out
+
+
+def test_both_f_statistics_with_year_dummies(grunfeld):
+    """f_test: the named regressors (plm's F); f_test_all: year dummies too (Stata's F)."""
+    ref = read_f_reference()
+    res = regress(TWO_WAY, grunfeld, "firm", "year", cov="unadjusted")
+    for name, f in (("f_all", res.f_test_all), ("f_named", res.f_test)):
+        assert_allclose(f["statistic"], ref[name]["statistic"], rtol=1e-10)
+        assert [f["df_num"], f["df_denom"]] == [ref[name]["df_num"], ref[name]["df_denom"]]
+        assert_allclose(f["p_value"], ref[name]["p_value"], rtol=1e-6)
+    one_way = regress(ONE_WAY, grunfeld, "firm", "year", cov="unadjusted")
+    assert one_way.f_test_all == one_way.f_test  # no year dummies: one F

@@ -87,11 +87,14 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     # rows a model could not use are reported beside its table, never dropped silently
     db = report_with_results.path.parent / "warehouse.duckdb"  # the fixture keeps both together
     with duckdb.connect(str(db), read_only=True) as con:
-        (hp_dropped,) = con.execute(
-            "select n_dropped from results.models where model_id = 'wl_t3_hp'"
+        (lag_dropped, lag_n) = con.execute(
+            "select n_dropped, n_obs from results.models where model_id = 'wl_t3_lag1'"
         ).fetchone()
-    assert hp_dropped > 0
-    assert f"{hp_dropped} rows dropped for missing values" in regressions
+    assert lag_dropped == 30  # the first panel year has no lag
+    assert (
+        f"{lag_dropped} of {lag_n + lag_dropped} rows dropped for missing values "
+        f"(lag1_data_index: 30); by year: 2009 30"
+    ) in regressions
     # self-contained: nothing is fetched from elsewhere
     assert not re.search(r'(src|href)="(https?:)?//', page)
 

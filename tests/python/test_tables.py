@@ -59,10 +59,18 @@ def test_cells_match_results(table3):
 
 
 def test_dropped_rows_are_in_the_notes(table3):
+    """Count, column and years of the rows lost, counted here from the panel itself."""
     table, _ = table3
-    assert any(
-        "(5) Reconstruction (HP): 3 rows dropped" in n and "exp_res_hp: 3" in n for n in table.notes
+    panel = dgp.simulate_dataflow_panel(hp_missing=3)
+    lost = panel[panel["in_paper_sample"] & panel["exp_res_hp"].isna()]
+    years = ", ".join(f"{y} {n}" for y, n in lost["year"].value_counts().sort_index().items())
+    expected = (
+        f"(5) Reconstruction (HP): 3 of 450 rows dropped for missing values (exp_res_hp: 3); "
+        f"by year: {years}."
     )
+    assert len(lost) == 3 and expected in table.notes
+    # a column that lost nothing has no such note
+    assert not any(n.startswith("(4) Exclusion:") for n in table.notes)
 
 
 def test_renderers(table3):

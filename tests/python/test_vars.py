@@ -398,7 +398,7 @@ NON_DEFAULT = {  # strings, as `dbt build --vars` may give them: typed_var types
     "spillover_denominator": "gfcf",
     "export_base_year": "2007",
     "hp_lambda": "100",
-    "hp_log_rule": "absolute",
+    "hp_log_rule": "positive_only",
     "ftz_by_year": "2018",
 }
 
@@ -444,6 +444,8 @@ def test_index_settings_are_recorded_beside_the_weights(rebuilt):
     assert rows(rebuilt, "select distinct zero_policy, scope from marts.fct_index_weights") == [
         ("limit", "per_year")
     ]
+    # no shift under limit, so none is recorded (the var keeps its default 0.0001)
+    assert rows(rebuilt, "select count(shift_c) from marts.fct_index_weights") == [(0,)]
     # per-year scope: one weight set per index and year, each summing to 1
     sums = rows(
         rebuilt,
@@ -466,7 +468,7 @@ def test_spillover_parameters_are_recorded(rebuilt):
 def test_export_settings_reach_the_panel_and_diagnostics(rebuilt):
     assert rows(
         rebuilt, "select distinct hp_lambda, hp_log_rule from marts.fct_export_hp_diagnostics"
-    ) == [(100.0, "absolute")]
+    ) == [(100.0, "positive_only")]
     # FTZ by 2018: the 12 provinces of the 2013, 2015, 2017 and 2018 waves (not the 2019 wave)
     assert rows(
         rebuilt,

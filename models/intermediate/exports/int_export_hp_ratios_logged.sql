@@ -3,22 +3,25 @@
     the logarithm of 100 times ExpRes", from the HP split of ln(exports):
 
         hp_ratio   = hp_trend / hp_cycle
-        exp_res_hp = ln(100 * hp_ratio)          only when hp_ratio > 0
+        exp_res_hp = ln(100 * |hp_ratio|)        var('hp_log_rule') = 'absolute' (default)
+        exp_res_hp = ln(100 * hp_ratio)          'positive_only': only when hp_ratio > 0
 
-    The rule for the log (explicit, no shift, no absolute value):
+    ln(100 * ratio) is undefined in every year with exports below their trend (negative
+    cycle, with ln(exports in USD mn) > 0). The paper does not say what it did there, but
+    its HP column has N = 450, every province-year. Why 'absolute' is the default:
+    * it is the one rule that reproduces the paper's N = 450 (on the demo 227 of the 450
+      rows have a negative cycle; 'positive_only' keeps 223 and none of 2009, 2016, 2020
+      or 2023);
+    * 'positive_only' selects the sample on the sign of the outcome's own cycle -- the shock
+      years, which the resilience question is about, drop out whole -- a selection a referee
+      would reject; 'absolute' keeps every row and loses no year;
+    * the sign is not lost: is_below_trend (hp_cycle < 0) marks the rows whose value is
+      ln(100 |ratio|), and fct_export_hp_diagnostics counts them per province.
+    'positive_only' stays as the sensitivity check (a null outcome with a reason, counted in
+    fct_export_hp_diagnostics, never a silent drop; the table note names the rows dropped).
+    Under either rule:
     * hp_cycle = 0                -> ratio undefined: exp_res_hp null, reason 'cycle_zero';
-    * hp_ratio <= 0               -> ln undefined:    exp_res_hp null, reason 'ratio_non_positive'
-                                     (trend and cycle of opposite sign; with ln(exports in USD mn)
-                                     > 0 this is every year with exports below their trend);
-    * hp_ratio > 0                -> exp_res_hp = ln(100 * hp_ratio), reason null.
-    ln|ratio| or a shift would give a year below trend a value indistinguishable from one above
-    it, so such rows are kept with a null outcome and counted in fct_export_hp_diagnostics,
-    never dropped.
-
-    var('hp_log_rule') = 'absolute' is the replication switch: exp_res_hp = ln(100 |hp_ratio|)
-    for every non-zero ratio, which is one way to reach the paper's N = 450 for this column
-    (the paper does not say how it treated negative cycles). The sign is not lost:
-    is_below_trend (hp_cycle < 0) marks those rows, and the diagnostics count them.
+    * hp_ratio <= 0, positive_only -> exp_res_hp null, reason 'ratio_non_positive'.
 #}
 
 {%- set hp_log_rule = typed_var('hp_log_rule') %}

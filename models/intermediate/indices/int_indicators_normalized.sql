@@ -51,10 +51,10 @@ values_normalized as (
 ),
 
 policy_recorded as (
+    -- shift_c (from the macro): the shift this row's z received, null where none was
     select
         values_normalized.*,
-        '{{ zero_policy }}' as zero_policy,
-        cast({{ shift_c }} as double) as shift_c
+        '{{ zero_policy }}' as zero_policy
     from values_normalized
 )
 
