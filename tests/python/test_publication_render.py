@@ -19,6 +19,7 @@ from docx.shared import Cm
 
 from resilience import dgp
 from resilience.estimate import fit_model
+from resilience.paths import PROJECT_ROOT
 from resilience.specs import load_specs
 from resilience.tables import (
     PublicationTable,
@@ -127,6 +128,10 @@ def compile_latex(fragment: str, label: str, folder):
         [PDFTOTEXT, "doc.pdf", "-"], cwd=folder, capture_output=True, text=True, check=True
     ).stdout
     return log, text
+
+
+def test_readme_gives_the_preamble_the_tests_compile_with():
+    assert PREAMBLE in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_latex_escape_spells_every_special_character():
