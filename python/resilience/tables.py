@@ -265,6 +265,7 @@ LATEX_SYMBOLS = {
     "->": r"$\rightarrow$",
     "<=": r"$\leq$",
     ">=": r"$\geq$",
+    "\n": " ",
     "\\": r"\textbackslash{}",
     "&": r"\&",
     "%": r"\%",
@@ -398,7 +399,7 @@ _WIDE = set("mwMW%@") | {"χ"}
 
 
 def _text_em(text: str) -> float:
-    """Width of ``text`` in em of Times Roman, a little generous (Adobe's metrics, rounded)."""
+    """Width of ``text`` in em of a Times-like font: classes of characters, a little generous."""
     em = 0.0
     for char in text:
         if unicodedata.east_asian_width(char) in "WF":
@@ -456,7 +457,7 @@ def _layout(
         max([_text_em(cells[j]) for _, cells in table.rows] + [0.0])
         for j in range(len(table.header))
     ]
-    label_em = max(_text_em(label) for label, _ in table.rows)
+    label_em = max((_text_em(label) for label, _ in table.rows), default=0.0)
     for headers in (tuple((h,) for h in table.header), tuple(map(_header_lines, table.header))):
         column_em = tuple(
             max(em, *map(_text_em, lines)) for em, lines in zip(cells_em, headers, strict=True)
@@ -485,8 +486,9 @@ def to_latex(table: PublicationTable) -> str:
     r"""Render as a LaTeX ``table`` float with ``booktabs`` rules and ``threeparttable`` notes.
 
     The preamble needs ``\usepackage{booktabs,threeparttable,graphicx,pdflscape}``. The
-    tabular and its notes shrink to ``\linewidth`` only if they are wider; a table too
-    wide for A4 portrait (:attr:`_Layout.landscape`) is set on a landscape page. Three
+    tabular and its notes shrink to ``\linewidth`` only if they are wider; a table wider
+    than the article class's text block (:data:`LATEX_TEXT_CM`) even with its headers in
+    two lines (:attr:`_Layout.landscape`) is set on a landscape page. Three
     rules (top, under the header, bottom); a little space above the N row. ``\ref`` it as
     ``tab:<table_id>``.
     """
@@ -587,7 +589,9 @@ def _docx_fonts(document) -> None:
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "SimSun")
 
 
-def _docx_paragraph(paragraph, text: str, pt: float, *, keep: bool, before: float = 0, after=0):
+def _docx_paragraph(
+    paragraph, text: str, pt: float, *, keep: bool, before: float = 0, after: float = 0
+):
     """Fill ``paragraph`` with ``text`` at ``pt`` points; single spacing; keep-with-next."""
     from docx.shared import Pt
 
@@ -601,6 +605,35 @@ def _docx_paragraph(paragraph, text: str, pt: float, *, keep: bool, before: floa
     return paragraph
 
 
+def _docx_three_line(grid, widths: list[float]) -> None:
+    """Give ``grid`` fixed column ``widths`` (cm), centred, and a three-line table's rules.
+
+    Thick top and bottom rules, no side or inner borders; the rule under the header is
+    its cells' bottom border (:func:`_docx_table`).
+    """
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False  # w:tblLayout fixed
+    tbl_pr = grid._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:w"), str(round(sum(widths) * 567)))
+    tbl_w.set(qn("w:type"), "dxa")
+    fixed = tbl_pr.find(qn("w:tblLayout"))
+    borders = _w("tblBorders")
+    borders.extend([_rule("top", RULE_THICK), _rule("bottom", RULE_THICK)])
+    borders.extend(_w(edge, val="nil") for edge in ("left", "right", "insideH", "insideV"))
+    fixed.addprevious(borders)
+    margins = _w("tblCellMar")
+    pad = str(round(CELL_PAD_CM * 567))
+    margins.extend(_w(side, w=pad, type="dxa") for side in ("left", "right"))
+    fixed.addnext(margins)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
+
+
 def _docx_table(document, table: PublicationTable, text_cm: float) -> None:
     """Title, three-line table and notes of ``table``, kept together, at the text width.
 
@@ -610,7 +643,7 @@ def _docx_table(document, table: PublicationTable, text_cm: float) -> None:
     keep-with-next up to the last note, so Word moves a table that fits on a page to the
     next page rather than split it (and repeats the header row if it cannot).
     """
-    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_ALIGN_VERTICAL
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
@@ -626,25 +659,7 @@ def _docx_table(document, table: PublicationTable, text_cm: float) -> None:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.runs[0].bold = True
     grid = document.add_table(rows=len(table.rows) + 1, cols=len(widths))
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
-    tbl_pr = grid._tbl.tblPr
-    tbl_pr.find(_w("tblW").tag).attrib.update(
-        _w("tblW", w=str(round(sum(widths) * 567)), type="dxa").attrib
-    )
-    layout_el = tbl_pr.find(_w("tblLayout").tag)
-    borders = _w("tblBorders")
-    borders.extend([_rule("top", RULE_THICK), _rule("bottom", RULE_THICK)])
-    borders.extend(_w(edge, val="nil") for edge in ("left", "right", "insideH", "insideV"))
-    layout_el.addprevious(borders)
-    margins = _w("tblCellMar")
-    margins.extend(
-        _w(side, w=str(round(CELL_PAD_CM * 567)), type="dxa") for side in ("left", "right")
-    )
-    layout_el.addnext(margins)
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = Cm(width)
-
+    _docx_three_line(grid, widths)
     texts = [("", tuple("\n".join(lines) for lines in layout.headers)), *table.rows]
     for i, (row, (label, cells)) in enumerate(zip(grid.rows, texts, strict=True)):
         tr_pr = row._tr.get_or_add_trPr()
@@ -660,7 +675,8 @@ def _docx_table(document, table: PublicationTable, text_cm: float) -> None:
                 tc_pr.append(tc_borders)
             tc_pr.append(_w("noWrap"))
             before = 3 if i == table.n_coefficient_rows + 1 else 0
-            para = _docx_paragraph(cell.paragraphs[0], text, pt, keep=True, before=before)
+            keep = bool(table.notes) or i < len(table.rows)
+            para = _docx_paragraph(cell.paragraphs[0], text, pt, keep=keep, before=before)
             para.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
             cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
     for k, note in enumerate(table.notes):
