@@ -16,7 +16,9 @@ import html
 import json
 import math
 import os
+import re
 import shutil
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,44 +274,267 @@ def to_markdown(table: PublicationTable) -> str:
     return "\n".join(lines) + "\n"
 
 
+LATEX_SYMBOLS = {
+    "<->": r"$\leftrightarrow$",
+    "->": r"$\rightarrow$",
+    "<=": r"$\leq$",
+    ">=": r"$\geq$",
+    "\n": " ",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    NOT_PD_MARK: r"$^{\dagger}$",
+    "‡": r"$^{\ddagger}$",
+    "−": "$-$",
+    "–": "--",
+    "—": "---",
+    "…": r"\ldots{}",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "≠": r"$\neq$",
+    "≈": r"$\approx$",
+    "±": r"$\pm$",
+    "×": r"$\times$",
+    "÷": r"$\div$",
+    "·": r"$\cdot$",
+    "•": r"$\bullet$",
+    "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$",
+    "↔": r"$\leftrightarrow$",
+    "⇒": r"$\Rightarrow$",
+    "∞": r"$\infty$",
+    "√": r"$\surd$",
+    "∑": r"$\sum$",
+    "∈": r"$\in$",
+    "∂": r"$\partial$",
+    "′": r"$^{\prime}$",
+    "°": r"$^{\circ}$",
+    "µ": r"$\mu$",
+    "§": r"\S{}",
+    "¶": r"\P{}",
+    "£": r"\pounds{}",
+    "©": r"\copyright{}",
+    "ß": r"\ss{}",
+    "æ": r"\ae{}",
+    "Æ": r"\AE{}",
+    "œ": r"\oe{}",
+    "Œ": r"\OE{}",
+    "ø": r"\o{}",
+    "Ø": r"\O{}",
+    "ł": r"\l{}",
+    "Ł": r"\L{}",
+    "ı": r"\i{}",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "\u00a0": "~",
+    "\u2009": r"\,",
+    "\u202f": r"\,",
+    **{sup: f"$^{{{i}}}$" for i, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+    **{sub: f"$_{{{i}}}$" for i, sub in enumerate("₀₁₂₃₄₅₆₇₈₉")},
+}
+"""Text (ASCII specials, arrows, symbols) -> what pdflatex prints for it without packages.
+
+Greek letters and accented Latin letters are spelled from their Unicode names
+(:func:`_latex_char`); Chinese, Japanese and Korean characters pass through (they need
+``CJKutf8`` or XeLaTeX with ``ctex``); any other character is an error.
+"""
+_LATEX_TOKEN = re.compile(
+    "|".join(re.escape(k) for k in sorted(LATEX_SYMBOLS, key=len, reverse=True)) + r"|[^\x00-\x7f]"
+)
+_GREEK_CAPITALS = {"GAMMA", "DELTA", "THETA", "LAMDA", "XI", "PI", "SIGMA", "UPSILON", "PHI"}
+_GREEK_CAPITALS |= {"PSI", "OMEGA"}
+_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~"}
+_ACCENTS |= {"\u030c": "v", "\u0327": "c", "\u0304": "=", "\u0306": "u", "\u030a": "r"}
+_ACCENTS |= {"\u0328": "k", "\u0307": "."}
+
+
+def _latex_char(char: str, text: str) -> str:
+    """Spell one character pdflatex cannot take as it is (see :data:`LATEX_SYMBOLS`)."""
+    if char in LATEX_SYMBOLS:
+        return LATEX_SYMBOLS[char]
+    name = unicodedata.name(char, "")
+    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")) and len(name.split()) == 4:
+        letter = name.split()[-1].replace("LAMDA", "LAMBDA")
+        if name.startswith("GREEK SMALL"):
+            return f"$\\{letter.lower()}$"
+        if name.split()[-1] in _GREEK_CAPITALS:
+            return f"$\\{letter.capitalize()}$"
+    base, *marks = unicodedata.normalize("NFD", char)
+    if base.isascii() and marks and all(m in _ACCENTS for m in marks):
+        out = base.replace("i", r"\i{}").replace("j", r"\j{}")
+        for mark in marks:
+            out = f"\\{_ACCENTS[mark]}{{{out}}}"
+        return out
+    if unicodedata.east_asian_width(char) in "WF":
+        return char
+    raise ValueError(
+        f"LaTeX table text {text!r} has the character {char!r} "
+        f"({name or f'U+{ord(char):04X}'}), which pdflatex cannot print: add its LaTeX "
+        "spelling to LATEX_SYMBOLS in python/resilience/tables.py or write it differently"
+    )
+
+
 def _latex_escape(text: str) -> str:
-    out = text.replace("\\", r"\textbackslash{}")
-    for char in "&%$#_{}":
-        out = out.replace(char, "\\" + char)
-    out = out.replace("~", r"\textasciitilde{}").replace("χ²", r"$\chi^2$").replace("²", r"$^2$")
-    return out.replace(NOT_PD_MARK, r"$^{\dagger}$").replace("−", "$-$").replace("–", "--")
+    """Escape ``text`` for LaTeX text mode: every special character, symbol and arrow."""
+    return _LATEX_TOKEN.sub(lambda m: _latex_char(m.group(), text), text)
 
 
 def _latex_cell(cell: str) -> str:
+    """Escape a body cell: stars as a superscript, a leading minus as a math minus."""
     mark = NOT_PD_MARK if cell.endswith(NOT_PD_MARK) else ""
     cell = cell.removesuffix(NOT_PD_MARK)
     body = cell.rstrip("*")
     star = cell[len(body) :]
+    body = re.sub(r"(?<![\w.])-(?=[\d.])", "−", body)
+    return _latex_escape(body) + (f"$^{{{star}}}$" if star else "") + _latex_escape(mark)
+
+
+TABLE_PT = 10.0
+"""Type size of a Word table's cells (points); notes are :data:`NOTE_PT`."""
+NOTE_PT = 8.0
+A4_CM = (21.0, 29.7)
+MARGIN_CM = 2.5
+CELL_PAD_CM = 0.1
+"""Left and right padding of a Word table cell."""
+_NARROW = set(" .,:;!'|()[]ijlftrI-") | {"†"}
+_WIDE = set("mwMW%@") | {"χ"}
+
+
+def _text_em(text: str) -> float:
+    """Width of ``text`` in em of a Times-like font: classes of characters, a little generous."""
+    em = 0.0
+    for char in text:
+        if unicodedata.east_asian_width(char) in "WF":
+            em += 1.0
+        elif char in _NARROW:
+            em += 0.3
+        elif char in _WIDE:
+            em += 0.85
+        elif char.isupper():
+            em += 0.7
+        else:
+            em += 0.5
+    return em
+
+
+def _header_lines(header: str) -> tuple[str, ...]:
+    """Split a header in two lines at the space that balances them (never inside a word)."""
+    words = header.split(" ")
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    return min(splits, key=lambda pair: max(map(_text_em, pair))) if splits else (header,)
+
+
+LATEX_TEXT_CM, LATEX_PT, LATEX_PAD_CM = 12.13, 9.0, 0.21
+"""LaTeX's article: text width 345 pt, ``\\small`` type in a 10 pt class, ``\\tabcolsep`` 6 pt."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a table is printed: column widths (em), headers (one or two lines), orientation."""
+
+    label_em: float
+    column_em: tuple[float, ...]
+    headers: tuple[tuple[str, ...], ...]
+    landscape: bool
+
+    def width_cm(self, pt: float, pad_cm: float = CELL_PAD_CM) -> float:
+        """Natural width at ``pt`` points, ``pad_cm`` padding either side of every cell."""
+        ems = self.label_em + sum(self.column_em)
+        return ems * pt * 2.54 / 72 + 2 * pad_cm * (1 + len(self.column_em))
+
+
+def _layout(
+    table: PublicationTable,
+    text_cm: float = A4_CM[0] - 2 * MARGIN_CM,
+    pt: float = TABLE_PT,
+    pad_cm: float = CELL_PAD_CM,
+) -> _Layout:
+    """Lay ``table`` out in ``text_cm`` at ``pt`` points: no number or label ever wraps.
+
+    Headers stay on one line if the table then fits, else every header is split in two
+    between words (:func:`_header_lines`); a table that does not fit even so is
+    ``landscape``.
+    """
+    cells_em = [
+        max([_text_em(cells[j]) for _, cells in table.rows] + [0.0])
+        for j in range(len(table.header))
+    ]
+    label_em = max((_text_em(label) for label, _ in table.rows), default=0.0)
+    for headers in (tuple((h,) for h in table.header), tuple(map(_header_lines, table.header))):
+        column_em = tuple(
+            max(em, *map(_text_em, lines)) for em, lines in zip(cells_em, headers, strict=True)
+        )
+        layout = _Layout(label_em, column_em, headers, landscape=False)
+        if layout.width_cm(pt, pad_cm) <= text_cm:
+            return layout
+    return _Layout(label_em, column_em, headers, landscape=True)
+
+
+def _latex_label(table_id: str) -> str:
+    r"""``tab:<table_id>``, unescaped (``\label{tab:wl_table2}`` is legal; ``\_`` is not)."""
+    return "tab:" + re.sub(r"[^A-Za-z0-9_.:-]", "-", table_id)
+
+
+def _latex_header(lines: tuple[str, ...]) -> str:
+    """Escape a header cell: one line, or two stacked in a nested ``tabular``."""
+    if len(lines) == 1:
+        return _latex_escape(lines[0])
     return (
-        _latex_escape(body) + (f"$^{{{star}}}$" if star else "") + ("$^{\\dagger}$" if mark else "")
+        r"\begin{tabular}[b]{@{}c@{}}" + r" \\ ".join(map(_latex_escape, lines)) + r"\end{tabular}"
     )
 
 
 def to_latex(table: PublicationTable) -> str:
-    """Render as a LaTeX ``table`` with ``booktabs`` rules (needs the booktabs package)."""
-    n = len(table.header)
+    r"""Render as a LaTeX ``table`` float with ``booktabs`` rules and ``threeparttable`` notes.
+
+    The preamble needs ``\usepackage{booktabs,threeparttable,graphicx,pdflscape}``. The
+    tabular and its notes shrink to ``\linewidth`` only if they are wider; a table wider
+    than the article class's text block (:data:`LATEX_TEXT_CM`) even with its headers in
+    two lines (:attr:`_Layout.landscape`) is set on a landscape page. Three
+    rules (top, under the header, bottom); a little space above the N row. ``\ref`` it as
+    ``tab:<table_id>``.
+    """
+    layout = _layout(table, LATEX_TEXT_CM, LATEX_PT, LATEX_PAD_CM)
+    body = []
+    for i, (label, cells) in enumerate(table.rows):
+        if i == table.n_coefficient_rows:
+            body.append(r"\addlinespace")
+        body.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells)) + r" \\")
+    notes = [r"\begin{tablenotes}[flushleft]", r"\footnotesize"]
+    notes += [f"\\item[] {_latex_escape(note)}" for note in table.notes]
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
+        r"\small",
         f"\\caption{{{_latex_escape(table.title)}}}",
-        f"\\label{{tab:{_latex_escape(table.table_id)}}}",
-        f"\\begin{{tabular}}{{l{'c' * n}}}",
+        f"\\label{{{_latex_label(table.table_id)}}}",
+        r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%",
+        r"\begin{threeparttable}",
+        f"\\begin{{tabular}}{{l*{{{len(table.header)}}}{{c}}}}",
         r"\toprule",
-        " & " + " & ".join(map(_latex_escape, table.header)) + r" \\",
+        " & " + " & ".join(map(_latex_header, layout.headers)) + r" \\",
         r"\midrule",
+        *body,
+        r"\bottomrule",
+        r"\end{tabular}",
+        *([*notes, r"\end{tablenotes}"] if table.notes else []),
+        r"\end{threeparttable}}",
+        r"\end{table}",
     ]
-    for i, (label, cells) in enumerate(table.rows):
-        if i == table.n_coefficient_rows:
-            lines.append(r"\midrule")
-        lines.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells)) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}"]
-    lines += [f"\\par\\footnotesize {_latex_escape(note)}" for note in table.notes]
-    lines.append(r"\end{table}")
+    if layout.landscape:
+        lines = [r"\begin{landscape}", *lines, r"\end{landscape}"]
     return "\n".join(lines) + "\n"
 
 
@@ -335,8 +560,158 @@ def to_html(table: PublicationTable) -> str:
     )
 
 
+RULE_THICK, RULE_THIN = 12, 6
+"""Three-line table rules in eighths of a point: 1.5 pt top and bottom, 0.75 pt under the header."""
+
+
+def _w(tag: str, **attrs: str):
+    """Make an OOXML element ``w:<tag>`` with ``w:``-attributes ``attrs``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _rule(edge: str, eighths: int):
+    return _w(edge, val="single", sz=str(eighths), space="0", color="000000")
+
+
+def _docx_page(section, landscape: bool) -> float:
+    """Make ``section`` an A4 page, portrait or landscape; return its text width in cm."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    short, long = Cm(A4_CM[0]), Cm(A4_CM[1])
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
+    return A4_CM[landscape] - 2 * MARGIN_CM
+
+
+def _docx_fonts(document) -> None:
+    """Set Times New Roman for Latin text, SimSun for Chinese (``w:eastAsia``)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(TABLE_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "SimSun")
+
+
+def _docx_paragraph(
+    paragraph, text: str, pt: float, *, keep: bool, before: float = 0, after: float = 0
+):
+    """Fill ``paragraph`` with ``text`` at ``pt`` points; single spacing; keep-with-next."""
+    from docx.shared import Pt
+
+    for k, line in enumerate(text.split("\n")):
+        if k:
+            paragraph.runs[-1].add_break()
+        paragraph.add_run(line).font.size = Pt(pt)
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(before), Pt(after), 1.0
+    fmt.keep_with_next = keep
+    return paragraph
+
+
+def _docx_three_line(grid, widths: list[float]) -> None:
+    """Give ``grid`` fixed column ``widths`` (cm), centred, and a three-line table's rules.
+
+    Thick top and bottom rules, no side or inner borders; the rule under the header is
+    its cells' bottom border (:func:`_docx_table`).
+    """
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False  # w:tblLayout fixed
+    tbl_pr = grid._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:w"), str(round(sum(widths) * 567)))
+    tbl_w.set(qn("w:type"), "dxa")
+    fixed = tbl_pr.find(qn("w:tblLayout"))
+    borders = _w("tblBorders")
+    borders.extend([_rule("top", RULE_THICK), _rule("bottom", RULE_THICK)])
+    borders.extend(_w(edge, val="nil") for edge in ("left", "right", "insideH", "insideV"))
+    fixed.addprevious(borders)
+    margins = _w("tblCellMar")
+    pad = str(round(CELL_PAD_CM * 567))
+    margins.extend(_w(side, w=pad, type="dxa") for side in ("left", "right"))
+    fixed.addnext(margins)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
+
+
+def _docx_table(document, table: PublicationTable, text_cm: float) -> None:
+    """Title, three-line table and notes of ``table``, kept together, at the text width.
+
+    Columns are as wide as their widest cell (:func:`_layout`), widened to the text width;
+    the type shrinks (in half points, down to 7 pt) only if the table is wider than the
+    page even so. Every cell is ``w:noWrap``, every row ``w:cantSplit``, every paragraph
+    keep-with-next up to the last note, so Word moves a table that fits on a page to the
+    next page rather than split it (and repeats the header row if it cannot).
+    """
+    from docx.enum.table import WD_ALIGN_VERTICAL
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    layout = _layout(table, text_cm)
+    pt = TABLE_PT
+    while layout.width_cm(pt) > text_cm and pt > 7:
+        pt -= 0.5
+    widths = [em * pt * 2.54 / 72 + 2 * CELL_PAD_CM for em in (layout.label_em, *layout.column_em)]
+    extra = max(0.0, text_cm - sum(widths)) / len(layout.column_em)
+    widths = [widths[0], *(w + extra for w in widths[1:])]
+
+    title = _docx_paragraph(document.add_paragraph(), table.title, pt + 0.5, keep=True, after=4)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.runs[0].bold = True
+    grid = document.add_table(rows=len(table.rows) + 1, cols=len(widths))
+    _docx_three_line(grid, widths)
+    texts = [("", tuple("\n".join(lines) for lines in layout.headers)), *table.rows]
+    for i, (row, (label, cells)) in enumerate(zip(grid.rows, texts, strict=True)):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_w("cantSplit"))
+        if i == 0:
+            tr_pr.append(_w("tblHeader"))
+        for j, (cell, text) in enumerate(zip(row.cells, (label, *cells), strict=True)):
+            cell.width = Cm(widths[j])
+            tc_pr = cell._tc.get_or_add_tcPr()
+            if i == 0:
+                tc_borders = _w("tcBorders")
+                tc_borders.append(_rule("bottom", RULE_THIN))
+                tc_pr.append(tc_borders)
+            tc_pr.append(_w("noWrap"))
+            before = 3 if i == table.n_coefficient_rows + 1 else 0
+            keep = bool(table.notes) or i < len(table.rows)
+            para = _docx_paragraph(cell.paragraphs[0], text, pt, keep=keep, before=before)
+            para.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+    for k, note in enumerate(table.notes):
+        last = k == len(table.notes) - 1
+        _docx_paragraph(
+            document.add_paragraph(),
+            note,
+            NOTE_PT,
+            keep=not last,
+            before=3 * (k == 0),
+            after=12 * last,
+        )
+
+
 def to_docx(tables: list[PublicationTable], path: str | Path) -> Path:
-    """Write all ``tables`` into one Word document (title, table, notes for each).
+    """Write all ``tables`` into one Word document on A4 pages, journal style.
+
+    Each table is a centred bold title, a three-line table (三线表: a thick rule above
+    and below, a thin one under the header; no other borders) and its notes in 8 pt
+    (:func:`_docx_table`). A table too wide for A4 portrait (:attr:`_Layout.landscape`)
+    gets a landscape section of its own.
 
     Parameters
     ----------
@@ -350,20 +725,20 @@ def to_docx(tables: list[PublicationTable], path: str | Path) -> Path:
     Path
     """
     from docx import Document
-    from docx.shared import Pt
+    from docx.enum.section import WD_SECTION
 
     document = Document()
-    for table in tables:
-        document.add_heading(table.title, level=2)
-        grid = document.add_table(rows=len(table.rows) + 1, cols=len(table.header) + 1)
-        grid.style = "Table Grid"
-        for j, text in enumerate(["", *table.header]):
-            grid.cell(0, j).text = text
-        for i, (label, cells) in enumerate(table.rows, start=1):
-            for j, text in enumerate([label, *cells]):
-                grid.cell(i, j).text = text
-        for note in table.notes:
-            document.add_paragraph(note).runs[0].font.size = Pt(8)
+    _docx_fonts(document)
+    section = document.sections[0]
+    landscape = False
+    text_cm = _docx_page(section, landscape)
+    for index, table in enumerate(tables):
+        if _layout(table).landscape != landscape:
+            landscape = not landscape
+            if index:
+                section = document.add_section(WD_SECTION.NEW_PAGE)
+            text_cm = _docx_page(section, landscape)
+        _docx_table(document, table, text_cm)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))

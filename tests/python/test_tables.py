@@ -77,7 +77,7 @@ def test_renderers(table3):
     table, _ = table3
     md, tex, html = to_markdown(table), to_latex(table), to_html(table)
     assert "| lag1_Data |" in md and md.count("\n|") >= len(table.rows) + 1
-    assert r"\toprule" in tex and "$^{***}$" in tex and r"tab:wl\_table3" in tex
+    assert r"\toprule" in tex and "$^{***}$" in tex and r"\label{tab:wl_table3}" in tex
     assert "<caption>" in html and "<td>405</td>" in html
 
 
