@@ -173,6 +173,8 @@ class BuildResult:
     """Why the warehouse found in place was not a readable database (None: it was)."""
     moved_aside: Path | None = None
     """Where that damaged warehouse was moved when the new build replaced it."""
+    carried: list[str] | None = None
+    """Tables carried over from the warehouse replaced; None: there was none (first build)."""
 
     def raise_for_status(self) -> None:
         """Raise :class:`BuildFailed` (one-line reason) unless the build passed."""
@@ -652,6 +654,7 @@ def build(
         skipped = {name: _dependent_models(manifest, name) for name in skipped_inputs}
         statuses = {r["status"] for r in run_results}
         ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
+        existed = db_path.exists()
         try:
             carried = _carry_results(None if damaged else db_path, new, build_id) if ok else []
             counts, failing, warnings = collect_outcomes(run_results, manifest, new, user_files)
@@ -694,7 +697,8 @@ def build(
             raise
         return BuildResult(ok, db_path, elapsed, counts, failing, warnings,
                            failed_db=None if ok else failed, swapped=ok,
-                           skipped=skipped, damaged=damaged, moved_aside=moved)  # fmt: skip
+                           skipped=skipped, damaged=damaged, moved_aside=moved,
+                           carried=carried if existed else None)  # fmt: skip
 
 
 def _swap_in(new: Path, db_path: Path, moved: Path | None, kept: str) -> None:
@@ -994,12 +998,18 @@ def print_summary(result: BuildResult, console=None) -> None:
         console.print(
             f"Warehouse {result.db_path} built anew (no results to carry over).", highlight=False
         )
+    elif result.ok and result.carried is None:
+        console.print(f"Warehouse {result.db_path} built (the first build).", highlight=False)
     elif result.ok:
-        console.print(
-            f"Warehouse {result.db_path} replaced (results.* carried over).", highlight=False
+        carried = (
+            f"{len(result.carried)} table(s) of results.* carried over"
+            if result.carried
+            else "no results to carry over"
         )
+        console.print(f"Warehouse {result.db_path} replaced ({carried}).", highlight=False)
     else:
         console.print(
-            f"Warehouse {result.db_path} kept unchanged. Failing rows: "
-            f"duckdb {result.failed_db} -> schema test_failures.", highlight=False,
+            f"Warehouse {result.db_path} kept unchanged. Failing rows: schema test_failures "
+            f"of {result.failed_db} (resilience sql \"show all tables\" --db "
+            f"{result.failed_db}).", highlight=False,
         )  # fmt: skip

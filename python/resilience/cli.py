@@ -830,6 +830,54 @@ def hausman(
 
 
 # ---------------------------------------------------------------- import ------------
+@app.command()
+@handle_errors
+def sql(
+    query: Annotated[
+        str, typer.Argument(help="One SQL query, e.g. 'select * from results.models'.")
+    ],
+    db: DbOption = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Print every row as CSV instead of a table.")
+    ] = False,
+    max_rows: Annotated[
+        int, typer.Option(help="Rows shown in the table (all rows with --csv).")
+    ] = 40,
+) -> None:
+    """Query the warehouse read-only (any failed-build file too, with --db).
+
+    The project installs DuckDB's Python package, not its command-line program: this is
+    the `duckdb FILE "SQL"` of the README. The file is opened read-only, so a query can
+    never change the warehouse; a build running meanwhile is not blocked for long.
+    Example: resilience sql "select * from test_failures.preflight_problems" --db
+    warehouse.failed.duckdb
+    """
+    import duckdb
+
+    from resilience.lock import connect
+
+    path = _existing_db(db, readable=True)
+    con = connect(path, read_only=True)
+    try:
+        frame = con.execute(query).df()
+    except duckdb.Error as exc:
+        raise BadInput(f"query on {path}: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    if csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+        return
+    shown = frame.head(max_rows)
+    table = Table(show_lines=False)
+    for column in shown.columns:
+        table.add_column(str(column), no_wrap=True)
+    for row in shown.itertuples(index=False):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    more = f" ({len(frame) - len(shown)} more; --csv prints all)" if len(frame) > len(shown) else ""
+    console.print(f"{len(frame)} row(s){more}", highlight=False)
+
+
 @app.command("import")
 @handle_errors
 def import_(

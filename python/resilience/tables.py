@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table as RichTable
 
 from resilience.panel import CONSTANT, PanelResults
@@ -771,14 +772,29 @@ def staged_tables(tables: list[PublicationTable], out_dir: str | Path) -> Iterat
 
 
 def print_table(table: PublicationTable, console: Console | None = None) -> None:
-    """Print ``table`` in the terminal with rich."""
-    grid = RichTable(title=table.title, caption="\n".join(table.notes), show_lines=False)
-    grid.add_column("")
+    """Print ``table`` in the terminal with rich, never cutting a cell.
+
+    A table wider than the console (80 columns when the output is not a terminal) is
+    printed at its own width rather than squeezed: a number is never broken or shortened
+    to ``0.0202*…``; the terminal wraps the long lines instead.
+    """
+    console = console or Console()
+    grid = RichTable(title=table.title, show_lines=False)
+    grid.add_column("", no_wrap=True)
     for header in table.header:
-        grid.add_column(header, justify="right")
+        grid.add_column(header, justify="right", no_wrap=True)
     for i, (label, cells) in enumerate(table.rows):
         grid.add_row(label, *cells, end_section=i in (0, table.n_coefficient_rows - 1))
-    (console or Console()).print(grid)
+    unbounded = console.options.update_width(10_000)
+    needed = Measurement.get(console, unbounded, grid).maximum
+    width = console.width
+    console.width = max(width, needed)  # rich caps print(width=) at the console's width
+    try:
+        console.print(grid)
+    finally:
+        console.width = width
+    for note in table.notes:
+        console.print(note, highlight=False)
 
 
 def write_tables(tables: list[PublicationTable], out_dir: str | Path) -> list[Path]:

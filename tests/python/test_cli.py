@@ -19,6 +19,7 @@ COMMANDS = [
     "export",
     "index",
     "regress",
+    "sql",
     "hausman",
     "import",
     "docs",
@@ -314,3 +315,29 @@ def test_hausman_compare_option(panel_csv):
     assert shown.exit_code == 0 and "compared: shared (Stata default)" in shown.output
     bad = invoke(*args, "--compare", "all")
     assert bad.exit_code == 2 and "compare" in bad.output
+
+
+def test_sql_queries_the_warehouse_read_only(built_warehouse, tmp_path):
+    """`resilience sql` is the README's `duckdb FILE "SQL"`: rows out, nothing written."""
+    import hashlib
+    import shutil
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy2(built_warehouse, db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    shown = invoke(
+        "sql", "select index_name, count(*) as k from marts.fct_index_weights group by 1 "
+        "order by 1", "--db", str(db),
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert "dataflow" in shown.output and "2 row(s)" in shown.output
+    as_csv = invoke(
+        "sql", "select index_name, count(*) as k from marts.fct_index_weights group by 1 "
+        "order by 1", "--db", str(db), "--csv",
+    )  # fmt: skip
+    assert as_csv.output == "index_name,k\ndataflow,11\nresilience,14\n"
+    write = invoke("sql", "drop table marts.fct_index_weights", "--db", str(db))
+    assert write.exit_code == 2 and "read-only" in write.output
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    missing = invoke("sql", "select 1", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.exit_code == 6

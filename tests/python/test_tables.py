@@ -102,6 +102,18 @@ def test_terminal_print(table3):
     assert "Wang & Lu Table 3" in text and "lag2_Data" in text
 
 
+def test_terminal_print_never_cuts_a_cell_on_a_narrow_console(table3):
+    """80 columns (a pipe, CI): every cell is printed whole, with its stars."""
+    table, _ = table3
+    console = Console(record=True, width=80)
+    print_table(table, console)
+    text = console.export_text()
+    assert "…" not in text
+    for _, cells in table.rows:
+        for cell in cells:
+            assert cell in text, cell
+
+
 def test_t_stat_parentheses():
     specs = load_specs()
     panel = dgp.simulate_spillover_panel()
