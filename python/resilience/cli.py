@@ -722,7 +722,7 @@ def regress(
     TimeEffects" --data marts.panel_dataflow_export --where in_paper_sample
     """
     from resilience import panel
-    from resilience.tables import stars
+    from resilience.tables import print_whole, stars
 
     frame = load_frame(data, db, where)
     result = panel.regress(formula, frame, entity=entity, time=time, cov=cov)
@@ -745,7 +745,7 @@ def regress(
             f"{row.p_value:.3f}",
             stars(row.p_value),
         )
-    console.print(table)
+    print_whole(table, console)
     console.print(
         f"N = {result.nobs}, entities = {result.n_entities}, dropped rows = "
         f"{result.n_dropped}; R² within = {result.r2_within:.4f}, "
@@ -805,6 +805,7 @@ def hausman(
     definite). A negative statistic has no p-value; try --sigma more.
     """
     from resilience import hausman as hausman_module
+    from resilience.tables import print_whole
 
     frame = load_frame(data, db, where)
     result = hausman_module.hausman_test(
@@ -813,20 +814,37 @@ def hausman(
     if as_json:
         typer.echo(result.to_json())
         return
-    payload = json.loads(result.to_json())
+    # laid out as Stata's `hausman fe re` prints it
+    table = Table(title=f"Hausman test: {formula}")
+    for heading in ("", "(b) fe", "(B) re", "(b-B) Difference", "sqrt(diag(V_b-V_B)) S.E."):
+        table.add_column(heading, justify="left" if not heading else "right", no_wrap=True)
+    for term in result.terms:
+        b, b_re = result.fe_params[term], result.re_params[term]
+        se = result.se_difference.get(term, float("nan"))
+        table.add_row(
+            term,
+            f"{b:.6g}",
+            f"{b_re:.6g}",
+            f"{b - b_re:.6g}",
+            "." if math.isnan(se) else f"{se:.6g}",
+        )
+    print_whole(table, console)
     console.print(
         f"compared: {hausman_module.COMPARE_LABELS[result.compare]}, "
-        f"{len(result.terms)} coefficients, df {result.df}"
-        + ("" if result.positive_definite else " (V_FE - V_RE not positive definite)")
+        f"{len(result.terms)} coefficients; variances: {result.sigma}",
+        highlight=False,
     )
-    table = Table(title=f"Hausman test: {formula}")
-    table.add_column("statistic")
-    table.add_column("value", justify="right")
-    for key, value in payload.items():
-        if isinstance(value, (int, float, str)) or value is None:
-            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
-            table.add_row(key, shown)
-    console.print(table)
+    chi2 = f"chi2({result.df}) = (b-B)'[(V_b-V_B)^(-1)](b-B) = {result.statistic:.2f}"
+    if math.isnan(result.pvalue):
+        chi2 += "; H < 0, no p-value (the test is not informative here; try --sigma more)"
+    else:
+        chi2 += f"; Prob > chi2 = {result.pvalue:.4f}"
+    console.print(chi2, highlight=False)
+    if not result.positive_definite:
+        console.print(
+            "(V_b-V_B is not positive definite: Moore-Penrose inverse, df = its rank)",
+            highlight=False,
+        )
 
 
 # ---------------------------------------------------------------- import ------------
@@ -855,6 +873,7 @@ def sql(
     import duckdb
 
     from resilience.lock import connect
+    from resilience.tables import print_whole
 
     path = _existing_db(db, readable=True)
     con = connect(path, read_only=True)
@@ -873,7 +892,7 @@ def sql(
         table.add_column(str(column), no_wrap=True)
     for row in shown.itertuples(index=False):
         table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    print_whole(table, console)
     more = f" ({len(frame) - len(shown)} more; --csv prints all)" if len(frame) > len(shown) else ""
     console.print(f"{len(frame)} row(s){more}", highlight=False)
 

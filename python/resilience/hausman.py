@@ -48,7 +48,7 @@ definite the generalised inverse is the inverse and :math:`q` the number compare
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -109,6 +109,9 @@ class HausmanResult:
     positive_definite : bool
         Whether :math:`\hat V_{FE} - \hat V_{RE}` (over the compared terms) is positive
         definite; if not, its Moore-Penrose inverse is used and ``df`` is its rank.
+    se_difference : dict
+        :math:`\sqrt{\operatorname{diag}(\hat V_{FE} - \hat V_{RE})}` per term, Stata's
+        ``sqrt(diag(V_b-V_B))`` column; NaN where that diagonal is negative (Stata ``.``).
     """
 
     statistic: float
@@ -121,6 +124,7 @@ class HausmanResult:
     sigma: str = "separate"
     compare: str = "shared"
     positive_definite: bool = True
+    se_difference: dict[str, float] = field(default_factory=dict)
 
     @property
     def conclusion(self) -> str:
@@ -317,4 +321,8 @@ def _statistic(fe, re, compared: list[str], sigma: str, compare: str) -> Hausman
         sigma,
         compare,
         positive_definite,
+        {
+            t: float(np.sqrt(d)) if d >= 0 else float("nan")
+            for t, d in zip(compared, np.diag(v), strict=True)
+        },
     )

@@ -771,6 +771,18 @@ def staged_tables(tables: list[PublicationTable], out_dir: str | Path) -> Iterat
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def print_whole(grid: RichTable, console: Console) -> None:
+    """Print a rich table at its natural width, even if wider than the console."""
+    unbounded = console.options.update_width(10_000)
+    needed = Measurement.get(console, unbounded, grid).maximum
+    width = console.width
+    console.width = max(width, needed)  # rich caps print(width=) at the console's width
+    try:
+        console.print(grid)
+    finally:
+        console.width = width
+
+
 def print_table(table: PublicationTable, console: Console | None = None) -> None:
     """Print ``table`` in the terminal with rich, never cutting a cell.
 
@@ -785,14 +797,7 @@ def print_table(table: PublicationTable, console: Console | None = None) -> None
         grid.add_column(header, justify="right", no_wrap=True)
     for i, (label, cells) in enumerate(table.rows):
         grid.add_row(label, *cells, end_section=i in (0, table.n_coefficient_rows - 1))
-    unbounded = console.options.update_width(10_000)
-    needed = Measurement.get(console, unbounded, grid).maximum
-    width = console.width
-    console.width = max(width, needed)  # rich caps print(width=) at the console's width
-    try:
-        console.print(grid)
-    finally:
-        console.width = width
+    print_whole(grid, console)
     for note in table.notes:
         console.print(note, highlight=False)
 

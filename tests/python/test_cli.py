@@ -313,6 +313,13 @@ def test_hausman_compare_option(panel_csv):
     assert isinstance(shared["positive_definite"], bool)
     shown = invoke(*args)
     assert shown.exit_code == 0 and "compared: shared (Stata default)" in shown.output
+    # laid out as Stata prints it: b, B, b-B and sqrt(diag(V_b-V_B)) per coefficient
+    for heading in ("(b) fe", "(B) re", "(b-B) Difference", "sqrt(diag(V_b-V_B)) S.E."):
+        assert heading in shown.output
+    assert "None" not in shown.output
+    assert "H < 0, no p-value" in shown.output  # these data: H < 0, said so, not 'pvalue None'
+    more = invoke(*args, "--sigma", "more")
+    assert more.exit_code == 0 and "Prob > chi2 = " in more.output
     bad = invoke(*args, "--compare", "all")
     assert bad.exit_code == 2 and "compare" in bad.output
 

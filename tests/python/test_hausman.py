@@ -354,3 +354,21 @@ def test_unknown_compare_and_terms_with_shared_raise():
         "inv ~ value + capital", data, "firm", "year", terms=["value"], compare="named"
     )
     assert res.terms == ("value",) and res.df == 1
+
+
+def test_se_difference_is_stata_sqrt_diag_column():
+    """Stata's sqrt(diag(V_b-V_B)) from the two linearmodels fits' own covariances."""
+    from linearmodels import PanelOLS, RandomEffects
+
+    data = pd.read_csv(REF / "grunfeld.csv")
+    res = hausman_test("inv ~ value + capital", data, "firm", "year")
+    indexed = data.set_index(["firm", "year"])
+    exog = indexed[["value", "capital"]].assign(const=1.0)
+    fe = PanelOLS(indexed["inv"], exog, entity_effects=True).fit(debiased=True)
+    re = RandomEffects(indexed["inv"], exog).fit(debiased=True)
+    for term in ("value", "capital"):
+        expected = np.sqrt(fe.cov.loc[term, term] - re.cov.loc[term, term])
+        assert_allclose(res.se_difference[term], expected, rtol=1e-10)
+        assert_allclose(
+            res.fe_params[term] - res.re_params[term], fe.params[term] - re.params[term]
+        )
