@@ -200,9 +200,7 @@ def wild_bootstrap_rows(
     if enumerated:
         note += (
             " Rademacher, B at least 2 to the power G: every sign vector of the G provinces "
-            "enumerated (exact, no seed) in "
-            + ", ".join(dict.fromkeys(enumerated))
-            + "."
+            "enumerated (exact, no seed) in " + ", ".join(dict.fromkeys(enumerated)) + "."
         )
     return rows, [note]
 

@@ -76,12 +76,10 @@ TEST_NAME = "wild_bootstrap_{weights}"
 """``results.tests.test_name`` of a row: ``wild_bootstrap_rademacher``, ``_webb``."""
 
 
-def draw_weights(
-    weights: str, n_clusters: int, reps: int, seed: int
-) -> tuple[np.ndarray, bool]:
-    """Weights ``(draws, clusters)`` and whether they enumerate all sign vectors.
+def draw_weights(weights: str, n_clusters: int, reps: int, seed: int) -> tuple[np.ndarray, bool]:
+    r"""Weights ``(draws, clusters)`` and whether they enumerate all sign vectors.
 
-    Rademacher with :math:`2^G \\le` ``reps``: the :math:`2^G` vectors of
+    Rademacher with :math:`2^G \le` ``reps``: the :math:`2^G` vectors of
     ``itertools.product([-1, 1], repeat=G)`` (no seed). Otherwise ``reps`` draws of
     ``numpy.random.default_rng(seed).choice(values, (reps, G))``.
     """
@@ -134,7 +132,7 @@ class WildBootstrap:
         return TEST_NAME.format(weights=self.weights)
 
     def detail(self) -> dict[str, Any]:
-        """The JSON ``detail`` of the ``results.tests`` row."""
+        """Return the JSON ``detail`` of the ``results.tests`` row."""
         return {
             "term": self.term,
             "weights": self.weights,
@@ -212,10 +210,12 @@ class FocalBootstrap:
         return beta / se
 
     def p_value(self, t_boot: np.ndarray) -> float:
-        """Symmetric p-value: share of :math:`|t^*| > |\\hat t|` (ties within TIE_TOL not)."""
+        r"""Symmetric p-value: share of :math:`|t^*| > |\hat t|` (ties within TIE_TOL not)."""
         return float(np.mean(np.abs(t_boot) > abs(self.t_stat) * (1 + TIE_TOL)))
 
-    def test(self, weights: str, reps: int = DEFAULT_REPS, seed: int = DEFAULT_SEED) -> WildBootstrap:
+    def test(
+        self, weights: str, reps: int = DEFAULT_REPS, seed: int = DEFAULT_SEED
+    ) -> WildBootstrap:
         """Run the bootstrap with ``weights`` and return its :class:`WildBootstrap`."""
         v, enumerated = draw_weights(weights, self.n_clusters, reps, seed)
         return WildBootstrap(
