@@ -12,7 +12,9 @@ year dummies, entity effects swept out, as :func:`resilience.panel.regress` fits
 2. For each draw :math:`b` a weight :math:`v_{bg}` per province, and
    :math:`y^*_b = Z\tilde\gamma + \tilde u \, v_{bg}`, refitted with the model.
 3. :math:`t^*_b = \hat\beta^*_b / \mathrm{se}^*_b` with the model's cluster-robust SE
-   (by province, Stata's factor :math:`\frac{G}{G-1}\frac{n-1}{n-k}`).
+   (by province, Stata's factor :math:`\frac{G}{G-1}\frac{n-1}{n-k}`; the one-way SE by
+   province also when the model's ``cov`` is another, e.g. ``clustered-twoway``: the
+   draws are by province).
 4. The symmetric two-sided p-value
 
    .. math::
@@ -103,7 +105,9 @@ class WildBootstrap:
     weights : str
         ``rademacher`` or ``webb``.
     statistic : float
-        The model's cluster-robust :math:`t`.
+        The :math:`t` with the SE clustered by entity (Stata's factor): the model's own
+        :math:`t` when its ``cov`` is ``clustered``; the bootstrap always clusters by
+        entity, whatever the model's covariance (``detail["cluster"]``).
     p_value : float
         Symmetric bootstrap p-value (module docstring).
     reps : int
