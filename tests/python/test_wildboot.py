@@ -24,7 +24,7 @@ from resilience import dgp
 from resilience.estimate import fit_model, select, wild_bootstraps
 from resilience.panel import regress
 from resilience.specs import SpecError, load_specs
-from resilience.tables import build_table, to_html, to_latex, to_markdown
+from resilience.tables import build_table, to_docx, to_html, to_latex, to_markdown
 from resilience.wildboot import FocalBootstrap, draw_weights
 
 REFERENCE = Path(__file__).parents[1] / "reference_data"
@@ -287,6 +287,18 @@ def test_table_rows_and_note_in_every_format(chen_table):
         assert "Wild bootstrap p (Rademacher)" in text and "Wild bootstrap p (Webb)" in text
         assert "wild cluster restricted bootstrap" in text
     assert "Wild bootstrap p (Webb)" not in dict(build_table(table, fits, specs).rows)
+
+
+def test_word_table_carries_the_rows(chen_table, tmp_path):
+    from docx import Document
+
+    table, fits, specs, tests = chen_table
+    path = to_docx([build_table(table, fits, specs, tests)], tmp_path / "t.docx")
+    grid = Document(str(path)).tables[0]
+    first = [row.cells[0].text for row in grid.rows]
+    assert "Wild bootstrap p (Rademacher)" in first and "Wild bootstrap p (Webb)" in first
+    paragraphs = [p.text for p in Document(str(path)).paragraphs]
+    assert any(p.startswith("Wild bootstrap p: wild cluster restricted") for p in paragraphs)
 
 
 def test_report_table_carries_the_rows(chen_table):
