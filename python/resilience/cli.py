@@ -708,7 +708,11 @@ def regress(
     entity: EntityOption = "province_code",
     time: TimeOption = "year",
     cov: Annotated[
-        str, typer.Option(help="clustered (by entity), robust, unadjusted or driscoll-kraay.")
+        str,
+        typer.Option(
+            help="clustered (by entity), robust, unadjusted, driscoll-kraay or "
+            "clustered-twoway (by entity and time)."
+        ),
     ] = "clustered",
     where: WhereOption = None,
     all_terms: Annotated[

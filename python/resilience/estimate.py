@@ -33,6 +33,7 @@ from resilience.results import (
 )
 from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs, with_settings
 from resilience.tables import build_table, print_table, staged_tables
+from resilience.wildboot import FocalBootstrap
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
 
@@ -269,6 +270,38 @@ def _analyses(
     return records, tests
 
 
+def wild_bootstraps(specs: SpecSet, fits: dict[str, PanelResults]) -> pd.DataFrame:
+    """``results.tests`` rows of the tables' wild cluster bootstrap p-values.
+
+    For every table with ``wild_bootstrap`` settings and every column: the WCR bootstrap
+    of the column's focal coefficient (its first regressor), one row per weight type
+    (``wild_bootstrap_rademacher``, ``wild_bootstrap_webb``): statistic the model's t,
+    df the clusters less one, p_value the bootstrap p, detail the settings
+    (:class:`resilience.wildboot.WildBootstrap`).
+    """
+    rows = []
+    for table in specs.tables.values():
+        settings = table.wild_bootstrap
+        if settings is None:
+            continue
+        for model_id in dict.fromkeys(c.model for c in table.columns):
+            focal = FocalBootstrap(fits[model_id])
+            for weights in settings.weights:
+                test = focal.test(weights, settings.reps, settings.seed)
+                rows.append(
+                    {
+                        "model_id": model_id,
+                        "table_id": table.table_id,
+                        "test_name": test.test_name,
+                        "statistic": test.statistic,
+                        "df": test.n_clusters - 1,
+                        "p_value": test.p_value,
+                        "detail": test.to_json(),
+                    }
+                )
+    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+
+
 def run(
     db_path: str | Path,
     spec_path: str | Path | list | None = None,
@@ -311,6 +344,9 @@ def run(
     records = [record(fits[m.model_id], m, specs) for m in models]
     extra, tests = _analyses(specs, panels)
     records += extra
+    boot = wild_bootstraps(specs, fits)
+    if not boot.empty:
+        tests.append(boot)
     test_frame = (
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )

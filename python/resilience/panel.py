@@ -29,10 +29,32 @@ Three :math:`R^2` are reported, each under its own name (DESIGN.md, "Estimation"
 Covariances (``cov``): ``"clustered"`` (by entity, Stata ``vce(cluster id)``: the
 small-sample factor :math:`\frac{G}{G-1}\frac{n-1}{n-k}` with :math:`k` the regressors
 without the absorbed entity effects), ``"robust"`` (White, scaled by :math:`n/(n-N-k)`),
-``"unadjusted"`` (:math:`s^2 = \mathrm{SSR}/(n-N-k)`) and ``"driscoll-kraay"`` (Bartlett
+``"unadjusted"`` (:math:`s^2 = \mathrm{SSR}/(n-N-k)`), ``"driscoll-kraay"`` (Bartlett
 kernel, bandwidth :math:`\lfloor 4 (T/100)^{2/9} \rfloor` as Stata ``xtscc`` unless
-given). Inference uses :math:`t` with :math:`G-1` degrees of freedom for clustered,
-:math:`T-1` for Driscoll-Kraay and :math:`n-N-k` otherwise, as Stata does.
+given) and ``"clustered-twoway"`` (by entity *and* time, Cameron, Gelbach & Miller
+2011, below). Inference uses :math:`t` with :math:`G-1` degrees of freedom for
+clustered, :math:`\min(G, T)-1` for two-way clustered, :math:`T-1` for Driscoll-Kraay
+and :math:`n-N-k` otherwise, as Stata does.
+
+Two-way clustering (``cov: clustered-twoway``) sums the one-way cluster sandwiches by
+entity and by time and subtracts the one by entity-time cell (an observation here),
+
+.. math::
+
+    \hat V = c\,(\hat V_{\mathrm{entity}} + \hat V_{\mathrm{time}} -
+    \hat V_{\mathrm{entity} \times \mathrm{time}}), \qquad
+    c = \frac{G_{\min}}{G_{\min}-1}\,\frac{n-1}{n-k},\quad G_{\min} = \min(G, T),
+
+each :math:`\hat V_\cdot = (X'X)^{-1} \sum_c X_c'e_c e_c'X_c (X'X)^{-1}` without a
+factor of its own: the convention of Stata's ``reghdfe ..., vce(cluster id year)`` and
+``ivreg2`` (one factor from the smaller number of clusters) and of R fixest's default
+``ssc(cluster.df = "min")``; :math:`k` counts the constant, the regressors and the year
+dummies, the entity effects not (nested in the entity clusters), as for ``clustered``.
+linearmodels computes the three sandwiches (``cluster_entity=True, cluster_time=True``);
+its own factors (a :math:`G/(G-1)` per term and the entity effects counted in the
+degrees of freedom, as they are not nested in the time clusters) are switched off and
+:math:`c` applied here (:meth:`Covariance.rescale`). :math:`\hat V` need not be positive
+semi-definite (CGM 2011, section 2.3); a negative variance gives a missing SE.
 """
 
 from __future__ import annotations
@@ -53,7 +75,7 @@ from scipy import stats
 from resilience import jsonio
 from resilience.errors import EstimationError
 
-COV_TYPES = ("clustered", "robust", "unadjusted", "driscoll-kraay")
+COV_TYPES = ("clustered", "robust", "unadjusted", "driscoll-kraay", "clustered-twoway")
 CONSTANT = "const"
 DEFAULT_MODEL_ID = "model"
 """The model id of a formula fitted on its own (``resilience regress``): errors name the
@@ -138,7 +160,8 @@ class Covariance:
     Attributes
     ----------
     kind : str
-        One of ``clustered`` (by entity), ``robust``, ``unadjusted``, ``driscoll-kraay``.
+        One of ``clustered`` (by entity), ``robust``, ``unadjusted``, ``driscoll-kraay``,
+        ``clustered-twoway`` (by entity and time; ``two-way`` is an alias).
     bandwidth : float, optional
         Driscoll-Kraay bandwidth; Stata ``xtscc``'s default when ``None``.
     """
@@ -156,7 +179,12 @@ class Covariance:
         if isinstance(cov, str):
             cov = {"type": cov}
         kind = str(cov.get("type", "clustered")).lower().replace("_", "-")
-        kind = {"dk": "driscoll-kraay", "cluster": "clustered"}.get(kind, kind)
+        kind = {
+            "dk": "driscoll-kraay",
+            "cluster": "clustered",
+            "two-way": "clustered-twoway",
+            "twoway": "clustered-twoway",
+        }.get(kind, kind)
         if kind not in COV_TYPES:
             raise ValueError(f"covariance type {kind!r} is not one of {COV_TYPES}")
         return cls(kind, cov.get("bandwidth"))
@@ -170,6 +198,17 @@ class Covariance:
                 "debiased": True,
                 "group_debias": True,
             }
+        if self.kind == "clustered-twoway":
+            # the three sandwiches scaled by n / (n - k) only: rescale() applies the rest
+            return {
+                "cov_type": "clustered",
+                "cluster_entity": True,
+                "cluster_time": True,
+                "debiased": True,
+                "group_debias": False,
+                "auto_df": False,
+                "count_effects": False,
+            }
         if self.kind == "driscoll-kraay":
             bandwidth = self.bandwidth
             if bandwidth is None:
@@ -181,6 +220,18 @@ class Covariance:
                 "debiased": True,
             }
         return {"cov_type": self.kind, "debiased": True}
+
+    def rescale(self, nobs: int, n_entities: int, n_periods: int) -> float:
+        r"""Factor applied to linearmodels' covariance: 1 except for two-way clustering.
+
+        For ``clustered-twoway`` linearmodels' scale is :math:`n/(n-k)`; the factor
+        :math:`\frac{G_{\min}}{G_{\min}-1}\frac{n-1}{n}` makes it the module's
+        :math:`c` (reghdfe / fixest convention).
+        """
+        if self.kind != "clustered-twoway":
+            return 1.0
+        g = min(n_entities, n_periods)
+        return g / (g - 1) * (nobs - 1) / nobs
 
 
 def year_dummies(times: pd.Series, prefix: str) -> pd.DataFrame:
@@ -635,6 +686,7 @@ class PanelResults:
         self._dropped = dict(design.dropped)
         self._n_entities = int(n_entities)
         self._n_periods = int(n_periods)
+        self._scale = covariance.rescale(int(fit.nobs), self._n_entities, self._n_periods)
 
     @property
     def fit(self) -> Any:
@@ -683,14 +735,21 @@ class PanelResults:
         return self._design.frame.copy()
 
     @property
+    def panel_index(self) -> tuple[str, str]:
+        """The entity and time columns of :attr:`sample`."""
+        entity, time = self._design.exog.index.names
+        return entity, time
+
+    @property
     def cov(self) -> pd.DataFrame:
         """Covariance of the coefficients."""
-        return self._fit.cov
+        return self._fit.cov * self._scale
 
     @property
     def std_errors(self) -> pd.Series:
-        """Standard errors."""
-        return self._fit.std_errors.rename("std_error")
+        """Standard errors (missing where a two-way clustered variance is negative)."""
+        with np.errstate(invalid="ignore"):  # linearmodels' sqrt of a negative variance
+            return (self._fit.std_errors * math.sqrt(self._scale)).rename("std_error")
 
     @property
     def tstats(self) -> pd.Series:
@@ -702,6 +761,8 @@ class PanelResults:
         """Degrees of freedom of the t reference distribution (Stata's choice)."""
         if self._cov.kind == "clustered":
             return self._n_entities - 1
+        if self._cov.kind == "clustered-twoway":
+            return min(self._n_entities, self._n_periods) - 1
         if self._cov.kind == "driscoll-kraay":
             return self._n_periods - 1
         return int(self._fit.df_resid)
@@ -932,6 +993,28 @@ class ClusterMoments:
     def clusters(self) -> np.ndarray:
         """Cluster labels, in the order of the weight columns."""
         return self._clusters
+
+    @property
+    def dummies(self) -> list[str]:
+        """Names of the year dummies (first year the base), as in the model's design."""
+        return list(self._dummies)
+
+    def cross(self, rows: list[str], columns: list[str]) -> np.ndarray:
+        r"""Per-cluster blocks :math:`\sum_t \tilde a_{gt} \tilde b_{gt}'` of the moments.
+
+        Parameters
+        ----------
+        rows, columns : list of str
+            Variables or year dummies (:attr:`dummies`).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(clusters, len(rows), len(columns))``.
+        """
+        r = [self._names.index(c) for c in rows]
+        c = [self._names.index(c) for c in columns]
+        return self._moments[:, r][:, :, c]
 
     def solve(self, weights: np.ndarray, outcome: str, regressors: list[str]) -> np.ndarray:
         """Coefficients of ``regressors`` (year dummies added) for each row of ``weights``.

@@ -634,6 +634,7 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
         terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
         frame = frame.loc[terms]
         frame.index = [html.escape(labels.get(t, t)) for t in frame.index]
+        boot_notes = wild_bootstrap_report_rows(frame, frames.get("tests"), model_ids, table_id)
         for label, column in (
             ("Outcome", "outcome"),
             ("N", "n_obs"),
@@ -654,7 +655,7 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
             or "Supplementary models (mediation third step, heterogeneity "
             "complements and interactions)"
         )
-        notes = list(getattr(layout, "notes", ()) or ())
+        notes = list(getattr(layout, "notes", ()) or ()) + boot_notes
         stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
         notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
         for model_id, header in zip(model_ids, headers, strict=True):
@@ -671,6 +672,53 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                 notes.append(f"{header}: {note}.")
         tables.append((title, frame, notes))
     return tables
+
+
+def wild_bootstrap_report_rows(
+    frame: pd.DataFrame, tests: pd.DataFrame | None, model_ids: list[str], table_id: str
+) -> list[str]:
+    """Add to ``frame`` (in place) a row per wild bootstrap weight type; return the note.
+
+    The rows (``Wild bootstrap p (Rademacher)``, ``(Webb)``) hold each column's WCR
+    bootstrap p-value of its focal coefficient from results.tests (test names
+    :data:`resilience.tables.WILD_BOOTSTRAP_ROWS`); the note names the focal term, B and
+    the seed from the rows' ``detail``.
+    """
+    from resilience.tables import WILD_BOOTSTRAP_ROWS
+
+    if tests is None or tests.empty or not table_id:
+        return []
+    details = []
+    for test_name, label in WILD_BOOTSTRAP_ROWS.items():
+        cells = []
+        for model_id in model_ids:
+            match = tests[
+                (tests.model_id == model_id)
+                & (tests.test_name == test_name)
+                & (tests.table_id == table_id)
+            ]
+            if match.empty or pd.isna(match.iloc[0].p_value):
+                cells.append("")
+                continue
+            cells.append(f"{match.iloc[0].p_value:.3f}")
+            with contextlib.suppress(TypeError, ValueError):
+                details.append(json.loads(match.iloc[0].detail))
+        if any(cells):
+            frame.loc[label] = cells
+    if not details:
+        return []
+    terms = ", ".join(dict.fromkeys(str(d.get("term")) for d in details))
+    reps = ", ".join(dict.fromkeys(str(d.get("reps_requested")) for d in details))
+    seeds = ", ".join(dict.fromkeys(str(d["seed"]) for d in details if d.get("seed") is not None))
+    enumerated = any(d.get("enumerated") for d in details)
+    return [
+        "Wild bootstrap p: wild cluster restricted bootstrap (Cameron, Gelbach & Miller "
+        f"2008), null imposed, clusters = provinces, symmetric p-value (as boottest), focal "
+        f"coefficient {terms}; B = {reps}"
+        + (f", seed {seeds}" if seeds else "")
+        + ("; Rademacher sign vectors enumerated where 2^G ≤ B" if enumerated else "")
+        + " (results.tests, wild_bootstrap_*)."
+    ]
 
 
 def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str | None:
@@ -756,7 +804,8 @@ def section_regressions(frames, build_id: str | None = None) -> Section:
             "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
             "Stata's hausman fe re compares by default, all shared but the constant, and "
             "over the named regressors only: hausman_named), Sobel and bootstrap "
-            "(mediation), permutation and interaction (group differences)",
+            "(mediation), permutation and interaction (group differences), wild cluster "
+            "bootstrap (wild_bootstrap_*)",
         )
     else:
         sec.note("No tests estimated yet (results.tests is absent or empty).")

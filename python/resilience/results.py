@@ -22,7 +22,11 @@ Tables (created if absent):
     compares by default (every coefficient both models share but the constant),
     ``hausman_named`` / ``hausman_named_sigmamore`` the named regressors only
     (:data:`resilience.hausman.HAUSMAN_TESTS`); their ``detail`` has ``compare`` and
-    ``positive_definite``.
+    ``positive_definite``. Wild cluster bootstrap rows (``wild_bootstrap_rademacher``,
+    ``wild_bootstrap_webb``, :mod:`resilience.wildboot`): one per table column and weight
+    type, ``statistic`` the focal coefficient's t, ``df`` the clusters less one,
+    ``p_value`` the WCR bootstrap p-value; ``detail`` has ``term, weights, reps, seed,
+    enumerated, null_imposed``.
 
 :func:`write_results` replaces the rows of the given models and tables in one transaction:
 re-running a spec leaves one copy of its rows.

@@ -9,13 +9,22 @@ replaces them) has the sections
     ``model_id -> {panel, entity, time, outcome, regressors, controls, effects, cov,
     sample, lags, label}``. ``effects`` is ``entity``, ``time`` or ``two-way``; ``cov`` is
     ``clustered`` (by province, the default), ``robust``, ``unadjusted`` or
-    ``driscoll-kraay`` (or ``{type: driscoll-kraay, bandwidth: 2}``); ``sample`` is a
+    ``driscoll-kraay`` (or ``{type: driscoll-kraay, bandwidth: 2}``) or
+    ``clustered-twoway`` (by province and year; alias ``two-way``); ``sample`` is a
     pandas ``query`` string (``in_paper_sample and not is_east``); ``lags`` maps a
     regressor to the lag order computed within province (``{data_index: 1}`` uses
     ``data_index`` of year t-1, named ``L1_data_index``).
 ``tables``
     ``table_id -> {title, columns: [model_id or {model, label}], labels, show_controls,
-    parentheses (std_error | t_stat), notes}``; the columns in order.
+    parentheses (std_error | t_stat), notes, wild_bootstrap}``; the columns in order.
+    ``wild_bootstrap`` overrides the section of that name for this table (``false``:
+    none).
+``wild_bootstrap``
+    ``{reps, weights, seed}``: wild cluster restricted bootstrap p-values of each table
+    column's focal coefficient (its first regressor; :mod:`resilience.wildboot`), a row
+    per weight type. ``reps`` draws (default 9999), ``weights`` a list of
+    ``rademacher`` / ``webb`` (default both), ``seed`` (default 20250905). Applies to
+    every table of the file unless the table sets its own.
 ``hausman``
     model ids that get a Hausman test (FE vs RE).
 ``mediation``
@@ -41,6 +50,7 @@ import yaml
 
 from resilience.errors import EstimationError
 from resilience.panel import COV_TYPES, Covariance
+from resilience.wildboot import DEFAULT_REPS, DEFAULT_SEED, WEIGHTS
 
 EFFECTS = {
     "entity": "EntityEffects",
@@ -61,7 +71,16 @@ MODEL_KEYS = {
     "label",
     "description",
 }
-TABLE_KEYS = {"title", "columns", "labels", "show_controls", "parentheses", "notes"}
+TABLE_KEYS = {
+    "title",
+    "columns",
+    "labels",
+    "show_controls",
+    "parentheses",
+    "notes",
+    "wild_bootstrap",
+}
+WILD_BOOTSTRAP_KEYS = {"reps", "weights", "seed"}
 MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
 HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
 SECTIONS = {
@@ -73,6 +92,7 @@ SECTIONS = {
     "hausman",
     "mediation",
     "heterogeneity",
+    "wild_bootstrap",
 }
 PARENTHESES = ("std_error", "t_stat")
 
@@ -138,6 +158,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class WildBootstrapSpec:
+    """Wild cluster bootstrap settings of a table: draws, weight types, seed."""
+
+    reps: int = DEFAULT_REPS
+    weights: tuple[str, ...] = WEIGHTS
+    seed: int = DEFAULT_SEED
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """A publication table: columns in order, labels, options and notes."""
 
@@ -148,6 +177,7 @@ class TableSpec:
     show_controls: bool = True
     parentheses: str = "std_error"
     notes: tuple[str, ...] = ()
+    wild_bootstrap: WildBootstrapSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -320,8 +350,50 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
     )
 
 
-def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: str) -> TableSpec:
-    """Validate one table entry; its columns must name known models."""
+def parse_wild_bootstrap(raw: Any, source: str, where: str) -> WildBootstrapSpec | None:
+    """Validate a ``wild_bootstrap`` entry: ``false`` / ``null`` (none) or a mapping."""
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        return WildBootstrapSpec()
+    if not isinstance(raw, dict):
+        raise _fail(
+            source, where, "wild_bootstrap",
+            f"must be a mapping {{reps, weights, seed}} or false, got {raw!r}",
+        )  # fmt: skip
+    where = f"{where}, wild_bootstrap"
+    entry = _check_keys(raw, WILD_BOOTSTRAP_KEYS, source, where)
+    weights = entry.get("weights", list(WEIGHTS))
+    if isinstance(weights, str):
+        weights = [weights]
+    if (
+        not isinstance(weights, list)
+        or not weights
+        or not all(isinstance(w, str) and w in WEIGHTS for w in weights)
+        or len(set(weights)) < len(weights)
+    ):
+        raise _fail(
+            source, where, "weights",
+            f"must be a list of distinct weight types from {list(WEIGHTS)}, got {weights!r}",
+        )  # fmt: skip
+    return WildBootstrapSpec(
+        _whole_number(entry, "reps", DEFAULT_REPS, 1, source, where),
+        tuple(weights),
+        _whole_number(entry, "seed", DEFAULT_SEED, 0, source, where),
+    )
+
+
+def parse_table(
+    table_id: str,
+    raw: Any,
+    models: dict[str, ModelSpec],
+    source: str,
+    wild_bootstrap: WildBootstrapSpec | None = None,
+) -> TableSpec:
+    """Validate one table entry; its columns must name known models.
+
+    ``wild_bootstrap``: the file's section, used unless the table sets its own.
+    """
     where = f"table {table_id!r}"
     entry = _check_keys(raw, TABLE_KEYS, source, where)
     columns = []
@@ -347,6 +419,9 @@ def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: s
         bool(entry.get("show_controls", True)),
         parentheses,
         tuple(entry.get("notes") or ()),
+        parse_wild_bootstrap(entry["wild_bootstrap"], source, where)
+        if "wild_bootstrap" in entry
+        else wild_bootstrap,
     )
 
 
@@ -452,8 +527,9 @@ def parse_file(path: Path) -> SpecSet:
         m: parse_model(m, entry, defaults, source)
         for m, entry in _mapping(raw, "models", source).items()
     }
+    wild_bootstrap = parse_wild_bootstrap(raw.get("wild_bootstrap"), source, "top level")
     tables = {
-        t: parse_table(t, entry, models, source)
+        t: parse_table(t, entry, models, source, wild_bootstrap)
         for t, entry in _mapping(raw, "tables", source).items()
     }
     hausman = _names(raw.get("hausman"), source, "hausman", "hausman")

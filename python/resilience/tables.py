@@ -38,6 +38,8 @@ COV_NOTES = {
     "robust": "heteroskedasticity-robust standard errors",
     "unadjusted": "conventional standard errors",
     "driscoll-kraay": "Driscoll-Kraay standard errors",
+    "clustered-twoway": "standard errors clustered by province and year (Cameron-Gelbach-"
+    "Miller; df min(G, T) - 1)",
 }
 
 
@@ -122,6 +124,8 @@ def build_table(
             cells.append(number(fit.params[term]) + stars(fit.pvalues[term]))
             below.append(f"({number(inner)})")
         rows += [(label(term, term), tuple(cells)), ("", tuple(below))]
+    boot_rows, boot_notes = wild_bootstrap_rows(table, tests)
+    rows += boot_rows
     n_coefficient_rows = len(rows)
     rows.append(("N", tuple(str(f.nobs) for f in fits)))
     rows.append(("Within R² (Stata)", tuple(f"{f.r2_within:.3f}" for f in fits)))
@@ -143,8 +147,65 @@ def build_table(
         tuple(c.label for c in table.columns),
         tuple(rows),
         n_coefficient_rows,
-        (*_notes(table, fits), *hausman_notes),
+        (*_notes(table, fits), *hausman_notes, *boot_notes),
     )
+
+
+WILD_BOOTSTRAP_ROWS = {
+    "wild_bootstrap_rademacher": "Wild bootstrap p (Rademacher)",
+    "wild_bootstrap_webb": "Wild bootstrap p (Webb)",
+}
+"""Row label of each ``results.tests`` wild bootstrap test (:mod:`resilience.wildboot`)."""
+
+
+def wild_bootstrap_rows(
+    table: TableSpec, tests: pd.DataFrame | None
+) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    """Rows (one per weight type) and the note of the columns' wild bootstrap p-values.
+
+    A cell is the WCR bootstrap p-value of the column's focal coefficient (3 decimals);
+    the note names the method, the focal terms, B, the weights and the seed, read from
+    each row's ``detail``.
+    """
+    if tests is None or tests.empty:
+        return [], []
+    rows, details = [], []
+    for test_name, label in WILD_BOOTSTRAP_ROWS.items():
+        cells = []
+        for column in table.columns:
+            match = tests[(tests.model_id == column.model) & (tests.test_name == test_name)]
+            if "table_id" in match and (match.table_id == table.table_id).any():
+                match = match[match.table_id == table.table_id]
+            if match.empty or pd.isna(match.iloc[0]["p_value"]):
+                cells.append("")
+                continue
+            cells.append(f"{match.iloc[0]['p_value']:.3f}")
+            details.append((column.label, _hausman_detail(match.iloc[0])))
+        if any(cells):
+            rows.append((label, tuple(cells)))
+    if not rows:
+        return [], []
+    terms = dict.fromkeys(table.labels.get(d.get("term"), d.get("term")) for _, d in details)
+    reps = sorted({d.get("reps_requested") for _, d in details if d}, key=str)
+    seeds = sorted({d.get("seed") for _, d in details if d.get("seed") is not None}, key=str)
+    enumerated = [label for label, d in details if d.get("enumerated")]
+    note = (
+        "Wild bootstrap p: wild cluster restricted bootstrap (Cameron, Gelbach & Miller "
+        "2008), null (coefficient = 0) imposed, clusters = provinces, symmetric p-value "
+        "(the share of draws whose absolute t exceeds the model's, as Stata boottest), "
+        "for the focal coefficient "
+        + ", ".join(str(t) for t in terms)
+        + f"; B = {', '.join(map(str, reps))} draws per weight type (Rademacher: +1 or -1; "
+        "Webb: six points, plus or minus sqrt(1/2), 1, sqrt(3/2))"
+        + (f", seed {', '.join(map(str, seeds))}" if seeds else "")
+        + "."
+    )
+    if enumerated:
+        note += (
+            " Rademacher, B at least 2 to the power G: every sign vector of the G provinces "
+            "enumerated (exact, no seed) in " + ", ".join(dict.fromkeys(enumerated)) + "."
+        )
+    return rows, [note]
 
 
 HAUSMAN_ROWS = {
