@@ -8,7 +8,7 @@
   and standard error of lnim equal those on its province part ln_im_share alone (the pool
   ln IM_t is absorbed); without year effects they do not.
 * A false ``construction`` declaration is a spec error; the one-way Chen table (equations
-  (2)-(4), province effects only) against linearmodels directly and against R plm.
+  (2)-(4), province effects only) against linearmodels directly and a refit in R.
 """
 
 from __future__ import annotations
@@ -237,32 +237,71 @@ def test_province_fe_coefficients_equal_linearmodels(chen_fits, chen_panel):
         assert fits[model_id].effects == "entity"
 
 
-PLM = """
-suppressMessages(library(plm))
+R_LSDV = """
+# Province effects only, as Chen's equations (2)-(4): the dummy-variable regression in base
+# R (lm with factor(province_code)), whose slopes are those of the within estimator (plm's
+# model = "within", Stata xtreg, fe) by Frisch-Waugh-Lovell.
 d <- read.csv(commandArgs(TRUE)[1], colClasses = c(province_code = "character"))
 for (x in c("lnfdi", "lnofdi", "lnim")) {
-  f <- as.formula(paste("res ~", x, "+ lngov + lnftri + lninf + lnhum"))
-  m <- plm(f, data = d, index = c("province_code", "year"), model = "within")
-  cat(x, sprintf("%.15g", coef(m)[[x]]), "\\n")
+  f <- as.formula(paste("res ~", x, "+ lngov + lnftri + lninf + lnhum + factor(province_code)"))
+  cat(x, sprintf("%.15g", coef(lm(f, data = d))[[x]]), "\\n")
 }
 """
 
 
 @pytest.mark.reference
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
-def test_province_fe_coefficients_equal_r_plm(chen_fits, chen_panel, tmp_path):
-    """R plm's within estimator (province effects only) on the same panel."""
+def test_province_fe_coefficients_equal_an_r_refit(chen_fits, chen_panel, tmp_path):
+    """An independent refit in R (base lm on province dummies) of the one-way columns."""
     specs, fits = chen_fits
     data = tmp_path / "chen.csv"
     columns = ["province_code", "year", "res", "lnfdi", "lnofdi", "lnim", *CONTROLS.split(" + ")]
     chen_panel[columns].to_csv(data, index=False, float_format="%.17g")
-    script = tmp_path / "plm.R"
-    script.write_text(PLM, encoding="utf-8")
+    script = tmp_path / "lsdv.R"
+    script.write_text(R_LSDV, encoding="utf-8")
     proc = subprocess.run(["Rscript", str(script), str(data)], capture_output=True, text=True)
-    if "there is no package called" in proc.stderr:
-        pytest.skip("R package plm is not installed")
     assert proc.returncode == 0, proc.stderr
-    plm = {x: float(v) for x, v in (line.split() for line in proc.stdout.splitlines())}
+    refit = {x: float(v) for x, v in (line.split() for line in proc.stdout.splitlines())}
     for model_id, x in (("ch_t2_pfe_m2", "lnfdi"), ("ch_t2_pfe_m3", "lnofdi"),
                         ("ch_t2_pfe_m4", "lnim")):  # fmt: skip
-        assert_allclose(fits[model_id].params[x], plm[x], rtol=1e-9)
+        assert_allclose(fits[model_id].params[x], refit[x], rtol=1e-9)
+
+
+# ------------------------------------------------ the stored rows, Word and the report ---
+@pytest.fixture(scope="module")
+def chen_estimated(built_warehouse, tmp_path_factory):
+    """A copy of the built warehouse with the two Chen Table 2 versions estimated."""
+    tmp = tmp_path_factory.mktemp("chen")
+    db = tmp / "warehouse.duckdb"
+    shutil.copy(built_warehouse, db)
+    estimate.run(db, tables=["ch_table2", "ch_table2_province_fe"], out_dir=tmp / "tables")
+    return db, tmp / "tables"
+
+
+def test_word_and_files_carry_the_rows_and_notes(chen_estimated):
+    from docx import Document
+
+    _, out = chen_estimated
+    for suffix in ("md", "tex", "html"):
+        text = (out / f"ch_table2_province_fe.{suffix}").read_text(encoding="utf-8")
+        assert "Variance of LNIM left by FE" in text and "by construction" in text
+    document = Document(str(out / "tables.docx"))
+    cells = [[c.text for c in row.cells] for grid in document.tables for row in grid.rows]
+    assert ["Year FE", "No", "No", "No"] in cells
+    assert any(row[0] == "Variance of LNOFDI left by FE" for row in cells)
+    notes = " ".join(p.text for p in document.paragraphs)
+    assert "the slope is identified by ln(ofdi_it/ofdi_t) alone" in notes
+
+
+def test_report_shows_the_absorption_and_which_part_identifies(chen_estimated):
+    from resilience.report import write_report
+
+    db, out = chen_estimated
+    page = write_report(db, out.parent / "index.html").path.read_text(encoding="utf-8")
+    stored = query(db, "select * from results.absorption").set_index(["model_id", "term"])
+    share = stored.loc[("ch_t2_pfe_m3", "lnofdi"), "share_left"]
+    assert "What the fixed effects absorb, marts.panel_spillover_resilience" in page
+    assert "Variance of LNOFDI left by FE" in page and f"{share:.3f}" in page
+    assert "Chen Table 2 as equations (2)-(4) write it: province effects only" in page
+    assert "identified by ln(im_it/im_t) alone: the year effects absorb ln IM_t" in page
+    assert "ln(im_it/im_t) and ln IM_t together (no year effects)" in page
