@@ -288,8 +288,9 @@ def estimate(
 
     Reads marts.panel_* from the warehouse, fits every model of the spec (two-way FE,
     robustness, mediation, heterogeneity, Hausman), writes results.models,
-    results.coefficients and results.tests back into the warehouse and the formatted
-    tables into --out-dir.
+    results.coefficients, results.tests and results.absorption (the share of each
+    regressor's variance the fixed effects leave) back into the warehouse and the
+    formatted tables into --out-dir.
     """
     from resilience import estimate as estimate_module
     from resilience.build import check_last_build

@@ -222,8 +222,9 @@ def simulate_spillover_panel(
     Returns
     -------
     pandas.DataFrame
-        31 provinces x years with ``res``, the three spillovers, four controls and
-        ``gdp_growth``.
+        31 provinces x years with ``res``, the three spillovers and their province parts
+        (``ln_im_share``, ...: the spillover less a part common to the year), four controls
+        and ``gdp_growth``.
     """
     rng = np.random.default_rng(seed)
     frame = _grid(first_year, last_year)
@@ -234,6 +235,8 @@ def simulate_spillover_panel(
     entity_level = _effects(frame, rng, 0.5, 0.0)
     for column in ("lnfdi", "lnofdi", "lnim"):
         frame[column] = 0.1 * t + entity_level + rng.normal(0, 0.3, n)
+        # the mart's province part: lnim = ln_im_share + a part common to the year (0.1 t)
+        frame[f"ln_{column[2:]}_share"] = frame[column] - 0.1 * t
     for column in SPILLOVER_CONTROLS:
         frame[column] = rng.normal(0, 0.5, n) + 0.3 * entity_level
     linear = truth["const"] + sum(

@@ -22,7 +22,7 @@ from resilience.errors import StorageError, classify, storage_faults
 from resilience.hausman import HAUSMAN_TESTS, hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
-from resilience.panel import PanelResults, lag, regress
+from resilience.panel import CONSTRUCTION_TOL, PanelResults, lag, regress, time_part_spread
 from resilience.results import (
     TEST_COLUMNS,
     ModelRecord,
@@ -31,7 +31,14 @@ from resilience.results import (
     settings_of,
     write_results,
 )
-from resilience.specs import ModelSpec, SpecError, SpecSet, load_specs, with_settings
+from resilience.specs import (
+    Construction,
+    ModelSpec,
+    SpecError,
+    SpecSet,
+    load_specs,
+    with_settings,
+)
 from resilience.tables import build_table, print_table, staged_tables
 from resilience.wildboot import FocalBootstrap
 
@@ -117,10 +124,53 @@ def fit_model(panel: pd.DataFrame, spec: ModelSpec) -> PanelResults:
     )
 
 
+def checked_constructions(
+    result: PanelResults, spec: ModelSpec, specs: SpecSet
+) -> dict[str, Construction]:
+    """Return the fit's terms declared unit part + time part, checked on its sample.
+
+    The declaration ``x_it = u_it + p_t`` holds when ``x - unit_part`` is constant within
+    every year of the sample (:func:`resilience.panel.time_part_spread`).
+
+    Raises
+    ------
+    SpecError
+        The unit-part column is absent or missing in a row, or ``x - unit_part`` varies
+        within a year: the declaration is false for this panel.
+    """
+    declared = {t: c for t, c in specs.constructions_of(spec).items() if t in result.terms}
+    sample = result.sample
+    for term, built in declared.items():
+        where = f"{built.source}: construction {term!r}, key 'unit_part'"
+        if built.unit_part not in sample:
+            raise SpecError(
+                f"{where}: column {built.unit_part!r} is not in {spec.panel} (model "
+                f"{result.model_id!r}); rebuild the marts or correct the declaration"
+            )
+        missing = int(sample[built.unit_part].isna().sum())
+        if missing:
+            raise SpecError(
+                f"{where}: {built.unit_part!r} is missing in {missing} row(s) of model "
+                f"{result.model_id!r}'s sample, so the declaration cannot be checked"
+            )
+        spread, year = time_part_spread(sample, term, built.unit_part, spec.time)
+        if spread > CONSTRUCTION_TOL:
+            raise SpecError(
+                f"{where}: {term} - {built.unit_part} is not common to all units of a "
+                f"{spec.time} (it varies by {spread:.3g}, relative, in {spec.time} {year} of "
+                f"model {result.model_id!r}'s sample), so {term} is not {built.formula}; "
+                "correct or remove the declaration"
+            )
+    return declared
+
+
 def record(
     result: PanelResults, spec: ModelSpec, specs: SpecSet, note: dict[str, Any] | None = None
 ) -> ModelRecord:
-    """Describe a fit for ``results.models`` (spec JSON, fingerprint, table and label)."""
+    """Describe a fit for ``results.models`` (spec JSON, fingerprint, table and label).
+
+    Its terms declared unit part + time part are checked (:func:`checked_constructions`).
+    """
     columns = [spec.entity, spec.time, result.formula.outcome, *result.terms]
     payload = {**spec.to_dict(), "formula": str(result.formula), **(note or {})}
     in_specs = spec.model_id == result.model_id
@@ -131,6 +181,7 @@ def record(
         data_fingerprint(result.sample, columns),
         specs.table_of(spec.model_id) if in_specs else None,
         specs.column_label(spec.model_id) if in_specs else None,
+        checked_constructions(result, spec, specs),
     )
 
 

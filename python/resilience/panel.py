@@ -87,6 +87,19 @@ COLLINEAR_TOL = 1e-9
 """A column is collinear with the columns before it when less than this share of its norm
 is left after projecting it on them (exact collinearity up to rounding only)."""
 EFFECT_TERMS = {"EntityEffects": "entity", "TimeEffects": "time"}
+ABSORPTION_COLUMNS = [
+    "model_id",
+    "term",
+    "effects",
+    "n_obs",
+    "var_total",
+    "var_left",
+    "share_left",
+    "share_entity",
+    "share_time",
+]
+"""Columns of :func:`absorption` (the rows of ``results.absorption`` before the
+construction columns)."""
 TIDY_COLUMNS = [
     "model_id",
     "term",
@@ -574,6 +587,120 @@ class Design:
         return cls(dependent, exog, frame, dropped, dropped_years)
 
 
+def _residual(values: np.ndarray, groupings: list[np.ndarray]) -> np.ndarray:
+    """Residual of each column of ``values`` on a constant and the dummies of ``groupings``.
+
+    A least-squares projection (``numpy.linalg.lstsq`` on the dummy matrix), so exact in an
+    unbalanced panel, where demeaning by entity and then by year is not.
+    """
+    blocks = [np.ones((len(values), 1))]
+    for codes in groupings:
+        levels = np.unique(codes)
+        blocks.append((codes[:, None] == levels[None, :]).astype(float))
+    z = np.hstack(blocks)
+    return values - z @ np.linalg.lstsq(z, values, rcond=None)[0]
+
+
+def absorption(
+    x: pd.DataFrame,
+    entities: np.ndarray,
+    times: np.ndarray,
+    effects: str,
+    model_id: str = DEFAULT_MODEL_ID,
+) -> pd.DataFrame:
+    r"""Share of each regressor's variance that is left after the model's fixed effects.
+
+    With :math:`M` the annihilator of a constant and the model's effect dummies (entity
+    dummies for ``entity``; entity *and* year dummies for ``two-way``; year dummies for
+    ``time``; the constant alone for ``none``),
+
+    .. math::
+
+        \text{share\_left}_k = \frac{\lVert M x_k \rVert^2}
+            {\lVert x_k - \bar x_k \rVert^2},
+
+    the part of :math:`x_k`'s variation that is left to identify its slope (by
+    Frisch-Waugh-Lovell, before the other regressors are partialled out too).
+    ``share_entity`` and ``share_time`` are the shares the entity dummies alone and the
+    year dummies alone absorb (:math:`R^2` of :math:`x_k` on each). In a balanced panel
+    ``share_left = 1 - share_entity - share_time``; in an unbalanced one the two overlap
+    and only the projection gives ``share_left``. ``var_total`` and ``var_left`` divide
+    the two sums of squares by :math:`n - 1`.
+
+    Parameters
+    ----------
+    x : pandas.DataFrame
+        The regressors (rows of the estimation sample).
+    entities, times : numpy.ndarray
+        Entity and period of each row.
+    effects : str
+        ``"two-way"``, ``"entity"``, ``"time"`` or ``"none"`` (:attr:`PanelResults.effects`).
+    model_id : str
+        Written into the ``model_id`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of ``x``: :data:`ABSORPTION_COLUMNS`.
+    """
+    values = x.to_numpy(float)
+    n = len(values)
+    groupings = {
+        "two-way": [entities, times],
+        "entity": [entities],
+        "time": [times],
+        "none": [],
+    }[effects]
+    total = ((values - values.mean(axis=0)) ** 2).sum(axis=0)
+    left = (_residual(values, groupings) ** 2).sum(axis=0)
+    by_entity = (_residual(values, [entities]) ** 2).sum(axis=0)
+    by_time = (_residual(values, [times]) ** 2).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame = pd.DataFrame(
+            {
+                "model_id": model_id,
+                "term": list(map(str, x.columns)),
+                "effects": effects,
+                "n_obs": n,
+                "var_total": total / (n - 1),
+                "var_left": left / (n - 1),
+                "share_left": left / total,
+                "share_entity": 1 - by_entity / total,
+                "share_time": 1 - by_time / total,
+            }
+        )
+    return frame[ABSORPTION_COLUMNS]
+
+
+CONSTRUCTION_TOL = 1e-8
+"""A declared time part ``x - unit_part`` is constant within a period when its range there
+is at most this much, relative to ``max(1, |x|)`` (rounding of a logged product only)."""
+
+
+def time_part_spread(
+    frame: pd.DataFrame, column: str, unit_part: str, time: str
+) -> tuple[float, Any]:
+    r"""Largest within-period range of ``column - unit_part``, and the period where it is.
+
+    A regressor built as :math:`x_{it} = u_{it} + p_t` has :math:`x_{it} - u_{it}`
+    constant within each period :math:`t`: the spread is 0 up to rounding
+    (:data:`CONSTRUCTION_TOL`), relative to ``max(1, max |x|)``.
+
+    Returns
+    -------
+    spread : float
+        ``max_t (max_i - min_i) (x_it - u_it) / max(1, max |x|)``.
+    period : object
+        The period with the largest range.
+    """
+    part = (frame[column].astype(float) - frame[unit_part].astype(float)).groupby(
+        frame[time].to_numpy()
+    )
+    ranges = part.max() - part.min()
+    scale = max(1.0, float(frame[column].abs().max()))
+    return float(ranges.max()) / scale, ranges.idxmax()
+
+
 def regress(
     formula: str,
     data: pd.DataFrame,
@@ -817,6 +944,22 @@ class PanelResults:
         exog = self._design.exog[[CONSTANT, *self.terms]]
         twoway = PanelOLS(self._design.dependent, exog, entity_effects=True, time_effects=True)
         return float(twoway.fit(cov_type="unadjusted").rsquared)
+
+    @cached_property
+    def absorption(self) -> pd.DataFrame:
+        """Share of each named regressor's variance the fixed effects leave (:func:`absorption`).
+
+        One row per term of the formula (not the constant, not the year dummies), over the
+        estimation sample; the rows of ``results.absorption``.
+        """
+        exog = self._design.exog
+        return absorption(
+            exog[self.terms],
+            exog.index.get_level_values(0).to_numpy(),
+            exog.index.get_level_values(1).to_numpy(),
+            self.effects,
+            self._model_id,
+        )
 
     @property
     def r2_lsdv(self) -> float:

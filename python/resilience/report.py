@@ -22,7 +22,9 @@ Sections (each an ``<section id=...>`` the browser test looks for):
     the 2009 (global financial crisis) and 2020 (COVID-19) shocks marked.
 ``regressions``
     every estimated regression table (``results.*``), stars and standard errors as in
-    the papers, N, both R-squared conventions, effects.
+    the papers, N, both R-squared conventions, effects, the share of each regressor's
+    variance the fixed effects leave (``results.absorption``, one compact table per
+    panel) and which part of a regressor built as unit part + time part identifies it.
 ``heterogeneity``
     a coefficient plot of the key regressor across the heterogeneity groups (95% CI).
 ``quality``
@@ -65,7 +67,13 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
-from resilience.tables import dropped_note, stars  # noqa: E402
+from resilience.tables import (  # noqa: E402
+    ABSORPTION_LABEL,
+    ABSORPTION_NOTE,
+    construction_notes,
+    dropped_note,
+    stars,
+)
 from resilience.validate import project_vars  # noqa: E402
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -96,6 +104,7 @@ TABLES = {
     "models": "results.models",
     "coefficients": "results.coefficients",
     "tests": "results.tests",
+    "absorption": "results.absorption",
     "build_settings": "marts.dim_build_settings",
 }
 """Every warehouse relation the report reads, by role; a missing one degrades its section."""
@@ -648,6 +657,11 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                 if column == "outcome":
                     values = [labels.get(str(v), v) for v in values]
                 frame.loc[label] = [_fmt(v) for v in values]
+        absorbed, construction = _absorption_of(
+            frames.get("absorption"), model_ids, headers, list(dict.fromkeys(regressors)), labels
+        )
+        for label, cells in absorbed.items():
+            frame.loc[html.escape(label)] = cells
         frame.index.name = "term"
         frame = frame.reset_index()
         title = getattr(layout, "title", None) or (
@@ -670,6 +684,8 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                     json.loads(by_year) if isinstance(by_year, str) else {},
                 )
                 notes.append(f"{header}: {note}.")
+        if absorbed:
+            notes += [ABSORPTION_NOTE, *construction]
         tables.append((title, frame, notes))
     return tables
 
@@ -719,6 +735,78 @@ def wild_bootstrap_report_rows(
         + ("; Rademacher sign vectors enumerated where 2^G ≤ B" if enumerated else "")
         + " (results.tests, wild_bootstrap_*)."
     ]
+
+
+def _absorption_of(
+    absorption: pd.DataFrame | None,
+    model_ids: list[str],
+    headers: list[str],
+    regressors: list[str],
+    labels: dict[str, str],
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Rows "Variance of X left by FE" of a table's regressors, and its construction notes.
+
+    From ``results.absorption`` (absent for results estimated before it was): the cells
+    as the publication tables print them (:data:`resilience.tables.ABSORPTION_LABEL`),
+    the notes by :func:`resilience.tables.construction_notes`.
+    """
+    if absorption is None or absorption.empty:
+        return {}, []
+    rows: dict[str, list[str]] = {}
+    entries = []
+    for term in regressors:
+        cells = []
+        for model_id, header in zip(model_ids, headers, strict=True):
+            match = absorption[(absorption.model_id == model_id) & (absorption.term == term)]
+            if match.empty:
+                cells.append("")
+                continue
+            row = match.iloc[0]
+            cells.append(f"{row['share_left']:.3f}")
+            if isinstance(row.get("identified_by"), str):
+                entries.append(
+                    (
+                        header,
+                        labels.get(term, term),
+                        row["unit_label"],
+                        row["time_label"],
+                        row["identified_by"],
+                    )
+                )
+        if any(cells):
+            rows[ABSORPTION_LABEL.format(labels.get(term, term))] = cells
+    return rows, construction_notes(entries)
+
+
+def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
+    """One compact table per panel: each model's share of variance left, by regressor.
+
+    Rows: the models (with their effects); columns: every named regressor and control
+    (year-dummy interactions left out); cells ``share_left`` of ``results.absorption``,
+    blank where the model lacks the term. Returns (caption, frame) pairs.
+    """
+    absorption, models = frames.get("absorption"), frames.get("models")
+    if absorption is None or absorption.empty:
+        return []
+    shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]]
+    panels = {m: (_model_value(models, m, "panel") or "") for m in dict.fromkeys(shown.model_id)}
+    out = []
+    for panel in sorted(set(panels.values())):
+        part = shown[shown.model_id.map(panels) == panel]
+        wide = part.pivot(index="model_id", columns="term", values="share_left")
+        wide = wide.reindex(index=list(dict.fromkeys(part.model_id)),
+                            columns=list(dict.fromkeys(part.term)))  # fmt: skip
+        effects = part.drop_duplicates("model_id").set_index("model_id")["effects"]
+        wide.insert(0, "effects", effects.reindex(wide.index).to_numpy())
+        out.append(
+            (
+                f"What the fixed effects absorb, {panel or 'panel not recorded'}: share of "
+                "each regressor's variance left after the model's fixed effects "
+                "(results.absorption.share_left; entity and year dummies by projection)",
+                wide.reset_index(),
+            )
+        )
+    return out
 
 
 def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str | None:
@@ -792,6 +880,8 @@ def section_regressions(frames, build_id: str | None = None) -> Section:
         sec.table(frame, title, raw_html_columns=tuple(frame.columns))
         for note in notes:
             sec.blocks.append(f'<p class="tablenote">{html.escape(note)}</p>')
+    for caption, frame in absorption_tables(frames):
+        sec.table(frame, caption, digits=3)
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
         columns = [

@@ -27,6 +27,13 @@ Tables (created if absent):
     type, ``statistic`` the focal coefficient's t, ``df`` the clusters less one,
     ``p_value`` the WCR bootstrap p-value; ``detail`` has ``term, weights, reps, seed,
     enumerated, null_imposed``.
+``results.absorption``
+    :attr:`resilience.panel.PanelResults.absorption`, one row per model and named
+    regressor: ``model_id, term, effects, n_obs, var_total, var_left, share_left``
+    (the share of the regressor's variance left after the model's fixed effects, what
+    identifies its slope), ``share_entity, share_time`` (absorbed by each effect alone),
+    and for a regressor the specs declare a unit part plus a time part (``construction``)
+    ``unit_part, unit_label, time_label, identified_by`` (which part identifies the slope).
 
 :func:`write_results` replaces the rows of the given models and tables in one transaction:
 re-running a spec leaves one copy of its rows.
@@ -46,14 +53,15 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
 from resilience.errors import WarehouseRebuilt
-from resilience.panel import TIDY_COLUMNS, PanelResults
+from resilience.panel import ABSORPTION_COLUMNS, TIDY_COLUMNS, PanelResults
+from resilience.specs import Construction
 
 SCHEMA = "results"
 MODELS_DDL = f"""
@@ -81,6 +89,20 @@ create table if not exists {SCHEMA}.tests (
     model_id varchar, table_id varchar, test_name varchar, statistic double, df double,
     p_value double, detail json
 )"""
+ABSORPTION_DDL = f"""
+create table if not exists {SCHEMA}.absorption (
+    model_id varchar, term varchar, effects varchar, n_obs integer, var_total double,
+    var_left double, share_left double, share_entity double, share_time double,
+    unit_part varchar, unit_label varchar, time_label varchar, identified_by varchar,
+    primary key (model_id, term)
+)"""
+STORED_ABSORPTION_COLUMNS = [
+    *ABSORPTION_COLUMNS,
+    "unit_part",
+    "unit_label",
+    "time_label",
+    "identified_by",
+]
 MODEL_COLUMNS = [
     "model_id",
     "table_id",
@@ -173,6 +195,32 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "detail": "Further results of the test, JSON.",
         },
     ),
+    "absorption": (
+        "One row per model and named regressor (grain: model_id, term): how much of the "
+        "regressor's variance the model's fixed effects absorb, and, for a regressor built "
+        "as a unit part plus a time part, which part identifies its slope.",
+        {
+            "model_id": "The model's id (results.models).",
+            "term": "The regressor (not the constant, not the year dummies).",
+            "effects": "The model's fixed effects (entity, time, two-way, none).",
+            "n_obs": "Observations of the estimation sample.",
+            "var_total": "Sample variance of the regressor (squares about the mean / (n-1)).",
+            "var_left": "Variance left after the model's fixed effects (residual sum of squares on "
+            "the entity and year dummies / (n-1)).",
+            "share_left": "var_left / var_total: the share of the variation that identifies the "
+            "slope.",
+            "share_entity": "Share of the variance the entity effects alone absorb (R-squared on "
+            "entity dummies).",
+            "share_time": "Share of the variance the year effects alone absorb (R-squared on year "
+            "dummies).",
+            "unit_part": "For a regressor declared unit part + time part (specs' construction): "
+            "the unit-part column.",
+            "unit_label": "The unit part as the notes write it, e.g. ln(im_it/im_t).",
+            "time_label": "The time part (common to all units of a year), e.g. ln IM_t.",
+            "identified_by": "Which part identifies the slope (the unit part alone under year "
+            "effects).",
+        },
+    ),
 }
 """Descriptions of the ``results`` tables and their columns (``resilience export`` labels)."""
 
@@ -208,6 +256,19 @@ class ModelRecord:
     fingerprint: str
     table_id: str | None = None
     column_label: str | None = None
+    constructions: dict[str, Construction] = field(default_factory=dict)
+    """``term -> Construction`` of the model's terms built as unit part + time part."""
+
+    def absorption_rows(self) -> pd.DataFrame:
+        """Return the ``results.absorption`` rows: the fit's absorption, the constructions."""
+        rows = self.result.absorption.copy()
+        time_effects = self.result.formula.time_effects
+        parts = [self.constructions.get(t) for t in rows["term"]]
+        rows["unit_part"] = [c.unit_part if c else None for c in parts]
+        rows["unit_label"] = [c.unit_label if c else None for c in parts]
+        rows["time_label"] = [c.time_label if c else None for c in parts]
+        rows["identified_by"] = [c.identified_by(time_effects) if c else None for c in parts]
+        return rows[STORED_ABSORPTION_COLUMNS]
 
     def row(self, estimated_at: datetime, build_id: str | None = None) -> dict:
         """Return the ``results.models`` row (``build_id``: the build the marts came from)."""
@@ -245,9 +306,9 @@ class ModelRecord:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``results`` and its three tables if absent (add ``build_id`` if older)."""
+    """Create schema ``results`` and its four tables if absent (add ``build_id`` if older)."""
     con.execute(f"create schema if not exists {SCHEMA}")
-    for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL):
+    for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL, ABSORPTION_DDL):
         con.execute(ddl)
     con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
     con.execute(f"alter table {SCHEMA}.models add column if not exists dropped_by_year json")
@@ -317,9 +378,10 @@ def write_results(
 ) -> dict[str, int]:
     """Replace the rows of these models (and their tables' tests) in one transaction.
 
-    Rows of ``models``, ``coefficients`` and ``tests`` whose ``model_id`` is one of the
-    given models, and ``tests`` rows whose ``table_id`` is one of the given tests'
-    tables, are deleted, then the new rows inserted; on any error nothing changes.
+    Rows of ``models``, ``coefficients``, ``tests`` and ``absorption`` whose
+    ``model_id`` is one of the given models, and ``tests`` rows whose ``table_id`` is one
+    of the given tests' tables, are deleted, then the new rows inserted; on any error
+    nothing changes.
     With ``expected_build_id`` (the build whose marts the models were estimated from,
     None for a warehouse no build recorded) the warehouse's build is read inside the same
     transaction: another one means the marts changed since they were read, and nothing
@@ -353,6 +415,11 @@ def write_results(
         if models
         else pd.DataFrame(columns=TIDY_COLUMNS)
     )
+    absorption = (
+        pd.concat([m.absorption_rows() for m in models], ignore_index=True)
+        if models
+        else pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS)
+    )
     tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
@@ -366,12 +433,13 @@ def write_results(
                 "run resilience estimate again"
             )
         ensure_schema(con)
-        for table in ("models", "coefficients", "tests"):
+        for table in ("models", "coefficients", "tests", "absorption"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])
         _insert(con, "models", model_rows)
         _insert(con, "coefficients", coefficients)
         _insert(con, "tests", tests)
+        _insert(con, "absorption", absorption)
         con.execute("commit")
     except Exception:
         # a commit that failed (e.g. no space left for the write-ahead log) has already
@@ -379,4 +447,9 @@ def write_results(
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
         raise
-    return {"models": len(model_rows), "coefficients": len(coefficients), "tests": len(tests)}
+    return {
+        "models": len(model_rows),
+        "coefficients": len(coefficients),
+        "tests": len(tests),
+        "absorption": len(absorption),
+    }

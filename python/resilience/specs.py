@@ -33,6 +33,16 @@ replaces them) has the sections
 ``heterogeneity``
     ``id -> {model, flag, sample, n_perm, seed}``: ``model`` is the flagged group's column,
     ``sample`` the base sample holding both groups.
+``construction``
+    ``column -> {unit_part, unit_label, time_label, time_depends_on, panel}``: a regressor
+    that is by
+    construction a unit part plus a part common to all units of a period, ``x_it =
+    u_it + p_t`` (Chen's ``lnim = ln(im_it/im_t) + ln IM_t``). ``unit_part`` is the panel
+    column holding :math:`u_{it}`; the labels name both parts in the notes,
+    ``time_depends_on`` (optional) what moves the time part alone; ``panel``
+    defaults to the file's default panel. Estimation checks the declaration on every
+    sample that uses the column (:func:`resilience.panel.time_part_spread`) and the tables
+    say which part identifies the slope.
 
 Errors raise :class:`SpecError` naming the file, the entry and the key.
 """
@@ -83,6 +93,14 @@ TABLE_KEYS = {
 WILD_BOOTSTRAP_KEYS = {"reps", "weights", "seed"}
 MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
 HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
+CONSTRUCTION_KEYS = {
+    "unit_part",
+    "unit_label",
+    "time_label",
+    "time_depends_on",
+    "panel",
+    "description",
+}
 SECTIONS = {
     "name",
     "description",
@@ -93,6 +111,7 @@ SECTIONS = {
     "mediation",
     "heterogeneity",
     "wild_bootstrap",
+    "construction",
 }
 PARENTHESES = ("std_error", "t_stat")
 
@@ -205,6 +224,42 @@ class HeterogeneitySpec:
 
 
 @dataclass(frozen=True)
+class Construction:
+    """A regressor that is a unit part plus a time part: ``column = unit_part + p_t``.
+
+    ``p_t`` is common to all units of a period (so year effects absorb it);
+    ``unit_label`` and ``time_label`` name the two parts in notes (``ln(im_it/im_t)``,
+    ``ln IM_t``); ``time_depends_on`` says what moves the time part alone (the partner
+    R&D stocks and their PIM parameters).
+    """
+
+    column: str
+    panel: str
+    unit_part: str
+    unit_label: str
+    time_label: str
+    time_depends_on: str | None = None
+    source: str = ""
+
+    @property
+    def formula(self) -> str:
+        """``unit_label + time_label``, as a note writes the construction."""
+        return f"{self.unit_label} + {self.time_label}"
+
+    def identified_by(self, time_effects: bool) -> str:
+        """Which part identifies the slope: the unit part alone when year effects absorb p_t."""
+        if time_effects:
+            text = f"{self.unit_label} alone: the year effects absorb {self.time_label}"
+            if self.time_depends_on:
+                text += f", so {self.time_depends_on} move only the constant and the year effects"
+            return text
+        text = f"{self.unit_label} and {self.time_label} together (no year effects)"
+        if self.time_depends_on:
+            text += f": {self.time_depends_on} move the slope too"
+        return text
+
+
+@dataclass(frozen=True)
 class SpecSet:
     """All specs of one or more files, ids unique across files."""
 
@@ -213,6 +268,16 @@ class SpecSet:
     hausman: tuple[str, ...] = ()
     mediation: dict[str, MediationSpec] = field(default_factory=dict)
     heterogeneity: dict[str, HeterogeneitySpec] = field(default_factory=dict)
+    construction: dict[tuple[str, str], Construction] = field(default_factory=dict)
+    """``(panel, column) -> Construction``."""
+
+    def constructions_of(self, spec: ModelSpec) -> dict[str, Construction]:
+        """``term -> Construction`` for the terms of ``spec`` its panel declares built."""
+        return {
+            t: self.construction[(spec.panel, t)]
+            for t in spec.terms
+            if (spec.panel, t) in self.construction
+        }
 
     def table_of(self, model_id: str) -> str | None:
         """First table listing ``model_id`` (None if no table does)."""
@@ -492,6 +557,34 @@ def parse_heterogeneity(
     )
 
 
+def parse_construction(
+    column: str, raw: Any, defaults: dict[str, Any], source: str
+) -> Construction:
+    """Validate a ``construction`` entry: the unit-part column and the two labels."""
+    where = f"construction {column!r}"
+    entry = _check_keys(raw, CONSTRUCTION_KEYS, source, where)
+    for key in ("unit_part", "unit_label", "time_label"):
+        if not isinstance(entry.get(key), str) or not entry[key]:
+            raise _fail(source, where, key, "is required (a column name or a label)")
+    panel = entry.get("panel", defaults.get("panel"))
+    if not isinstance(panel, str) or not panel:
+        raise _fail(source, where, "panel", "is required when the file has no default panel")
+    depends = entry.get("time_depends_on")
+    if depends is not None and (not isinstance(depends, str) or not depends):
+        raise _fail(source, where, "time_depends_on", "must be a text, if given")
+    if entry["unit_part"] == column:
+        raise _fail(source, where, "unit_part", f"must be another column than {column!r}")
+    return Construction(
+        column,
+        panel,
+        entry["unit_part"],
+        entry["unit_label"],
+        entry["time_label"],
+        depends,
+        source,
+    )
+
+
 def parse_file(path: Path) -> SpecSet:
     """Load and validate one YAML spec file."""
     source = str(path)
@@ -543,13 +636,17 @@ def parse_file(path: Path) -> SpecSet:
         a: parse_heterogeneity(a, e, models, source)
         for a, e in _mapping(raw, "heterogeneity", source).items()
     }
-    return SpecSet(models, tables, hausman, mediation, heterogeneity)
+    construction = {}
+    for column, entry in _mapping(raw, "construction", source).items():
+        built = parse_construction(column, entry, defaults, source)
+        construction[(built.panel, column)] = built
+    return SpecSet(models, tables, hausman, mediation, heterogeneity, construction)
 
 
 def merge(specs: list[SpecSet]) -> SpecSet:
     """Combine spec sets; an id defined twice raises :class:`SpecError`."""
-    merged: dict[str, dict[str, Any]] = {
-        k: {} for k in ("models", "tables", "mediation", "heterogeneity")
+    merged: dict[str, dict[Any, Any]] = {
+        k: {} for k in ("models", "tables", "mediation", "heterogeneity", "construction")
     }
     hausman: list[str] = []
     for spec in specs:
@@ -568,6 +665,7 @@ def merge(specs: list[SpecSet]) -> SpecSet:
         tuple(hausman),
         merged["mediation"],
         merged["heterogeneity"],
+        merged["construction"],
     )
 
 

@@ -6,7 +6,10 @@ estimate and significance stars (``*`` p < 0.10, ``**`` p < 0.05, ``***`` p < 0.
 t statistic, if the table spec says ``parentheses: t_stat``) in parentheses. Below: N,
 the within :math:`R^2` (Stata ``xtreg, fe``; year dummies count as regressors), the LSDV
 :math:`R^2` (all effects counted as fitted, Stata ``areg``), rows for controls and fixed
-effects, and notes (stars, covariance, rows dropped for missing values, the spec's notes).
+effects, the share of each regressor's variance the fixed effects leave
+(:attr:`resilience.panel.PanelResults.absorption`), and notes (stars, covariance, rows
+dropped for missing values, which part of a regressor built as unit part + time part
+identifies its slope, the spec's notes).
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ def build_table(
         )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
+    rows += _absorption_rows(table, fits, specs)
     hausman_rows, hausman_notes = _hausman_rows(table, tests)
     rows += hausman_rows
     return PublicationTable(
@@ -147,7 +151,13 @@ def build_table(
         tuple(c.label for c in table.columns),
         tuple(rows),
         n_coefficient_rows,
-        (*_notes(table, fits), *hausman_notes, *boot_notes),
+        (
+            *_notes(table, fits),
+            ABSORPTION_NOTE,
+            *_construction_notes(table, fits, specs),
+            *hausman_notes,
+            *boot_notes,
+        ),
     )
 
 
@@ -206,6 +216,86 @@ def wild_bootstrap_rows(
             "enumerated (exact, no seed) in " + ", ".join(dict.fromkeys(enumerated)) + "."
         )
     return rows, [note]
+
+
+ABSORPTION_LABEL = "Variance of {} left by FE"
+"""Row label of a regressor's :attr:`~resilience.panel.PanelResults.absorption` share."""
+ABSORPTION_NOTE = (
+    "Variance left by FE: the share of the regressor's sample variance left after the "
+    "column's fixed effects (its residual on province and, with year FE, year dummies), the "
+    "variation that identifies its slope; every regressor's in results.absorption."
+)
+
+
+def _absorption_rows(
+    table: TableSpec, fits: list[PanelResults], specs: SpecSet
+) -> list[tuple[str, tuple[str, ...]]]:
+    """One row per regressor of the table (not the controls): its share of variance left."""
+    terms = dict.fromkeys(t for c in table.columns for t in specs.models[c.model].lagged_regressors)
+    rows = []
+    for term in terms:
+        cells = []
+        for fit in fits:
+            shares = fit.absorption.set_index("term")["share_left"]
+            cells.append(f"{shares[term]:.3f}" if term in shares.index else "")
+        rows.append((ABSORPTION_LABEL.format(table.labels.get(term, term)), tuple(cells)))
+    return rows
+
+
+def construction_note(
+    label: str, unit_label: str, time_label: str, identified_by: str, columns: str = ""
+) -> str:
+    """Say of a regressor built as unit part + time part which part identifies its slope.
+
+    ``identified_by`` is :meth:`resilience.specs.Construction.identified_by` (stored in
+    ``results.absorption``); ``columns`` names the columns when a table mixes effects.
+    """
+    where = f" in {columns}" if columns else ""
+    return (
+        f"{label} = {unit_label} + {time_label} by construction, {time_label} common to all "
+        f"units of a year: the slope{where} is identified by {identified_by}."
+    )
+
+
+def construction_notes(entries: Iterable[tuple[str, str, str, str, str]]) -> list[str]:
+    """Return a :func:`construction_note` per declared regressor and kind of identification.
+
+    ``entries`` are ``(column label, regressor label, unit_label, time_label,
+    identified_by)``, one per table column and declared regressor (from the specs when a
+    table is built, from ``results.absorption`` in the report); the columns are named only
+    when one regressor is identified differently across the table's columns.
+    """
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for column, label, unit_label, time_label, identified_by in entries:
+        groups.setdefault((label, unit_label, time_label, identified_by), []).append(column)
+    out = []
+    for (label, unit_label, time_label, identified_by), columns in groups.items():
+        mixed = sum(key[0] == label for key in groups) > 1
+        out.append(
+            construction_note(
+                label, unit_label, time_label, identified_by, ", ".join(columns) if mixed else ""
+            )
+        )
+    return out
+
+
+def _construction_notes(table: TableSpec, fits: list[PanelResults], specs: SpecSet) -> list[str]:
+    """Return the :func:`construction_notes` of the table's declared regressors."""
+    entries = []
+    for column, fit in zip(table.columns, fits, strict=True):
+        spec = specs.models[column.model]
+        for term, built in specs.constructions_of(spec).items():
+            if term in fit.terms and term in spec.lagged_regressors:
+                entries.append(
+                    (
+                        column.label,
+                        table.labels.get(term, term),
+                        built.unit_label,
+                        built.time_label,
+                        built.identified_by(fit.formula.time_effects),
+                    )
+                )
+    return construction_notes(entries)
 
 
 HAUSMAN_ROWS = {

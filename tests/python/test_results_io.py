@@ -37,7 +37,7 @@ def run_once(warehouse, tmp_path_factory):
 def test_run_writes_models_coefficients_tests(run_once, warehouse):
     summary, out = run_once
     models = query(warehouse, "select * from results.models order by model_id")
-    assert len(models) == len(summary.models) == 27
+    assert len(models) == len(summary.models) == 30
     hp = models.set_index("model_id").loc["wl_t3_hp"]
     assert hp["n_obs"] == 447 and hp["n_dropped"] == 3
     assert json.loads(hp["dropped_detail"]) == {"exp_res_hp": 3}
@@ -67,11 +67,30 @@ def test_coefficients_are_exactly_tidy(run_once, warehouse):
     )
 
 
+def test_absorption_rows_are_the_fits_and_described(run_once, warehouse):
+    from resilience.results import DESCRIPTIONS, STORED_ABSORPTION_COLUMNS
+
+    stored = query(warehouse, "select * from results.absorption order by model_id, term")
+    assert list(stored.columns) == STORED_ABSORPTION_COLUMNS
+    assert set(DESCRIPTIONS["absorption"][1]) == set(STORED_ABSORPTION_COLUMNS)
+    assert not stored.duplicated(["model_id", "term"]).any()
+    panel = dgp.simulate_spillover_panel(seed=2)
+    fit = estimate.fit_model(panel, estimate.load_specs().models["ch_t2_m4"])
+    mine = stored[stored.model_id == "ch_t2_m4"].set_index("term")
+    expected = fit.absorption.set_index("term")
+    assert_allclose(mine.loc[expected.index, "share_left"], expected["share_left"], rtol=1e-12)
+    assert mine.loc["lnim", "unit_part"] == "ln_im_share"
+    assert mine["unit_part"].notna().sum() == 1  # the controls are not declared
+
+
 def test_rerun_replaces_rows(run_once, warehouse, tmp_path):
     before = query(warehouse, "select count(*) as n from results.coefficients")["n"][0]
     estimate.run(warehouse, tables=["wl_table2"], out_dir=tmp_path)
     after = query(warehouse, "select count(*) as n from results.coefficients")["n"][0]
     assert before == after
+    counts = query(warehouse, "select model_id, term, count(*) as n from results.absorption "
+                   "group by all")  # fmt: skip
+    assert counts["n"].eq(1).all()
     counts = query(warehouse, "select model_id, count(*) as n from results.models group by 1")
     assert counts["n"].eq(1).all()
 
@@ -156,11 +175,16 @@ def test_run_on_the_dbt_demo_warehouse(built_warehouse, tmp_path):
     assert hp["n_obs"] + hp["n_dropped"] == 450  # nulls of exp_res_hp dropped and recorded
     assert set(summary.tables) == {
         "ch_table2",
+        "ch_table2_province_fe",
         "ch_table_robust",
         "wl_table2",
         "wl_table3",
         "wl_table4",
     }
+    absorbed = query(copy, "select * from results.absorption").set_index(["model_id", "term"])
+    assert absorbed.loc[("ch_t2_m4", "lnim"), "identified_by"].startswith("ln(im_it/im_t) alone")
+    assert absorbed.loc[("ch_t2_pfe_m4", "lnim"), "effects"] == "entity"
+    assert pd.isna(absorbed.loc[("ch_t2_m4", "lngov"), "identified_by"])
 
 
 # ---- issue 14: results are written against exactly the marts they were estimated from -----

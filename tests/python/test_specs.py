@@ -44,6 +44,7 @@ def test_shipped_specs_load():
     assert {p.name for p in shipped_spec_paths()} == {"chen.yaml", "wang_lu.yaml"}
     assert set(specs.tables) == {
         "ch_table2",
+        "ch_table2_province_fe",
         "ch_table_robust",
         "wl_table2",
         "wl_table3",

@@ -9,6 +9,11 @@
     (int_spillover_pools_summed), constant base-year USD mn, and its log
     (LNIM, LNFDI, LNOFDI): a non-positive spillover aborts the build naming province, year and
     variable (safe_ln). A panel year without a national pool is an error too.
+    By construction each log is a province part plus a part common to all provinces of a
+    year:
+        LNIM_it = ln(im_it / im_t) + ln IM_t    (ln_im_share + ln of the national pool)
+    likewise LNFDI, LNOFDI. ln_im_share, ln_fdi_share, ln_ofdi_share are the province parts:
+    the specs declare the construction (chen.yaml `construction`) and estimation checks it.
 #}
 {%- set first_year = chen_panel_first_year() -%}
 {%- set last_year = typed_var('chen_last_year') -%}
@@ -56,6 +61,7 @@ spillovers_apportioned as (
         province_code,
         year,
         flow_share * pool_usd_mn as spillover_usd_mn,
+        flow_share,
         channel
     from pools_attached
     where pool_usd_mn is not null
@@ -67,7 +73,10 @@ channels_pivoted as (
         year,
         max(case when channel = 'imports' then spillover_usd_mn end) as im_spillover_usd_mn,
         max(case when channel = 'fdi' then spillover_usd_mn end) as fdi_spillover_usd_mn,
-        max(case when channel = 'ofdi' then spillover_usd_mn end) as ofdi_spillover_usd_mn
+        max(case when channel = 'ofdi' then spillover_usd_mn end) as ofdi_spillover_usd_mn,
+        max(case when channel = 'imports' then flow_share end) as im_flow_share,
+        max(case when channel = 'fdi' then flow_share end) as fdi_flow_share,
+        max(case when channel = 'ofdi' then flow_share end) as ofdi_flow_share
     from spillovers_apportioned
     group by province_code, year
 ),
@@ -81,7 +90,10 @@ spillovers_logged as (
         ofdi_spillover_usd_mn,
         {{ safe_ln('im_spillover_usd_mn', 'lnim') }} as lnim,
         {{ safe_ln('fdi_spillover_usd_mn', 'lnfdi') }} as lnfdi,
-        {{ safe_ln('ofdi_spillover_usd_mn', 'lnofdi') }} as lnofdi
+        {{ safe_ln('ofdi_spillover_usd_mn', 'lnofdi') }} as lnofdi,
+        {{ safe_ln('im_flow_share', 'ln_im_share') }} as ln_im_share,
+        {{ safe_ln('fdi_flow_share', 'ln_fdi_share') }} as ln_fdi_share,
+        {{ safe_ln('ofdi_flow_share', 'ln_ofdi_share') }} as ln_ofdi_share
     from channels_pivoted
 ),
 

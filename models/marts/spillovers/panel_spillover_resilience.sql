@@ -6,6 +6,8 @@
     instead of a silently dropped row.
         res         resilience index score (fct_index_scores: index var('spillover_panel_index'), default 'resilience', dimension 'total')
         lnim, lnfdi, lnofdi    ln of the provincial spillovers (int_province_spillovers_apportioned)
+        ln_im_share, ln_fdi_share, ln_ofdi_share    their province parts ln(im_it/im_t), ...:
+                    lnim = ln_im_share + ln IM_t (a part common to all provinces of a year)
         lngov, lnftri, lninf, lnhum    controls (int_province_controls_computed)
         gdp_growth  real GDP growth in percent (alternative outcome; int_province_real_gdp_chained)
 #}
@@ -70,6 +72,9 @@ panel_joined as (
         spillovers.lnim,
         spillovers.lnfdi,
         spillovers.lnofdi,
+        spillovers.ln_im_share,
+        spillovers.ln_fdi_share,
+        spillovers.ln_ofdi_share,
         controls.lngov,
         controls.lnftri,
         controls.lninf,
