@@ -13,7 +13,7 @@ SCRATCH := build/test
 DB ?= warehouse.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo demo-data build estimate report test lint bench example-us example-china docs clean
+.PHONY: help install install-test lock demo demo-data build estimate report test lint bench example-us example-china docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -23,13 +23,23 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions, sha256 hashes), the package itself
+# without dependencies; `make lock` refreshes the locks from pyproject.toml's ranges.
+$(STAMP): requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e ".[test]"
+$(TEST_STAMP): requirements-test.lock $(STAMP)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-test.lock
 	@touch $@
+
+LOCK_TOOLS := build/lock-tools
+lock: ## Re-resolve requirements.lock and requirements-test.lock from pyproject.toml (pip-compile, hashes)
+	@test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet "pip-tools==7.6.2"; }
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra test --output-file requirements-test.lock pyproject.toml
+	@# the runtime lock takes the test lock's versions, so the two environments never differ
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the package with its pinned dependencies
 
