@@ -72,6 +72,7 @@ from resilience.tables import (  # noqa: E402
     ABSORPTION_NOTE,
     construction_notes,
     dropped_note,
+    p_cell,
     stars,
 )
 from resilience.validate import project_vars  # noqa: E402
@@ -716,7 +717,7 @@ def wild_bootstrap_report_rows(
             if match.empty or pd.isna(match.iloc[0].p_value):
                 cells.append("")
                 continue
-            cells.append(f"{match.iloc[0].p_value:.3f}")
+            cells.append(p_cell(match.iloc[0].p_value))
             with contextlib.suppress(TypeError, ValueError):
                 details.append(json.loads(match.iloc[0].detail))
         if any(cells):

@@ -161,6 +161,11 @@ def build_table(
     )
 
 
+def p_cell(p: float) -> str:
+    """Format a p-value for a table: 3 decimals, ``<0.001`` below (a bootstrap p of 0 of B)."""
+    return "<0.001" if p < 0.0005 else f"{p:.3f}"
+
+
 WILD_BOOTSTRAP_ROWS = {
     "wild_bootstrap_rademacher": "Wild bootstrap p (Rademacher)",
     "wild_bootstrap_webb": "Wild bootstrap p (Webb)",
@@ -189,7 +194,7 @@ def wild_bootstrap_rows(
             if match.empty or pd.isna(match.iloc[0]["p_value"]):
                 cells.append("")
                 continue
-            cells.append(f"{match.iloc[0]['p_value']:.3f}")
+            cells.append(p_cell(match.iloc[0]["p_value"]))
             details.append((column.label, _hausman_detail(match.iloc[0])))
         if any(cells):
             rows.append((label, tuple(cells)))

@@ -88,7 +88,7 @@ def test_word_file_opens_and_holds_the_tables(table3, tmp_path):
     document = Document(str(tmp_path / "tables.docx"))
     assert len(document.tables) == 2
     grid = document.tables[0]
-    assert grid.cell(0, 1).text == "(1) Reconstruction"
+    assert " ".join(grid.cell(0, 1).text.split()) == "(1) Reconstruction"  # may be set in two lines
     assert len(grid.rows) == len(table.rows) + 1
     cells = [[c.text for c in row.cells] for row in grid.rows]
     assert ["N", "450", "420", "390", "405", "447"] in cells

@@ -27,6 +27,12 @@ from resilience.specs import SpecError, load_specs
 from resilience.tables import build_table, to_docx, to_html, to_latex, to_markdown
 from resilience.wildboot import FocalBootstrap, draw_weights
 
+
+def shown(p: float) -> str:
+    """How a table prints a p-value: 3 decimals, '<0.001' when it would print 0.000."""
+    return "<0.001" if p < 0.0005 else f"{p:.3f}"
+
+
 REFERENCE = Path(__file__).parents[1] / "reference_data"
 FORMULA = "inv ~ capital + value + EntityEffects + TimeEffects"
 
@@ -275,7 +281,7 @@ def test_table_rows_and_note_in_every_format(chen_table):
     built = build_table(table, fits, specs, tests)
     rows = dict(built.rows)
     p = tests.set_index(["model_id", "test_name"]).p_value
-    expected = tuple(f"{p[(c.model, 'wild_bootstrap_webb')]:.3f}" for c in table.columns)
+    expected = tuple(shown(p[(c.model, "wild_bootstrap_webb")]) for c in table.columns)
     assert rows["Wild bootstrap p (Webb)"] == expected
     labels = [label for label, _ in built.rows]
     assert labels.index("Wild bootstrap p (Rademacher)") == built.n_coefficient_rows - 2
@@ -311,9 +317,9 @@ def test_report_table_carries_the_rows(chen_table):
     )
     frames = {"coefficients": coefs, "models": models, "tests": tests}
     title, frame, notes = regression_tables(frames)[0]
-    shown = frame.set_index("term")
+    rows = frame.set_index("term")
     p = tests.set_index(["model_id", "test_name"]).p_value
-    assert list(shown.loc["Wild bootstrap p (Rademacher)"]) == [
-        f"{p[(m, 'wild_bootstrap_rademacher')]:.3f}" for m in fits
+    assert list(rows.loc["Wild bootstrap p (Rademacher)"]) == [
+        shown(p[(m, "wild_bootstrap_rademacher")]) for m in fits
     ]
     assert any(n.startswith("Wild bootstrap p") and "B = 9999" in n for n in notes)
