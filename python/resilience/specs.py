@@ -16,6 +16,13 @@ replaces them) has the sections
 ``tables``
     ``table_id -> {title, columns: [model_id or {model, label}], labels, show_controls,
     parentheses (std_error | t_stat), notes}``; the columns in order.
+``descriptives``
+    ``id -> {title, models, labels, notes}``: a descriptive-statistics table (variable, N,
+    mean, SD, min, max) of the outcomes, regressors and controls of ``models``, in that
+    order, over their panel and sample (the models must share both). The statistics are
+    read from ``marts.fct_descriptive_statistics``; nothing is computed in Python.
+``lang``
+    ``en`` or ``zh``: the file's default language of its tables (``--lang`` overrides).
 ``hausman``
     model ids that get a Hausman test (FE vs RE).
 ``mediation``
@@ -24,6 +31,9 @@ replaces them) has the sections
 ``heterogeneity``
     ``id -> {model, flag, sample, n_perm, seed}``: ``model`` is the flagged group's column,
     ``sample`` the base sample holding both groups.
+
+A title, a column ``label``, a ``labels`` value or a note is a string (English) or a
+mapping per language, ``{en: Data, zh: 数据要素流动环境}`` (``en`` required).
 
 Errors raise :class:`SpecError` naming the file, the entry and the key.
 """
@@ -40,6 +50,7 @@ from typing import Any
 import yaml
 
 from resilience.errors import EstimationError
+from resilience.i18n import DEFAULT_LANG, LANGS
 from resilience.panel import COV_TYPES, Covariance
 
 EFFECTS = {
@@ -62,6 +73,7 @@ MODEL_KEYS = {
     "description",
 }
 TABLE_KEYS = {"title", "columns", "labels", "show_controls", "parentheses", "notes"}
+DESCRIPTIVES_KEYS = {"title", "models", "labels", "notes"}
 MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
 HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
 SECTIONS = {
@@ -73,6 +85,8 @@ SECTIONS = {
     "hausman",
     "mediation",
     "heterogeneity",
+    "descriptives",
+    "lang",
 }
 PARENTHESES = ("std_error", "t_stat")
 
@@ -148,6 +162,27 @@ class TableSpec:
     show_controls: bool = True
     parentheses: str = "std_error"
     notes: tuple[str, ...] = ()
+    lang: str | None = None
+    """The spec file's ``lang:`` (None: not set; ``--lang`` overrides either)."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``lang -> {English text: translated text}`` of the title, headers, labels, notes."""
+
+
+@dataclass(frozen=True)
+class DescriptivesSpec:
+    """A descriptive-statistics table: the variables of some models, over their sample."""
+
+    table_id: str
+    title: str
+    models: tuple[str, ...]
+    panel: str
+    sample: str | None
+    variables: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    lang: str | None = None
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +218,7 @@ class SpecSet:
     hausman: tuple[str, ...] = ()
     mediation: dict[str, MediationSpec] = field(default_factory=dict)
     heterogeneity: dict[str, HeterogeneitySpec] = field(default_factory=dict)
+    descriptives: dict[str, DescriptivesSpec] = field(default_factory=dict)
 
     def table_of(self, model_id: str) -> str | None:
         """First table listing ``model_id`` (None if no table does)."""
@@ -320,10 +356,54 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
     )
 
 
-def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: str) -> TableSpec:
+def _text(value: Any, texts: dict[str, dict[str, str]], source: str, where: str, key: str) -> str:
+    """English of a spec text, a string or ``{en: ..., zh: ...}``; the others go to ``texts``."""
+    if not isinstance(value, dict):
+        return str(value)
+    unknown = sorted(set(value) - set(LANGS), key=str)
+    if unknown:
+        raise _fail(source, where, key, f"language {unknown[0]!r} is not one of {list(LANGS)}")
+    if not all(isinstance(v, str) and v for v in value.values()):
+        raise _fail(source, where, key, f"each language's text must be a string, got {value!r}")
+    if DEFAULT_LANG not in value:
+        raise _fail(
+            source, where, key,
+            f"{value!r} has no {DEFAULT_LANG!r} text; give {{en: ..., zh: ...}}",
+        )  # fmt: skip
+    english = value[DEFAULT_LANG]
+    for lang, text in value.items():
+        if lang != DEFAULT_LANG:
+            texts.setdefault(lang, {})[english] = text
+    return english
+
+
+def _labels(raw: Any, texts: dict[str, dict[str, str]], source: str, where: str) -> dict[str, str]:
+    """``labels``: column -> text (a string or a mapping per language)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(source, where, "labels", f"must map column names to labels, got {raw!r}")
+    return {str(k): _text(v, texts, source, where, f"labels.{k}") for k, v in raw.items()}
+
+
+def parse_lang(raw: Any, source: str) -> str | None:
+    """Check the file's ``lang:`` default: None, or one of :data:`resilience.i18n.LANGS`."""
+    if raw is not None and raw not in LANGS:
+        raise SpecError(f"{source}: top level, key 'lang': {raw!r} is not one of {list(LANGS)}")
+    return raw
+
+
+def parse_table(
+    table_id: str,
+    raw: Any,
+    models: dict[str, ModelSpec],
+    source: str,
+    lang: str | None = None,
+) -> TableSpec:
     """Validate one table entry; its columns must name known models."""
     where = f"table {table_id!r}"
     entry = _check_keys(raw, TABLE_KEYS, source, where)
+    texts: dict[str, dict[str, str]] = {}
     columns = []
     for i, col in enumerate(entry.get("columns") or [], start=1):
         model, label = (
@@ -333,7 +413,7 @@ def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: s
         )
         if model not in models:
             raise _fail(source, where, "columns", f"column {i} names unknown model {model!r}")
-        columns.append(Column(model, str(label)))
+        columns.append(Column(model, _text(label, texts, source, where, f"columns[{i}].label")))
     if not columns:
         raise _fail(source, where, "columns", "is required (a list of model ids)")
     parentheses = entry.get("parentheses", "std_error")
@@ -341,12 +421,61 @@ def parse_table(table_id: str, raw: Any, models: dict[str, ModelSpec], source: s
         raise _fail(source, where, "parentheses", f"{parentheses!r} not in {PARENTHESES}")
     return TableSpec(
         table_id,
-        str(entry.get("title", table_id)),
+        _text(entry.get("title", table_id), texts, source, where, "title"),
         tuple(columns),
-        dict(entry.get("labels") or {}),
+        _labels(entry.get("labels"), texts, source, where),
         bool(entry.get("show_controls", True)),
         parentheses,
-        tuple(entry.get("notes") or ()),
+        tuple(_text(n, texts, source, where, "notes") for n in entry.get("notes") or ()),
+        lang,
+        texts,
+    )
+
+
+def parse_descriptives(
+    table_id: str,
+    raw: Any,
+    models: dict[str, ModelSpec],
+    source: str,
+    lang: str | None = None,
+) -> DescriptivesSpec:
+    """Validate a descriptives entry: known models sharing one panel and one sample.
+
+    The variables are the models' outcomes, then their regressors (unlagged: the panel's
+    columns), then their controls, each once.
+    """
+    where = f"descriptives {table_id!r}"
+    entry = _check_keys(raw, DESCRIPTIVES_KEYS, source, where)
+    names = _names(entry.get("models"), source, where, "models")
+    if not names:
+        raise _fail(source, where, "models", "is required (the models whose variables to describe)")
+    chosen = [models[_known_model(m, models, source, where, "models")] for m in names]
+    for key in ("panel", "sample"):
+        values = {getattr(m, key) for m in chosen}
+        if len(values) > 1:
+            raise _fail(
+                source, where, "models",
+                f"the models differ in {key} ({sorted(map(str, values))}); describe one "
+                f"{key} per table",
+            )  # fmt: skip
+    variables = dict.fromkeys(
+        [m.outcome for m in chosen]
+        + [x for m in chosen for x in m.regressors]
+        + [c for m in chosen for c in m.controls]
+    )
+    texts: dict[str, dict[str, str]] = {}
+    return DescriptivesSpec(
+        table_id,
+        _text(entry.get("title", table_id), texts, source, where, "title"),
+        names,
+        chosen[0].panel,
+        chosen[0].sample,
+        tuple(variables),
+        _labels(entry.get("labels"), texts, source, where),
+        tuple(_text(n, texts, source, where, "notes") for n in entry.get("notes") or ()),
+        lang,
+        texts,
+        source,
     )
 
 
@@ -452,10 +581,21 @@ def parse_file(path: Path) -> SpecSet:
         m: parse_model(m, entry, defaults, source)
         for m, entry in _mapping(raw, "models", source).items()
     }
+    lang = parse_lang(raw.get("lang"), source)
     tables = {
-        t: parse_table(t, entry, models, source)
+        t: parse_table(t, entry, models, source, lang)
         for t, entry in _mapping(raw, "tables", source).items()
     }
+    descriptives = {
+        t: parse_descriptives(t, entry, models, source, lang)
+        for t, entry in _mapping(raw, "descriptives", source).items()
+    }
+    clash = sorted(set(tables) & set(descriptives))
+    if clash:
+        raise _fail(
+            source, f"descriptives {clash[0]!r}", "descriptives",
+            "the id is also a table's; table ids are file names, give it another",
+        )  # fmt: skip
     hausman = _names(raw.get("hausman"), source, "hausman", "hausman")
     for model in hausman:
         _known_model(model, models, source, "hausman", "hausman")
@@ -467,13 +607,13 @@ def parse_file(path: Path) -> SpecSet:
         a: parse_heterogeneity(a, e, models, source)
         for a, e in _mapping(raw, "heterogeneity", source).items()
     }
-    return SpecSet(models, tables, hausman, mediation, heterogeneity)
+    return SpecSet(models, tables, hausman, mediation, heterogeneity, descriptives)
 
 
 def merge(specs: list[SpecSet]) -> SpecSet:
     """Combine spec sets; an id defined twice raises :class:`SpecError`."""
     merged: dict[str, dict[str, Any]] = {
-        k: {} for k in ("models", "tables", "mediation", "heterogeneity")
+        k: {} for k in ("models", "tables", "mediation", "heterogeneity", "descriptives")
     }
     hausman: list[str] = []
     for spec in specs:
@@ -492,6 +632,7 @@ def merge(specs: list[SpecSet]) -> SpecSet:
         tuple(hausman),
         merged["mediation"],
         merged["heterogeneity"],
+        merged["descriptives"],
     )
 
 
@@ -524,7 +665,14 @@ def with_settings(specs: SpecSet, settings: dict[str, str]) -> SpecSet:
                     lambda m: settings.get(m.group(1), f"<{m.group(1)} not recorded>"), note
                 )
             )
-        tables[table_id] = replace(table, notes=tuple(notes))
+        fill = {note: filled for note, filled in zip(table.notes, notes, strict=True)}
+        texts = {
+            lang: {fill.get(en, en): PLACEHOLDER.sub(
+                lambda m: settings.get(m.group(1), f"<{m.group(1)} not recorded>"), text
+            ) for en, text in own.items()}
+            for lang, own in table.texts.items()
+        }  # fmt: skip
+        tables[table_id] = replace(table, notes=tuple(notes), texts=texts)
     return replace(specs, tables=tables)
 
 

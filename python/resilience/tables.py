@@ -7,6 +7,11 @@ t statistic, if the table spec says ``parentheses: t_stat``) in parentheses. Bel
 the within :math:`R^2` (Stata ``xtreg, fe``; year dummies count as regressors), the LSDV
 :math:`R^2` (all effects counted as fitted, Stata ``areg``), rows for controls and fixed
 effects, and notes (stars, covariance, rows dropped for missing values, the spec's notes).
+
+:func:`build_descriptives` renders the descriptive statistics of a spec's ``descriptives``
+entry from ``marts.fct_descriptive_statistics`` (computed in the warehouse, not here).
+Every table is built in English or Chinese (``lang``): fixed labels and the standard notes
+come from :mod:`resilience.i18n`, the spec's labels from its YAML.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from resilience.i18n import DEFAULT_LANG, Translator
 from resilience.panel import CONSTANT, PanelResults
 from resilience.paths import make_folder
-from resilience.specs import SpecSet, TableSpec
+from resilience.specs import DescriptivesSpec, SpecError, SpecSet, TableSpec
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 COV_NOTES = {
@@ -86,6 +92,7 @@ def build_table(
     results: dict[str, PanelResults],
     specs: SpecSet,
     tests: pd.DataFrame | None = None,
+    lang: str | None = None,
 ) -> PublicationTable:
     """Assemble the cells of ``table`` from the fitted models.
 
@@ -100,15 +107,19 @@ def build_table(
     tests : pandas.DataFrame, optional
         ``results.tests`` rows; a column's Hausman tests (``hausman``,
         ``hausman_sigmamore``) become rows of the table, as Chen reports them.
+    lang : str, optional
+        ``en`` or ``zh``; default the spec file's ``lang:``, else ``en``. Texts without a
+        translation stay English and are listed in a :class:`resilience.i18n.LanguageWarning`.
 
     Returns
     -------
     PublicationTable
     """
+    tr = _translator(table, lang)
     fits = [results[c.model] for c in table.columns]
     label = table.labels.get
     rows: list[tuple[str, tuple[str, ...]]] = [
-        ("Dependent variable", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))
+        ("Dependent variable", tuple(tr(label(f.formula.outcome, f.formula.outcome)) for f in fits))
     ]
     for term in _term_order(table, fits, specs):
         cells, below = [], []
@@ -136,14 +147,111 @@ def build_table(
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
     hausman_rows, hausman_notes = _hausman_rows(table, tests)
     rows += hausman_rows
-    return PublicationTable(
+    built = PublicationTable(
         table.table_id,
         table.title,
         tuple(c.label for c in table.columns),
         tuple(rows),
         n_coefficient_rows,
-        (*_notes(table, fits), *hausman_notes),
+        (*_notes(table, fits, tr), *map(tr, hausman_notes)),
     )
+    return _localised(built, tr)
+
+
+def _translator(spec: TableSpec | DescriptivesSpec, lang: str | None) -> Translator:
+    """Make the :class:`Translator` of a table: ``lang``, else the spec file's, else English."""
+    chosen = lang or spec.lang or DEFAULT_LANG
+    return Translator(chosen, spec.texts.get(chosen))
+
+
+def _localised(table: PublicationTable, tr: Translator) -> PublicationTable:
+    """Translate title, headers, row labels and Yes / No cells (notes are built translated).
+
+    Warns (:meth:`resilience.i18n.Translator.warn`) with every text left in English.
+    """
+    if tr.lang == DEFAULT_LANG:
+        return table
+    out = PublicationTable(
+        table.table_id,
+        tr(table.title),
+        tuple(map(tr, table.header)),
+        tuple((tr(label), tuple(map(tr.cell, cells))) for label, cells in table.rows),
+        table.n_coefficient_rows,
+        table.notes,
+    )
+    tr.warn(f"table {table.table_id!r}")
+    return out
+
+
+DESCRIPTIVE_COLUMNS = ("N", "Mean", "SD", "Min", "Max")
+"""Headers of a descriptive-statistics table, as the papers print them."""
+
+
+def build_descriptives(
+    spec: DescriptivesSpec, statistics: pd.DataFrame, lang: str | None = None
+) -> PublicationTable:
+    """Render the rows of ``marts.fct_descriptive_statistics`` a descriptives spec names.
+
+    One row per variable (outcome, regressors, controls of the spec's models), with N,
+    mean, SD (sample, divisor n − 1), min and max as the warehouse computed them; a note
+    names the sample (panel, rule, provinces, years). Nothing is computed here.
+
+    Parameters
+    ----------
+    spec : DescriptivesSpec
+        The ``descriptives`` entry.
+    statistics : pandas.DataFrame
+        ``marts.fct_descriptive_statistics``.
+    lang : str, optional
+        ``en`` or ``zh``; default the spec file's ``lang:``, else ``en``.
+
+    Raises
+    ------
+    SpecError
+        If the mart describes another sample of the panel than the models use, or lacks
+        a variable (listed in the mart's SQL).
+    """
+    tr = _translator(spec, lang)
+    panel = spec.panel.split(".")[-1]
+    rows = statistics[statistics["panel"] == panel].set_index("variable")
+    where = f"{spec.source}: descriptives {spec.table_id!r}, key 'models'"
+    rule = spec.sample or "all rows"
+    recorded = set(rows["sample_rule"])
+    if recorded and recorded != {rule}:
+        raise SpecError(
+            f"{where}: the models' sample is {rule!r}, but marts.fct_descriptive_statistics "
+            f"describes {spec.panel} over {sorted(recorded)}; describe models of the paper "
+            "sample, or add that sample to models/marts/papers/fct_descriptive_statistics.sql"
+        )
+    missing = [v for v in spec.variables if v not in rows.index]
+    if missing:
+        raise SpecError(
+            f"{where}: {missing} not in marts.fct_descriptive_statistics for {spec.panel}; "
+            "list them in models/marts/papers/fct_descriptive_statistics.sql and rebuild"
+        )
+    body = []
+    for variable in spec.variables:
+        r = rows.loc[variable]
+        cells = (str(int(r["n"])), *(number(float(r[c])) for c in ("mean", "sd", "min", "max")))
+        body.append((spec.labels.get(variable, variable), cells))
+    shown = rows.loc[list(spec.variables)]
+    note = tr.note(
+        "descriptives",
+        panel=spec.panel,
+        rule=tr(rule),
+        n_provinces=int(shown["n_provinces"].max()),
+        first=int(shown["first_year"].min()),
+        last=int(shown["last_year"].max()),
+    )
+    built = PublicationTable(
+        spec.table_id,
+        spec.title,
+        DESCRIPTIVE_COLUMNS,
+        tuple(body),
+        len(body),
+        (note, *map(tr, spec.notes)),
+    )
+    return _localised(built, tr)
 
 
 HAUSMAN_ROWS = {
@@ -230,35 +338,38 @@ def _hausman_rows(
 
 
 def dropped_note(
-    n_dropped: int, n_obs: int, by_column: dict[str, int], by_year: dict[int | str, int]
+    n_dropped: int,
+    n_obs: int,
+    by_column: dict[str, int],
+    by_year: dict[int | str, int],
+    tr: Translator | None = None,
 ) -> str:
     """Say what a model's sample lost to missing values: count, columns and years.
 
     E.g. ``227 of 450 rows dropped for missing values (exp_res_hp: 227); by year: 2009 30,
     2010 12, …``, whatever made the values missing (a log rule, a lag, a gap). The tables
-    and the report both say it with this function.
+    and the report both say it with this function, in ``tr``'s language (English by default).
     """
+    tr = tr or Translator()
     columns = ", ".join(f"{k}: {v}" for k, v in by_column.items())
-    text = f"{n_dropped} of {n_obs + n_dropped} rows dropped for missing values ({columns})"
+    text = tr.note("dropped", n=n_dropped, total=n_obs + n_dropped, columns=columns)
     if by_year:
-        text += "; by year: " + ", ".join(f"{year} {n}" for year, n in by_year.items())
+        years = ", ".join(f"{year} {n}" for year, n in by_year.items())
+        text += tr.note("dropped_by_year", years=years)
     return text
 
 
-def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
-    inner = "Standard errors" if table.parentheses == "std_error" else "t statistics"
-    covs = sorted({COV_NOTES[f.cov_type] for f in fits})
-    notes = [
-        f"*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
-        f"parentheses; {'; '.join(covs)}.",
-        "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
-        "fixed effects counted as fitted (Stata areg).",
-    ]
+def _notes(table: TableSpec, fits: list[PanelResults], tr: Translator) -> tuple[str, ...]:
+    inner = tr.note("inner_std_error" if table.parentheses == "std_error" else "inner_t_stat")
+    covs = sorted({tr(COV_NOTES[f.cov_type]) for f in fits})
+    notes = [tr.note("stars", inner=inner, covs="; ".join(covs)), tr.note("r2")]
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
-            note = dropped_note(fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year)
-            notes.append(f"{column.label}: {note}.")
-    return (*notes, *table.notes)
+            note = dropped_note(
+                fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year, tr
+            )
+            notes.append(tr.note("column", column=tr(column.label), note=note))
+    return (*notes, *map(tr, table.notes))
 
 
 def to_markdown(table: PublicationTable) -> str:
