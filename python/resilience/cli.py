@@ -21,6 +21,7 @@ import math
 import os
 import re
 import subprocess
+import warnings
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -121,6 +122,37 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the tables: en or zh (Chinese labels, headers and notes). Default: "
+        "the spec file's `lang:`, else en.",
+        show_default=False,
+    ),
+]
+
+
+def _lang(lang: str | None) -> str | None:
+    """Check ``--lang`` (None: the specs' default)."""
+    from resilience.i18n import LANGS
+
+    if lang is not None and lang not in LANGS:
+        raise BadInput(f"--lang {lang!r}: not a language of the tables; give one of {list(LANGS)}")
+    return lang
+
+
+def _print_language_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Print the texts left in English (resilience.i18n.LanguageWarning) as notes."""
+    from resilience.i18n import LanguageWarning
+
+    for warning in caught:
+        if issubclass(warning.category, LanguageWarning):
+            console.print(f"  [yellow]warning:[/] {warning.message}", highlight=False)
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
 
 
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".json", ".xlsx", ".xls", ".txt")
@@ -283,6 +315,7 @@ def estimate(
     out_dir: Annotated[
         Path, typer.Option(help="Where the publication tables (md, tex, html, docx) go.")
     ] = REPORTS_DIR / "tables",
+    lang: LangOption = None,
 ) -> None:
     """Estimate the papers' regression tables from the panel marts.
 
@@ -290,25 +323,33 @@ def estimate(
     robustness, mediation, heterogeneity, Hausman), writes results.models,
     results.coefficients, results.tests and results.absorption (the share of each
     regressor's variance the fixed effects leave) back into the warehouse and the
-    formatted tables into --out-dir.
+    formatted tables into --out-dir, in --lang (a text without a translation stays
+    English and is listed in a warning).
     """
     from resilience import estimate as estimate_module
     from resilience.build import check_last_build
 
+    lang = _lang(lang)
     db_path = _existing_db(db, readable=True)
     check_last_build(db_path)
     wanted = [t.strip() for item in table or [] for t in item.split(",") if t.strip()]
     if table and not wanted:
         raise BadInput(f"--tables {','.join(table)!r} names no table; give table ids such as "
                        "wl_table2,ch_table2, or leave --tables out for every table")  # fmt: skip
-    with storage_faults("cannot estimate; nothing was written", db_path):
+    with (
+        storage_faults("cannot estimate; nothing was written", db_path),
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
         summary = estimate_module.run(
             db_path,
             spec_path=spec,
             tables=wanted or None,
             out_dir=out_dir,
             console=console,
+            lang=lang,
         )
+    _print_language_warnings(caught)
     console.print(
         f"[green]Estimated[/] {len(summary.models)} models and {summary.tests} tests "
         f"into {db_path} (schema results); tables {', '.join(summary.tables)} in {out_dir}",
@@ -331,6 +372,7 @@ def report(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the report in the default browser afterwards.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Write the HTML report reports/index.html (one self-contained file).
 
@@ -347,9 +389,12 @@ def report(
     if out.is_dir():
         raise BadInput(f"--out {out}: is a folder; give the HTML file to write, e.g. "
                        f"{out / 'index.html'}")  # fmt: skip
+    lang = _lang(lang)
     db_path = _existing_db(db, readable=True)
-    with console.status("Writing the report ..."):
-        written = report_module.write_report(db_path, out)
+    with console.status("Writing the report ..."), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = report_module.write_report(db_path, out, lang=lang)
+    _print_language_warnings(caught)
     console.print(
         f"[green]Report[/] {written.path}  ({written.n_sections} sections, "
         f"{written.n_tables} tables, {written.n_figures} figures)"

@@ -7,6 +7,7 @@ read-only connection that is closed before the writable one opens; results go to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -39,10 +40,12 @@ from resilience.specs import (
     load_specs,
     with_settings,
 )
-from resilience.tables import build_table, print_table, staged_tables
+from resilience.tables import build_descriptives, build_table, print_table, staged_tables
 from resilience.wildboot import FocalBootstrap
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
+DESCRIPTIVES_MART = "marts.fct_descriptive_statistics"
+"""The warehouse's descriptive statistics, which the specs' ``descriptives`` tables render."""
 
 
 class Panels(dict):
@@ -53,6 +56,8 @@ class Panels(dict):
 
     build_id: str | None = None
     settings: dict[str, str] = {}  # noqa: RUF012 - replaced per instance by read_panels
+    descriptives: pd.DataFrame | None = None
+    """:data:`DESCRIPTIVES_MART`, or None where the warehouse has none (panels written by hand)."""
 
 
 def read_panels(db_path: str | Path, names: list[str]) -> Panels:
@@ -72,6 +77,8 @@ def read_panels(db_path: str | Path, names: list[str]) -> Panels:
         panels = Panels()
         panels.build_id = build_id_of(con)
         panels.settings = settings_of(con)
+        with contextlib.suppress(duckdb.CatalogException):
+            panels.descriptives = con.execute(f"select * from {DESCRIPTIVES_MART}").df()
         for name in names:
             if not PANEL_NAME.fullmatch(name):
                 raise SpecError(f"panel {name!r} must be written schema.table")
@@ -194,13 +201,15 @@ def select(specs: SpecSet, tables: list[str] | None) -> SpecSet:
     """Restrict ``specs`` to ``tables`` and the models and analyses they involve."""
     if tables is None:
         return specs
-    unknown = [t for t in tables if t not in specs.tables]
+    known = {**specs.tables, **specs.descriptives}
+    unknown = [t for t in tables if t not in known]
     if unknown:
-        raise SpecError(f"table(s) {unknown} not in the specs; known: {sorted(specs.tables)}")
-    keep = {c.model for t in tables for c in specs.tables[t].columns}
+        raise SpecError(f"table(s) {unknown} not in the specs; known: {sorted(known)}")
+    keep = {c.model for t in tables if t in specs.tables for c in specs.tables[t].columns}
     return replace(
         specs,
-        tables={t: specs.tables[t] for t in tables},
+        tables={t: specs.tables[t] for t in tables if t in specs.tables},
+        descriptives={t: specs.descriptives[t] for t in tables if t in specs.descriptives},
         hausman=tuple(m for m in specs.hausman if m in keep),
         mediation={k: m for k, m in specs.mediation.items() if m.mediator_model in keep},
         heterogeneity={k: h for k, h in specs.heterogeneity.items() if h.model in keep},
@@ -360,6 +369,7 @@ def run(
     out_dir: str | Path = "reports/tables",
     console: Console | None = None,
     write_db: bool = True,
+    lang: str | None = None,
 ) -> RunSummary:
     """Estimate every spec over the warehouse, write ``results.*`` and the tables.
 
@@ -377,6 +387,8 @@ def run(
         Print the tables here (nothing is printed if ``None``).
     write_db : bool
         Write the results back to the warehouse (default ``True``).
+    lang : str, optional
+        ``en`` or ``zh`` for every table; default each spec file's ``lang:``, else ``en``.
 
     Returns
     -------
@@ -386,7 +398,7 @@ def run(
     unbuilt = unbuilt_panels(db_path)
     skipped = unbuilt_tables(specs, unbuilt)
     if skipped:
-        tables = [t for t in (tables or list(specs.tables)) if t not in skipped]
+        tables = [t for t in (tables or [*specs.tables, *specs.descriptives]) if t not in skipped]
     specs = select(specs, tables)
     panels = read_panels(db_path, sorted({m.panel for m in specs.models.values()} - set(unbuilt)))
     keep = {c.model for t in specs.tables.values() for c in t.columns}
@@ -402,7 +414,8 @@ def run(
         pd.concat(tests, ignore_index=True) if tests else pd.DataFrame(columns=TEST_COLUMNS)
     )
     specs = with_settings(specs, panels.settings)  # the notes' {hp_lambda}, … as built
-    built = [build_table(t, fits, specs, test_frame) for t in specs.tables.values()]
+    built, skipped = _descriptives(specs, panels, unbuilt, skipped, lang)
+    built += [build_table(t, fits, specs, test_frame, lang) for t in specs.tables.values()]
     # the tables are written first into a hidden folder, the results then into the
     # warehouse, and only then the tables moved in: a refused write of either leaves both
     # as they were
@@ -423,6 +436,29 @@ def run(
         {r.result.model_id: r.result.n_dropped for r in records if r.result.n_dropped},
         skipped,
     )
+
+
+def _descriptives(
+    specs: SpecSet,
+    panels: Panels,
+    unbuilt: dict[str, str],
+    skipped: dict[str, str],
+    lang: str | None,
+) -> tuple[list, dict[str, str]]:
+    """Build the descriptive-statistics tables (first, as in the papers); skip those unbuilt.
+
+    A table is skipped (with its reason) when its panel was not built or the warehouse has
+    no :data:`DESCRIPTIVES_MART` (panels written by other means than dbt).
+    """
+    built, skipped = [], dict(skipped)
+    for spec in specs.descriptives.values():
+        if spec.panel in unbuilt:
+            skipped[spec.table_id] = f"panel {spec.panel} not built: {unbuilt[spec.panel]}"
+        elif panels.descriptives is None:
+            skipped[spec.table_id] = f"{DESCRIPTIVES_MART} not in the warehouse (dbt build)"
+        else:
+            built.append(build_descriptives(spec, panels.descriptives, lang))
+    return built, skipped
 
 
 def write_against(

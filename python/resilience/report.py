@@ -66,14 +66,18 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
+from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
 from resilience.tables import (  # noqa: E402
     ABSORPTION_LABEL,
     ABSORPTION_NOTE,
+    COV_NOTES,
+    build_descriptives,
     construction_notes,
     dropped_note,
     p_cell,
     stars,
+    to_html,
 )
 from resilience.validate import project_vars  # noqa: E402
 
@@ -107,6 +111,7 @@ TABLES = {
     "tests": "results.tests",
     "absorption": "results.absorption",
     "build_settings": "marts.dim_build_settings",
+    "descriptives": "marts.fct_descriptive_statistics",
 }
 """Every warehouse relation the report reads, by role; a missing one degrades its section."""
 
@@ -590,14 +595,48 @@ def _fmt(value: Any) -> str:
     return f"{int(number)}" if number.is_integer() else f"{number:.3f}"
 
 
-def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
+def report_lang(lang: str | None = None) -> str:
+    """Choose the report's language: ``lang``, else the specs' ``lang:`` if they agree, else en."""
+    if lang:
+        return lang
+    try:
+        from resilience.specs import load_specs
+
+        langs = {t.lang for t in load_specs(None).tables.values()} - {None}
+    except Exception:  # noqa: BLE001 - the report falls back to English, never fails on specs
+        langs = set()
+    return langs.pop() if len(langs) == 1 else DEFAULT_LANG
+
+
+def descriptive_tables(frames, lang: str = DEFAULT_LANG) -> list[str]:
+    """HTML of the shipped specs' descriptive-statistics tables (marts.fct_descriptive_statistics).
+
+    The publication renderer (:func:`resilience.tables.to_html`) draws them, as in
+    ``reports/tables/``; [] if the mart or the specs are absent.
+    """
+    statistics = frames.get("descriptives")
+    if statistics is None:
+        return []
+    try:
+        from resilience.specs import load_specs
+
+        specs = load_specs(None).descriptives.values()
+    except Exception:  # noqa: BLE001 - the report falls back to ids, never fails on specs
+        return []
+    return [to_html(build_descriptives(spec, statistics, lang)) for spec in specs]
+
+
+def regression_tables(
+    frames, lang: str = DEFAULT_LANG
+) -> list[tuple[str, pd.DataFrame, list[str]]]:
     """Paper-style tables from results.models / results.coefficients.
 
     One table per ``table_id`` (title, column labels, term labels and the statistic in
     parentheses from the shipped specs when they name the table), plus one table of the
     supplementary models (no table_id: mediation third steps, heterogeneity complements
     and interactions). Cells: estimate with stars over the SE (or t) in parentheses. Year
-    dummies are summarised by the Effects row. Returns (title, frame, notes) triples.
+    dummies are summarised by the Effects row. Returns (title, frame, notes) triples, in
+    ``lang`` (:mod:`resilience.i18n`; texts without a translation stay English, warned).
     """
     coefs, models = frames.get("coefficients"), frames.get("models")
     if coefs is None or coefs.empty:
@@ -621,11 +660,12 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                 m for m in model_ids if m not in listed
             ]
         labels = dict(getattr(layout, "labels", {}) or {})
+        tr = Translator(lang, (getattr(layout, "texts", {}) or {}).get(lang))
         in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
         headers = []
         for i, model_id in enumerate(model_ids):
             label = _model_value(models, model_id, "column_label")
-            headers.append(str(label) if label else model_id if not table_id else f"({i + 1})")
+            headers.append(tr(str(label)) if label else model_id if not table_id else f"({i + 1})")
         rows: dict[str, dict[str, str]] = {}
         for model_id, header in zip(model_ids, headers, strict=True):
             part = coefs[coefs.model_id == model_id]
@@ -643,7 +683,7 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
         )
         terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
         frame = frame.loc[terms]
-        frame.index = [html.escape(labels.get(t, t)) for t in frame.index]
+        frame.index = [html.escape(tr(labels.get(t, t))) for t in frame.index]
         boot_notes = wild_bootstrap_report_rows(frame, frames.get("tests"), model_ids, table_id)
         for label, column in (
             ("Outcome", "outcome"),
@@ -656,8 +696,8 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
             if models is not None and column in models:
                 values = [_model_value(models, m, column) for m in model_ids]
                 if column == "outcome":
-                    values = [labels.get(str(v), v) for v in values]
-                frame.loc[label] = [_fmt(v) for v in values]
+                    values = [tr(labels.get(str(v), v)) for v in values]
+                frame.loc[tr(label)] = [_fmt(v) for v in values]
         absorbed, construction = _absorption_of(
             frames.get("absorption"), model_ids, headers, list(dict.fromkeys(regressors)), labels
         )
@@ -665,14 +705,23 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
             frame.loc[html.escape(label)] = cells
         frame.index.name = "term"
         frame = frame.reset_index()
-        title = getattr(layout, "title", None) or (
-            table_id
-            or "Supplementary models (mediation third step, heterogeneity "
-            "complements and interactions)"
+        title = tr(
+            getattr(layout, "title", None)
+            or (
+                table_id
+                or "Supplementary models (mediation third step, heterogeneity "
+                "complements and interactions)"
+            )
         )
-        notes = list(getattr(layout, "notes", ()) or ()) + boot_notes
+        notes = [tr(n) for n in getattr(layout, "notes", ()) or ()] + boot_notes
         stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
-        notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
+        if tr.lang == DEFAULT_LANG:
+            notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
+        else:
+            covs = {_model_value(models, m, "cov_type") for m in model_ids} - {None}
+            inner = tr.note("inner_t_stat" if in_brackets == "t_stat" else "inner_std_error")
+            covs_text = "; ".join(sorted(tr(COV_NOTES.get(c, str(c))) for c in covs))
+            notes.insert(0, tr.note("stars", inner=inner, covs=covs_text))
         for model_id, header in zip(model_ids, headers, strict=True):
             dropped = _model_value(models, model_id, "n_dropped")
             if dropped:
@@ -683,10 +732,12 @@ def regression_tables(frames) -> list[tuple[str, pd.DataFrame, list[str]]]:
                     int(_model_value(models, model_id, "n_obs")),
                     by_column,
                     json.loads(by_year) if isinstance(by_year, str) else {},
+                    tr,
                 )
-                notes.append(f"{header}: {note}.")
+                notes.append(tr.note("column", column=header, note=note))
         if absorbed:
             notes += [ABSORPTION_NOTE, *construction]
+        tr.warn(f"report table {table_id or 'supplementary'!r}")
         tables.append((title, frame, notes))
     return tables
 
@@ -858,8 +909,11 @@ def hausman_columns(tests: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     return shown.assign(**{"Hausman compares": compared, "V_FE − V_RE PD": definite})
 
 
-def section_regressions(frames, build_id: str | None = None) -> Section:
-    """Build the section with every regression table in results.* (stale ones said so)."""
+def section_regressions(frames, build_id: str | None = None, lang: str = DEFAULT_LANG) -> Section:
+    """Build the section: the descriptive statistics, then every regression table in results.*.
+
+    Stale results are said so; the tables are in ``lang``.
+    """
     sec = Section(
         "regressions",
         "Regression tables",
@@ -867,7 +921,10 @@ def section_regressions(frames, build_id: str | None = None) -> Section:
         "Stata's within R² and the LSDV R² (all effects counted as fitted), which is the "
         "kind the papers report.",
     )
-    tables = regression_tables(frames)
+    for block in descriptive_tables(frames, lang):
+        sec.blocks.append(f'<div class="tablewrap">{block}</div>')
+        sec.n_tables += 1
+    tables = regression_tables(frames, lang)
     if not tables:
         sec.note(
             "Not estimated yet: results.coefficients is not in the warehouse "
@@ -1206,14 +1263,14 @@ def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Se
 
 
 # ------------------------------------------------------------------ entry point ------
-def build_sections(frames, meta, db_path: Path) -> list[Section]:
-    """All sections in report order (the overview lists the others)."""
+def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> list[Section]:
+    """All sections in report order (the overview lists the others); tables in ``lang``."""
     body = [
         section_weights(frames),
         section_ranking(frames),
         section_regional(frames),
         section_export_paths(frames),
-        section_regressions(frames, meta.get("build_id")),
+        section_regressions(frames, meta.get("build_id"), lang),
         section_heterogeneity(frames),
         section_quality(frames),
         section_parameters(frames, meta),
@@ -1225,6 +1282,7 @@ def write_report(
     db_path: str | Path,
     out_path: str | Path = REPORTS_DIR / "index.html",
     title: str = "Resilience Warehouse report",
+    lang: str | None = None,
 ) -> ReportOutcome:
     """Write the self-contained HTML report for the warehouse at ``db_path``.
 
@@ -1236,6 +1294,9 @@ def write_report(
         HTML file to write; its folder is created.
     title
         Page title.
+    lang
+        ``en`` or ``zh`` for the tables (labels, fixed rows, notes); default the shipped
+        specs' ``lang:``, else ``en``. Section headings and prose stay English.
 
     Returns
     -------
@@ -1247,7 +1308,7 @@ def write_report(
     with storage_faults(f"cannot read the warehouse {db_path}", db_path):
         frames, meta = load_warehouse(db_path)
     plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
-    sections = build_sections(frames, meta, db_path)
+    sections = build_sections(frames, meta, db_path, report_lang(lang))
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )

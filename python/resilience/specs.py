@@ -25,6 +25,14 @@ replaces them) has the sections
     per weight type. ``reps`` draws (default 9999), ``weights`` a list of
     ``rademacher`` / ``webb`` (default both), ``seed`` (default 20250905). Applies to
     every table of the file unless the table sets its own.
+    parentheses (std_error | t_stat), notes}``; the columns in order.
+``descriptives``
+    ``id -> {title, models, labels, notes}``: a descriptive-statistics table (variable, N,
+    mean, SD, min, max) of the outcomes, regressors and controls of ``models``, in that
+    order, over their panel and sample (the models must share both). The statistics are
+    read from ``marts.fct_descriptive_statistics``; nothing is computed in Python.
+``lang``
+    ``en`` or ``zh``: the file's default language of its tables (``--lang`` overrides).
 ``hausman``
     model ids that get a Hausman test (FE vs RE).
 ``mediation``
@@ -44,6 +52,9 @@ replaces them) has the sections
     sample that uses the column (:func:`resilience.panel.time_part_spread`) and the tables
     say which part identifies the slope.
 
+A title, a column ``label``, a ``labels`` value or a note is a string (English) or a
+mapping per language, ``{en: Data, zh: 数据要素流动环境}`` (``en`` required).
+
 Errors raise :class:`SpecError` naming the file, the entry and the key.
 """
 
@@ -59,6 +70,7 @@ from typing import Any
 import yaml
 
 from resilience.errors import EstimationError
+from resilience.i18n import DEFAULT_LANG, LANGS
 from resilience.panel import COV_TYPES, Covariance
 from resilience.wildboot import DEFAULT_REPS, DEFAULT_SEED, WEIGHTS
 
@@ -91,6 +103,7 @@ TABLE_KEYS = {
     "wild_bootstrap",
 }
 WILD_BOOTSTRAP_KEYS = {"reps", "weights", "seed"}
+DESCRIPTIVES_KEYS = {"title", "models", "labels", "notes"}
 MEDIATION_KEYS = {"total", "mediator_model", "n_boot", "seed", "level", "description"}
 HETEROGENEITY_KEYS = {"model", "flag", "sample", "n_perm", "seed", "description"}
 CONSTRUCTION_KEYS = {
@@ -112,6 +125,8 @@ SECTIONS = {
     "heterogeneity",
     "wild_bootstrap",
     "construction",
+    "descriptives",
+    "lang",
 }
 PARENTHESES = ("std_error", "t_stat")
 
@@ -197,6 +212,27 @@ class TableSpec:
     parentheses: str = "std_error"
     notes: tuple[str, ...] = ()
     wild_bootstrap: WildBootstrapSpec | None = None
+    lang: str | None = None
+    """The spec file's ``lang:`` (None: not set; ``--lang`` overrides either)."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``lang -> {English text: translated text}`` of the title, headers, labels, notes."""
+
+
+@dataclass(frozen=True)
+class DescriptivesSpec:
+    """A descriptive-statistics table: the variables of some models, over their sample."""
+
+    table_id: str
+    title: str
+    models: tuple[str, ...]
+    panel: str
+    sample: str | None
+    variables: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    lang: str | None = None
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -270,6 +306,7 @@ class SpecSet:
     heterogeneity: dict[str, HeterogeneitySpec] = field(default_factory=dict)
     construction: dict[tuple[str, str], Construction] = field(default_factory=dict)
     """``(panel, column) -> Construction``."""
+    descriptives: dict[str, DescriptivesSpec] = field(default_factory=dict)
 
     def constructions_of(self, spec: ModelSpec) -> dict[str, Construction]:
         """``term -> Construction`` for the terms of ``spec`` its panel declares built."""
@@ -448,12 +485,50 @@ def parse_wild_bootstrap(raw: Any, source: str, where: str) -> WildBootstrapSpec
     )
 
 
+def _text(value: Any, texts: dict[str, dict[str, str]], source: str, where: str, key: str) -> str:
+    """English of a spec text, a string or ``{en: ..., zh: ...}``; the others go to ``texts``."""
+    if not isinstance(value, dict):
+        return str(value)
+    unknown = sorted(set(value) - set(LANGS), key=str)
+    if unknown:
+        raise _fail(source, where, key, f"language {unknown[0]!r} is not one of {list(LANGS)}")
+    if not all(isinstance(v, str) and v for v in value.values()):
+        raise _fail(source, where, key, f"each language's text must be a string, got {value!r}")
+    if DEFAULT_LANG not in value:
+        raise _fail(
+            source, where, key,
+            f"{value!r} has no {DEFAULT_LANG!r} text; give {{en: ..., zh: ...}}",
+        )  # fmt: skip
+    english = value[DEFAULT_LANG]
+    for lang, text in value.items():
+        if lang != DEFAULT_LANG:
+            texts.setdefault(lang, {})[english] = text
+    return english
+
+
+def _labels(raw: Any, texts: dict[str, dict[str, str]], source: str, where: str) -> dict[str, str]:
+    """``labels``: column -> text (a string or a mapping per language)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(source, where, "labels", f"must map column names to labels, got {raw!r}")
+    return {str(k): _text(v, texts, source, where, f"labels.{k}") for k, v in raw.items()}
+
+
+def parse_lang(raw: Any, source: str) -> str | None:
+    """Check the file's ``lang:`` default: None, or one of :data:`resilience.i18n.LANGS`."""
+    if raw is not None and raw not in LANGS:
+        raise SpecError(f"{source}: top level, key 'lang': {raw!r} is not one of {list(LANGS)}")
+    return raw
+
+
 def parse_table(
     table_id: str,
     raw: Any,
     models: dict[str, ModelSpec],
     source: str,
     wild_bootstrap: WildBootstrapSpec | None = None,
+    lang: str | None = None,
 ) -> TableSpec:
     """Validate one table entry; its columns must name known models.
 
@@ -461,6 +536,7 @@ def parse_table(
     """
     where = f"table {table_id!r}"
     entry = _check_keys(raw, TABLE_KEYS, source, where)
+    texts: dict[str, dict[str, str]] = {}
     columns = []
     for i, col in enumerate(entry.get("columns") or [], start=1):
         model, label = (
@@ -470,7 +546,7 @@ def parse_table(
         )
         if model not in models:
             raise _fail(source, where, "columns", f"column {i} names unknown model {model!r}")
-        columns.append(Column(model, str(label)))
+        columns.append(Column(model, _text(label, texts, source, where, f"columns[{i}].label")))
     if not columns:
         raise _fail(source, where, "columns", "is required (a list of model ids)")
     parentheses = entry.get("parentheses", "std_error")
@@ -478,15 +554,64 @@ def parse_table(
         raise _fail(source, where, "parentheses", f"{parentheses!r} not in {PARENTHESES}")
     return TableSpec(
         table_id,
-        str(entry.get("title", table_id)),
+        _text(entry.get("title", table_id), texts, source, where, "title"),
         tuple(columns),
-        dict(entry.get("labels") or {}),
+        _labels(entry.get("labels"), texts, source, where),
         bool(entry.get("show_controls", True)),
         parentheses,
-        tuple(entry.get("notes") or ()),
+        tuple(_text(n, texts, source, where, "notes") for n in entry.get("notes") or ()),
         parse_wild_bootstrap(entry["wild_bootstrap"], source, where)
         if "wild_bootstrap" in entry
         else wild_bootstrap,
+        lang,
+        texts,
+    )
+
+
+def parse_descriptives(
+    table_id: str,
+    raw: Any,
+    models: dict[str, ModelSpec],
+    source: str,
+    lang: str | None = None,
+) -> DescriptivesSpec:
+    """Validate a descriptives entry: known models sharing one panel and one sample.
+
+    The variables are the models' outcomes, then their regressors (unlagged: the panel's
+    columns), then their controls, each once.
+    """
+    where = f"descriptives {table_id!r}"
+    entry = _check_keys(raw, DESCRIPTIVES_KEYS, source, where)
+    names = _names(entry.get("models"), source, where, "models")
+    if not names:
+        raise _fail(source, where, "models", "is required (the models whose variables to describe)")
+    chosen = [models[_known_model(m, models, source, where, "models")] for m in names]
+    for key in ("panel", "sample"):
+        values = {getattr(m, key) for m in chosen}
+        if len(values) > 1:
+            raise _fail(
+                source, where, "models",
+                f"the models differ in {key} ({sorted(map(str, values))}); describe one "
+                f"{key} per table",
+            )  # fmt: skip
+    variables = dict.fromkeys(
+        [m.outcome for m in chosen]
+        + [x for m in chosen for x in m.regressors]
+        + [c for m in chosen for c in m.controls]
+    )
+    texts: dict[str, dict[str, str]] = {}
+    return DescriptivesSpec(
+        table_id,
+        _text(entry.get("title", table_id), texts, source, where, "title"),
+        names,
+        chosen[0].panel,
+        chosen[0].sample,
+        tuple(variables),
+        _labels(entry.get("labels"), texts, source, where),
+        tuple(_text(n, texts, source, where, "notes") for n in entry.get("notes") or ()),
+        lang,
+        texts,
+        source,
     )
 
 
@@ -621,10 +746,21 @@ def parse_file(path: Path) -> SpecSet:
         for m, entry in _mapping(raw, "models", source).items()
     }
     wild_bootstrap = parse_wild_bootstrap(raw.get("wild_bootstrap"), source, "top level")
+    lang = parse_lang(raw.get("lang"), source)
     tables = {
-        t: parse_table(t, entry, models, source, wild_bootstrap)
+        t: parse_table(t, entry, models, source, wild_bootstrap, lang)
         for t, entry in _mapping(raw, "tables", source).items()
     }
+    descriptives = {
+        t: parse_descriptives(t, entry, models, source, lang)
+        for t, entry in _mapping(raw, "descriptives", source).items()
+    }
+    clash = sorted(set(tables) & set(descriptives))
+    if clash:
+        raise _fail(
+            source, f"descriptives {clash[0]!r}", "descriptives",
+            "the id is also a table's; table ids are file names, give it another",
+        )  # fmt: skip
     hausman = _names(raw.get("hausman"), source, "hausman", "hausman")
     for model in hausman:
         _known_model(model, models, source, "hausman", "hausman")
@@ -640,13 +776,14 @@ def parse_file(path: Path) -> SpecSet:
     for column, entry in _mapping(raw, "construction", source).items():
         built = parse_construction(column, entry, defaults, source)
         construction[(built.panel, column)] = built
-    return SpecSet(models, tables, hausman, mediation, heterogeneity, construction)
+    return SpecSet(models, tables, hausman, mediation, heterogeneity, construction, descriptives)
 
 
 def merge(specs: list[SpecSet]) -> SpecSet:
     """Combine spec sets; an id defined twice raises :class:`SpecError`."""
     merged: dict[str, dict[Any, Any]] = {
-        k: {} for k in ("models", "tables", "mediation", "heterogeneity", "construction")
+        k: {}
+        for k in ("models", "tables", "mediation", "heterogeneity", "construction", "descriptives")
     }
     hausman: list[str] = []
     for spec in specs:
@@ -666,6 +803,7 @@ def merge(specs: list[SpecSet]) -> SpecSet:
         merged["mediation"],
         merged["heterogeneity"],
         merged["construction"],
+        merged["descriptives"],
     )
 
 
@@ -698,7 +836,14 @@ def with_settings(specs: SpecSet, settings: dict[str, str]) -> SpecSet:
                     lambda m: settings.get(m.group(1), f"<{m.group(1)} not recorded>"), note
                 )
             )
-        tables[table_id] = replace(table, notes=tuple(notes))
+        fill = {note: filled for note, filled in zip(table.notes, notes, strict=True)}
+        texts = {
+            lang: {fill.get(en, en): PLACEHOLDER.sub(
+                lambda m: settings.get(m.group(1), f"<{m.group(1)} not recorded>"), text
+            ) for en, text in own.items()}
+            for lang, own in table.texts.items()
+        }  # fmt: skip
+        tables[table_id] = replace(table, notes=tuple(notes), texts=texts)
     return replace(specs, tables=tables)
 
 

@@ -10,6 +10,11 @@ effects, the share of each regressor's variance the fixed effects leave
 (:attr:`resilience.panel.PanelResults.absorption`), and notes (stars, covariance, rows
 dropped for missing values, which part of a regressor built as unit part + time part
 identifies its slope, the spec's notes).
+
+:func:`build_descriptives` renders the descriptive statistics of a spec's ``descriptives``
+entry from ``marts.fct_descriptive_statistics`` (computed in the warehouse, not here).
+Every table is built in English or Chinese (``lang``): fixed labels and the standard notes
+come from :mod:`resilience.i18n`, the spec's labels from its YAML.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table as RichTable
 
+from resilience.i18n import DEFAULT_LANG, Translator
 from resilience.panel import CONSTANT, PanelResults
 from resilience.paths import make_folder
-from resilience.specs import SpecSet, TableSpec
+from resilience.specs import DescriptivesSpec, SpecError, SpecSet, TableSpec
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 COV_NOTES = {
@@ -92,6 +98,7 @@ def build_table(
     results: dict[str, PanelResults],
     specs: SpecSet,
     tests: pd.DataFrame | None = None,
+    lang: str | None = None,
 ) -> PublicationTable:
     """Assemble the cells of ``table`` from the fitted models.
 
@@ -106,15 +113,19 @@ def build_table(
     tests : pandas.DataFrame, optional
         ``results.tests`` rows; a column's Hausman tests (``hausman``,
         ``hausman_sigmamore``) become rows of the table, as Chen reports them.
+    lang : str, optional
+        ``en`` or ``zh``; default the spec file's ``lang:``, else ``en``. Texts without a
+        translation stay English and are listed in a :class:`resilience.i18n.LanguageWarning`.
 
     Returns
     -------
     PublicationTable
     """
+    tr = _translator(table, lang)
     fits = [results[c.model] for c in table.columns]
     label = table.labels.get
     rows: list[tuple[str, tuple[str, ...]]] = [
-        ("Dependent variable", tuple(label(f.formula.outcome, f.formula.outcome) for f in fits))
+        ("Dependent variable", tuple(tr(label(f.formula.outcome, f.formula.outcome)) for f in fits))
     ]
     for term in _term_order(table, fits, specs):
         cells, below = [], []
@@ -142,23 +153,120 @@ def build_table(
         )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
-    rows += _absorption_rows(table, fits, specs)
+    rows += _absorption_rows(table, fits, specs, tr)
     hausman_rows, hausman_notes = _hausman_rows(table, tests)
     rows += hausman_rows
-    return PublicationTable(
+    built = PublicationTable(
         table.table_id,
         table.title,
         tuple(c.label for c in table.columns),
         tuple(rows),
         n_coefficient_rows,
         (
-            *_notes(table, fits),
-            ABSORPTION_NOTE,
-            *_construction_notes(table, fits, specs),
-            *hausman_notes,
-            *boot_notes,
+            *_notes(table, fits, tr),
+            tr(ABSORPTION_NOTE),
+            *map(tr, _construction_notes(table, fits, specs)),
+            *map(tr, hausman_notes),
+            *map(tr, boot_notes),
         ),
     )
+    return _localised(built, tr)
+
+
+def _translator(spec: TableSpec | DescriptivesSpec, lang: str | None) -> Translator:
+    """Make the :class:`Translator` of a table: ``lang``, else the spec file's, else English."""
+    chosen = lang or spec.lang or DEFAULT_LANG
+    return Translator(chosen, spec.texts.get(chosen))
+
+
+def _localised(table: PublicationTable, tr: Translator) -> PublicationTable:
+    """Translate title, headers, row labels and Yes / No cells (notes are built translated).
+
+    Warns (:meth:`resilience.i18n.Translator.warn`) with every text left in English.
+    """
+    if tr.lang == DEFAULT_LANG:
+        return table
+    out = PublicationTable(
+        table.table_id,
+        tr(table.title),
+        tuple(map(tr, table.header)),
+        tuple((tr(label), tuple(map(tr.cell, cells))) for label, cells in table.rows),
+        table.n_coefficient_rows,
+        table.notes,
+    )
+    tr.warn(f"table {table.table_id!r}")
+    return out
+
+
+DESCRIPTIVE_COLUMNS = ("N", "Mean", "SD", "Min", "Max")
+"""Headers of a descriptive-statistics table, as the papers print them."""
+
+
+def build_descriptives(
+    spec: DescriptivesSpec, statistics: pd.DataFrame, lang: str | None = None
+) -> PublicationTable:
+    """Render the rows of ``marts.fct_descriptive_statistics`` a descriptives spec names.
+
+    One row per variable (outcome, regressors, controls of the spec's models), with N,
+    mean, SD (sample, divisor n − 1), min and max as the warehouse computed them; a note
+    names the sample (panel, rule, provinces, years). Nothing is computed here.
+
+    Parameters
+    ----------
+    spec : DescriptivesSpec
+        The ``descriptives`` entry.
+    statistics : pandas.DataFrame
+        ``marts.fct_descriptive_statistics``.
+    lang : str, optional
+        ``en`` or ``zh``; default the spec file's ``lang:``, else ``en``.
+
+    Raises
+    ------
+    SpecError
+        If the mart describes another sample of the panel than the models use, or lacks
+        a variable (listed in the mart's SQL).
+    """
+    tr = _translator(spec, lang)
+    panel = spec.panel.split(".")[-1]
+    rows = statistics[statistics["panel"] == panel].set_index("variable")
+    where = f"{spec.source}: descriptives {spec.table_id!r}, key 'models'"
+    rule = spec.sample or "all rows"
+    recorded = set(rows["sample_rule"])
+    if recorded and recorded != {rule}:
+        raise SpecError(
+            f"{where}: the models' sample is {rule!r}, but marts.fct_descriptive_statistics "
+            f"describes {spec.panel} over {sorted(recorded)}; describe models of the paper "
+            "sample, or add that sample to models/marts/papers/fct_descriptive_statistics.sql"
+        )
+    missing = [v for v in spec.variables if v not in rows.index]
+    if missing:
+        raise SpecError(
+            f"{where}: {missing} not in marts.fct_descriptive_statistics for {spec.panel}; "
+            "list them in models/marts/papers/fct_descriptive_statistics.sql and rebuild"
+        )
+    body = []
+    for variable in spec.variables:
+        r = rows.loc[variable]
+        cells = (str(int(r["n"])), *(number(float(r[c])) for c in ("mean", "sd", "min", "max")))
+        body.append((spec.labels.get(variable, variable), cells))
+    shown = rows.loc[list(spec.variables)]
+    note = tr.note(
+        "descriptives",
+        panel=spec.panel,
+        rule=tr(rule),
+        n_provinces=int(shown["n_provinces"].max()),
+        first=int(shown["first_year"].min()),
+        last=int(shown["last_year"].max()),
+    )
+    built = PublicationTable(
+        spec.table_id,
+        spec.title,
+        DESCRIPTIVE_COLUMNS,
+        tuple(body),
+        len(body),
+        (note, *map(tr, spec.notes)),
+    )
+    return _localised(built, tr)
 
 
 def p_cell(p: float) -> str:
@@ -224,6 +332,7 @@ def wild_bootstrap_rows(
 
 
 ABSORPTION_LABEL = "Variance of {} left by FE"
+ABSORPTION_LABEL_ZH = "{}：固定效应后剩余方差占比"
 """Row label of a regressor's :attr:`~resilience.panel.PanelResults.absorption` share."""
 ABSORPTION_NOTE = (
     "Variance left by FE: the share of the regressor's sample variance left after the "
@@ -233,9 +342,12 @@ ABSORPTION_NOTE = (
 
 
 def _absorption_rows(
-    table: TableSpec, fits: list[PanelResults], specs: SpecSet
+    table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """One row per regressor of the table (not the controls): its share of variance left."""
+    """One row per regressor of the table (not the controls): its share of variance left.
+
+    With ``tr`` in Chinese the label is :data:`ABSORPTION_LABEL_ZH` of the translated term.
+    """
     terms = dict.fromkeys(t for c in table.columns for t in specs.models[c.model].lagged_regressors)
     rows = []
     for term in terms:
@@ -243,7 +355,11 @@ def _absorption_rows(
         for fit in fits:
             shares = fit.absorption.set_index("term")["share_left"]
             cells.append(f"{shares[term]:.3f}" if term in shares.index else "")
-        rows.append((ABSORPTION_LABEL.format(table.labels.get(term, term)), tuple(cells)))
+        name = table.labels.get(term, term)
+        if tr is not None and tr.lang == "zh":
+            rows.append((ABSORPTION_LABEL_ZH.format(tr(name)), tuple(cells)))
+        else:
+            rows.append((ABSORPTION_LABEL.format(name), tuple(cells)))
     return rows
 
 
@@ -387,35 +503,38 @@ def _hausman_rows(
 
 
 def dropped_note(
-    n_dropped: int, n_obs: int, by_column: dict[str, int], by_year: dict[int | str, int]
+    n_dropped: int,
+    n_obs: int,
+    by_column: dict[str, int],
+    by_year: dict[int | str, int],
+    tr: Translator | None = None,
 ) -> str:
     """Say what a model's sample lost to missing values: count, columns and years.
 
     E.g. ``227 of 450 rows dropped for missing values (exp_res_hp: 227); by year: 2009 30,
     2010 12, …``, whatever made the values missing (a log rule, a lag, a gap). The tables
-    and the report both say it with this function.
+    and the report both say it with this function, in ``tr``'s language (English by default).
     """
+    tr = tr or Translator()
     columns = ", ".join(f"{k}: {v}" for k, v in by_column.items())
-    text = f"{n_dropped} of {n_obs + n_dropped} rows dropped for missing values ({columns})"
+    text = tr.note("dropped", n=n_dropped, total=n_obs + n_dropped, columns=columns)
     if by_year:
-        text += "; by year: " + ", ".join(f"{year} {n}" for year, n in by_year.items())
+        years = ", ".join(f"{year} {n}" for year, n in by_year.items())
+        text += tr.note("dropped_by_year", years=years)
     return text
 
 
-def _notes(table: TableSpec, fits: list[PanelResults]) -> tuple[str, ...]:
-    inner = "Standard errors" if table.parentheses == "std_error" else "t statistics"
-    covs = sorted({COV_NOTES[f.cov_type] for f in fits})
-    notes = [
-        f"*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
-        f"parentheses; {'; '.join(covs)}.",
-        "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
-        "fixed effects counted as fitted (Stata areg).",
-    ]
+def _notes(table: TableSpec, fits: list[PanelResults], tr: Translator) -> tuple[str, ...]:
+    inner = tr.note("inner_std_error" if table.parentheses == "std_error" else "inner_t_stat")
+    covs = sorted({tr(COV_NOTES[f.cov_type]) for f in fits})
+    notes = [tr.note("stars", inner=inner, covs="; ".join(covs)), tr.note("r2")]
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
-            note = dropped_note(fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year)
-            notes.append(f"{column.label}: {note}.")
-    return (*notes, *table.notes)
+            note = dropped_note(
+                fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year, tr
+            )
+            notes.append(tr.note("column", column=tr(column.label), note=note))
+    return (*notes, *map(tr, table.notes))
 
 
 def to_markdown(table: PublicationTable) -> str:

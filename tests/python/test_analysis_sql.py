@@ -9,7 +9,6 @@ import pytest
 from conftest import run_dbt
 
 ANALYSES = [
-    "descriptive_statistics",
     "correlation_matrix",
     "top_bottom_provinces",
     "weights_vs_published",
@@ -28,17 +27,6 @@ def analyses(built_warehouse, tmp_path_factory):
         return {name: con.execute((root / f"{name}.sql").read_text()).df() for name in ANALYSES}
     finally:
         con.close()
-
-
-def test_descriptive_statistics_papers_format(analyses):
-    stats = analyses["descriptive_statistics"]
-    assert list(stats.columns) == ["panel", "variable", "n", "mean", "sd", "min", "max"]
-    dataflow = stats[stats.panel == "panel_dataflow_export"].set_index("variable")
-    assert dataflow.loc["data_index", "n"] == 450  # 30 provinces x 15 years
-    spillover = stats[stats.panel == "panel_spillover_resilience"].set_index("variable")
-    assert spillover.loc["res", "n"] == 31 * 17
-    assert (stats["min"] <= stats["mean"]).all() and (stats["mean"] <= stats["max"]).all()
-    assert (stats.sd > 0).all()
 
 
 def test_correlation_matrix_is_symmetric_with_unit_diagonal(analyses):

@@ -1,0 +1,156 @@
+"""Text of the tables and the report in English and Chinese: one dictionary, one lookup.
+
+English is the key: :data:`ZH` maps every fixed English label of the tables and the
+report (row labels, headers, Yes / No) to its Chinese text, and :data:`NOTES` holds the
+standard notes in both languages (the Chinese ones as Chinese journals print them: 注：括号内为
+稳健标准误；*、**、*** 分别表示在 10%、5%、1% 的水平上显著). A spec's own labels, titles,
+column headers and notes give their translations in the YAML (``{en: Data, zh: 数据要素流动环境}``,
+:mod:`resilience.specs`); :class:`Translator` looks a text up there first, then in
+:data:`ZH`, and otherwise keeps the English and remembers it, so that :meth:`Translator.warn`
+lists every text left in English in one :class:`LanguageWarning` — never silently.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+
+ZH: dict[str, str] = {
+    # regression tables (resilience.tables.build_table)
+    "Dependent variable": "被解释变量",
+    "N": "样本量",
+    "Within R² (Stata)": "组内R²（Stata）",
+    "LSDV R²": "LSDV R²",
+    "Control variables": "控制变量",
+    "Province FE": "省份固定效应",
+    "Year FE": "年份固定效应",
+    "Yes": "是",
+    "No": "否",
+    "Constant": "常数项",
+    "Hausman χ² (FE vs RE)": "Hausman检验χ²（固定效应 vs 随机效应）",
+    "Hausman χ², sigmamore": "Hausman检验χ²（sigmamore）",
+    "Wild bootstrap p (Rademacher)": "野聚类自助法p值（Rademacher）",
+    "Wild bootstrap p (Webb)": "野聚类自助法p值（Webb）",
+    # resilience.tables.ABSORPTION_NOTE
+    "Variance left by FE: the share of the regressor's sample variance left after the "
+    "column's fixed effects (its residual on province and, with year FE, year dummies), the "
+    "variation that identifies its slope; every regressor's in results.absorption.": (
+        "固定效应后剩余方差占比：解释变量的样本方差在该列固定效应（省份及年份虚拟变量）之后剩余的比例，"
+        "即识别其系数的变异；各解释变量的数值见 results.absorption。"
+    ),
+    # covariance phrases of the standard note (resilience.tables.COV_NOTES)
+    "standard errors clustered by province": "省份层面聚类",
+    "heteroskedasticity-robust standard errors": "异方差稳健",
+    "conventional standard errors": "普通标准误",
+    "Driscoll-Kraay standard errors": "Driscoll-Kraay",
+    # descriptive statistics (resilience.tables.build_descriptives)
+    "Mean": "均值",
+    "SD": "标准差",
+    "Min": "最小值",
+    "Max": "最大值",
+    "all rows": "全部观测",
+    "in_paper_sample": "论文样本",
+    # regression tables of the report (resilience.report.regression_tables)
+    "Outcome": "被解释变量",
+    "R² within (Stata xtreg)": "组内R²（Stata xtreg）",
+    "R² LSDV": "LSDV R²",
+    "Effects": "固定效应",
+    "Covariance": "标准误",
+}
+"""English text -> Chinese text, for every fixed label of the tables and the report."""
+
+NOTES: dict[str, dict[str, str]] = {
+    "stars": {
+        "en": "*, ** and *** denote significance at the 10%, 5% and 1% levels. {inner} in "
+        "parentheses; {covs}.",
+        "zh": "注：括号内为{inner}（{covs}）；*、**、*** 分别表示在 10%、5%、1% 的水平上显著。",
+    },
+    "inner_std_error": {"en": "Standard errors", "zh": "稳健标准误"},
+    "inner_t_stat": {"en": "t statistics", "zh": "t值"},
+    "r2": {
+        "en": "Within R²: Stata xtreg, fe (year dummies count as regressors); LSDV R²: all "
+        "fixed effects counted as fitted (Stata areg).",
+        "zh": "组内R²：同 Stata xtreg, fe（年份虚拟变量计为解释变量）；LSDV R²：全部固定效应"
+        "计为拟合部分（同 Stata areg）。",
+    },
+    "dropped": {
+        "en": "{n} of {total} rows dropped for missing values ({columns})",
+        "zh": "{total} 个观测中有 {n} 个因缺失值剔除（{columns}）",
+    },
+    "dropped_by_year": {"en": "; by year: {years}", "zh": "；按年份：{years}"},
+    "column": {"en": "{column}: {note}.", "zh": "{column}：{note}。"},
+    "descriptives": {
+        "en": "SD: sample standard deviation (divisor n − 1, as Stata summarize); N counts "
+        "the non-missing values. Sample: {panel}, {rule}: {n_provinces} provinces, "
+        "{first}–{last}. Computed in the warehouse (marts.fct_descriptive_statistics).",
+        "zh": "注：标准差为样本标准差（除数为 n − 1，同 Stata summarize）；样本量为非缺失值个数。"
+        "样本：{panel}，{rule}：{n_provinces} 个省份，{first}—{last} 年。由数据仓库计算"
+        "（marts.fct_descriptive_statistics）。",
+    },
+}
+"""The standard notes, per language; ``{field}`` filled by :meth:`Translator.note`."""
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+class LanguageWarning(UserWarning):
+    """Texts of a table or the report that have no translation and were left in English."""
+
+
+def check_lang(lang: str, where: str = "--lang") -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`, else raise ValueError naming ``where``."""
+    if lang not in LANGS:
+        raise ValueError(f"{where}: language {lang!r} is not one of {list(LANGS)}")
+    return lang
+
+
+class Translator:
+    """Translate English texts into ``lang``: the spec's own texts, then :data:`ZH`.
+
+    Parameters
+    ----------
+    lang : str
+        ``en`` (every text returned as it is) or ``zh``.
+    own : mapping, optional
+        ``english -> translated`` texts of the spec (labels, title, headers, notes).
+    """
+
+    def __init__(self, lang: str = DEFAULT_LANG, own: Mapping[str, str] | None = None):
+        self.lang = check_lang(lang)
+        self.own = dict(own or {})
+        self.missing: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        """``text`` in the language; English (and remembered) if there is no translation."""
+        if self.lang == DEFAULT_LANG or not text:
+            return text
+        if text in self.own:
+            return self.own[text]
+        if text in ZH:
+            return ZH[text]
+        if _LATIN.search(text) and text not in self.missing:
+            self.missing.append(text)
+        return text
+
+    def cell(self, text: str) -> str:
+        """Translate a table cell: only the fixed words (Yes / No), never a number."""
+        return ZH.get(text, text) if self.lang != DEFAULT_LANG else text
+
+    def note(self, key: str, **fields: object) -> str:
+        """Return the standard note ``key`` of :data:`NOTES` in the language, fields filled."""
+        return NOTES[key][self.lang].format(**fields)
+
+    def warn(self, where: str) -> None:
+        """Warn once, listing every text of ``where`` that was left in English."""
+        if self.missing:
+            warnings.warn(
+                f"{where}: no {self.lang} text for {self.missing}; English used. Give them "
+                f"as {{en: ..., {self.lang}: ...}} in the spec (labels, title, columns, "
+                "notes) or add fixed labels to resilience.i18n.ZH",
+                LanguageWarning,
+                stacklevel=3,
+            )
