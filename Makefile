@@ -86,8 +86,8 @@ example-us: $(STAMP) ## Real-data example: US states 1970-1986 (Munnell), index 
 example-china: $(STAMP) ## Real-data example: China provinces 2010-2023 (S&T yearbook, World Bank)
 	$(BIN)/resilience example-china
 
-docs: $(STAMP) ## Generate the dbt docs site into target/
-	$(BIN)/dbt docs generate
+docs: $(STAMP) ## Generate the dbt docs site into target/ (index.html and the one-file static_index.html)
+	RESILIENCE_DB=$(DB) $(BIN)/resilience docs
 
 clean: ## Remove build artefacts (keeps .venv and the warehouse)
 	rm -rf target logs build reports/tables

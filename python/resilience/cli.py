@@ -902,8 +902,16 @@ def hausman(
 @handle_errors
 def sql(
     query: Annotated[
-        str, typer.Argument(help="One SQL query, e.g. 'select * from results.models'.")
-    ],
+        str | None,
+        typer.Argument(help="One SQL query, e.g. 'select * from results.models'."),
+    ] = None,
+    analysis: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the analysis of that name from analysis/ instead (compiled by dbt, "
+            "e.g. correlation_matrix), printed whole: dbt show cuts long values."
+        ),
+    ] = None,
     db: DbOption = None,
     csv: Annotated[
         bool, typer.Option("--csv", help="Print every row as CSV instead of a table.")
@@ -926,6 +934,10 @@ def sql(
     from resilience.tables import print_whole
 
     path = _existing_db(db, readable=True)
+    if (query is None) == (analysis is None):
+        raise BadInput("give one SQL query or --analysis NAME (analysis/*.sql), not both")
+    if analysis is not None:
+        query = _compiled_analysis(analysis, path)
     con = connect(path, read_only=True)
     try:
         frame = con.execute(query).df()
@@ -945,6 +957,31 @@ def sql(
     print_whole(table, console)
     more = f" ({len(frame) - len(shown)} more; --csv prints all)" if len(frame) > len(shown) else ""
     console.print(f"{len(frame)} row(s){more}", highlight=False)
+
+
+def _compiled_analysis(name: str, db_path: Path) -> str:
+    """Return the SQL of ``analysis/<name>.sql`` as dbt compiles it (refs resolved)."""
+    import tempfile
+
+    source = PROJECT_ROOT / "analysis" / f"{name}.sql"
+    if not source.exists():
+        known = sorted(p.stem for p in (PROJECT_ROOT / "analysis").glob("*.sql"))
+        raise BadInput(f"--analysis {name!r}: no analysis/{name}.sql; known: {', '.join(known)}")
+    with tempfile.TemporaryDirectory(prefix="resilience-analysis-") as target:
+        proc = subprocess.run(
+            [DBT, "compile", "--select", name, "--target-path", target, "--log-path", target],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "RESILIENCE_DB": str(db_path)},
+            capture_output=True,
+            text=True,
+        )
+        compiled = next(Path(target).rglob(f"analysis/{name}.sql"), None)
+        if proc.returncode != 0 or compiled is None:
+            tail = [line for line in proc.stdout.splitlines() if "rror" in line][-1:]
+            raise DbtCrashed(
+                f"dbt compile of analysis {name} failed: {' '.join(tail) or proc.stdout[-300:]}"
+            )
+        return compiled.read_text(encoding="utf-8")
 
 
 @app.command("import")

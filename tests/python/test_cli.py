@@ -348,3 +348,19 @@ def test_sql_queries_the_warehouse_read_only(built_warehouse, tmp_path):
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     missing = invoke("sql", "select 1", "--db", str(tmp_path / "none.duckdb"))
     assert missing.exit_code == 6
+
+
+@pytest.mark.slow
+def test_sql_runs_an_analysis_whole(built_warehouse):
+    """--analysis compiles analysis/NAME.sql with dbt and prints values uncut (dbt show: 0.098…)."""
+    result = invoke(
+        "sql", "--analysis", "weights_vs_published", "--db", str(built_warehouse), "--csv"
+    )
+    assert result.exit_code == 0, result.output
+    header, first = result.output.splitlines()[:2]
+    assert header.startswith("index_name,dimension,indicator")
+    assert "…" not in result.output and len(first.split(",")[4]) > 8  # the weight, all digits
+    unknown = invoke("sql", "--analysis", "nosuch", "--db", str(built_warehouse))
+    assert unknown.exit_code == 2 and "correlation_matrix" in unknown.output
+    both = invoke("sql", "select 1", "--analysis", "nosuch", "--db", str(built_warehouse))
+    assert both.exit_code == 2

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import run_dbt
+from conftest import PROJECT_ROOT, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +72,19 @@ def test_formula_doc_blocks_are_used_on_model_pages(docs):
     nodes = own_nodes(manifest)
     weights = next(n for n in nodes.values() if n["name"] == "fct_index_weights")
     assert "ln" in weights["description"] and "{{" not in weights["description"]
+
+
+def test_model_header_comments_have_no_stray_apostrophe():
+    """dbt docs highlights a model's Source as SQL, where ``{# … #}`` is no comment: a
+    possessive or a prime (``Tibet's``, ``z'``) opens a string literal and garbles the rest
+    of the tab. Header comments write ’ and ′; a quote pairs on its line (``'imports'``)."""
+    import re
+
+    stray = []
+    for path in sorted((PROJECT_ROOT / "models").rglob("*.sql")):
+        text = path.read_text(encoding="utf-8")
+        for comment in re.finditer(r"\{#(.*?)#\}", text, re.S):
+            for line in comment.group(1).splitlines():
+                if "'" in re.sub(r"'[^'\n]*'", "", line):
+                    stray.append(f"{path.relative_to(PROJECT_ROOT)}: {line.strip()}")
+    assert not stray, "write ’ (or ′ for a prime) in header comments:\n" + "\n".join(stray)

@@ -3,7 +3,7 @@
 
         exp_res_it = (export_it - export_i,b) / export_i,b        b = var('export_base_year'), default 2008
 
-    * exports in USD million as reported: the ratio to the province's own base year is
+    * exports in USD million as reported: the ratio to the province’s own base year is
       unit-free within one currency, and staying in dollars keeps yuan exchange-rate moves out
       of the measure;
     * every year the accounts hold is rebased (the panel mart picks its years);

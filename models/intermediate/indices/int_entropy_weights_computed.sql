@@ -1,12 +1,12 @@
 {#
     Entropy weights per index, indicator and scope(-year) from the shifted normalised
-    values (macro entropy_weights; formulas there): p = z'/S, e_k = -(1/ln n) sum p ln p
-    computed as -(A/S - ln S)/ln n with S = sum z', A = sum z' ln z'; d_k = 1 - e_k;
+    values (macro entropy_weights; formulas there): p = z′/S, e_k = -(1/ln n) sum p ln p
+    computed as -(A/S - ln S)/ln n with S = sum z′, A = sum z′ ln z′; d_k = 1 - e_k;
     w_k = d_k / sum d_k within index and scope-year. n = N*T pooled, N per year.
     One row per index-indicator-scope_year (scope_year null when pooled).
-    The indicator's attributes are constant within index-indicator-scope_year (dimension
-    and direction come from the indicator system, min and max are the scope's, the policy
-    is a var), so any one row's value is the value: dbt.any_value, not min/max, which on
+    The indicator’s attributes are constant within index-indicator-scope_year (dimension
+    and direction come from the indicator system, min and max are the scope’s, the policy
+    is a var), so any one row’s value is the value: dbt.any_value, not min/max, which on
     strings cost ~40 ms at county scale (bench/README.md, issue 9).
 #}
 with

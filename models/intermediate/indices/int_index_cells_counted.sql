@@ -1,5 +1,5 @@
 {#
-    Gap-filling counts per index, unit and indicator over the index's sample years: how
+    Gap-filling counts per index, unit and indicator over the index’s sample years: how
     many cells were observed, filled by linear interpolation, filled by the nearest value
     (edge), and still missing. availability_share = n_observed / n_cells (before filling).
     One row per index-unit-indicator.

@@ -4,7 +4,7 @@
         s_ik = (x_ik - mean_k) / sd_k                     standardised gap-filled value
         F_ic = sum_k v_kc s_ik                             component score (aligned sign)
         raw_score_i = sum_{c selected} a_c F_ic            a_c = lambda_c / sum_sel lambda
-        score_i = (raw_score_i - min raw) / (max raw - min raw)   over the index's sample
+        score_i = (raw_score_i - min raw) / (max raw - min raw)   over the index’s sample
     The min-max rescaling to [0, 1] is linear: it keeps correlations and the sign, so the
     rescaled index is a drop-in regressor in place of the entropy index; raw_score is kept.
 #}

@@ -1,7 +1,7 @@
 {#
     Which units and years each index estimates its weights over (one row per index-unit).
-    Sample = the index's row in index_samples (first_year..last_year, minus the
-    `;`-separated excluded_unit_ids); an index with no row there (a user's own system)
+    Sample = the index’s row in index_samples (first_year..last_year, minus the
+    `;`-separated excluded_unit_ids); an index with no row there (a user’s own system)
     takes every unit and every year found in the indicator values.
     Units are those present in the indicator values; exclusion is matched on the
     `;`-delimited list with spaces removed: ';' || list || ';' like '%;' || unit_id || ';%'.

@@ -1,15 +1,15 @@
 {#
-    The full grid of each index's sample (units x years x the system's indicators) with
+    The full grid of each index’s sample (units x years x the system’s indicators) with
     gaps filled and flagged. One row per index-unit-year-indicator.
 
-    For a missing cell at year t of a unit's series, with t0 the last observed year
+    For a missing cell at year t of a unit’s series, with t0 the last observed year
     before t (value v0) and t1 the first observed year after t (value v1):
         interior gap (t0 and t1 exist):  v = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
         edge gap (only one exists):      v = that nearest value, if var('index_edge_fill'),
                                          else left missing (and the not-null test fails)
     t0 = max(year of observed cells before t), t1 = min(year of observed cells after t),
-    where the observed cells are all of the unit's numeric observations of the indicator,
-    inside the index's sample years or not: a gap at the first sample year with an
+    where the observed cells are all of the unit’s numeric observations of the indicator,
+    inside the index’s sample years or not: a gap at the first sample year with an
     observation the year before is interior, not an edge (only the sample years enter the
     grid and the index). Looked up for the missing cells only (a join with the observed cells of the same
     series, grouped), so no window or `ignore nulls` is needed (portable SQL) and the cost
@@ -18,8 +18,8 @@
     n_units_observed_in_year = the number of sample units observed for the indicator in
     that year. Zero means the year is missing for every unit: interpolating it would invent
     a whole cross-section, so the test indicator_values_year_missing_for_every_unit fails
-    the build (tests/dbt/reliability/); a gap is filled only inside a unit's own observed
-    series (t0 and t1 are the unit's own observations), never from other units.
+    the build (tests/dbt/reliability/); a gap is filled only inside a unit’s own observed
+    series (t0 and t1 are the unit’s own observations), never from other units.
 #}
 with
 

@@ -1,7 +1,7 @@
 {#
     Min-max normalisation by direction over the scope, then the zero policy (macro
     normalize_min_max; formulas there). One row per index-unit-year-indicator.
-    Scope (var index_scope): pooled -- min/max over all N*T cells of the index's sample,
+    Scope (var index_scope): pooled -- min/max over all N*T cells of the index’s sample,
     scope_year null -- or per_year -- min/max over the N units of each year,
     scope_year = year.
 #}

@@ -1,7 +1,7 @@
 {#
     The activity measure E of the Martin indices (fct_martin_resilience), one row per
     unit-year: unit_id, year, value, series.
-    * var martin_series_path set: the user's series (stg_inputs__martin_series) as given,
+    * var martin_series_path set: the user’s series (stg_inputs__martin_series) as given,
       series = 'martin_series'; a level that adds up across units to the nation.
     * var martin_series_path null (default): provincial real GDP (int_province_real_gdp_chained)
       rebased to the prices of the shock-start year s = var martin_shock_start, so that

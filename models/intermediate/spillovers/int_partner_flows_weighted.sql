@@ -1,5 +1,5 @@
 {#
-    Each partner's contribution to China's three international technology-spillover pools
+    Each partner’s contribution to China’s three international technology-spillover pools
     (Lichtenberg and van Pottelsberghe de la Potterie 1998 form), one row per
     partner-year-channel over the years with an R&D stock. Partners only: the stocks of
     economy_kind 'country' (USD mn at base-year prices); provincial stocks (10,000 yuan)
@@ -8,7 +8,7 @@
         weight_cjt       = flow_cjt / Y_jt                 (USD mn / USD mn: unitless)
         contribution_cjt = weight_cjt * S_jt               (constant base-year USD mn)
 
-    flow_cjt: China's imports from j (channel 'imports'), inward FDI from j ('fdi'),
+    flow_cjt: China’s imports from j (channel 'imports'), inward FDI from j ('fdi'),
     outward FDI to j ('ofdi'), all current USD mn; Y_jt: partner GDP (var
     spillover_denominator = 'gdp', default) or gross fixed capital formation ('gfcf'), current
     USD mn, so the weight is a ratio of two current-price flows and the stock alone carries

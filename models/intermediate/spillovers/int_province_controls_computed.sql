@@ -1,9 +1,9 @@
 {#
-    Chen's control variables, one row per province-year over the Chen panel years
+    Chen’s control variables, one row per province-year over the Chen panel years
     (chen_panel_first_year() .. var chen_last_year):
         LNGOV  = ln(fiscal expenditure / GDP)                       (both CNY 100 mn)
         LNFTRI = ln(foreign capital used * CNY/USD / 100 / GDP)    (USD mn -> CNY 100 mn at the
-                                                                    year's average rate)
+                                                                    year’s average rate)
         LNINF  = ln(telecom business volume / GDP)                 (both CNY 100 mn)
         LNHUM  = ln(students enrolled in regular higher education, 10 thousand persons)
     The ratios use checked_ratio (missing input or non-positive GDP is an error naming

@@ -1,5 +1,5 @@
 {#
-    Each province's share of the national total of the three channel flows, one row per
+    Each province’s share of the national total of the three channel flows, one row per
     province-year-channel over all years of the provincial accounts:
         share_cit = flow_cit / sum_{k in 31 provinces} flow_ckt
     with flow = imports_usd_mn ('imports'), fdi_inflow_usd_mn ('fdi'), ofdi_usd_mn ('ofdi').

@@ -4,12 +4,12 @@
         gdp_growth_pct_it  = gdp_index_prev_year_it - 100                 (NBS index, t-1 = 100)
         real_gdp_it        = GDP_i,t0 * prod_{s = t0+1..t} index_is / 100
                            = GDP_i,t0 * exp( sum_{s = t0+1..t} ln(index_is / 100) )
-    with t0 the province's first year: CNY 100 mn at t0 prices (a running sum of logs in one
+    with t0 the province’s first year: CNY 100 mn at t0 prices (a running sum of logs in one
     window; the product of ratios itself has no portable aggregate). Ratios of real GDP
     between two years do not depend on t0; int_martin_series_selected rebases levels to
     the shock-start year so that fct_martin_resilience can add provinces up.
     Errors name province, year and column: a missing or non-positive GDP or GDP index, a gap
-    or a duplicate in a province's years.
+    or a duplicate in a province’s years.
 #}
 with
 

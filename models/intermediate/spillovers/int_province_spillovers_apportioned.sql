@@ -5,7 +5,7 @@
         IM_it   = im_it   / im_t   * IM_t
         FDI_it  = fdi_it  / fdi_t  * FDI_t
         OFDI_it = ofdi_it / ofdi_t * OFDI_t
-    i.e. the province's flow share (int_province_flow_shares_computed) times the national pool
+    i.e. the province’s flow share (int_province_flow_shares_computed) times the national pool
     (int_spillover_pools_summed), constant base-year USD mn, and its log
     (LNIM, LNFDI, LNOFDI): a non-positive spillover aborts the build naming province, year and
     variable (safe_ln). A panel year without a national pool is an error too.

@@ -1,11 +1,11 @@
 {#
     R&D expenditure of every economy in constant prices of its base year, one row per
-    economy-year from the base year b to the last year T of its kind's panel. Two kinds of
+    economy-year from the base year b to the last year T of its kind’s panel. Two kinds of
     economy go through the same formulas (one implementation for both):
       * country: the partner economies, stg_inputs__partner_macro, nominal GERD in USD mn
-        deflated by the partner's own CPI, b = var('rd_base_year');
+        deflated by the partner’s own CPI, b = var('rd_base_year');
       * province: stg_inputs__province_rd (no rows when var province_rd_path is null),
-        nominal R&D in 10,000 yuan deflated by the file's price index,
+        nominal R&D in 10,000 yuan deflated by the file’s price index,
         b = var('province_rd_base_year').
     The columns are currency-neutral; `currency_unit` (usd_mn | cny_10k) says what a number
     is, so yuan never sit in a column named for dollars.

@@ -1,7 +1,7 @@
 {#
     Average annual growth of real R&D per economy (partner country or province,
     int_rd_expenditures_deflated) over the study sample b..L, and the initial (base-year)
-    R&D capital stock. One row per economy; b is the economy's base year (var rd_base_year
+    R&D capital stock. One row per economy; b is the economy’s base year (var rd_base_year
     for countries, var province_rd_base_year for provinces), and for every economy
     L = min(var chen_last_year, last year of its series): the growth that sets the initial
     stock is measured over the years the analysis covers (2003-2019 in Chen), so R&D after
@@ -12,7 +12,7 @@
                                   (telescopes to ln(RD_jL / RD_jb) / (L - b) = ln(1 + g_geometric))
         initial stock:        S_jb = RD_jb / (g_j + delta)     (Griliches 1980 steady state)
 
-    The stock is in the economy's own currency_unit at base-year prices (the formulas are
+    The stock is in the economy’s own currency_unit at base-year prices (the formulas are
     unit-free). Errors (raise_on_problems), naming the country or province and the base
     year: a series of one year (no growth rate) and g_j + delta <= 0 (no positive
     steady-state stock).

@@ -1,7 +1,7 @@
 {#
     R&D capital stocks by the perpetual inventory method, one row per economy-year b..T
-    (partner countries and provinces alike, int_rd_expenditures_deflated; b = the economy's
-    base year, T = the last year of its series), in the economy's currency_unit at
+    (partner countries and provinces alike, int_rd_expenditures_deflated; b = the economy’s
+    base year, T = the last year of its series), in the economy’s currency_unit at
     base-year prices.
 
         S_jb = RD_jb / (g_j + delta)                                    (int_rd_growth_rates_computed)
@@ -19,8 +19,8 @@
     sum is accurate to O((T-b) eps) relative. delta = 1 (lambda = 0) is excluded by the var check.
     A recursive CTE would give the same numbers row by row, but it is not portable (Spark < 4
     has none) and it is sequential; the window runs in one pass on any engine. It runs once
-    per economy_kind, so that adding provinces leaves every partner's stock bit-identical.
-    The recursion's invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
+    per economy_kind, so that adding provinces leaves every partner’s stock bit-identical.
+    The recursion’s invariant S_jt - (1 - delta) S_j,t-1 = I_jt > 0 is a data test.
 #}
 {%- set delta = typed_var('rd_depreciation') -%}
 {%- set gestation_lag = typed_var('rd_gestation_lag') -%}
@@ -76,7 +76,7 @@ terms_weighted as (
 
 stocks_accumulated as (
     {#- one window per kind (the same expression, rendered twice): DuckDB sums a window frame
-        from a tree over all the rows in the window, so the grouping of a partner's terms, and
+        from a tree over all the rows in the window, so the grouping of a partner’s terms, and
         the last bit of its stock, would depend on how many provinces sit beside it #}
     {%- for kind in ['country', 'province'] %}
     select

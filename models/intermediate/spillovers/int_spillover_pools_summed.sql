@@ -1,5 +1,5 @@
 {#
-    China's national foreign R&D spillover pool per channel and year:
+    China’s national foreign R&D spillover pool per channel and year:
         POOL_ct = sum_j (flow_cjt / Y_jt) * S_jt        (constant base-year USD mn)
     One row per year-channel ('imports', 'fdi', 'ofdi'). Completeness of the partner-year
     grid is enforced upstream (int_rd_expenditures_deflated, int_partner_flows_weighted), so

@@ -2,7 +2,7 @@
     Wang & Lu analysis panel: one row per province-year, 31 provinces x
     var('wl_first_year')..var('wl_last_year') (2009-2023). Tibet is kept with
     in_paper_sample = false: the paper sample is the sample of var('export_panel_index') itself
-    (int_index_sample_units_selected, from index_samples), so Tibet's data_index is null.
+    (int_index_sample_units_selected, from index_samples), so Tibet’s data_index is null.
 
         exp_res           (export_t - export_2008) / export_2008              int_exports_rebased
         exp_res_hp        ln(100 * trend / cycle) of HP(ln exports), null     int_export_hp_ratios_logged
@@ -11,7 +11,7 @@
         data_index_pca    PCA-rebuilt data-flow index                         fct_index_scores (var('export_panel_index') || '_pca')
         lagk_data_index   data_index of year t-k of the same province, within the panel years:
                           null in the first k panel years (2009; 2009-2010) even where the
-                          index exists earlier, which gives the paper's N = 420 and 390
+                          index exists earlier, which gives the paper’s N = 420 and 390
         is_ftz_province   ftz_year <= var('ftz_by_year') (2019: 18 provinces)
         has_ftz           ftz_year <= year (FTZ in place in year t)
 #}

@@ -1,5 +1,5 @@
 {#
-    Data availability per index and unit (OECD/JRC Handbook 2008): share of the unit's
+    Data availability per index and unit (OECD/JRC Handbook 2008): share of the unit’s
     cells (indicators x sample years) observed before gap filling, flagged below 65%,
     and the share filled. One row per index-unit.
 #}

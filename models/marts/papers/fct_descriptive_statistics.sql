@@ -1,14 +1,14 @@
 {#
-    Descriptive statistics in the papers' format, one row per panel-variable, each panel
-    over its paper's estimation sample: Chen's panel_spillover_resilience (all rows: 31
-    provinces, 2003-2019) and Wang & Lu's panel_dataflow_export (in_paper_sample: 30
+    Descriptive statistics in the papers’ format, one row per panel-variable, each panel
+    over its paper’s estimation sample: Chen’s panel_spillover_resilience (all rows: 31
+    provinces, 2003-2019) and Wang & Lu’s panel_dataflow_export (in_paper_sample: 30
     provinces, 2009-2023). Per variable x over its n non-missing values:
         mean = sum(x) / n
         sd   = sqrt(sum((x - mean)^2) / (n - 1))   -- sample SD, stddev_samp, as Stata
                                                      `summarize`
         min, max; n_provinces and first_year / last_year of the rows with a value.
     The publication tables (resilience.tables.build_descriptives) render these rows; the
-    specs' `descriptives:` entries choose the variables, which must be listed here.
+    specs’ `descriptives:` entries choose the variables, which must be listed here.
 #}
 {%- set panels = {
     'panel_spillover_resilience': {

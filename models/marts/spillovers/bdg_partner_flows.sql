@@ -1,6 +1,6 @@
 {#
-    Bridge from partner countries to China's national spillover pools: one row per
-    partner-year-channel with the flow, its denominator, the weight flow / Y, the partner's
+    Bridge from partner countries to China’s national spillover pools: one row per
+    partner-year-channel with the flow, its denominator, the weight flow / Y, the partner’s
     R&D stock and its contribution to the pool, so that
         pool_ct = sum_j spillover_contribution_cjt          (fct_spillover_pools)
     and share_of_pool says which partners drive a channel in a year.

@@ -1,11 +1,11 @@
 {#
     Martin (2012) resistance and recovery of each unit for one shock window, the
-    alternative resilience outcome of Chen's robustness test. One row per unit (and the
+    alternative resilience outcome of Chen’s robustness test. One row per unit (and the
     window given by vars martin_shock_start = s, martin_shock_end = e, martin_recovery_end = r).
 
     E = the activity measure of int_martin_series_selected, a level that adds up across the
     units to the nation: by default provincial real GDP at year-s prices; with var
-    martin_series_path the user's series (real GSP, employment, ...) for any unit set.
+    martin_series_path the user’s series (real GSP, employment, ...) for any unit set.
         contraction change   c_i = E_ie / E_is - 1,   c_N = sum_i E_ie / sum_i E_is - 1
         resistance_i         = (c_i - c_N) / |c_N|
         recovery change      v_i = E_ir / E_ie - 1,   v_N = sum_i E_ir / sum_i E_ie - 1

@@ -1,7 +1,7 @@
 {#
-    China's national international technology-spillover pools, one row per year-channel:
+    China’s national international technology-spillover pools, one row per year-channel:
         pool_ct = sum_j (flow_cjt / Y_jt) * S_jt     (constant base-year USD mn)
-    See int_partner_flows_weighted for the terms and bdg_partner_flows for each partner's part.
+    See int_partner_flows_weighted for the terms and bdg_partner_flows for each partner’s part.
 #}
 with
 

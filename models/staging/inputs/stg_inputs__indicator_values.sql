@@ -2,7 +2,7 @@
     Indicator values in the long layout (unit_id, year, indicator, value), from the file in
     var('indicator_values_path') (CSV or Parquet; docs/contracts.md).
     Every cell arrives as text and is read by the rule of macros/input_cells.sql (the
-    pre-flight's, python/resilience/cells.py): yearbook markers ("…", "—", "1,234") and
+    pre-flight’s, python/resilience/cells.py): yearbook markers ("…", "—", "1,234") and
     non-ASCII digits give a null value that the data tests catch instead of failing a cast;
     `value_text` keeps the trimmed cell. Rows with every cell empty are skipped.
 #}

@@ -1,4 +1,4 @@
-{# One row per unit-year of the user's activity measure E for the Martin indices, from var('martin_series_path'); disabled when the var is null (then E is provincial real GDP, int_martin_series_selected). #}
+{# One row per unit-year of the user’s activity measure E for the Martin indices, from var('martin_series_path'); disabled when the var is null (then E is provincial real GDP, int_martin_series_selected). #}
 {%- set martin_series_path = typed_var('martin_series_path') -%}
 {{ config(enabled=martin_series_path is not none) }}
 
