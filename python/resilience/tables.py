@@ -389,13 +389,30 @@ def construction_notes(entries: Iterable[tuple[str, str, str, str, str]]) -> lis
     groups: dict[tuple[str, str, str, str], list[str]] = {}
     for column, label, unit_label, time_label, identified_by in entries:
         groups.setdefault((label, unit_label, time_label, identified_by), []).append(column)
-    out = []
+    # regressors identified the same way (the same sentence with their own parts) share one
+    # note: three spillover channels make one note, not three (a table's notes must fit a page)
+    shared: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for (label, unit_label, time_label, identified_by), columns in groups.items():
         mixed = sum(key[0] == label for key in groups) > 1
+        where = ", ".join(columns) if mixed else ""
+        pattern = identified_by.replace(unit_label, "{unit}").replace(time_label, "{time}")
+        shared.setdefault((pattern, where), []).append((label, unit_label, time_label))
+    out = []
+    for (pattern, where), parts in shared.items():
+        if len(parts) == 1:
+            label, unit_label, time_label = parts[0]
+            identified_by = pattern.replace("{unit}", unit_label).replace("{time}", time_label)
+            out.append(construction_note(label, unit_label, time_label, identified_by, where))
+            continue
+        built = [f"{label} = {unit} + {time}" for label, unit, time in parts]
+        units = ", ".join(unit for _, unit, _ in parts)
+        how = pattern.replace("{unit}", f"its first part ({units})").replace(
+            "{time}", "the second part"
+        )
         out.append(
-            construction_note(
-                label, unit_label, time_label, identified_by, ", ".join(columns) if mixed else ""
-            )
+            f"{', '.join(built[:-1])} and {built[-1]} by construction, the second part common "
+            f"to all units of a year: each slope{f' in {where}' if where else ''} is "
+            f"identified by {how}."
         )
     return out
 
@@ -772,6 +789,12 @@ def _latex_header(lines: tuple[str, ...]) -> str:
     )
 
 
+LATEX_LONG_ROWS = 24
+"""Rows above which a table (and every landscape one) is set ``footnotesize``, not ``small``."""
+LATEX_LONG_NOTES = 900
+"""Characters of notes above which they are set ``scriptsize`` instead of ``footnotesize``."""
+
+
 def to_latex(table: PublicationTable) -> str:
     r"""Render as a LaTeX ``table`` float with ``booktabs`` rules and ``threeparttable`` notes.
 
@@ -788,14 +811,21 @@ def to_latex(table: PublicationTable) -> str:
         if i == table.n_coefficient_rows:
             body.append(r"\addlinespace")
         body.append(_latex_escape(label) + " & " + " & ".join(map(_latex_cell, cells)) + r" \\")
-    notes = [r"\begin{tablenotes}[flushleft]", r"\footnotesize"]
+    # long notes (Hausman, bootstrap, construction) in a smaller size, so the float fits a page
+    # a landscape page is only the text block's width tall, and a long table needs the room
+    tall = layout.landscape or len(table.rows) > LATEX_LONG_ROWS
+    long_notes = tall or sum(map(len, table.notes)) > LATEX_LONG_NOTES
+    notes = [r"\begin{tablenotes}[flushleft]", r"\scriptsize" if long_notes else r"\footnotesize"]
     notes += [f"\\item[] {_latex_escape(note)}" for note in table.notes]
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
-        r"\small",
+        r"\footnotesize" if tall else r"\small",
         f"\\caption{{{_latex_escape(table.title)}}}",
         f"\\label{{{_latex_label(table.table_id)}}}",
+        # no wider than the line, and no taller than 85 % of the page (the caption's room)
+        r"\resizebox*{!}{\ifdim\totalheight>0.85\textheight 0.85\textheight"
+        r"\else\totalheight\fi}{%",
         r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{%",
         r"\begin{threeparttable}",
         f"\\begin{{tabular}}{{l*{{{len(table.header)}}}{{c}}}}",
@@ -806,7 +836,7 @@ def to_latex(table: PublicationTable) -> str:
         r"\bottomrule",
         r"\end{tabular}",
         *([*notes, r"\end{tablenotes}"] if table.notes else []),
-        r"\end{threeparttable}}",
+        r"\end{threeparttable}}}",
         r"\end{table}",
     ]
     if layout.landscape:

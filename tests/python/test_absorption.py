@@ -212,12 +212,15 @@ def test_province_fe_table_has_no_year_effects_and_the_new_rows(chen_fits):
         assert dict(table.rows)["Variance of LNIM left by FE"] == ("", "", f"{share:.3f}")
     two_notes = " ".join(two_way.notes)
     assert (
-        "LNIM = ln(im_it/im_t) + ln IM_t by construction" in two_notes
-        and "identified by ln(im_it/im_t) alone: the year effects absorb ln IM_t" in two_notes
+        "and LNIM = ln(im_it/im_t) + ln IM_t by construction" in two_notes
+        and "LNFDI = ln(fdi_it/fdi_t) + ln FDI_t, LNOFDI" in two_notes  # one note, 3 channels
+        and "each slope is identified by its first part (ln(fdi_it/fdi_t), ln(ofdi_it/ofdi_t), "
+        "ln(im_it/im_t)) alone: the year effects absorb the second part"
+        in two_notes
         and "move only the constant and the year effects" in two_notes
     )
     one_notes = " ".join(one_way.notes)
-    assert "ln(im_it/im_t) and ln IM_t together (no year effects)" in one_notes
+    assert "ln(im_it/im_t)) and the second part together (no year effects)" in one_notes
     for render in (to_markdown, to_latex, to_html):
         text = render(one_way)
         assert "Variance of LNIM left by FE" in text and "by construction" in text
@@ -290,7 +293,7 @@ def test_word_and_files_carry_the_rows_and_notes(chen_estimated):
     assert ["Year FE", "No", "No", "No"] in cells
     assert any(row[0] == "Variance of LNOFDI left by FE" for row in cells)
     notes = " ".join(p.text for p in document.paragraphs)
-    assert "the slope is identified by ln(ofdi_it/ofdi_t) alone" in notes
+    assert "each slope is identified by its first part (" in notes and "ln(ofdi_it/ofdi_t)" in notes
 
 
 def test_report_shows_the_absorption_and_which_part_identifies(chen_estimated):
@@ -303,5 +306,5 @@ def test_report_shows_the_absorption_and_which_part_identifies(chen_estimated):
     assert "What the fixed effects absorb, marts.panel_spillover_resilience" in page
     assert "Variance of LNOFDI left by FE" in page and f"{share:.3f}" in page
     assert "Chen Table 2 as equations (2)-(4) write it: province effects only" in page
-    assert "identified by ln(im_it/im_t) alone: the year effects absorb ln IM_t" in page
-    assert "ln(im_it/im_t) and ln IM_t together (no year effects)" in page
+    assert "ln(im_it/im_t)) alone: the year effects absorb the second part" in page
+    assert "ln(im_it/im_t)) and the second part together (no year effects)" in page

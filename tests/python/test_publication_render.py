@@ -88,15 +88,26 @@ def spec_tables():
             c.model: fit_model(panels[table_id[:2]], specs.models[c.model]) for c in spec.columns
         }
         first, second = (c.model for c in spec.columns[:2])
+        boot = {"term": "lnfdi", "reps_requested": 9999, "seed": 20250905, "enumerated": False}
         tests = pd.DataFrame(
             {
-                "model_id": [first, second],
-                "test_name": ["hausman", "hausman"],
-                "statistic": [42.354, 3.0],
-                "df": [21, 21],
-                "p_value": [0.004, 0.9],
+                "model_id": [first, second, first, first],
+                "test_name": [
+                    "hausman",
+                    "hausman",
+                    "wild_bootstrap_rademacher",
+                    "wild_bootstrap_webb",
+                ],
+                "statistic": [42.354, 3.0, 1.9, 1.9],
+                "df": [21, 21, 30, 30],
+                "p_value": [0.004, 0.9, 0.078, 0.076],
                 "detail": [
-                    json.dumps({"compare": "shared", "positive_definite": v}) for v in (False, True)
+                    *(
+                        json.dumps({"compare": "shared", "positive_definite": v})
+                        for v in (False, True)
+                    ),
+                    json.dumps(boot),
+                    json.dumps(boot),
                 ],
             }
         )
@@ -159,13 +170,14 @@ def test_latex_label_is_the_table_id_unescaped(spec_tables):
 
 
 @needs_pdflatex
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(len(load_specs().tables) + 2))
 def test_every_latex_table_compiles_and_fits_the_text_block(spec_tables, index, tmp_path):
     """pdflatex takes the table as written, the ref resolves, the label does not leak into
     the page, no > prints as ¿, and nothing is wider than the text block."""
     table = all_tables(spec_tables)[index]
     log, text = compile_latex(to_latex(table), f"tab:{table.table_id}", tmp_path / "tex")
     assert "Overfull \\hbox" not in log
+    assert "Float too large" not in log  # taller than the page: the notes ran off it
     assert "undefined references" not in log and "??" not in text
     assert table.table_id not in text and "¿" not in text and "¡" not in text
     assert "Table 1 shows it" in text
