@@ -710,6 +710,16 @@ def load_frame(data: str, db: Path | None, where: str | None = None):
     return rows if where is None else select_rows(rows, where, data)
 
 
+def _check_panel_options(frame, data: str, **options: str) -> None:
+    """Refuse ``--entity`` / ``--time`` naming no column of ``--data`` (exit 2), by option."""
+    for option, column in options.items():
+        if column not in frame.columns:
+            raise BadInput(
+                f"--{option} {column!r} is not a column of {data}; columns: "
+                f"{', '.join(map(str, frame.columns))}"
+            )
+
+
 def _print_frame(frame, title: str) -> None:
     """Print a small pandas frame as a rich table."""
     table = Table(title=title, show_lines=False)
@@ -775,6 +785,7 @@ def regress(
     from resilience.tables import print_whole, stars
 
     frame = load_frame(data, db, where)
+    _check_panel_options(frame, data, entity=entity, time=time)
     result = panel.regress(formula, frame, entity=entity, time=time, cov=cov)
     if as_json:
         typer.echo(result.to_json())
@@ -858,6 +869,7 @@ def hausman(
     from resilience.tables import print_whole
 
     frame = load_frame(data, db, where)
+    _check_panel_options(frame, data, entity=entity, time=time)
     result = hausman_module.hausman_test(
         formula, frame, entity=entity, time=time, sigma=sigma, compare=compare
     )

@@ -364,3 +364,14 @@ def test_sql_runs_an_analysis_whole(built_warehouse):
     assert unknown.exit_code == 2 and "correlation_matrix" in unknown.output
     both = invoke("sql", "select 1", "--analysis", "nosuch", "--db", str(built_warehouse))
     assert both.exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["regress", "hausman"])
+def test_entity_and_time_options_name_themselves(panel_csv, command):
+    """A wrong --entity is the option's fault, not the formula's (exit 2, columns listed)."""
+    bad_entity = invoke(command, "y ~ x + w", "--data", str(panel_csv), "--entity", "nosuch")
+    assert bad_entity.exit_code == 2
+    assert "--entity 'nosuch' is not a column of" in bad_entity.output
+    assert "unit" in bad_entity.output
+    bad_time = invoke(command, "y ~ x", "--data", str(panel_csv), "--entity", "unit", "--time", "t")
+    assert bad_time.exit_code == 2 and "--time 't' is not a column" in bad_time.output
