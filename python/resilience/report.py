@@ -182,7 +182,8 @@ def frame_to_html(
 ) -> str:
     """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell).
 
-    Headers are shown with spaces for underscores (so a long one wraps); a p-value column
+    Headers are shown with spaces for underscores (so a long one wraps), a long identifier in
+    a cell may break after an underscore (``<wbr>``), so a wide table fits; a p-value column
     (``p_value``, ``... p``) is printed by :func:`resilience.tables.p_cell`, a column in
     ``formats`` by its function (e.g. :func:`resilience.tables.number`), other floats
     with ``digits`` decimals. The table sits in a horizontally scrollable ``.tablewrap``.
@@ -219,7 +220,8 @@ def frame_to_html(
             elif isinstance(value, (int, np.integer)):
                 cells.append(f'<td class="num">{value}</td>')
             else:
-                cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
+                text = "" if value is None else html.escape(str(value))
+                cells.append(f"<td>{text.replace('_', '_<wbr>')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<div class="tablewrap"><table><caption>{html.escape(caption)}</caption>'

@@ -215,7 +215,7 @@ def visible_text(page: str) -> str:
     """The page's text as a reader sees it: no style, script or tags (so no data URIs)."""
     import html
 
-    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S).replace("<wbr>", "")
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
