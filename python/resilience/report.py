@@ -62,7 +62,7 @@ import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
@@ -75,6 +75,7 @@ from resilience.tables import (  # noqa: E402
     build_descriptives,
     construction_notes,
     dropped_note,
+    number,
     p_cell,
     stars,
     to_html,
@@ -153,9 +154,10 @@ class Section:
         caption: str,
         digits: int = 4,
         raw_html_columns: tuple[str, ...] = (),
+        formats: dict[str, Any] | None = None,
     ) -> None:
         """Add a pandas frame as an HTML table with a caption."""
-        self.blocks.append(frame_to_html(frame, caption, digits, raw_html_columns))
+        self.blocks.append(frame_to_html(frame, caption, digits, raw_html_columns, formats))
         self.n_tables += 1
 
 
@@ -172,17 +174,32 @@ class ReportOutcome:
 
 
 def frame_to_html(
-    frame: pd.DataFrame, caption: str, digits: int = 4, raw_html_columns: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    caption: str,
+    digits: int = 4,
+    raw_html_columns: tuple[str, ...] = (),
+    formats: dict[str, Any] | None = None,
 ) -> str:
-    """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell).
+
+    Headers are shown with spaces for underscores (so a long one wraps), a long identifier in
+    a cell may break after an underscore (``<wbr>``), so a wide table fits; a p-value column
+    (``p_value``, ``... p``) is printed by :func:`resilience.tables.p_cell`, a column in
+    ``formats`` by its function (e.g. :func:`resilience.tables.number`), other floats
+    with ``digits`` decimals. The table sits in a horizontally scrollable ``.tablewrap``.
+    """
+    formats = dict(formats or {})
+    for c in frame.columns:
+        if str(c) == "p_value" or str(c).endswith(" p"):
+            formats.setdefault(c, p_cell)
+    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
     integral = {
         c
         for c in frame.columns
         if frame[c].dtype.kind == "f"
         and frame[c].notna().any()
         and np.allclose(frame[c].dropna() % 1, 0)
-        and str(c).startswith(("n_", "rows", "rank"))
+        and (str(c).startswith(("n_", "rows", "rank")) or str(c) == "df")
     }
     rows = []
     for record in frame.itertuples(index=False):
@@ -190,6 +207,9 @@ def frame_to_html(
         for column, value in zip(frame.columns, record, strict=True):
             if column in raw_html_columns:
                 cells.append(f"<td>{value}</td>")
+            elif column in formats:
+                shown = "" if value is None or pd.isna(value) else formats[column](value)
+                cells.append(f'<td class="num">{html.escape(shown)}</td>')
             elif column in integral and not pd.isna(value):
                 cells.append(f'<td class="num">{int(value)}</td>')
             elif isinstance(value, (float, np.floating)):
@@ -200,7 +220,8 @@ def frame_to_html(
             elif isinstance(value, (int, np.integer)):
                 cells.append(f'<td class="num">{value}</td>')
             else:
-                cells.append(f"<td>{'' if value is None else html.escape(str(value))}</td>")
+                text = "" if value is None else html.escape(str(value))
+                cells.append(f"<td>{text.replace('_', '_<wbr>')}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<div class="tablewrap"><table><caption>{html.escape(caption)}</caption>'
@@ -308,6 +329,16 @@ def total_scores(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame | None:
     total = scores[scores.dimension == "total"].copy()
     total["unit_id"] = total.unit_id.astype(str)
     return total
+
+
+def year_axis(ax, max_ticks: int = 6) -> None:
+    """Tick the x axis of a by-year plot at whole years only, at most ``max_ticks`` of them.
+
+    ``MaxNLocator(integer=True)`` never puts a tick at 2002.5, and thinning to a few ticks
+    keeps the four-digit labels of a narrow panel apart.
+    """
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=max_ticks, integer=True, min_n_ticks=2))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}"))
 
 
 # ------------------------------------------------------------------ sections ---------
@@ -444,16 +475,29 @@ def section_regional(frames) -> Section:
     if total.region.isna().all():
         sec.note("The index units are not provinces (no region in the reference table).")
         return sec
-    indices = sorted(total.index_name.unique())
+    means = total.groupby(["index_name", "region", "year"], as_index=False).score.mean()
+    sec.figure(regional_figure(means), "Regional mean of each index by year")
+    table_rows = [
+        {
+            "index": index_name,
+            "region": region,
+            "first year": int(line.year.min()),
+            "mean first year": line.score.iloc[0],
+            "last year": int(line.year.max()),
+            "mean last year": line.score.iloc[-1],
+        }
+        for (index_name, region), line in means.groupby(["index_name", "region"])
+    ]
+    sec.table(pd.DataFrame(table_rows), "Regional means at the start and end of each sample")
+    return sec
+
+
+def regional_figure(means: pd.DataFrame) -> plt.Figure:
+    """Plot one panel per index: regional mean score by year (index_name, region, year, score)."""
+    indices = sorted(means.index_name.unique())
     fig, axes = plt.subplots(1, len(indices), figsize=(4.2 * len(indices), 3.4), squeeze=False)
-    table_rows = []
     for ax, index_name in zip(axes[0], indices, strict=True):
-        means = (
-            total[total.index_name == index_name]
-            .groupby(["region", "year"], as_index=False)
-            .score.mean()
-        )
-        for region, line in means.groupby("region"):
+        for region, line in means[means.index_name == index_name].groupby("region"):
             ax.plot(
                 line.year,
                 line.score,
@@ -462,25 +506,13 @@ def section_regional(frames) -> Section:
                 label=region,
                 color=REGION_COLOURS.get(region),
             )
-            table_rows.append(
-                {
-                    "index": index_name,
-                    "region": region,
-                    "first year": int(line.year.min()),
-                    "mean first year": line.score.iloc[0],
-                    "last year": int(line.year.max()),
-                    "mean last year": line.score.iloc[-1],
-                }
-            )
         ax.set_title(index_name)
         ax.set_xlabel("year")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        year_axis(ax, max_ticks=5)
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("mean score")
     axes[0][-1].legend(fontsize=8)
-    sec.figure(fig, "Regional mean of each index by year")
-    sec.table(pd.DataFrame(table_rows), "Regional means at the start and end of each sample")
-    return sec
+    return fig
 
 
 def section_export_paths(frames) -> Section:
@@ -506,12 +538,41 @@ def section_export_paths(frames) -> Section:
     panel["province_code"] = panel.province_code.astype(str)
     if "region" not in panel:
         panel["region"] = panel.province_code.map(unit_regions(frames))
+    means = panel.groupby(["region", "year"], as_index=False)[column].mean()
+    sec.figure(
+        export_paths_figure(panel, means, column),
+        "Export-resilience paths by province and region, shocks shaded",
+    )
+    shocks = []
+    for year, name in SHOCKS.items():
+        before = means[means.year == year - 1].set_index("region")[column]
+        during = means[means.year == year].set_index("region")[column]
+        for region in during.index.intersection(before.index):
+            shocks.append(
+                {
+                    "shock": name,
+                    "region": region,
+                    "year before": year - 1,
+                    "mean year before": before[region],
+                    "mean shock year": during[region],
+                    "change": during[region] - before[region],
+                }
+            )
+    if shocks:
+        sec.table(
+            pd.DataFrame(shocks),
+            "Regional mean export resilience in the year before each shock and in the shock year",
+        )
+    return sec
+
+
+def export_paths_figure(panel: pd.DataFrame, means: pd.DataFrame, column: str) -> plt.Figure:
+    """Plot province paths (thin), regional means (thick) of ``column``, shock years shaded."""
     fig, ax = plt.subplots(figsize=(9, 4.2))
     for (_, region), line in panel.groupby(["province_code", "region"]):
         ax.plot(
             line.year, line[column], color=REGION_COLOURS.get(region, "grey"), alpha=0.18, lw=0.8
         )
-    means = panel.groupby(["region", "year"], as_index=False)[column].mean()
     for region, line in means.groupby("region"):
         ax.plot(
             line.year,
@@ -528,27 +589,11 @@ def section_export_paths(frames) -> Section:
             )
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel("year")
+    year_axis(ax, max_ticks=12)
     ax.set_ylabel("export resilience (relative to base year)")
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
-    sec.figure(fig, "Export-resilience paths by province and region, shocks shaded")
-    shocks = []
-    for year in SHOCKS:
-        before = means[means.year == year - 1].set_index("region")[column]
-        during = means[means.year == year].set_index("region")[column]
-        for region in during.index.intersection(before.index):
-            shocks.append(
-                {
-                    "shock": year,
-                    "region": region,
-                    f"mean {year - 1}": before[region],
-                    f"mean {year}": during[region],
-                    "change": during[region] - before[region],
-                }
-            )
-    if shocks:
-        sec.table(pd.DataFrame(shocks), "Regional mean export resilience around each shock")
-    return sec
+    return fig
 
 
 YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
@@ -583,6 +628,82 @@ def table_layouts(settings: dict[str, str] | None = None) -> dict[str, Any]:
         return dict(with_settings(load_specs(None), settings or {}).tables)
     except Exception:  # noqa: BLE001 - the report falls back to ids, never fails on specs
         return {}
+
+
+def all_labels(layouts: dict[str, Any]) -> dict[str, str]:
+    """Term label of every shipped table (``data_index`` -> ``Data``), for tables without a spec."""
+    merged: dict[str, str] = {}
+    for layout in layouts.values():
+        for term, label in (getattr(layout, "labels", {}) or {}).items():
+            merged.setdefault(term, label)
+    return merged
+
+
+def flag_text(flag: str) -> str:
+    """Say a group flag as a reader does: ``is_central_west`` -> ``central west``."""
+    return str(flag).removeprefix("is_").removeprefix("has_").replace("_", " ")
+
+
+def term_label(term: str, labels: dict[str, str]) -> str:
+    """Label a term as the tables do; an interaction ``a_x_is_flag`` as ``label(a) × flag``."""
+    if term in labels:
+        return labels[term]
+    left, sep, right = str(term).partition("_x_")
+    if sep:
+        return f"{labels.get(left, left)} × {flag_text(right)}"
+    return str(term)
+
+
+def table_names(layouts: dict[str, Any]) -> dict[str, str]:
+    """table_id -> the short name of its title (before the colon: ``Wang & Lu Table 4``)."""
+    return {
+        table_id: str(getattr(layout, "title", "") or table_id).partition(":")[0]
+        for table_id, layout in layouts.items()
+    }
+
+
+def model_label(
+    models: pd.DataFrame | None,
+    model_id: str,
+    labels: dict[str, str],
+    tables: dict[str, str] | None = None,
+) -> str:
+    """How the report names a model: its column label, else its base model's label and role.
+
+    A supplementary model (no column of its own: a mediation third step, a heterogeneity
+    complement or interaction) is named by the column it belongs to and its spec's
+    ``role``, e.g. ``(3) Central-western: complement group``; a mediation step names the
+    mediator it adds (``(2) ExpRes + ISU: mediation step 3``). With ``tables``
+    (:func:`table_names`) a column label is prefixed by its table's name, so labels of
+    several tables stay apart (``Wang & Lu Table 4, (3) Central-western``). Falls back to
+    the model id.
+    """
+    tables = tables or {}
+
+    def column_of(mid: str) -> str | None:
+        label = _model_value(models, mid, "column_label")
+        table = tables.get(str(_model_value(models, mid, "table_id")))
+        return None if not label else f"{table}, {label}" if table else str(label)
+
+    own = column_of(model_id)
+    if own:
+        return own
+    spec = _model_spec(models, model_id)
+    base, role = spec.get("model_id"), spec.get("role")
+    if not role or not base or base == model_id:
+        return model_id
+    base_label = column_of(base) or base
+    named = {*spec.get("regressors", []), *spec.get("controls", []), spec.get("outcome")}
+    rhs = str(spec.get("formula", "")).partition("~")[2]
+    added = [
+        t.strip()
+        for t in rhs.split("+")
+        if t.strip() not in named | {"1", "0", "EntityEffects", "TimeEffects", ""}
+        and "_x_" not in t
+        and t.strip() != spec.get("flag")
+    ]
+    mediators = f" + {', '.join(term_label(t, labels) for t in added)}" if added else ""
+    return f"{base_label}{mediators}: {role}"
 
 
 def _fmt(value: Any) -> str:
@@ -645,6 +766,7 @@ def regression_tables(
     layouts = table_layouts(
         {} if settings is None else dict(zip(settings.var_name, settings.value_text, strict=True))
     )
+    names = table_names(layouts)
     groups: dict[str, list[str]] = {}
     for model_id in dict.fromkeys(coefs.model_id.astype(str)):
         key = _model_value(models, model_id, "table_id") or ""
@@ -659,13 +781,14 @@ def regression_tables(
             model_ids = [m for m in listed if m in model_ids] + [
                 m for m in model_ids if m not in listed
             ]
-        labels = dict(getattr(layout, "labels", {}) or {})
+        labels = dict(getattr(layout, "labels", {}) or {}) if table_id else all_labels(layouts)
         tr = Translator(lang, (getattr(layout, "texts", {}) or {}).get(lang))
         in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
-        headers = []
+        headers: list[str] = []
         for i, model_id in enumerate(model_ids):
-            label = _model_value(models, model_id, "column_label")
-            headers.append(tr(str(label)) if label else model_id if not table_id else f"({i + 1})")
+            label = model_label(models, model_id, labels, {} if table_id else names)
+            header = tr(label) if label != model_id or not table_id else f"({i + 1})"
+            headers.append(header if header not in headers else f"{header} [{i + 1}]")
         rows: dict[str, dict[str, str]] = {}
         for model_id, header in zip(model_ids, headers, strict=True):
             part = coefs[coefs.model_id == model_id]
@@ -673,7 +796,8 @@ def regression_tables(
                 if YEAR_TERM.search(str(r.term)):
                     continue
                 second = getattr(r, in_brackets, r.std_error)
-                cell = f"{r.estimate:.4f}{stars(r.p_value)}<br>({second:.4f})"
+                # as the publication tables print them (resilience.tables.number)
+                cell = f"{number(r.estimate)}{stars(r.p_value)}<br>({number(second)})"
                 rows.setdefault(str(r.term), {})[header] = cell
         frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=headers).fillna("")
         # the models' own regressors first (in column order), then controls, constant last
@@ -683,8 +807,10 @@ def regression_tables(
         )
         terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
         frame = frame.loc[terms]
-        frame.index = [html.escape(tr(labels.get(t, t))) for t in frame.index]
-        boot_notes = wild_bootstrap_report_rows(frame, frames.get("tests"), model_ids, table_id)
+        frame.index = [html.escape(tr(term_label(t, labels))) for t in frame.index]
+        boot_notes = wild_bootstrap_report_rows(
+            frame, frames.get("tests"), model_ids, table_id, labels
+        )
         for label, column in (
             ("Outcome", "outcome"),
             ("N", "n_obs"),
@@ -743,17 +869,22 @@ def regression_tables(
 
 
 def wild_bootstrap_report_rows(
-    frame: pd.DataFrame, tests: pd.DataFrame | None, model_ids: list[str], table_id: str
+    frame: pd.DataFrame,
+    tests: pd.DataFrame | None,
+    model_ids: list[str],
+    table_id: str,
+    labels: dict[str, str] | None = None,
 ) -> list[str]:
     """Add to ``frame`` (in place) a row per wild bootstrap weight type; return the note.
 
     The rows (``Wild bootstrap p (Rademacher)``, ``(Webb)``) hold each column's WCR
     bootstrap p-value of its focal coefficient from results.tests (test names
     :data:`resilience.tables.WILD_BOOTSTRAP_ROWS`); the note names the focal term, B and
-    the seed from the rows' ``detail``.
+    the seed from the rows' ``detail``, the term by its table label (``labels``).
     """
     from resilience.tables import WILD_BOOTSTRAP_ROWS
 
+    labels = labels or {}
     if tests is None or tests.empty or not table_id:
         return []
     details = []
@@ -775,7 +906,7 @@ def wild_bootstrap_report_rows(
             frame.loc[label] = cells
     if not details:
         return []
-    terms = ", ".join(dict.fromkeys(str(d.get("term")) for d in details))
+    terms = ", ".join(dict.fromkeys(term_label(str(d.get("term")), labels) for d in details))
     reps = ", ".join(dict.fromkeys(str(d.get("reps_requested")) for d in details))
     seeds = ", ".join(dict.fromkeys(str(d["seed"]) for d in details if d.get("seed") is not None))
     enumerated = any(d.get("enumerated") for d in details)
@@ -833,23 +964,39 @@ def _absorption_of(
 def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
     """One compact table per panel: each model's share of variance left, by regressor.
 
-    Rows: the models (with their effects); columns: every named regressor and control
-    (year-dummy interactions left out); cells ``share_left`` of ``results.absorption``,
-    blank where the model lacks the term. Returns (caption, frame) pairs.
+    Rows: the models by their table labels (:func:`model_label`, with their effects);
+    columns: every named regressor and control by its label (year-dummy interactions left
+    out); cells ``share_left`` of ``results.absorption``, blank where the model lacks the
+    term. An interaction model's terms ``x_x_flag`` go to a second row of the model,
+    ``... × flag``, under the column of ``x``, so the table stays as wide as the regressors.
+    Returns (caption, frame) pairs.
     """
     absorption, models = frames.get("absorption"), frames.get("models")
     if absorption is None or absorption.empty:
         return []
-    shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]]
-    panels = {m: (_model_value(models, m, "panel") or "") for m in dict.fromkeys(shown.model_id)}
+    layouts = table_layouts()
+    labels = all_labels(layouts)
+    shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]].copy()
+    names = {
+        m: model_label(models, m, labels, table_names(layouts))
+        for m in dict.fromkeys(shown.model_id)
+    }
+    base, _, flag = shown.term.astype(str).str.partition("_x_").T.to_numpy()
+    shown["row"] = [
+        names[m] + (f" (× {flag_text(f)} terms)" if f else "")
+        for m, f in zip(shown.model_id, flag, strict=True)
+    ]
+    shown["column"] = [labels.get(t, t) for t in base]
+    panels = {m: (_model_value(models, m, "panel") or "") for m in names}
     out = []
     for panel in sorted(set(panels.values())):
         part = shown[shown.model_id.map(panels) == panel]
-        wide = part.pivot(index="model_id", columns="term", values="share_left")
-        wide = wide.reindex(index=list(dict.fromkeys(part.model_id)),
-                            columns=list(dict.fromkeys(part.term)))  # fmt: skip
-        effects = part.drop_duplicates("model_id").set_index("model_id")["effects"]
+        wide = part.pivot(index="row", columns="column", values="share_left")
+        wide = wide.reindex(index=list(dict.fromkeys(part.row)),
+                            columns=list(dict.fromkeys(part.column)))  # fmt: skip
+        effects = part.drop_duplicates("row").set_index("row")["effects"]
         wide.insert(0, "effects", effects.reindex(wide.index).to_numpy())
+        wide.index.name = "model"
         out.append(
             (
                 f"What the fixed effects absorb, {panel or 'panel not recorded'}: share of "
@@ -942,13 +1089,17 @@ def section_regressions(frames, build_id: str | None = None, lang: str = DEFAULT
         sec.table(frame, caption, digits=3)
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
-        columns = [
-            c
-            for c in ("table_id", "model_id", "test_name", "statistic", "df", "p_value")
-            if c in tests
-        ]
+        columns = [c for c in ("test_name", "statistic", "df", "p_value") if c in tests]
+        layouts = table_layouts()
+        labels, names = all_labels(layouts), table_names(layouts)
+        shown = tests[columns].copy()
+        shown.insert(
+            0,
+            "model",
+            [model_label(frames.get("models"), m, labels, names) for m in tests.model_id],
+        )
         sec.table(
-            hausman_columns(tests, tests[columns]),
+            hausman_columns(tests, shown),
             "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
             "Stata's hausman fe re compares by default, all shared but the constant, and "
             "over the named regressors only: hausman_named), Sobel and bootstrap "
@@ -971,6 +1122,8 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
     coefs, models, tests = frames.get("coefficients"), frames.get("models"), frames.get("tests")
     if coefs is None or coefs.empty:
         return None
+    layouts = table_layouts()
+    labels, names = all_labels(layouts), table_names(layouts)
     rows = []
     if tests is not None and not tests.empty:
         difference = tests[tests.test_name.astype(str).str.startswith("permutation_difference")]
@@ -983,8 +1136,8 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
                 & tests.test_name.astype(str).str.startswith("interaction")
             ]
             for model_id, group in (
-                (test.model_id, flag),
-                (f"{test.model_id}_complement", f"not {flag}"),
+                (test.model_id, flag_text(flag)),
+                (f"{test.model_id}_complement", f"not {flag_text(flag)}"),
             ):
                 part = coefs[(coefs.model_id == model_id) & (coefs.term == key)]
                 if part.empty:
@@ -992,10 +1145,10 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
                 r = part.iloc[0]
                 rows.append(
                     {
-                        "comparison": flag,
+                        "comparison": flag_text(flag),
                         "group": group,
-                        "model_id": model_id,
-                        "term": key,
+                        "model": model_label(models, model_id, labels, names),
+                        "term": term_label(key, labels),
                         "estimate": r.estimate,
                         "std_error": r.std_error,
                         "p_value": r.p_value,
@@ -1016,8 +1169,9 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
     part = coefs[mask & ~coefs.term.astype(str).str.match(r"^(const|year|time)")]
     if part.empty:
         return None
-    part = part.assign(comparison=part.model_id, group=part.model_id)
-    return part
+    shown = {m: model_label(models, m, labels, names) for m in part.model_id.astype(str)}
+    model = part.model_id.astype(str).map(shown)
+    return part.assign(comparison=model, group=model, model=model)
 
 
 def section_heterogeneity(frames) -> Section:
@@ -1061,7 +1215,7 @@ def section_heterogeneity(frames) -> Section:
         for c in (
             "comparison",
             "group",
-            "model_id",
+            "model",
             "term",
             "n_obs",
             "estimate",
@@ -1074,7 +1228,11 @@ def section_heterogeneity(frames) -> Section:
         )
         if c in part
     ]
-    sec.table(part[columns], "Heterogeneity estimates and group-difference tests")
+    sec.table(
+        part[columns],
+        "Heterogeneity estimates and group-difference tests",
+        formats=dict.fromkeys(("estimate", "std_error", "ci_lower", "ci_upper"), number),
+    )
     return sec
 
 
@@ -1211,7 +1369,11 @@ def section_parameters(frames, meta) -> Section:
         sec.note("No settings recorded yet (the index marts are not built).")
     try:
         defaults = pd.DataFrame(
-            [{"var": k, "value": str(v)} for k, v in project_vars().items() if k != "var_rules"]
+            [
+                {"var": k, "value": setting_text(v)}
+                for k, v in project_vars().items()
+                if k != "var_rules"
+            ]
         )
         sec.table(
             defaults,
@@ -1227,6 +1389,23 @@ def section_parameters(frames, meta) -> Section:
     if len(prints):
         sec.table(prints, "Inputs: reference tables (rows, MD5) and input files (SHA-256)")
     return sec
+
+
+def setting_text(value: Any) -> str:
+    """Show a dbt var as a reader reads it, never as a Python or JSON literal.
+
+    None is "— (not set)", a boolean yes / no, a mapping ``key: value`` pairs, a list
+    comma-separated.
+    """
+    if value is None:
+        return "— (not set)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {setting_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(setting_text(v) for v in value)
+    return str(value)
 
 
 def git_commit() -> str:

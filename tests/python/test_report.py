@@ -153,6 +153,262 @@ def test_browser_opens_report_sections_tables_and_screenshot(report_with_results
     assert red > 1000
 
 
+OVERFLOW_PROBE = """<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var rows = [];
+  document.querySelectorAll("table").forEach(function (table) {
+    var scrolls = false;
+    for (var e = table.parentElement; e; e = e.parentElement) {
+      var o = getComputedStyle(e).overflowX;
+      if (o === "auto" || o === "scroll") { scrolls = true; break; }
+    }
+    rows.push({caption: table.caption ? table.caption.textContent.slice(0, 80) : "",
+               width: table.scrollWidth, room: table.parentElement.clientWidth,
+               scrolls: scrolls});
+  });
+  var out = document.createElement("pre");
+  out.id = "overflow-probe";
+  out.textContent = JSON.stringify(rows);
+  document.body.appendChild(out);
+});
+</script>"""
+"""Measures every table in the browser: its width, its container's, whether it can scroll."""
+
+
+@pytest.mark.slow
+def test_browser_shows_every_table_whole(report_with_results, tmp_path):
+    """At a 1280 px window no table is wider than its section (nothing cut off on the right),
+    and every table sits in a horizontal scroll container for narrower windows."""
+    import html
+    import json
+
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium; .ci/run installs it)")
+    page = report_with_results.path.read_text(encoding="utf-8")
+    probed = tmp_path / "probed.html"  # a copy: the report itself has no JavaScript
+    probed.write_text(page.replace("</body>", OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1280,2400",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probed.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    match = re.search(r'<pre id="overflow-probe">(.*?)</pre>', dom.stdout, re.S)
+    assert match, "the probe did not run"
+    tables = json.loads(html.unescape(match.group(1)))
+    assert len(tables) == report_with_results.n_tables
+    cut_off = [t for t in tables if t["width"] > t["room"]]
+    assert not cut_off, f"tables wider than their section: {cut_off}"
+    assert all(t["scrolls"] for t in tables), [t for t in tables if not t["scrolls"]]
+
+
+def visible_text(page: str) -> str:
+    """The page's text as a reader sees it: no style, script or tags (so no data URIs)."""
+    import html
+
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S).replace("<wbr>", "")
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def section_tables(body: str) -> list[list[list[str]]]:
+    """Each table of an HTML fragment as rows of cell texts (header row first)."""
+    tables = []
+    for table in re.findall(r"<table.*?</table>", body, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        tables.append(
+            [
+                [visible_text(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+                for r in rows
+            ]  # fmt: skip
+        )
+    return tables
+
+
+@pytest.mark.slow
+def test_visible_text_has_no_raw_ids_json_or_python_literals(report_with_results):
+    text = visible_text(report_with_results.path.read_text(encoding="utf-8"))
+    for pattern, what in (
+        (r"\w+_complement\b", "a model id (supplementary or heterogeneity table)"),
+        (r"\w+_interaction\b", "a model id"),
+        (r"\{\s*[\"']", "a JSON or Python dict"),
+        (r"\bNone\b", "a Python None"),
+        (r"\b(False|True)\b", "a Python boolean"),
+    ):
+        found = re.search(pattern, text)
+        assert not found, (
+            f"{what} in the visible text: …{text[found.start() - 80 : found.end() + 40]}…"
+        )
+    # the supplementary models are headed by their column and role, as the spec names them
+    assert "Wang & Lu Table 4, (3) Central-western: complement group" in text
+    # the wild bootstrap note names the focal coefficient by its label, as the tables do
+    assert re.search(r"focal coefficient Data[;,]", text)
+
+
+@pytest.mark.slow
+def test_shock_table_has_one_set_of_columns_and_no_blank_cells(report_with_results):
+    page = report_with_results.path.read_text(encoding="utf-8")
+    (shock,) = [t for t in section_tables(section_html(page, "export-paths")) if t[0][0] == "shock"]
+    header, *rows = shock
+    assert header == [
+        "shock", "region", "year before", "mean year before", "mean shock year", "change"
+    ]  # fmt: skip
+    assert len(rows) == 6  # two shocks x three regions
+    assert all(all(cell for cell in row) for row in rows), rows
+    for row in rows:  # change = shock year - year before, at the printed precision
+        assert abs(float(row[4]) - float(row[3]) - float(row[5])) < 2e-4
+
+
+@pytest.mark.slow
+def test_report_numbers_agree_with_the_markdown_tables(report_with_results):
+    """A coefficient, its SE and R² read the same in the report and in reports/tables/*.md."""
+    page = report_with_results.path.read_text(encoding="utf-8")
+    md = (report_with_results.path.parent / "tables" / "wl_table2.md").read_text(encoding="utf-8")
+    md_rows = [[c.strip() for c in line.strip("|").split("|")] for line in md.splitlines()
+               if line.startswith("|")]  # fmt: skip
+    data = next(i for i, r in enumerate(md_rows) if r[0] == "Data")
+    estimate, se = md_rows[data][2], md_rows[data + 1][2]
+    (table,) = [
+        t for t in section_tables(section_html(page, "regressions"))
+        if t[0][1:3] == ["(1) ExpRes", "(2) ExpRes"]
+    ]  # fmt: skip
+    cells = {row[0]: row[1:] for row in table[1:]}
+    assert cells["Data"][1].split() == [estimate, se]
+    r2 = next(r for r in md_rows if r[0] == "LSDV R²")[1:]
+    assert cells["R² LSDV"] == r2
+
+
+def test_year_axes_have_whole_years_that_do_not_overlap():
+    """Trend panels and export paths: ticks on whole years only, labels kept apart."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from resilience.report import export_paths_figure, regional_figure
+
+    years = np.arange(2003, 2024)
+    spans = {"dataflow": (2009, 2023), "resilience": (2003, 2019)}  # the two papers' samples
+    means = pd.DataFrame(
+        [
+            {"index_name": i, "region": r, "year": y, "score": 0.1 + 0.01 * (y - first)}
+            for i, (first, last) in spans.items()
+            for i in (i, f"{i}_pca")
+            for r in ("east", "central", "west")
+            for y in range(first, last + 1)
+        ]
+    )
+    paths = pd.DataFrame(
+        {"province_code": "11", "region": "east", "year": years, "exp_res": np.linspace(-1, 2, 21)}
+    )
+    for fig in (
+        regional_figure(means),
+        export_paths_figure(paths, paths[["region", "year", "exp_res"]], "exp_res"),
+    ):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            low, high = sorted(ax.get_xlim())
+            ticks = [t for t in ax.xaxis.get_major_ticks() if low <= t.get_loc() <= high]
+            labels = [t.label1 for t in ticks if t.label1.get_visible() and t.label1.get_text()]
+            assert len(labels) >= 2
+            for t in ticks:
+                assert float(t.get_loc()).is_integer(), t.get_loc()
+            assert all(re.fullmatch(r"\d{4}", lab.get_text()) for lab in labels), [
+                lab.get_text() for lab in labels
+            ]
+            boxes = sorted((lab.get_window_extent(renderer) for lab in labels), key=lambda b: b.x0)
+            for left, right in zip(boxes, boxes[1:], strict=False):
+                assert left.x1 + 2 < right.x0, f"{ax.get_title()}: tick labels touch"
+        plt.close(fig)
+
+
+def test_defaults_are_said_in_words():
+    from resilience.report import setting_text
+
+    assert setting_text(None) == "— (not set)"
+    assert [setting_text(True), setting_text(False)] == ["yes", "no"]
+    assert setting_text({"number": "[0-9]+", "n": 2}) == "number: [0-9]+; n: 2"
+    assert setting_text(["a", 1]) == "a, 1"
+    assert setting_text(0.1) == "0.1"
+
+
+def test_supplementary_models_are_named_by_column_and_role():
+    import json
+
+    import pandas as pd
+
+    from resilience.report import model_label
+
+    def spec(**kw):
+        return json.dumps({"regressors": ["data_index"], "controls": ["edu"], **kw})
+
+    models = pd.DataFrame(
+        {
+            "model_id": ["wl_t4_cw", "wl_t4_cw_complement", "wl_t2_c2", "wl_med_isu_step3", "x"],
+            "table_id": ["wl_table4", None, "wl_table2", None, None],
+            "column_label": ["(3) Central-western", None, "(2) ExpRes", None, None],
+            "spec": [
+                spec(),
+                spec(model_id="wl_t4_cw", role="complement group", flag="is_central_west"),
+                spec(),
+                spec(
+                    model_id="wl_t2_c2",
+                    role="mediation step 3",
+                    formula="exp_res ~ 1 + data_index + isu + edu + EntityEffects",
+                ),
+                spec(),
+            ],
+        }
+    )
+    labels = {"isu": "ISU"}
+    tables = {"wl_table4": "Wang & Lu Table 4"}
+    assert model_label(models, "wl_t4_cw_complement", labels) == (
+        "(3) Central-western: complement group"
+    )
+    assert model_label(models, "wl_t4_cw_complement", labels, tables) == (
+        "Wang & Lu Table 4, (3) Central-western: complement group"
+    )
+    assert model_label(models, "wl_med_isu_step3", labels) == "(2) ExpRes + ISU: mediation step 3"
+    assert model_label(models, "x", labels) == "x"  # nothing to name it by: its id
+
+
+def test_chen_table2_says_why_it_starts_at_column_2():
+    """The paper's Table 2 is headed RES (2)-(4) after equations (2)-(4); (1) is no regression."""
+    import pandas as pd
+
+    from resilience.report import regression_tables
+    from resilience.specs import load_specs
+
+    (note,) = load_specs(None).tables["ch_table2"].notes
+    assert "no column (1)" in note and "equation (1) is the perpetual-inventory R&D" in note
+    frames = {
+        "coefficients": pd.DataFrame(
+            {
+                "model_id": ["ch_t2_m2"],
+                "term": ["lnfdi"],
+                "estimate": [0.0493],
+                "std_error": [0.0162],
+                "t_stat": [3.048],
+                "p_value": [0.004],
+            }
+        ),
+        "models": pd.DataFrame(
+            {"model_id": ["ch_t2_m2"], "table_id": ["ch_table2"], "column_label": ["RES (2)"]}
+        ),
+    }
+    ((title, frame, notes),) = regression_tables(frames, "en")
+    assert note in notes
+    assert frame.set_index("term").loc["LNFDI", "RES (2)"] == "0.0493***<br>(3.048)"
+
+
 def test_report_cli_exit_code_without_warehouse(tmp_path):
     from typer.testing import CliRunner
 
