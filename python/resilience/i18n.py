@@ -61,6 +61,62 @@ ZH: dict[str, str] = {
     "Effects": "固定效应",
     "Covariance": "标准误",
 }
+ZH.update(
+    {
+        # the report's section headings and introductions (resilience.report.build_sections)
+        "Overview": "概览",
+        "Indicator systems and entropy weights": "指标体系与熵值法权重",
+        "Weights by the entropy method over each index's declared sample "
+        "(w_k = d_k / Σd, d_k = 1 − e_k). Bars are coloured by dimension.": (
+            "按熵值法在各指数声明的样本上计算的权重（w_k = d_k / Σd，d_k = 1 − e_k）；"
+            "条形按维度着色。"
+        ),
+        "Province ranking and heatmaps": "省份排名与热力图",
+        "Ranking by the mean total score over the index's sample years; the "
+        "heatmap shows every province-year (provinces ordered by mean score).": (
+            "按指数样本年份内总得分的均值排名；热力图显示每个省份-年份（省份按平均得分排序）。"
+        ),
+        "Regional trends (east / central / west)": "区域趋势（东部 / 中部 / 西部）",
+        "Unweighted mean of the province scores in each NBS region, by year.": (
+            "国家统计局各区域内省份得分的简单平均，按年份。"
+        ),
+        "Export-resilience paths and the 2009 and 2020 shocks": (
+            "出口韧性路径与 2009 年、2020 年冲击"
+        ),
+        "ExpRes_it = (export_it − export_i,2008) / export_i,2008 (Wang & Lu; base "
+        "year a setting), over every year of the provincial accounts. Thin lines: "
+        "provinces; thick lines: regional means.": (
+            "ExpRes_it = (export_it − export_i,2008) / export_i,2008（Wang & Lu；基年可设置），"
+            "覆盖省级账户的每一年。细线：省份；粗线：区域均值。"
+        ),
+        "Regression tables": "回归结果",
+        "Fixed effects as Stata `xtreg y x i.year, fe`. Both R² conventions are named: "
+        "Stata's within R² and the LSDV R² (all effects counted as fitted), which is the "
+        "kind the papers report.": (
+            "固定效应同 Stata `xtreg y x i.year, fe`。两种 R² 均注明：Stata 的组内 R² 与 "
+            "LSDV R²（全部固定效应计为拟合部分，即论文所报告的类型）。"
+        ),
+        "Heterogeneity: coefficients by group": "异质性：分组系数",
+        "Key regressor in each subsample and its complement, with 95% confidence "
+        "intervals; the p-values test the difference between the two groups (permutation "
+        "of the group label across provinces; Wald test of the interaction).": (
+            "各子样本及其补集中核心解释变量的系数与 95% 置信区间；p 值检验两组之差"
+            "（在省份间置换分组标签；交互项的 Wald 检验）。"
+        ),
+        "Data-quality diagnostics": "数据质量诊断",
+        "OECD/JRC Handbook (2008) checks: interpolated cells, data availability per "
+        "indicator and province (flagged below 65%), outliers (|skew| > 2 and excess "
+        "kurtosis > 3.5), indicator pairs correlated above 0.9.": (
+            "OECD/JRC 手册（2008）检查：插补的单元格、各指标与各省份的数据可得性（低于 65% "
+            "标记）、异常值（|偏度| > 2 且超额峰度 > 3.5）、相关系数高于 0.9 的指标对。"
+        ),
+        "Run parameters and data fingerprint": "运行参数与数据指纹",
+        "Settings recorded beside the results, the project's defaults and a digest "
+        "of every raw and reference table, so a reader can tell two runs apart.": (
+            "结果旁记录的设置、项目默认值以及每张原始表和参考表的摘要，便于读者区分两次运行。"
+        ),
+    }
+)
 """English text -> Chinese text, for every fixed label of the tables and the report."""
 
 NOTES: dict[str, dict[str, str]] = {

@@ -49,7 +49,7 @@ import io
 import json
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1444,7 +1444,7 @@ def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Se
 # ------------------------------------------------------------------ entry point ------
 def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> list[Section]:
     """All sections in report order (the overview lists the others); tables in ``lang``."""
-    body = [
+    body: list[Section] = [
         section_weights(frames),
         section_ranking(frames),
         section_regional(frames),
@@ -1454,7 +1454,14 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
         section_quality(frames),
         section_parameters(frames, meta),
     ]
-    return [section_overview(frames, meta, db_path, body), *body]
+    if lang == DEFAULT_LANG:
+        return [section_overview(frames, meta, db_path, body), *body]
+    tr = Translator(lang)
+    body = [replace(s, title=tr(s.title), intro=tr(s.intro)) for s in body]
+    overview = section_overview(frames, meta, db_path, body)
+    overview = replace(overview, title=tr(overview.title), intro=tr(overview.intro))
+    tr.warn("report section headings")
+    return [overview, *body]
 
 
 def write_report(
@@ -1475,7 +1482,8 @@ def write_report(
         Page title.
     lang
         ``en`` or ``zh`` for the tables (labels, fixed rows, notes); default the shipped
-        specs' ``lang:``, else ``en``. Section headings and prose stay English.
+        specs' ``lang:``, else ``en``; the section headings and introductions too (the
+        figures' captions and the prose inside a section stay English).
 
     Returns
     -------

@@ -4,6 +4,7 @@ notes from resilience.i18n, English kept (and warned about) where a text has no 
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 import warnings
@@ -192,6 +193,11 @@ def test_cli_estimate_and_report_lang_zh(built_warehouse, tmp_path):
     page = report.read_text(encoding="utf-8")
     assert "描述性统计" in page and "数据要素流动环境" in page and "被解释变量" in page
     assert STANDARD_ZH_NOTE in page
+    # every section heading in Chinese, none left in English (no warning lists them)
+    headings = re.findall(r"<h2[^>]*>([^<]*)</h2>", page)
+    assert "回归结果" in headings and "数据质量诊断" in headings and "概览" in headings
+    assert not [h for h in headings if re.search(r"[A-Za-z]{3}", h)], headings
+    assert "report section headings" not in result.output
 
 
 def test_cli_refuses_an_unknown_lang(tmp_path):
