@@ -133,7 +133,8 @@ def test_word_file_holds_every_table(estimated):
     assert len(document.tables) == len(summary.tables)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Wang & Lu Table 2" in text
-    # every table has its coefficient rows and an N row
+    # every regression table has an N row; a descriptive-statistics table an N column
     for table in document.tables:
         first_column = [row.cells[0].text for row in table.rows]
-        assert "N" in first_column, first_column
+        header = [cell.text for cell in table.rows[0].cells]
+        assert "N" in first_column or header[1:3] == ["N", "Mean"], first_column

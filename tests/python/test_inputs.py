@@ -257,12 +257,13 @@ def test_a_missing_input_skips_exactly_its_models(tmp_path, built_warehouse):
     proc = cli("build", "--db", str(db), "--inputs", str(folder))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     skipped = [
-        "bdg_partner_flows", "fct_spillover_pools", "int_partner_flows_weighted",
-        "int_province_spillovers_apportioned", "int_spillover_pools_summed",
-        "panel_spillover_resilience", "stg_inputs__bilateral_flows",
+        "bdg_partner_flows", "fct_descriptive_statistics", "fct_spillover_pools",
+        "int_partner_flows_weighted", "int_province_spillovers_apportioned",
+        "int_spillover_pools_summed", "panel_spillover_resilience",
+        "stg_inputs__bilateral_flows",
     ]  # fmt: skip
     assert (
-        f"Skipped 7 models: input bilateral_flows was not supplied ({', '.join(skipped)})"
+        f"Skipped 8 models: input bilateral_flows was not supplied ({', '.join(skipped)})"
         in " ".join(proc.stdout.split())
     )
     ours = {t.split(".")[1] for t in build_module.fingerprint(db, ("marts", "intermediate"))}

@@ -174,6 +174,8 @@ def test_run_on_the_dbt_demo_warehouse(built_warehouse, tmp_path):
     hp = models.loc["wl_t3_hp"]
     assert hp["n_obs"] + hp["n_dropped"] == 450  # nulls of exp_res_hp dropped and recorded
     assert set(summary.tables) == {
+        "ch_descriptives",
+        "wl_descriptives",
         "ch_table2",
         "ch_table2_province_fe",
         "ch_table_robust",

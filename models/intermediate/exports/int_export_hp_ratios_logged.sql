@@ -9,9 +9,9 @@
     ln(100 * ratio) is undefined in every year with exports below their trend (negative
     cycle, with ln(exports in USD mn) > 0). The paper does not say what it did there, but
     its HP column has N = 450, every province-year. Why 'absolute' is the default:
-    * it is the one rule that reproduces the paper’s N = 450 (on the demo 227 of the 450
-      rows have a negative cycle; 'positive_only' keeps 223 and none of 2009, 2016, 2020
-      or 2023);
+    * it is the one rule that reproduces the paper’s N = 450 ('positive_only' drops every
+      year below trend, on the shipped inputs 227 of the 450 rows and every row of 2009,
+      2016, 2020 and 2023; README);
     * 'positive_only' selects the sample on the sign of the outcome’s own cycle -- the shock
       years, which the resilience question is about, drop out whole -- a selection a referee
       would reject; 'absolute' keeps every row and loses no year;
