@@ -909,7 +909,7 @@ def hausman(
         )
 
 
-# ---------------------------------------------------------------- import ------------
+# ---------------------------------------------------------------- sql ---------------
 @app.command()
 @handle_errors
 def sql(
@@ -996,6 +996,7 @@ def _compiled_analysis(name: str, db_path: Path) -> str:
         return compiled.read_text(encoding="utf-8")
 
 
+# ---------------------------------------------------------------- import ------------
 @app.command("import")
 @handle_errors
 def import_(
