@@ -43,15 +43,19 @@ Only the ``clustered`` covariance (both papers') is batched; a spec with another
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from resilience.errors import EstimationError
-from resilience.estimate import model_frame
+from resilience import lock
+from resilience.errors import EstimationError, ResilienceError, storage_faults
+from resilience.estimate import model_frame, read_panels
 from resilience.panel import Design, Formula
-from resilience.specs import ModelSpec, SpecSet
+from resilience.results import write_specification_curve
+from resilience.specs import ModelSpec, SpecSet, load_specs
 
 VARIANT_SCORES = "marts.fct_index_variant_scores"
 """The variants' composite scores: ``index_name, variant_id, unit_id, year, score``."""
@@ -92,6 +96,12 @@ SHIPPED_TOL = 1e-12
 is the shipped index (``is_shipped``)."""
 
 
+class VariantsNotBuilt(ResilienceError):
+    """The warehouse has no :data:`VARIANT_SCORES` yet (exit 6: build the index variants)."""
+
+    exit_code = 6
+
+
 @dataclass(frozen=True)
 class Curve:
     """Which panel column of a paper's models is an index, and which models to refit.
@@ -120,7 +130,7 @@ CURVES = {
 def variant_matrix(
     scores: pd.DataFrame, index_name: str, units: np.ndarray, years: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The variants' scores of ``index_name`` as an ``(n, V)`` matrix in the given row order.
+    """Return the variants' scores of ``index_name`` as an ``(n, V)`` matrix, rows as given.
 
     Parameters
     ----------
@@ -260,7 +270,7 @@ def batched_fit(
 
 
 def _design(spec: ModelSpec, panel: pd.DataFrame) -> Design:
-    """The estimation sample and design of ``spec``, as ``resilience estimate`` builds them."""
+    """Build the sample and design of ``spec`` as ``resilience estimate`` does."""
     if spec.cov.kind != "clustered":
         raise EstimationError(
             f"model {spec.model_id!r}: the specification curve batches the covariance "
@@ -386,3 +396,63 @@ def specification_curves(
         pd.concat(curves, ignore_index=True),
         pd.concat(summaries, ignore_index=True),
     )
+
+
+def read_variant_scores(db_path: str | Path) -> pd.DataFrame:
+    """Read :data:`VARIANT_SCORES` (its :data:`VARIANT_COLUMNS`) through a read-only connection.
+
+    Raises
+    ------
+    VariantsNotBuilt
+        The warehouse has no such table (exit 6).
+    """
+    con = lock.connect(db_path, read_only=True)
+    try:
+        return con.execute(f"select {', '.join(VARIANT_COLUMNS)} from {VARIANT_SCORES}").df()
+    except duckdb.CatalogException as exc:
+        raise VariantsNotBuilt(
+            f"{VARIANT_SCORES} is not in {db_path}: build the index variants first (dbt "
+            "build of the index uncertainty models, issue 19)"
+        ) from exc
+    finally:
+        con.close()
+
+
+def run(
+    db_path: str | Path,
+    models: list[str] | None = None,
+    spec_path: str | Path | list | None = None,
+    write_db: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Refit the papers' baselines for every index variant of the warehouse; write the results.
+
+    Reads the panels and :data:`VARIANT_SCORES`, runs :func:`specification_curves` with the
+    specs of ``resilience estimate`` (``spec_path``: the user's file, default the shipped
+    ones) and writes ``results.specification_curve`` and
+    ``results.specification_curve_summary`` under the build lock, against the build the
+    panels were read from (:func:`resilience.results.write_specification_curve`).
+
+    Returns
+    -------
+    curve, summary : pandas.DataFrame
+    """
+    specs = load_specs(spec_path)
+    known = {m for c in CURVES.values() for m in c.models}
+    wanted = models or sorted(known & set(specs.models))
+    missing = [m for m in wanted if m not in specs.models]
+    if missing:
+        raise EstimationError(f"model {missing[0]!r} is not in the specs")
+    panels = read_panels(db_path, sorted({specs.models[m].panel for m in wanted}))
+    scores = read_variant_scores(db_path)
+    curve, summary = specification_curves(specs, panels, scores, wanted)
+    if write_db:
+        db_path = Path(db_path).resolve()
+        doing = f"cannot write the specification curve into {db_path}; nothing was written"
+        with storage_faults(doing, db_path), lock.build_lock(db_path):
+            con = lock.connect(db_path, doing=doing)
+            try:
+                write_specification_curve(con, curve, summary, panels.build_id)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+    return curve, summary
