@@ -278,3 +278,23 @@ def test_cli_without_variant_scores_exits_6(built_warehouse, tmp_path):
     )  # fmt: skip
     assert proc.returncode == 6
     assert "marts.fct_index_variant_scores is not in" in proc.stderr
+
+
+# ------------------------------------------------------------------ report section -----------
+def test_report_section_draws_one_curve_per_model_and_the_summary():
+    from resilience.report_speccurve import section_speccurve
+
+    panel = dgp.simulate_dataflow_panel(seed=3)
+    scores = variant_scores(panel, "data_index", "dataflow")
+    curve = speccurve.refit_variants(
+        SPECS.models["wl_t2_c2"], panel, scores, speccurve.CURVES["wang_lu"]
+    )
+    frames = {
+        "specification_curve": curve,
+        "specification_curve_summary": speccurve.summarise(curve, 1),
+    }
+    sec = section_speccurve(frames)
+    assert (sec.id, sec.n_figures, sec.n_tables) == ("sensitivity", 1, 1)
+    assert any("dot matrix" in b for b in sec.blocks)  # the lower panel: said to be missing
+    empty = section_speccurve({"specification_curve": None})
+    assert empty.n_figures == 0 and "resilience sensitivity" in empty.blocks[0]
