@@ -298,3 +298,29 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
     assert any("dot matrix" in b for b in sec.blocks)  # the lower panel: said to be missing
     empty = section_speccurve({"specification_curve": None})
     assert empty.n_figures == 0 and "resilience sensitivity" in empty.blocks[0]
+
+
+# ------------------------------------------------------------------ results tables -----------
+def test_results_tables_are_typed_described_and_refuse_another_build():
+    from resilience.errors import WarehouseRebuilt
+    from resilience.results import DESCRIPTIONS, write_specification_curve
+
+    panel = dgp.simulate_dataflow_panel(seed=3)
+    scores = variant_scores(panel, "data_index", "dataflow")
+    curve = speccurve.refit_variants(
+        SPECS.models["wl_t2_c2"], panel, scores, speccurve.CURVES["wang_lu"]
+    )
+    summary = speccurve.summarise(curve, 1)
+    with duckdb.connect() as con:
+        written = write_specification_curve(con, curve, summary)
+        assert written == {"specification_curve": 5, "specification_curve_summary": 1}
+        write_specification_curve(con, curve, summary)  # again: replaced, not appended
+        for table in ("specification_curve", "specification_curve_summary"):
+            columns = con.execute(f"describe results.{table}").df()
+            assert list(columns["column_name"]) == list(DESCRIPTIONS[table][1]), table
+        assert con.execute("select count(*) from results.specification_curve").fetchone()[0] == 5
+        kinds = dict(con.execute("describe results.specification_curve").fetchall()[i][:2]
+                     for i in range(4, 6))  # fmt: skip
+        assert kinds == {"is_shipped": "BOOLEAN", "estimate": "DOUBLE"}
+        with pytest.raises(WarehouseRebuilt):
+            write_specification_curve(con, curve, summary, expected_build_id="another")
