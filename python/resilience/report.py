@@ -71,7 +71,7 @@ from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
-from resilience.report_speccurve import section_speccurve  # noqa: E402
+from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.tables import (  # noqa: E402
     ABSORPTION_LABEL,
     ABSORPTION_NOTE,
@@ -118,6 +118,7 @@ TABLES = {
     "absorption": "results.absorption",
     "specification_curve": "results.specification_curve",
     "specification_curve_summary": "results.specification_curve_summary",
+    "variant_design": VARIANT_DESIGN,
     "build_settings": "marts.dim_build_settings",
     "descriptives": "marts.fct_descriptive_statistics",
 }

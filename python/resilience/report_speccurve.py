@@ -5,10 +5,15 @@ Behaviour* 4, Fig. 2): the focal coefficient of every index variant, sorted, wit
 confidence interval (filled: significant at 5 % with the paper's sign; the shipped index
 marked), and the summary table of ``results.specification_curve_summary``.
 
-TODO(issue 19, item 2): the lower panel of the plot, a dot matrix of each variant's
-construction choices (normalisation, weights, aggregation, shift c, dropped indicator),
-needs the design table of the index variants, which is not in the warehouse yet; until
-then only the upper panel is drawn, and the section says so.
+Below it, the dot matrix of each variant's construction choices (normalisation,
+weighting, aggregation, shift c in three quantile bins, an indicator dropped or not), read
+from :data:`VARIANT_DESIGN` (one row per index and variant, the columns of
+:data:`CHOICES`).
+
+TODO(issue 19, item 2): the index-variant models keep their design in
+``intermediate.int_index_variants_designed``; the report reads marts only, so the lower
+panel is drawn once a mart :data:`VARIANT_DESIGN` exposes those columns. Until then only
+the upper panel is drawn, and the section says so.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import pandas as pd
 
 from resilience.tables import number
 
+VARIANT_DESIGN = "marts.dim_index_variants"
+"""The variants' construction choices: ``index_name, variant_id`` and :data:`CHOICES`."""
+CHOICES = ("normalisation", "weighting", "aggregation", "shift_c", "dropped_indicator")
 TITLE = "Sensitivity: specification curve across index variants"
 INTRO = (
     "Each baseline re-estimated with every Monte Carlo variant of its index "
@@ -27,17 +35,60 @@ INTRO = (
 )
 CHOICES_TODO = (
     "The dot matrix of each variant's construction choices (the lower panel of a "
-    "specification curve) is not drawn yet: the warehouse has no design table of the "
-    "index variants."
+    f"specification curve) is not drawn: the warehouse has no {VARIANT_DESIGN}."
 )
 
 
-def curve_figure(rows: pd.DataFrame, paper_sign: int) -> plt.Figure:
-    """Sorted estimates with 95 % CIs; the paper's sign and p < 0.05 filled, the shipped marked."""
-    rows = rows.sort_values("estimate").reset_index(drop=True)
+def choice_levels(design: pd.DataFrame) -> pd.DataFrame:
+    """One column per choice, as the dot matrix labels it (``factor: level``).
+
+    ``shift_c`` is binned into three quantile bins (labelled by the range of their values);
+    ``dropped_indicator`` is ``none`` or ``one``.
+    """
+    out = pd.DataFrame(index=design.index)
+    for choice in CHOICES:
+        values = design[choice]
+        if choice == "shift_c":
+            values = values.astype(float)
+            bins = pd.qcut(values, 3, labels=False, duplicates="drop")
+            span = values.groupby(bins).agg(["min", "max"])
+            values = bins.map({b: f"{r['min']:.2g}-{r['max']:.2g}" for b, r in span.iterrows()})
+        elif choice == "dropped_indicator":
+            values = np.where(values.isna(), "none", "one")
+        out[choice] = [f"{choice.replace('_', ' ')}: {v}" for v in values]
+    return out
+
+
+def curve_figure(
+    rows: pd.DataFrame, paper_sign: int, design: pd.DataFrame | None = None
+) -> plt.Figure:
+    """Plot the sorted estimates with their 95 % CIs, and the choices' dot matrix below.
+
+    Blue: the paper's sign and p < 0.05; the shipped index marked. The dot matrix is drawn
+    when ``design`` (rows of :data:`VARIANT_DESIGN`) has every variant's choices.
+    """
+    rows = rows.sort_values(["estimate", "variant_id"]).reset_index(drop=True)
     x = np.arange(len(rows))
-    keeps = (np.sign(rows["estimate"]) == paper_sign) & (rows["p_value"] < 0.05)
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    keeps = ((np.sign(rows["estimate"]) == paper_sign) & (rows["p_value"] < 0.05)).to_numpy()
+    levels = None
+    if design is not None:
+        matched = rows[["variant_id"]].merge(design, on="variant_id", how="left")
+        if matched[list(CHOICES[:3])].notna().all(axis=None):
+            levels = choice_levels(matched)
+    if levels is None:
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+    else:
+        names = sorted({v for c in levels for v in levels[c]})
+        fig, (ax, low) = plt.subplots(
+            2, 1, sharex=True, figsize=(8, 3.2 + 0.16 * len(names)),
+            gridspec_kw={"height_ratios": [3.2, 0.16 * len(names)]},
+        )  # fmt: skip
+        for c in levels:
+            y = [names.index(v) for v in levels[c]]
+            low.scatter(x, y, s=2, marker="|", c=np.where(keeps, "#1f77b4", "#d62728"))
+        low.set_yticks(range(len(names)), names, fontsize=7)
+        low.invert_yaxis()
+        low.set_xlabel("index variants, sorted by the coefficient")
     ax.fill_between(x, rows["ci_low"], rows["ci_high"], step="mid", color="#cccccc",
                     lw=0, label="95% CI")  # fmt: skip
     ax.scatter(x[keeps], rows["estimate"][keeps], s=6, color="#1f77b4", zorder=3,
@@ -49,7 +100,8 @@ def curve_figure(rows: pd.DataFrame, paper_sign: int) -> plt.Figure:
         ax.scatter(shipped, rows["estimate"][shipped], s=60, marker="D", facecolor="none",
                    edgecolor="black", zorder=4, label="shipped index")  # fmt: skip
     ax.axhline(0, color="black", lw=0.7)
-    ax.set_xlabel("index variants, sorted by the coefficient")
+    if levels is None:
+        ax.set_xlabel("index variants, sorted by the coefficient")
     ax.set_ylabel(f"coefficient of {rows['term'].iloc[0]} (95% CI)")
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     return fig
@@ -66,14 +118,17 @@ def section_speccurve(frames: dict):
             "Not estimated yet: no results.specification_curve (run `resilience sensitivity`)."
         )
         return sec
+    design = frames.get("variant_design")
     for row in summary.itertuples():
         rows = curve[curve["model_id"] == row.model_id]
+        own = None if design is None else design[design["index_name"] == row.index_name]
         sec.figure(
-            curve_figure(rows, row.paper_sign),
+            curve_figure(rows, row.paper_sign, own),
             f"Specification curve of {row.term} in {row.model_id} over {row.n_variants:,} "
             f"variants of the {row.index_name} index",
         )
-    sec.text(CHOICES_TODO)
+    if design is None:
+        sec.text(CHOICES_TODO)
     shown = summary[
         ["model_id", "term", "index_name", "n_variants", "share_paper_sign",
          "share_sign_significant_05", "share_sign_significant_10", "estimate_median",

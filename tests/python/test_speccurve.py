@@ -282,7 +282,7 @@ def test_cli_without_variant_scores_exits_6(built_warehouse, tmp_path):
 
 # ------------------------------------------------------------------ report section -----------
 def test_report_section_draws_one_curve_per_model_and_the_summary():
-    from resilience.report_speccurve import section_speccurve
+    from resilience.report_speccurve import choice_levels, section_speccurve
 
     panel = dgp.simulate_dataflow_panel(seed=3)
     scores = variant_scores(panel, "data_index", "dataflow")
@@ -296,6 +296,24 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
     sec = section_speccurve(frames)
     assert (sec.id, sec.n_figures, sec.n_tables) == ("sensitivity", 1, 1)
     assert any("dot matrix" in b for b in sec.blocks)  # the lower panel: said to be missing
+    design = pd.DataFrame(
+        {
+            "index_name": "dataflow",
+            "variant_id": range(N_VARIANTS),
+            "normalisation": ["min-max", "z-score", "rank", "min-max", "z-score"],
+            "weighting": ["entropy", "equal", "critic", "entropy", "equal"],
+            "aggregation": ["arithmetic"] * 4 + ["geometric"],
+            "shift_c": [1e-4, 1e-3, 1e-2, 1e-5, 5e-3],
+            "dropped_indicator": [None, "x1", None, None, "x3"],
+        }
+    )
+    with_design = section_speccurve({**frames, "variant_design": design})
+    assert with_design.n_figures == 1 and not any("dot matrix" in b for b in with_design.blocks)
+    levels = choice_levels(design)
+    assert levels["dropped_indicator"].tolist() == [
+        "dropped indicator: " + v for v in ("none", "one", "none", "none", "one")
+    ]
+    assert levels["shift_c"].nunique() == 3  # three quantile bins of five values
     empty = section_speccurve({"specification_curve": None})
     assert empty.n_figures == 0 and "resilience sensitivity" in empty.blocks[0]
 
