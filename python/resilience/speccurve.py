@@ -53,7 +53,7 @@ from scipy import stats
 from resilience import lock
 from resilience.errors import EstimationError, ResilienceError, storage_faults
 from resilience.estimate import model_frame, read_panels
-from resilience.panel import Design, Formula
+from resilience.panel import COLLINEAR_TOL, Design, Formula
 from resilience.results import write_specification_curve
 from resilience.specs import ModelSpec, SpecSet, load_specs
 
@@ -100,6 +100,15 @@ class VariantsNotBuilt(ResilienceError):
     """The warehouse has no :data:`VARIANT_SCORES` yet (exit 6: build the index variants)."""
 
     exit_code = 6
+
+
+class DegenerateVariant(EstimationError):
+    """Column ``column`` of the focal regressor is absorbed by the effects and controls."""
+
+    def __init__(self, column: int) -> None:
+        super().__init__(f"column {column} of the focal regressor is absorbed by the effects "
+                         "and controls")  # fmt: skip
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -252,6 +261,9 @@ def batched_fit(
     sweep = Sweep(others, entities, entity_effects)
     xt, yt = sweep(x), sweep(y)
     xx = (xt * xt).sum(axis=0)
+    absorbed = np.sqrt(xx) <= COLLINEAR_TOL * np.linalg.norm(x, axis=0)
+    if absorbed.any():
+        raise DegenerateVariant(int(np.argmax(absorbed)))
     beta = (xt * yt).sum(axis=0) / xx
     resid = yt - xt * beta
     codes = sweep.codes
@@ -309,9 +321,16 @@ def refit_variants(
             "neither its outcome nor one of its regressors"
         )
     others = exog.drop(columns=[term]).to_numpy()
-    fit = batched_fit(
-        x, y, others, units, entity_effects=Formula.parse(spec.formula).entity_effects
-    )
+    try:
+        fit = batched_fit(
+            x, y, others, units, entity_effects=Formula.parse(spec.formula).entity_effects
+        )
+    except DegenerateVariant as exc:
+        raise EstimationError(
+            f"model {spec.model_id!r}: variant {variant_ids[exc.column]} of index "
+            f"{curve.index_name!r} is a linear combination of the fixed effects and the "
+            "controls (nothing of it is left to identify the slope); drop that variant"
+        ) from None
     shipped = np.abs(matrix - frame[curve.column].to_numpy(float)[:, None]).max(axis=0)
     return pd.DataFrame(
         {

@@ -342,3 +342,16 @@ def test_results_tables_are_typed_described_and_refuse_another_build():
         assert kinds == {"is_shipped": "BOOLEAN", "estimate": "DOUBLE"}
         with pytest.raises(WarehouseRebuilt):
             write_specification_curve(con, curve, summary, expected_build_id="another")
+
+
+def test_a_variant_the_effects_absorb_is_named():
+    """Variant 3 = a province level plus a year trend: the two-way effects absorb all of it."""
+    panel = dgp.simulate_dataflow_panel(seed=3)
+    scores = variant_scores(panel, "data_index", "dataflow")
+    rows = scores["variant_id"] == 3
+    codes = pd.factorize(scores.loc[rows, "unit_id"])[0]
+    scores.loc[rows, "score"] = 0.1 * codes + 0.01 * (scores.loc[rows, "year"] - 2009)
+    with pytest.raises(EstimationError, match="variant 3 of index 'dataflow' is a linear comb"):
+        speccurve.refit_variants(
+            SPECS.models["wl_t2_c2"], panel, scores, speccurve.CURVES["wang_lu"]
+        )
