@@ -27,6 +27,9 @@ Sections (each an ``<section id=...>`` the browser test looks for):
     panel) and which part of a regressor built as unit part + time part identifies it.
 ``heterogeneity``
     a coefficient plot of the key regressor across the heterogeneity groups (95% CI).
+``sensitivity``
+    the specification curve of each baseline across the index variants
+    (:mod:`resilience.report_speccurve`).
 ``quality``
     data-quality diagnostics (OECD/JRC 2008): interpolated cells, availability per
     indicator and province (flag < 65%), outlier flags, highly correlated pairs.
@@ -68,6 +71,7 @@ from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
+from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.tables import (  # noqa: E402
     ABSORPTION_LABEL,
     ABSORPTION_NOTE,
@@ -91,6 +95,7 @@ SECTION_IDS = (
     "export-paths",
     "regressions",
     "heterogeneity",
+    "sensitivity",
     "quality",
     "parameters",
 )
@@ -111,6 +116,9 @@ TABLES = {
     "coefficients": "results.coefficients",
     "tests": "results.tests",
     "absorption": "results.absorption",
+    "specification_curve": "results.specification_curve",
+    "specification_curve_summary": "results.specification_curve_summary",
+    "variant_design": VARIANT_DESIGN,
     "build_settings": "marts.dim_build_settings",
     "descriptives": "marts.fct_descriptive_statistics",
 }
@@ -1451,6 +1459,7 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
         section_export_paths(frames),
         section_regressions(frames, meta.get("build_id"), lang),
         section_heterogeneity(frames),
+        section_speccurve(frames),  # resilience.report_speccurve
         section_quality(frames),
         section_parameters(frames, meta),
     ]

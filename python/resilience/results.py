@@ -35,6 +35,18 @@ Tables (created if absent):
     and for a regressor the specs declare a unit part plus a time part (``construction``)
     ``unit_part, unit_label, time_label, identified_by`` (which part identifies the slope).
 
+``results.specification_curve``
+    :func:`resilience.speccurve.refit_variants`, one row per model and index variant
+    (grain: ``model_id, variant_id``): ``index_name, model_id, term`` (the focal
+    coefficient), ``variant_id, is_shipped`` (the variant equals the shipped index),
+    ``estimate, std_error, t_stat, p_value, ci_low, ci_high`` (95 %, t with G-1 df),
+    ``n_obs, n_clusters, build_id, estimated_at``.
+``results.specification_curve_summary``
+    :func:`resilience.speccurve.summarise`, one row per model: the share of variants with
+    the paper's sign, and with it significant at 5 % and 10 %, the median, min and max
+    of the estimate, the shipped variant's estimate. :func:`write_specification_curve`
+    replaces the rows of the models it is given.
+
 :func:`write_results` replaces the rows of the given models and tables in one transaction:
 re-running a spec leaves one copy of its rows.
 
@@ -95,6 +107,20 @@ create table if not exists {SCHEMA}.absorption (
     var_left double, share_left double, share_entity double, share_time double,
     unit_part varchar, unit_label varchar, time_label varchar, identified_by varchar,
     primary key (model_id, term)
+)"""
+CURVE_DDL = f"""
+create table if not exists {SCHEMA}.specification_curve (
+    index_name varchar, model_id varchar, term varchar, variant_id bigint, is_shipped boolean,
+    estimate double, std_error double, t_stat double, p_value double, ci_low double,
+    ci_high double, n_obs integer, n_clusters integer, build_id varchar,
+    estimated_at timestamptz, primary key (model_id, variant_id)
+)"""
+CURVE_SUMMARY_DDL = f"""
+create table if not exists {SCHEMA}.specification_curve_summary (
+    index_name varchar, model_id varchar primary key, term varchar, n_variants integer,
+    paper_sign integer, share_paper_sign double, share_sign_significant_05 double,
+    share_sign_significant_10 double, estimate_median double, estimate_min double,
+    estimate_max double, shipped_estimate double, build_id varchar, estimated_at timestamptz
 )"""
 STORED_ABSORPTION_COLUMNS = [
     *ABSORPTION_COLUMNS,
@@ -219,6 +245,49 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "time_label": "The time part (common to all units of a year), e.g. ln IM_t.",
             "identified_by": "Which part identifies the slope (the unit part alone under year "
             "effects).",
+        },
+    ),
+    "specification_curve": (
+        "One row per model and index variant (grain: model_id, variant_id): the focal "
+        "coefficient of the paper's baseline re-estimated with that variant of the index "
+        "(resilience sensitivity).",
+        {
+            "index_name": "The index whose construction varies (fct_index_variant_scores).",
+            "model_id": "The baseline model re-estimated (results.models).",
+            "term": "The focal regressor whose coefficient is kept.",
+            "variant_id": "The index variant (fct_index_variant_scores.variant_id).",
+            "is_shipped": "The variant's scores equal the shipped index on the model's sample.",
+            "estimate": "Coefficient of the focal regressor.",
+            "std_error": "Standard error, clustered by province (Stata's small-sample factor).",
+            "t_stat": "t statistic.",
+            "p_value": "Two-sided p-value, t with clusters - 1 degrees of freedom.",
+            "ci_low": "Lower bound of the 95% confidence interval.",
+            "ci_high": "Upper bound of the 95% confidence interval.",
+            "n_obs": "Observations of the estimation sample.",
+            "n_clusters": "Clusters (provinces) of the estimation sample.",
+            "build_id": "The warehouse build the panel and the variants came from.",
+            "estimated_at": "When the curve was estimated (UTC).",
+        },
+    ),
+    "specification_curve_summary": (
+        "One row per model (grain: model_id): how many of the index variants keep the "
+        "paper's conclusion.",
+        {
+            "index_name": "The index whose construction varies.",
+            "model_id": "The baseline model re-estimated (results.models).",
+            "term": "The focal regressor.",
+            "n_variants": "Index variants re-estimated.",
+            "paper_sign": "Sign of the coefficient the paper reports (+1 or -1).",
+            "share_paper_sign": "Share of variants whose estimate has the paper's sign.",
+            "share_sign_significant_05": "Share with the paper's sign and p < 0.05.",
+            "share_sign_significant_10": "Share with the paper's sign and p < 0.10.",
+            "estimate_median": "Median estimate over the variants.",
+            "estimate_min": "Smallest estimate over the variants.",
+            "estimate_max": "Largest estimate over the variants.",
+            "shipped_estimate": "Estimate of the variant equal to the shipped index (empty if "
+            "none is).",
+            "build_id": "The warehouse build the panel and the variants came from.",
+            "estimated_at": "When the curve was estimated (UTC).",
         },
     ),
 }
@@ -453,3 +522,45 @@ def write_results(
         "tests": len(tests),
         "absorption": len(absorption),
     }
+
+
+def write_specification_curve(
+    con: duckdb.DuckDBPyConnection,
+    curve: pd.DataFrame,
+    summary: pd.DataFrame,
+    expected_build_id: str | None | object = UNCHECKED,
+) -> dict[str, int]:
+    """Replace the specification-curve rows of the models in ``curve`` in one transaction.
+
+    ``curve`` and ``summary`` are :func:`resilience.speccurve.refit_variants` and
+    :func:`resilience.speccurve.summarise` frames; ``build_id`` and ``estimated_at`` are
+    added here. As :func:`write_results`, nothing is written when the warehouse's build
+    is not ``expected_build_id`` (:class:`~resilience.errors.WarehouseRebuilt`).
+    """
+    stamp = datetime.now(UTC)
+    build_id = None if expected_build_id is UNCHECKED else expected_build_id
+    curve = curve.assign(build_id=build_id, estimated_at=stamp)
+    summary = summary.assign(build_id=build_id, estimated_at=stamp)
+    ids = sorted(set(curve["model_id"]) | set(summary["model_id"]))
+    con.execute("begin transaction")
+    try:
+        current = build_id_of(con)
+        if expected_build_id is not UNCHECKED and current != expected_build_id:
+            raise WarehouseRebuilt(
+                f"the warehouse was rebuilt while the specification curve was estimated "
+                f"(marts of build {expected_build_id} read, build {current} there now); "
+                "results not written: run resilience sensitivity again"
+            )
+        con.execute(f"create schema if not exists {SCHEMA}")
+        con.execute(CURVE_DDL)
+        con.execute(CURVE_SUMMARY_DDL)
+        for table in ("specification_curve", "specification_curve_summary"):
+            con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
+        _insert(con, "specification_curve", curve)
+        _insert(con, "specification_curve_summary", summary)
+        con.execute("commit")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
+    return {"specification_curve": len(curve), "specification_curve_summary": len(summary)}

@@ -42,6 +42,7 @@ def test_quick_benchmark_writes_the_figures_file(tmp_path):
         "## dbt's fixed overhead",
         "## Index models: dbt (SQL) vs the numpy peer",
         "## Resampling",
+        "## Specification curve",
     ):
         assert heading in text
     assert "| tiny |" in text

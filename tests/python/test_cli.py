@@ -15,6 +15,7 @@ from resilience.cli import app
 
 COMMANDS = [
     "estimate",
+    "sensitivity",
     "report",
     "export",
     "index",
