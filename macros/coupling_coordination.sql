@@ -8,8 +8,9 @@
         D = sqrt(C * T)
     C is m times the geometric over the arithmetic mean of the U_i, so 0 <= C <= 1, C = 1
     when all U_i are equal; computed in logs, (prod U)^(1/m) = exp(mean ln U). A zero U_i
-    makes the product 0: C = 0 and D = 0 (has_zero). sum U = 0 (every U zero) or a
-    negative U (a z-score sub-index: no real root) gives a null C and D.
+    makes the product 0: C = 0 and D = 0 (has_zero), every U zero included (0/0 taken as
+    its value along U_1 -> 0). A negative U (a z-score sub-index: no real root) gives a
+    null C and D.
     Grade (Liao Chongbin 1999, the ten 0.1-wide bands of the Chinese regional literature),
     on D in [0, 1], each band closed below and open above (1.0 in the last):
         1 [0.0, 0.1) extreme disorder          6 [0.5, 0.6) barely coordinated
@@ -56,7 +57,7 @@
                     coalesce(bool_or(system_value = 0), false) as has_zero,
                     case
                         when bool_or(system_value < 0) then null
-                        when bool_or(system_value = 0) and sum(system_value) > 0 then 0.0
+                        when bool_or(system_value = 0) then 0.0
                         when sum(system_value) > 0
                             then count(*) * exp(avg(ln(case when system_value > 0 then system_value end))) / sum(system_value)
                     end as coupling,

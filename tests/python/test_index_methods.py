@@ -127,11 +127,17 @@ def results(sql) -> dict[str, pd.DataFrame]:
         for name in ("equal", "cv", "critic", "entropy"):
             out[name] = con.execute(sql[name]).df()
         weights = pd.DataFrame(
-            [(g, k, w) for g, ws in AGG_WEIGHTS.items() for k, w in zip(INDICATORS, ws, strict=True)],
+            [
+                (g, k, w)
+                for g, ws in AGG_WEIGHTS.items()
+                for k, w in zip(INDICATORS, ws, strict=True)
+            ],
             columns=["g", "indicator", "weight"],
         )
         con.register("agg_weights", weights)
-        con.execute("create table zw as select z.*, a.weight from z join agg_weights a using (g, indicator)")
+        con.execute(
+            "create table zw as select z.*, a.weight from z join agg_weights a using (g, indicator)"
+        )
         out["geometric"] = con.execute(sql["geometric"]).df()
         out["topsis"] = con.execute(sql["topsis"]).df()
     return out
@@ -148,7 +154,9 @@ def dm(values: np.ndarray, objectives_=None, weights=None):
 def test_min_max_equals_skcriteria_cenit_distance(results, g):
     from skcriteria.preprocessing.scalers import matrix_scale_by_cenit_distance
 
-    reference = matrix_scale_by_cenit_distance(matrix(g), [1 if o is max else -1 for o in objectives()])
+    reference = matrix_scale_by_cenit_distance(
+        matrix(g), [1 if o is max else -1 for o in objectives()]
+    )
     assert_allclose(wide(results["min_max"], g, "z"), reference, rtol=0, atol=TOL)
     assert_allclose(wide(results["min_max"], g, "z_shifted"), reference + SHIFT, rtol=0, atol=TOL)
 
@@ -207,7 +215,7 @@ def test_geometric_equals_skcriteria_weighted_product(results, g):
 
     z_shifted = wide(results["min_max"], g, "z_shifted")
     result = WeightedProductModel().evaluate(dm(z_shifted, weights=AGG_WEIGHTS[g]))
-    assert_allclose(by_unit(results["geometric"], g), 10 ** result.e_.score, rtol=0, atol=TOL)
+    assert_allclose(by_unit(results["geometric"], g), 10**result.e_.score, rtol=0, atol=TOL)
 
 
 @pytest.mark.parametrize("g", sorted(RAW))
@@ -252,16 +260,16 @@ def test_coupling_coordination_hand_worked_and_numpy(sql):
         ("2", "A"): [0.2, 0.5, 0.7],
     }
     rows = [
-        (g, unit, f"s{i}", v)
-        for (g, unit), values in systems.items()
-        for i, v in enumerate(values)
+        (g, unit, f"s{i}", v) for (g, unit), values in systems.items() for i, v in enumerate(values)
     ]
     with duckdb.connect() as con:
         con.register("u_frame", pd.DataFrame(rows, columns=["g", "unit_id", "system", "score"]))
         con.execute("create table u as select * from u_frame")
         got = con.execute(sql["coupling"]).df().set_index(["g", "unit_id"])
     a = got.loc[("1", "A")]
-    assert (a.coupling, a.development, a.coordination) == pytest.approx((0.8, 0.4, 0.32**0.5), abs=TOL)
+    assert (a.coupling, a.development, a.coordination) == pytest.approx(
+        (0.8, 0.4, 0.32**0.5), abs=TOL
+    )
     assert (a.grade_level, a.grade) == (6, "barely coordinated")
     assert got.loc[("1", "B")].grade_level == 8
     c = got.loc[("1", "C")]
@@ -272,4 +280,6 @@ def test_coupling_coordination_hand_worked_and_numpy(sql):
         u = np.array(values)
         expected = coupling_numpy(u, np.full(len(u), 1 / len(u)))
         row = got.loc[key]
-        assert_allclose([row.coupling, row.development, row.coordination], expected, rtol=0, atol=TOL)
+        assert_allclose(
+            [row.coupling, row.development, row.coordination], expected, rtol=0, atol=TOL
+        )

@@ -161,12 +161,8 @@ total_scores as (
     {%- endif %}
 ),
 
-{%- set settings -%}
-    '{{ form }}' as subscore_form,
-    '{{ normalisation }}' as normalisation,
-    '{{ weighting }}' as weighting,
-    '{{ aggregation }}' as aggregation
-{%- endset %}
+{%- set settings = "'" ~ form ~ "' as subscore_form, '" ~ normalisation ~ "' as normalisation, '"
+    ~ weighting ~ "' as weighting, '" ~ aggregation ~ "' as aggregation" %}
 
 scores_stacked as (
     select *, {{ settings }} from total_scores

@@ -70,29 +70,34 @@ values_renormalized as (
 ),
 {%- endif %}
 
+{%- set source_cte = 'values_normalized' if normalisation == 'min_max' else 'values_renormalized' %}
+{%- set z_column = {'min_max': 'z', 'z_score': 'z_score', 'rank': 'z_rank'}[normalisation] %}
+
 policy_recorded as (
     -- shift_c (from the macro): the shift this row's z received, null where none was
     select
-        {%- for column in ['index_name', 'dimension', 'indicator', 'direction', 'unit_id', 'year',
-            'value', 'is_interpolated', 'scope', 'scope_year', 'min_value', 'max_value',
-            'is_zero_range', 'is_direction_valid', 'z', 'z_shifted', 'shift_c'] %}
-        {{ column }},
-        {%- endfor %}
+        index_name,
+        dimension,
+        indicator,
+        direction,
+        unit_id,
+        year,
+        value,
+        is_interpolated,
+        scope,
+        scope_year,
+        min_value,
+        max_value,
+        is_zero_range,
+        is_direction_valid,
+        z,
+        z_shifted,
+        shift_c,
         '{{ zero_policy }}' as zero_policy,
         '{{ normalisation }}' as normalisation,
-        {%- if normalisation == 'z_score' %}
-        z_score as z_normalized,
-        z_score + coalesce(shift_c, 0.0) as z_normalized_shifted
-    from values_renormalized
-        {%- elif normalisation == 'rank' %}
-        z_rank as z_normalized,
-        z_rank + coalesce(shift_c, 0.0) as z_normalized_shifted
-    from values_renormalized
-        {%- else %}
-        z as z_normalized,
-        z_shifted as z_normalized_shifted
-    from values_normalized
-        {%- endif %}
+        {{ z_column }} as z_normalized,
+        {{ z_column }} + coalesce(shift_c, 0.0) as z_normalized_shifted
+    from {{ source_cte }}
 )
 
 select * from policy_recorded

@@ -30,10 +30,12 @@ subsystems_scaled as (
         weighting,
         aggregation,
         case
-            when aggregation = 'arithmetic' and subscore_form = 'sum' then score / dimension_weight
+            when aggregation = 'arithmetic' and subscore_form = 'sum'
+                then score / dimension_weight
             else score
         end as subsystem_score,
-        dimension_weight / sum(dimension_weight) over (partition by index_name, unit_id, year) as alpha
+        dimension_weight
+        / sum(dimension_weight) over (partition by index_name, unit_id, year) as alpha
     from index_scores
     where dimension <> 'total'
 ),
