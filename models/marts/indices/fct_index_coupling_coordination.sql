@@ -7,7 +7,7 @@
         otherwise                U_d = score_d  (renormalised, geometric or TOPSIS
                                                  dimension scores are already 0-1)
     C = m [prod U_d / (sum U_d)^m]^(1/m), T = sum alpha_d U_d, D = sqrt(C T), with
-    alpha (var index_coupling_alpha) equal, 1/m, or weight, the dimension's share of the
+    alpha (var index_coupling_alpha) equal, 1/m, or weight, the dimension’s share of the
     index weights (sum_{k in d} w_k / sum_k w_k). A z-score index has negative sub-scores:
     C, T and D are then null (no real root).
 #}
