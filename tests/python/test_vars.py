@@ -39,6 +39,10 @@ TYPED_OK = [
     ("index_edge_fill", "false", False),
     ("index_edge_fill", "TRUE", True),
     ("index_pca_components", "first", "first"),
+    ("index_normalisation", "rank", "rank"),
+    ("index_weighting", "critic", "critic"),
+    ("index_aggregation", "topsis", "topsis"),
+    ("index_coupling_alpha", "weight", "weight"),
     ("rd_base_year", "2003", 2003),
     ("rd_base_year", "2005", 2005),
     ("rd_depreciation", "0.15", 0.15),
@@ -152,6 +156,22 @@ REFUSED = [
         "var index_zero_policy=zero: expected one of shift, shift_if_zero, limit",
     ),
     ("index_scope=global", "var index_scope=global: expected one of pooled, per_year"),
+    (
+        "index_normalisation=minmax",
+        "var index_normalisation=minmax: expected one of min_max, z_score, rank",
+    ),
+    (
+        "index_weighting=pca",
+        "var index_weighting=pca: expected one of entropy, equal, cv, critic",
+    ),
+    (
+        "index_aggregation=sum",
+        "var index_aggregation=sum: expected one of arithmetic, geometric, topsis",
+    ),
+    (
+        "index_coupling_alpha=1",
+        "var index_coupling_alpha=1: expected one of equal, weight",
+    ),
     (
         "index_subscore_form=renormalized",
         "var index_subscore_form=renormalized: expected one of sum, renormalised",

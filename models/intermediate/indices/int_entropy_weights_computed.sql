@@ -8,15 +8,55 @@
     and direction come from the indicator system, min and max are the scope’s, the policy
     is a var), so any one row’s value is the value: dbt.any_value, not min/max, which on
     strings cost ~40 ms at county scale (bench/README.md, issue 9).
+    Weighting (var index_weighting; the model keeps its name, the entropy being the
+    default): entropy (above), equal (w = 1/K, macro equal_weights), cv (w = CV/sum CV on
+    the min-max z, macro cv_weights) or critic (w = C/sum C, C_j = sigma_j sum_k (1 - r_jk)
+    on the min-max z, macro critic_weights). weight_basis is the quantity the weight is
+    proportional to (d_k, 1, CV_k, C_j); entropy and divergence are null for the others.
 #}
+{%- set weighting = typed_var('index_weighting') %}
 with
 
 indicators_normalized as (
     select * from {{ ref('int_indicators_normalized') }}
 ),
 
+{%- set scope_group = ['index_name', 'scope', 'scope_year'] %}
+
 weights_computed as (
-    {{ entropy_weights('indicators_normalized', ['index_name', 'scope', 'scope_year']) }}
+    {%- if weighting == 'entropy' %}
+    select
+        entropies.*,
+        entropies.divergence as weight_basis
+    from ({{ entropy_weights('indicators_normalized', scope_group) }}) as entropies
+    {%- elif weighting == 'equal' %}
+    select
+        equals.*,
+        cast(null as double) as sum_z,
+        cast(null as double) as sum_z_ln_z,
+        cast(null as double) as entropy,
+        cast(null as double) as divergence,
+        1.0 as weight_basis
+    from ({{ equal_weights('indicators_normalized', scope_group) }}) as equals
+    {%- elif weighting == 'cv' %}
+    select
+        variations.*,
+        cast(null as double) as sum_z,
+        cast(null as double) as sum_z_ln_z,
+        cast(null as double) as entropy,
+        cast(null as double) as divergence,
+        variations.cv as weight_basis
+    from ({{ cv_weights('indicators_normalized', scope_group) }}) as variations
+    {%- elif weighting == 'critic' %}
+    select
+        criteria.*,
+        cast(null as double) as sum_z,
+        cast(null as double) as sum_z_ln_z,
+        cast(null as double) as entropy,
+        cast(null as double) as divergence,
+        criteria.information as weight_basis
+    from ({{ critic_weights('indicators_normalized', scope_group, ['unit_id', 'year']) }}) as criteria
+    {%- endif %}
 ),
 
 indicator_attributes as (
@@ -51,7 +91,9 @@ weights_described as (
         weights_computed.divergence,
         weights_computed.weight,
         indicator_attributes.zero_policy,
-        indicator_attributes.shift_c
+        indicator_attributes.shift_c,
+        '{{ weighting }}' as weighting,
+        weights_computed.weight_basis
     from weights_computed
     inner join indicator_attributes
         on weights_computed.index_name = indicator_attributes.index_name

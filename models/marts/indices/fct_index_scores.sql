@@ -2,6 +2,10 @@
     Composite index scores, long: the entropy index of every indicator system (total and
     dimension sub-scores) and the PCA variant of each index ('<index_name>_pca', total
     only, min-max rescaled to [0, 1]). One row per index-unit-year-dimension.
+    method is the weighting (var index_weighting: entropy by default, or equal, cv,
+    critic) of the main index rows and 'pca' for the PCA rows; normalisation and
+    aggregation (vars index_normalisation, index_aggregation) are recorded beside them
+    (null for the PCA rows, which standardise and weight by components).
 #}
 with
 
@@ -20,10 +24,12 @@ entropy_scores_labelled as (
         year,
         dimension,
         score,
-        'entropy' as method,
+        weighting as method,
         index_name as base_index_name,
         scope,
-        subscore_form
+        subscore_form,
+        normalisation,
+        aggregation
     from entropy_scores
 ),
 
@@ -37,7 +43,9 @@ pca_scores_labelled as (
         'pca' as method,
         index_name as base_index_name,
         'pooled' as scope,
-        cast(null as varchar) as subscore_form
+        cast(null as varchar) as subscore_form,
+        cast(null as varchar) as normalisation,
+        cast(null as varchar) as aggregation
     from pca_scores
 ),
 

@@ -2,6 +2,9 @@
     Entropy weights of every composite index with the settings and sample they were
     estimated under (weights change with the sample, so it travels with them).
     One row per index-indicator-scope year (year null when the scope is pooled).
+    weighting (var index_weighting) says how the weight was derived (entropy, equal, cv,
+    critic) and weight_basis what it is proportional to; entropy and divergence are null
+    unless the weighting is entropy.
 #}
 with
 
@@ -44,6 +47,8 @@ weights_documented as (
         indicator_systems.published_weight,
         entropy_weights.zero_policy,
         entropy_weights.shift_c,
+        entropy_weights.weighting,
+        entropy_weights.weight_basis,
         entropy_weights.n_obs,
         samples_summarised.sample_first_year,
         samples_summarised.sample_last_year,

@@ -1,0 +1,47 @@
+{# purpose: TOPSIS relative closeness (Hwang & Yoon 1981) of each row to the ideal of its scope. #}
+{#
+    On the weighted normalised matrix v_ik = w_k z_ik (z oriented so higher is better for
+    every indicator), per indicator k over the scope (`scope_by` plus the indicator, e.g.
+    index_name, scope_year and indicator: every unit-year of the pooled sample, or of one
+    year):
+        v+_k = max_i v_ik   (ideal),   v-_k = min_i v_ik   (anti-ideal)
+    and per alternative i (`group_by`, e.g. index_name, unit_id, year, dimension):
+        D+_i = sqrt( sum_k (v_ik - v+_k)^2 ),   D-_i = sqrt( sum_k (v_ik - v-_k)^2 )
+        closeness_i = D-_i / (D+_i + D-_i)                   in [0, 1]
+    skcriteria's TOPSIS computes the same on the matrix it is given (its vector
+    normalisation is a separate pipeline step, not applied here). D+ + D- = 0 only when
+    every weighted value equals both its ideal and anti-ideal (no spread at all): closeness
+    null. `group_by` must contain `scope_by` (an alternative belongs to one scope).
+    Returns group_by columns, n_indicators, distance_ideal, distance_anti_ideal, score.
+#}
+{% macro topsis_closeness(relation, scope_by, group_by, indicator_column='indicator', weight_column='weight', value_column='z') -%}
+    {%- set ideal_partition = (scope_by + [indicator_column]) | join(', ') -%}
+    {%- set group_csv = group_by | join(', ') -%}
+    select
+        distances.*,
+        case
+            when distances.distance_ideal + distances.distance_anti_ideal > 0
+                then distances.distance_anti_ideal / (distances.distance_ideal + distances.distance_anti_ideal)
+        end as score
+    from (
+        select
+            {{ group_csv }},
+            count(*) as n_indicators,
+            sqrt(sum((weighted_value - ideal_value) * (weighted_value - ideal_value))) as distance_ideal,
+            sqrt(sum((weighted_value - anti_ideal_value) * (weighted_value - anti_ideal_value)))
+                as distance_anti_ideal
+        from (
+            select
+                weighted.*,
+                max(weighted.weighted_value) over (partition by {{ ideal_partition }}) as ideal_value,
+                min(weighted.weighted_value) over (partition by {{ ideal_partition }}) as anti_ideal_value
+            from (
+                select
+                    src.*,
+                    src.{{ weight_column }} * src.{{ value_column }} as weighted_value
+                from {{ relation }} as src
+            ) as weighted
+        ) as ideals
+        group by {{ group_csv }}
+    ) as distances
+{%- endmacro %}
