@@ -5,10 +5,12 @@
     matrix ('A', 'B', 'AB'; other rows are ignored), factor_swapped (the factor i of an
     'AB' row), base_row (the row j of A and B) and the output value y.
     For output o with N base rows (Saltelli et al. 2010, Table 2, estimators (b) and (f)):
-        V_o     = var_pop(y over A and B)                       (2N values)
-        U_io    = (1/N) sum_j yB_j (yAB_i,j - yA_j)             first-order numerator
+        V_o     = var_pop(y over A and B)                       (2N values), mean m_o
+        U_io    = (1/N) sum_j (yB_j - m_o) (yAB_i,j - yA_j)     first-order numerator
         T_io    = (1/(2N)) sum_j (yA_j - yAB_i,j)^2             total numerator (Jansen)
-    pooled over the outputs of a group (Gamboa, Janon, Klein & Lagnoux 2014, sensitivity
+    y centred by m_o, as SciPy's sobol_indices and SALib do (the uncentred estimator is
+    not invariant to a shift of y: ranks around 15 would add 15 (mean yAB_i - mean yA), pure
+    noise, to U_io); T_io and V_o do not change. Pooled over the outputs of a group (Gamboa, Janon, Klein & Lagnoux 2014, sensitivity
     indices of a multivariate output: each output weighted by its variance):
         S_i  = sum_o U_io / sum_o V_o,    S_Ti = sum_o T_io / sum_o V_o
     With a single output this is the usual pair; an output with V_o = 0 (e.g. a unit that
@@ -35,20 +37,26 @@
         select
             {% for col in output_cols %}runs.{{ col }}, {% endfor %}
             runs.factor_swapped,
-            avg(base_values.y_b * (runs.{{ value_column }} - base_values.y_a)) as first_order_numerator,
+            avg((base_values.y_b - base_values.y_mean) * (runs.{{ value_column }} - base_values.y_a))
+                as first_order_numerator,
             avg((base_values.y_a - runs.{{ value_column }}) * (base_values.y_a - runs.{{ value_column }}))
                 / 2.0 as total_numerator,
             count(*) as n_base_rows
         from {{ relation }} as runs
         inner join (
             select
-                {{ output_csv }},
-                base_row,
-                max(case when matrix = 'A' then {{ value_column }} end) as y_a,
-                max(case when matrix = 'B' then {{ value_column }} end) as y_b
-            from {{ relation }}
-            where matrix in ('A', 'B')
-            group by {{ output_csv }}, base_row
+                paired.*,
+                avg(paired.y_a + paired.y_b) over (partition by {% for col in output_cols %}paired.{{ col }}{% if not loop.last %}, {% endif %}{% endfor %}) / 2.0 as y_mean
+            from (
+                select
+                    {{ output_csv }},
+                    base_row,
+                    max(case when matrix = 'A' then {{ value_column }} end) as y_a,
+                    max(case when matrix = 'B' then {{ value_column }} end) as y_b
+                from {{ relation }}
+                where matrix in ('A', 'B')
+                group by {{ output_csv }}, base_row
+            ) as paired
         ) as base_values
             on {% for col in output_cols %}runs.{{ col }} = base_values.{{ col }} and {% endfor %}runs.base_row = base_values.base_row
         where runs.matrix = 'AB'
