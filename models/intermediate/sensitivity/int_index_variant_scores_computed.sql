@@ -98,7 +98,10 @@ weights_perturbed as (
         weights_by_method.scope_year,
         weights_by_method.weight * variant_indicators_designed.weight_multiplier
         / sum(weights_by_method.weight * variant_indicators_designed.weight_multiplier) over (
-            partition by weights_by_method.index_name, weights_by_method.variant_id, weights_by_method.scope_year
+            partition by
+                weights_by_method.index_name,
+                weights_by_method.variant_id,
+                weights_by_method.scope_year
         ) as weight
     from weights_by_method
     inner join variant_indicators_designed
@@ -135,18 +138,25 @@ scores_aggregated as (
         cells_normalized.aggregation
 ),
 
+scores_finished as (
+    select
+        index_name,
+        variant_id,
+        unit_id,
+        year,
+        case when aggregation = 'geometric' then exp(weighted_sum) else weighted_sum end as score
+    from scores_aggregated
+),
+
 scores_ranked as (
     select
         index_name,
         variant_id,
         unit_id,
         year,
-        case when aggregation = 'geometric' then exp(weighted_sum) else weighted_sum end as score,
-        rank() over (
-            partition by index_name, variant_id, year
-            order by case when aggregation = 'geometric' then exp(weighted_sum) else weighted_sum end desc
-        ) as score_rank
-    from scores_aggregated
+        score,
+        rank() over (partition by index_name, variant_id, year order by score desc) as score_rank
+    from scores_finished
 )
 
 select * from scores_ranked

@@ -11,4 +11,11 @@ variant_scores_computed as (
     select * from {{ ref('int_index_variant_scores_computed') }}
 )
 
-select * from variant_scores_computed
+select
+    index_name,
+    variant_id,
+    unit_id,
+    year,
+    score,
+    score_rank
+from variant_scores_computed
