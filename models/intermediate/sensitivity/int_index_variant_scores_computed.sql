@@ -2,20 +2,20 @@
     Scores and ranks of every index variant of the Saltelli design, all variants in one
     query (no build per variant). For variant v of index I (factor levels in
     int_index_variant_indicators_designed):
-        normalisation   z_kit: min-max over the index's scope (int_indicators_normalized,
-                        macro normalize_min_max), z'_kit = z_kit + c_v (c_v = shift_c)
+        normalisation   z_kit: min-max over the index’s scope (int_indicators_normalized,
+                        macro normalize_min_max), z′_kit = z_kit + c_v (c_v = shift_c)
         dropped         indicator d_v removed (it takes no weight)
-        weighting       entropy: macro entropy_weights on z' grouped by variant too
+        weighting       entropy: macro entropy_weights on z′ grouped by variant too
                         (e_k, d_k, w_k = d_k / sum d over the kept indicators);
                         equal: w_k = 1 / K_v over the K_v kept indicators
-        perturbation    w'_k = w_k m_vk / sum_j w_j m_vj  (m_vk in [0.75, 1.25])
-        aggregation     arithmetic: s_it = sum_k w'_k z_kit  (the shipped score)
+        perturbation    w′_k = w_k m_vk / sum_j w_j m_vj  (m_vk in [0.75, 1.25])
+        aggregation     arithmetic: s_it = sum_k w′_k z_kit  (the shipped score)
                         geometric:  s_it = exp(sum_k w'_k ln z'_kit) = prod z'^w'
                         (on the shifted values, so a zero does not zero the product)
         rank            r_it = rank of s_it among the units of year t (1 = highest;
                         ties share the lowest rank)
-    Variant 0 (the shipped settings) reproduces fct_index_scores' entropy totals.
-    New normalisation, weighting or aggregation methods: add the level in the design's
+    Variant 0 (the shipped settings) reproduces fct_index_scores’ entropy totals.
+    New normalisation, weighting or aggregation methods: add the level in the design’s
     FACTORS and a branch in the CTE of the same name below (cells_normalized,
     weights_by_method, scores_aggregated).
 #}

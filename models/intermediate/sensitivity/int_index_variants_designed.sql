@@ -3,7 +3,7 @@
     index-variant: the factor levels of int_index_variant_indicators_designed (the Saltelli
     design; how uniforms map to levels is in its docstring) without the per-indicator
     weight multipliers. Every column but indicator, weight_multiplier and is_dropped is
-    constant within index-variant, so any one row's value is the value.
+    constant within index-variant, so any one row’s value is the value.
 #}
 with
 

@@ -1,10 +1,10 @@
 {#
-    Uncertainty of each unit's rank over the Monte Carlo variants of its index: the
+    Uncertainty of each unit’s rank over the Monte Carlo variants of its index: the
     median and the 5 % and 95 % quantiles of the rank over the 2N variants of matrices A
     and B (independent draws of every factor; the AB_i variants are not random draws and
     are left out), with the rank of the shipped index (variant 0) beside them. Quantiles
     by linear interpolation between order statistics (percentile_cont: position
-    q (n - 1) in the sorted ranks, numpy's default). One row per index-unit-year.
+    q (n - 1) in the sorted ranks, numpy’s default). One row per index-unit-year.
 #}
 with
 

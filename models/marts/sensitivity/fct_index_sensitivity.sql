@@ -1,5 +1,5 @@
 {#
-    Sensitivity of the index ranks to each factor of the index's construction: first-order
+    Sensitivity of the index ranks to each factor of the index’s construction: first-order
     S_i (Saltelli 2010) and total S_Ti (Jansen 1999) Sobol indices of the ranks, pooled over
     the unit-years of the index with each weighted by its rank variance (macro
     sobol_indices; formulas there). One row per index and factor.
