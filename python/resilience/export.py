@@ -171,13 +171,16 @@ def resolve(con, names: Iterable[str], all_: bool) -> list[tuple[str, str]]:
     NothingToExport
         ``--all`` on a warehouse without marts or results tables.
     """
-    existing = con.execute(
-        "select table_schema, table_name from information_schema.tables order by 1, 2"
+    listed = con.execute(
+        "select table_schema, table_name, table_type from information_schema.tables order by 1, 2"
     ).fetchall()
+    existing = [(s, t) for s, t, _ in listed]
     known = set(existing)
     chosen: list[tuple[str, str]] = []
     if all_:
-        chosen = [(s, t) for s, t in existing if s in ALL_SCHEMAS]
+        # tables only: a view (the million-row marts.fct_index_variant_scores, more than an
+        # Excel sheet holds) is exported when named
+        chosen = [(s, t) for s, t, kind in listed if s in ALL_SCHEMAS and kind == "BASE TABLE"]
         if not chosen:
             raise NothingToExport(
                 "the warehouse holds no marts or results tables: run `resilience build` first"

@@ -72,6 +72,8 @@ from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
 from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
+from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
+from resilience.report_sensitivity import section_sensitivity  # noqa: E402
 from resilience.tables import (  # noqa: E402
     ABSORPTION_LABEL,
     ABSORPTION_NOTE,
@@ -91,11 +93,12 @@ SECTION_IDS = (
     "overview",
     "weights",
     "ranking",
+    "sensitivity",
     "regional",
     "export-paths",
     "regressions",
     "heterogeneity",
-    "sensitivity",
+    "specification-curve",
     "quality",
     "parameters",
 )
@@ -121,6 +124,7 @@ TABLES = {
     "variant_design": VARIANT_DESIGN,
     "build_settings": "marts.dim_build_settings",
     "descriptives": "marts.fct_descriptive_statistics",
+    **SENSITIVITY_TABLES,
 }
 """Every warehouse relation the report reads, by role; a missing one degrades its section."""
 
@@ -1455,6 +1459,7 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
     body: list[Section] = [
         section_weights(frames),
         section_ranking(frames),
+        section_sensitivity(frames, unit_names(frames)),
         section_regional(frames),
         section_export_paths(frames),
         section_regressions(frames, meta.get("build_id"), lang),

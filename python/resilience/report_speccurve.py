@@ -111,7 +111,7 @@ def section_speccurve(frames: dict):
     """Build the ``sensitivity`` section of :mod:`resilience.report` (a ``Section``)."""
     from resilience.report import Section  # the report imports this module
 
-    sec = Section("sensitivity", TITLE, INTRO)
+    sec = Section("specification-curve", TITLE, INTRO)
     curve, summary = frames.get("specification_curve"), frames.get("specification_curve_summary")
     if curve is None or curve.empty or summary is None:
         sec.note(

@@ -279,6 +279,21 @@ def test_export_replaces_an_older_file_whole(tiny_db, tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+def test_all_exports_tables_and_a_view_only_when_named(tmp_path):
+    """--all leaves views out (marts.fct_index_variant_scores: more rows than a sheet)."""
+    db = tmp_path / "view.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.t as select 1 as a")
+        con.execute("create view marts.v as select a from marts.t")
+    result = invoke("export", "--all", "--format", "csv", "--out", tmp_path / "all", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "all").glob("marts_*.csv")) == ["marts_t.csv"]
+    result = invoke("export", "marts.v", "--format", "csv", "--out", tmp_path / "v", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "v" / "marts_v.csv").exists()
+
+
 @pytest.mark.parametrize("fmt", export_module.FORMATS)
 def test_empty_tables_null_columns_and_other_types(tmp_path, fmt):
     """No rows, all-NULL columns, a list, a decimal and an interval: exported, odd types as text."""
@@ -499,7 +514,8 @@ def test_warehouse_all_exports_every_mart_and_result(built_warehouse, exported):
             f"{s}_{t}"
             for s, t in con.execute(
                 "select table_schema, table_name from information_schema.tables "
-                "where table_schema in ('marts', 'results') order by 1, 2"
+                "where table_schema in ('marts', 'results') and table_type = 'BASE TABLE' "
+                "order by 1, 2"
             ).fetchall()
         ]
     assert set(PANELS) <= {n.replace("_", ".", 1) for n in names}

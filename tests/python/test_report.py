@@ -61,21 +61,8 @@ def report_with_results(built_warehouse, tmp_path_factory):
     db = tmp / "warehouse.duckdb"
     shutil.copy(built_warehouse, db)
     estimate.run(db, tables=["wl_table2", "wl_table3", "wl_table4"], out_dir=tmp / "tables")
-    if has_variant_scores(db):
-        speccurve.run(db)
+    speccurve.run(db)
     return write_report(db, tmp / "index.html")
-
-
-def has_variant_scores(db) -> bool:
-    """The build has the index variants' scores (the specification curve's input)."""
-    from resilience.speccurve import VARIANT_SCORES
-
-    schema, table = VARIANT_SCORES.split(".")
-    with duckdb.connect(str(db), read_only=True) as con:
-        return bool(con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0])  # fmt: skip
 
 
 @pytest.mark.slow
@@ -83,13 +70,9 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     page = report_with_results.path.read_text()
     assert SYNTHETIC_NOTE in page
     db = report_with_results.path.parent / "warehouse.duckdb"  # the fixture keeps both together
-    # without the index variants (not in this build) the sensitivity section says so
-    waiting = set() if has_variant_scores(db) else {"sensitivity"}
-    for section_id in SECTION_IDS:
+    for section_id in SECTION_IDS:  # every section filled: the build has the index variants
         body = section_html(page, section_id)
-        if section_id in waiting:
-            assert "Not estimated yet" in body
-        elif section_id != "overview":
+        if section_id != "overview":
             assert "<table" in body, f"section {section_id} has no table"
             assert 'class="missing"' not in body, f"section {section_id}: {body[:300]}"
     for section_id in (
@@ -98,6 +81,8 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
         "regional",
         "export-paths",
         "heterogeneity",
+        "sensitivity",
+        "specification-curve",
         "quality",
     ):
         assert "data:image/png;base64," in section_html(page, section_id)

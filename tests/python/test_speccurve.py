@@ -294,7 +294,7 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
         "specification_curve_summary": speccurve.summarise(curve, 1),
     }
     sec = section_speccurve(frames)
-    assert (sec.id, sec.n_figures, sec.n_tables) == ("sensitivity", 1, 1)
+    assert (sec.id, sec.n_figures, sec.n_tables) == ("specification-curve", 1, 1)
     assert any("dot matrix" in b for b in sec.blocks)  # the lower panel: said to be missing
     design = pd.DataFrame(
         {
