@@ -200,37 +200,28 @@ def test_an_unknown_model_is_refused():
 # ------------------------------------------------------------------ on the warehouse --------
 @pytest.fixture(scope="module")
 def curve_warehouse(built_warehouse, tmp_path_factory):
-    """A copy of the demo warehouse, Table 2s estimated, five variants of both indices.
+    """A copy of the built warehouse, Table 2s estimated; its index variants are the build's.
 
-    Until the index uncertainty models land, the variants are written here: variant 0 is
-    the shipped total score of ``marts.fct_index_scores``, variants 1-4 it times
-    ``1 + 0.2 N(0, 1)`` (seeded).
+    Returns the path, the folder and the number of variants per index (the build's
+    ``marts.fct_index_variant_scores``: variant 0 the shipped index, the Saltelli design).
     """
     tmp = tmp_path_factory.mktemp("speccurve")
     db = tmp / "warehouse.duckdb"
     db.write_bytes(built_warehouse.read_bytes())
     estimate.run(db, tables=["wl_table2", "ch_table2"], out_dir=tmp / "tables")
-    with duckdb.connect(str(db)) as con:
-        base = con.execute(
-            "select index_name, unit_id, year, score from marts.fct_index_scores "
-            "where dimension = 'total' and index_name in ('dataflow', 'resilience')"
-        ).df()
-        rng = np.random.default_rng(11)
-        frames = [base.assign(variant_id=0)]
-        for v in range(1, N_VARIANTS):
-            noise = 1 + 0.2 * rng.standard_normal(len(base))
-            frames.append(base.assign(variant_id=v, score=base["score"] * noise))
-        scores = pd.concat(frames, ignore_index=True)  # noqa: F841 - read by duckdb
-        con.execute(
-            f"create table {speccurve.VARIANT_SCORES} as "
-            "select index_name, variant_id, unit_id, year, score from scores"
-        )
-    return db, tmp
+    with duckdb.connect(str(db), read_only=True) as con:
+        counts = con.execute(
+            f"select index_name, count(distinct variant_id) from {speccurve.VARIANT_SCORES} "
+            "group by index_name"
+        ).fetchall()
+    per_index = {name: n for name, n in counts}
+    assert per_index["dataflow"] == per_index["resilience"] > 1, per_index
+    return db, tmp, per_index["dataflow"]
 
 
 @pytest.mark.slow
 def test_the_shipped_variant_reproduces_the_stored_baseline(curve_warehouse):
-    db, _ = curve_warehouse
+    db, _, n_variants = curve_warehouse
     curve, summary = speccurve.run(db)
     assert sorted(summary["model_id"]) == ["ch_t2_m2", "ch_t2_m3", "ch_t2_m4", "wl_t2_c2"]
     with duckdb.connect(str(db), read_only=True) as con:
@@ -242,7 +233,7 @@ def test_the_shipped_variant_reproduces_the_stored_baseline(curve_warehouse):
             "join results.models m using (model_id) where s.is_shipped"
         ).df()
         rows = con.execute("select count(*) from results.specification_curve").fetchone()[0]
-    assert len(stored) == 4 and rows == 4 * N_VARIANTS
+    assert len(stored) == 4 and rows == 4 * n_variants
     for mine, theirs in [("estimate", "b"), ("std_error", "se"), ("p_value", "p"),
                          ("ci_low", "lo"), ("ci_high", "hi")]:  # fmt: skip
         assert_allclose(stored[mine], stored[theirs], rtol=TOL, atol=1e-14, err_msg=mine)
@@ -251,7 +242,7 @@ def test_the_shipped_variant_reproduces_the_stored_baseline(curve_warehouse):
 
 @pytest.mark.slow
 def test_cli_sensitivity_prints_the_summary_and_rewrites_its_rows(curve_warehouse):
-    db, tmp = curve_warehouse
+    db, tmp, n_variants = curve_warehouse
     cmd = [sys.executable, "-m", "resilience.cli", "sensitivity", "--db", str(db)]
     for _ in range(2):  # twice: one copy of the rows
         proc = subprocess.run(
@@ -259,19 +250,21 @@ def test_cli_sensitivity_prints_the_summary_and_rewrites_its_rows(curve_warehous
             capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
-    assert "wl_t2_c2" in proc.stdout and "Wrote 5 refits" in proc.stdout
+    assert "wl_t2_c2" in proc.stdout and f"Wrote {n_variants:,} refits" in proc.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         n = con.execute(
             "select count(*) from results.specification_curve where model_id = 'wl_t2_c2'"
         ).fetchone()[0]
-    assert n == N_VARIANTS
-    assert len(pd.read_csv(tmp / "csv" / "specification_curve.csv")) == N_VARIANTS
+    assert n == n_variants
+    assert len(pd.read_csv(tmp / "csv" / "specification_curve.csv")) == n_variants
 
 
 @pytest.mark.slow
 def test_cli_without_variant_scores_exits_6(built_warehouse, tmp_path):
     db = tmp_path / "warehouse.duckdb"
     db.write_bytes(built_warehouse.read_bytes())
+    with duckdb.connect(str(db)) as con:  # a build without the analysis (--exclude tag:sensitivity)
+        con.execute(f"drop view {speccurve.VARIANT_SCORES}")
     proc = subprocess.run(
         [sys.executable, "-m", "resilience.cli", "sensitivity", "--db", str(db)],
         capture_output=True, text=True,
