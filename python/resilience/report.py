@@ -71,9 +71,9 @@ from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
-from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
 from resilience.report_sensitivity import section_sensitivity  # noqa: E402
+from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.tables import (  # noqa: E402
     ABSORPTION_LABEL,
     ABSORPTION_NOTE,
