@@ -40,8 +40,11 @@ def compiled(tmp_path_factory) -> dict[str, str]:
     proc = run_dbt(["compile", "--inline", inline, "--output", "json"], tmp / "x.duckdb", tmp)
     assert proc.returncode == 0, proc.stdout[-3000:]
     sql = json.loads(proc.stdout[proc.stdout.index("{\n") :])["compiled"]
-    select = sql.removeprefix("select ")
-    return dict(zip(calls, (part.rsplit(" as ", 1)[0] for part in select.split(", ")), strict=True))
+    out, rest = {}, sql.removeprefix("select ")
+    for name in calls:  # "<sql> as <name>, <sql> as <name>, ..." in the order of calls
+        out[name], rest = rest.split(f" as {name}", 1)
+        rest = rest.removeprefix(", ")
+    return out
 
 
 def _one(sql: str, threads: int = 1):
