@@ -19,8 +19,10 @@ spread (min-max):
    (``int_indicators_normalized``, ``int_entropy_weights_computed``,
    ``int_index_scores_computed``): once from run_results.json and once by executing their
    compiled SQL directly in duckdb (the materialisation dbt uses: table or view), with the
-   DuckDB threads of the profile (``RESILIENCE_DUCKDB_THREADS``, default 1, what dbt runs
-   with) and, for the county panel, once more with 2 DuckDB threads (an extra row).
+   DuckDB threads dbt runs with (``RESILIENCE_DUCKDB_THREADS``, default every core) and,
+   for the county panel, once more with 1 DuckDB thread (an extra row, the old default);
+   the three models' tables of the two runs must be bit-identical (the thread-parity
+   check, ``resilience.build.fingerprint``).
 3. The numpy peer (``bench/numpy_peer.py``) on the same Parquet: read time and compute
    time. Its weights, min/max, entropies and scores must match the SQL ones to 1e-9
    (checked here; the run fails otherwise). The SQL/numpy ratio compares the direct
@@ -71,6 +73,7 @@ sys.path.insert(0, str(BENCH))
 import numpy_peer  # noqa: E402
 import panels  # noqa: E402
 
+from resilience.build import fingerprint  # noqa: E402
 from resilience.indices import index_build_args  # noqa: E402
 from resilience.paths import remove_database  # noqa: E402
 
@@ -85,8 +88,8 @@ PEER_MODELS = (
 """The index models that do what the numpy peer does (normalise, weight, score)."""
 TOLERANCE = 1e-9
 GB = 1024**3
-EXTRA_THREADS = 2
-"""DuckDB threads of the extra county row of the direct SQL timing (the profile uses 1)."""
+EXTRA_THREADS = 1
+"""DuckDB threads of the extra county row of the direct SQL timing (dbt uses every core)."""
 
 
 # ------------------------------------------------------------------ measuring ---------
@@ -250,7 +253,7 @@ def machine_info() -> dict[str, str]:
         "pandas": version("pandas"),
         "linearmodels": version("linearmodels"),
         "dbt threads (profiles.yml)": _profile_threads(),
-        "DuckDB threads (profiles.yml settings, RESILIENCE_DUCKDB_THREADS)": str(_duckdb_threads()),
+        "DuckDB threads (RESILIENCE_DUCKDB_THREADS, default every core)": str(_duckdb_threads()),
     }
 
 
@@ -260,8 +263,8 @@ def _profile_threads() -> str:
 
 
 def _duckdb_threads() -> int:
-    """DuckDB threads dbt runs with: profiles.yml ``settings: threads`` from the env, default 1."""
-    return int(os.environ.get("RESILIENCE_DUCKDB_THREADS", "1"))
+    """DuckDB threads dbt runs with: ``RESILIENCE_DUCKDB_THREADS``, default every core."""
+    return int(os.environ.get("RESILIENCE_DUCKDB_THREADS") or os.cpu_count() or 1)
 
 
 def load_average() -> str:
@@ -356,8 +359,7 @@ def direct_sql_times(db: Path, target: Path, reps: int, threads: int) -> dict[st
     """Execute the peer models' compiled SQL in duckdb, as dbt materialises them.
 
     Each model reads dbt's own upstream relations; results go to schema ``bench_direct``.
-    ``threads`` is set explicitly (DuckDB's own default is the number of cores, dbt's
-    profile sets 1).
+    ``threads`` is set explicitly (DuckDB's own default, and dbt's, is every core).
     """
     kinds = materializations(target)
     times = {m: Series() for m in PEER_MODELS}
@@ -412,6 +414,8 @@ class ScaleResult:
     peer_stages: dict[str, float]
     direct_extra: dict[str, Series] | None = None
     """The direct SQL times with ``EXTRA_THREADS`` DuckDB threads (county only)."""
+    parity_differing: list[str] | None = None
+    """Tables of the direct SQL that differ between the two thread counts (county only)."""
     floor: list[dict] = field(default_factory=list)
     """``sql_floor.py``'s lines: the shortest SQL for the peer's numbers, per key layout."""
 
@@ -463,9 +467,12 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     top = sorted(node_times(run_results(target)).items(), key=lambda kv: -kv[1])[:6]
     say(f"direct SQL and numpy peer {scale.name}")
     direct = direct_sql_times(db, target, max(reps, 3), _duckdb_threads())
-    direct_extra = None
+    direct_extra = parity_differing = None
     if scale.name == "county" and EXTRA_THREADS != _duckdb_threads():
+        at_default = fingerprint(db, ("bench_direct",))
         direct_extra = direct_sql_times(db, target, max(reps, 3), EXTRA_THREADS)
+        at_extra = fingerprint(db, ("bench_direct",))
+        parity_differing = sorted(k for k in at_default if at_default[k] != at_extra.get(k))
     diffs = check_peer(db, values, system)
     peer = Step(f"numpy peer, {scale.name}")
     run = measured(
@@ -497,6 +504,7 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
         top,
         out["stage_median_s"],
         direct_extra,
+        parity_differing,
         floor,
     )
 
@@ -735,7 +743,7 @@ def write_report(
                 "County index (normalise + entropy + scores) in SQL faster than numpy",
                 f"SQL in-database {sql:.3f} s vs numpy {peer:.3f} s "
                 f"(ratio SQL/numpy {sql / peer:.2f}; {_duckdb_threads()} DuckDB "
-                "thread(s), the profile's default)",
+                "thread(s), the default: every core)",
                 verdict(sql < peer),
             )
         )
@@ -743,11 +751,21 @@ def write_report(
             sql2 = county.direct_extra_total.median
             rows.append(
                 (
-                    f"The same with {EXTRA_THREADS} DuckDB threads (extra row; not the "
-                    "profile default, parallel sums are not bit-for-bit reproducible)",
+                    f"The same with {EXTRA_THREADS} DuckDB thread(s) (extra row: the "
+                    "default until issue 18)",
                     f"SQL in-database {sql2:.3f} s vs numpy {peer:.3f} s "
                     f"(ratio SQL/numpy {sql2 / peer:.2f})",
                     verdict(sql2 < peer),
+                )
+            )
+        if county.parity_differing is not None:
+            differ = county.parity_differing
+            rows.append(
+                (
+                    f"County index bit-identical at {_duckdb_threads()} and {EXTRA_THREADS} "
+                    "DuckDB thread(s) (the three models' tables, every float's bits)",
+                    "identical" if not differ else f"{len(differ)} differ: {', '.join(differ)}",
+                    verdict(not differ),
                 )
             )
     if demo is not None:

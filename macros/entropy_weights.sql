@@ -16,7 +16,8 @@
     select
         divergences.*,
         divergences.divergence
-            / sum(divergences.divergence) over (partition by {{ group_csv }}) as weight
+            / {{ ordered_aggregate('sum', 'divergences.divergence', 'divergences.' ~ indicator_column) }}
+            over (partition by {{ group_csv }}) as weight
     from (
         select
             entropies.*,
@@ -33,8 +34,8 @@
                     {{ group_csv }},
                     {{ indicator_column }},
                     count({{ value_column }}) as n_obs,
-                    sum({{ value_column }}) as sum_z,
-                    sum({{ x_ln_x(value_column) }}) as sum_z_ln_z
+                    {{ exact_sum(value_column) }} as sum_z,
+                    {{ exact_sum(x_ln_x(value_column)) }} as sum_z_ln_z
                 from {{ relation }}
                 group by {{ group_csv }}, {{ indicator_column }}
             ) as sums

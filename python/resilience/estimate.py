@@ -65,7 +65,9 @@ def read_panels(db_path: str | Path, names: list[str]) -> Panels:
 
     The warehouse's ``build_id`` (:func:`resilience.results.build_id_of`) is read through
     the same connection, hence from the same file as the panels, even if a build swaps
-    another file in meanwhile.
+    another file in meanwhile. Rows are read sorted (``order by all``): a table built on
+    several DuckDB threads stores its rows in no fixed order, and the regressions' last
+    bits follow the row order.
 
     Raises
     ------
@@ -78,12 +80,14 @@ def read_panels(db_path: str | Path, names: list[str]) -> Panels:
         panels.build_id = build_id_of(con)
         panels.settings = settings_of(con)
         with contextlib.suppress(duckdb.CatalogException):
-            panels.descriptives = con.execute(f"select * from {DESCRIPTIVES_MART}").df()
+            panels.descriptives = con.execute(
+                f"select * from {DESCRIPTIVES_MART} order by all"
+            ).df()
         for name in names:
             if not PANEL_NAME.fullmatch(name):
                 raise SpecError(f"panel {name!r} must be written schema.table")
             try:
-                panels[name] = con.execute(f"select * from {name}").df()
+                panels[name] = con.execute(f"select * from {name} order by all").df()
             except duckdb.CatalogException as exc:
                 raise SpecError(
                     f"panel {name} is not in {db_path}; build the marts first "

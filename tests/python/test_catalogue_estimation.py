@@ -338,8 +338,9 @@ CASES = [
         argv=ESTIMATE,
         files={"spec.yaml": spec("  m1: {outcome: exp_res, regressors: [data_index, region]}")},
         exit_code=2,
+        # the first row in (province_code, year) order: estimate reads the panels sorted
         message="error: model 'm1': column 'region' is text, not a number (province_code "
-        "530000, year 2009: 'west'); use a numeric column (a category as 0/1 flags)",
+        "110000, year 2009: 'east'); use a numeric column (a category as 0/1 flags)",
     ),
     Case(
         id="regress_text_regressor_csv",

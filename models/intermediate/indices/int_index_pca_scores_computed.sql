@@ -25,11 +25,11 @@ components_scored as (
         indicator_values_gap_filled.year,
         pca_loadings.component,
         min(pca_loadings.selection_weight) as selection_weight,
-        sum(
-            pca_loadings.loading
+        {{ exact_sum(
+            'pca_loadings.loading
             * (indicator_values_gap_filled.value - pca_loadings.indicator_mean)
-            / pca_loadings.indicator_sd
-        ) as component_score
+            / pca_loadings.indicator_sd'
+        ) }} as component_score
     from indicator_values_gap_filled
     inner join pca_loadings
         on indicator_values_gap_filled.index_name = pca_loadings.index_name
@@ -47,7 +47,7 @@ raw_scores as (
         index_name,
         unit_id,
         year,
-        sum(selection_weight * component_score) as raw_score,
+        {{ exact_sum('selection_weight * component_score') }} as raw_score,
         count(*) as n_components
     from components_scored
     group by index_name, unit_id, year

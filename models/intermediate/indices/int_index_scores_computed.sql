@@ -73,8 +73,8 @@ dimensions_summed as (
         year,
         dimension,
         {{ dbt.any_value('scope') }} as scope,
-        sum(weight) as dimension_weight,
-        sum(weighted_z) as weighted_z_sum,
+        {{ exact_sum('weight') }} as dimension_weight,
+        {{ exact_sum('weighted_z') }} as weighted_z_sum,
         count(*) as n_indicators
     from contributions_weighted
     group by index_name, unit_id, year, dimension
@@ -133,8 +133,8 @@ totals_summed as (
         year,
         'total' as dimension,
         {{ dbt.any_value('scope') }} as scope,
-        sum(dimension_weight) as dimension_weight,
-        sum(weighted_z_sum) as score,
+        {{ exact_sum('dimension_weight') }} as dimension_weight,
+        {{ exact_sum('weighted_z_sum') }} as score,
         cast(sum(n_indicators) as bigint) as n_indicators
     from dimensions_summed
     group by index_name, unit_id, year

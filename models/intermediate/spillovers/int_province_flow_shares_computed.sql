@@ -44,7 +44,7 @@ national_totals as (
         year,
         channel,
         flow_column,
-        sum(flow_usd_mn) as national_flow_usd_mn
+        {{ ordered_aggregate('sum', 'flow_usd_mn', 'province_code') }} as national_flow_usd_mn
     from channels_unpivoted
     group by year, channel, flow_column
 ),

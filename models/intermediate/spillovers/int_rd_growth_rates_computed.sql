@@ -59,7 +59,7 @@ series_ends as (
         max(year) as growth_last_year,
         count(*) - 1 as n_growth_years,
         max(case when year = base_year then rd_real end) as rd_real_base,
-        avg(log_growth) as mean_log_growth
+        {{ ordered_aggregate('avg', 'log_growth', 'year') }} as mean_log_growth
     from log_growth
     group by economy_kind, economy_code, currency_unit, base_year
 ),

@@ -15,7 +15,8 @@ pools_summed as (
     select
         year,
         channel,
-        sum(spillover_contribution_usd_mn) as pool_usd_mn,
+        {{ ordered_aggregate('sum', 'spillover_contribution_usd_mn', 'country_code') }}
+            as pool_usd_mn,
         count(*) as n_partners
     from partner_flows
     group by year, channel

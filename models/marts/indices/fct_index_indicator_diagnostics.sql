@@ -42,7 +42,7 @@ means_computed as (
     select
         index_name,
         indicator,
-        avg(value) as mean_value,
+        {{ ordered_aggregate('avg', 'value', 'unit_id, year') }} as mean_value,
         cast(count(value) as integer) as n_values
     from indicator_values_gap_filled
     group by index_name, indicator
@@ -54,9 +54,21 @@ moments_computed as (
         indicator_values_gap_filled.indicator,
         min(means_computed.n_values) as n_values,
         min(means_computed.mean_value) as mean_value,
-        sum(power(indicator_values_gap_filled.value - means_computed.mean_value, 2)) as m2,
-        sum(power(indicator_values_gap_filled.value - means_computed.mean_value, 3)) as m3,
-        sum(power(indicator_values_gap_filled.value - means_computed.mean_value, 4)) as m4
+        {{ ordered_aggregate(
+            'sum',
+            'power(indicator_values_gap_filled.value - means_computed.mean_value, 2)',
+            'indicator_values_gap_filled.unit_id, indicator_values_gap_filled.year',
+        ) }} as m2,
+        {{ ordered_aggregate(
+            'sum',
+            'power(indicator_values_gap_filled.value - means_computed.mean_value, 3)',
+            'indicator_values_gap_filled.unit_id, indicator_values_gap_filled.year',
+        ) }} as m3,
+        {{ ordered_aggregate(
+            'sum',
+            'power(indicator_values_gap_filled.value - means_computed.mean_value, 4)',
+            'indicator_values_gap_filled.unit_id, indicator_values_gap_filled.year',
+        ) }} as m4
     from indicator_values_gap_filled
     inner join means_computed
         on indicator_values_gap_filled.index_name = means_computed.index_name

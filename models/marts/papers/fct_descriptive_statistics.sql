@@ -62,8 +62,8 @@ variables_summarised as (
         count(distinct province_code) as n_provinces,
         min(year) as first_year,
         max(year) as last_year,
-        avg(value) as mean,
-        stddev_samp(value) as sd,
+        {{ ordered_aggregate('avg', 'value', 'province_code, year') }} as mean,
+        {{ ordered_aggregate('stddev_samp', 'value', 'province_code, year') }} as sd,
         min(value) as min,
         max(value) as max
     from values_unpivoted

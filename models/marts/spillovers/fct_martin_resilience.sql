@@ -56,8 +56,12 @@ window_levels as (
 
 national_changes as (
     select
-        sum(level_shock_end) / sum(level_shock_start) - 1 as contraction_change_national,
-        sum(level_recovery_end) / sum(level_shock_end) - 1 as recovery_change_national
+        {{ ordered_aggregate('sum', 'level_shock_end', 'unit_id') }}
+        / {{ ordered_aggregate('sum', 'level_shock_start', 'unit_id') }}
+        - 1 as contraction_change_national,
+        {{ ordered_aggregate('sum', 'level_recovery_end', 'unit_id') }}
+        / {{ ordered_aggregate('sum', 'level_shock_end', 'unit_id') }}
+        - 1 as recovery_change_national
     from window_levels
 ),
 
