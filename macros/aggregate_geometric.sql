@@ -10,9 +10,10 @@
     policy limit) the product is 0 and so is the score (the limit of z'^w as z' -> 0 for
     w > 0), has_zero says so. A negative z' (a z-score) has no real power: the callers
     refuse that combination at compile time.
-    Returns group_by columns, weight_sum (W), n_indicators, has_zero, score.
+    Both sums run in indicator order (ordered_aggregate), so the bits do not depend on the
+    thread count. Returns group_by columns, weight_sum (W), n_indicators, has_zero, score.
 #}
-{% macro aggregate_geometric(relation, group_by, weight_column='weight', value_column='z_shifted') -%}
+{% macro aggregate_geometric(relation, group_by, weight_column='weight', value_column='z_shifted', indicator_column='indicator') -%}
     {%- set group_csv = group_by | join(', ') -%}
     select
         sums.{{ group_by | join(', sums.') }},
@@ -26,10 +27,10 @@
     from (
         select
             {{ group_csv }},
-            sum({{ weight_column }}) as weight_sum,
+            {{ ordered_aggregate('sum', weight_column, indicator_column) }} as weight_sum,
             count(*) as n_indicators,
             coalesce(bool_or({{ value_column }} = 0), false) as has_zero,
-            sum(case when {{ value_column }} > 0 then {{ weight_column }} * ln({{ value_column }}) end)
+            {{ ordered_aggregate('sum', 'case when ' ~ value_column ~ ' > 0 then ' ~ weight_column ~ ' * ln(' ~ value_column ~ ') end', indicator_column) }}
                 as weighted_log_sum
         from {{ relation }}
         group by {{ group_csv }}

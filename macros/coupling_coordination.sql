@@ -53,15 +53,16 @@
                 select
                     {{ group_csv }},
                     count(*) as n_systems,
-                    sum(alpha) as alpha_sum,
+                    {{ ordered_aggregate('sum', 'alpha', system_column) }} as alpha_sum,
                     coalesce(bool_or(system_value = 0), false) as has_zero,
                     case
                         when bool_or(system_value < 0) then null
                         when bool_or(system_value = 0) then 0.0
-                        when sum(system_value) > 0
-                            then count(*) * exp(avg(ln(case when system_value > 0 then system_value end))) / sum(system_value)
+                        when {{ ordered_aggregate('sum', 'system_value', system_column) }} > 0
+                            then count(*) * exp({{ ordered_aggregate('avg', 'ln(case when system_value > 0 then system_value end)', system_column) }})
+                                / {{ ordered_aggregate('sum', 'system_value', system_column) }}
                     end as coupling,
-                    sum(alpha * system_value) as development
+                    {{ ordered_aggregate('sum', 'alpha * system_value', system_column) }} as development
                 from (
                     select
                         {{ group_csv }},

@@ -1,4 +1,6 @@
-{# purpose: CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995) from the normalised matrix. #}
+{# purpose: CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995) from the normalised matrix.     Every float aggregate is fed its rows in one order (ordered_aggregate: observations by
+    `observation_by`, conflicts by indicator), so the bits do not depend on the thread count.
+#}
 {#
     For indicators j, k in group g (`group_by`), over the observations (rows identified by
     `observation_by`, e.g. unit_id and year) of the min-max normalised values v:
@@ -20,7 +22,7 @@
     select
         informations.*,
         informations.information
-            / sum(informations.information) over (partition by {{ group_csv }}) as weight
+            / {{ ordered_aggregate('sum', 'informations.information', 'informations.' ~ indicator_column) }} over (partition by {{ group_csv }}) as weight
     from (
         select
             spreads.*,
@@ -31,7 +33,7 @@
                 {{ group_csv }},
                 {{ indicator_column }},
                 count({{ value_column }}) as n_obs,
-                stddev_pop({{ value_column }}) as sd_value
+                {{ ordered_aggregate('stddev_pop', value_column, observation_by | join(', ')) }} as sd_value
             from {{ relation }}
             group by {{ group_csv }}, {{ indicator_column }}
         ) as spreads
@@ -39,14 +41,15 @@
             select
                 {{ group_csv }},
                 left_indicator as {{ indicator_column }},
-                sum(1.0 - correlation) as conflict
+                {{ ordered_aggregate('sum', '1.0 - correlation', 'right_indicator') }} as conflict
             from (
                 select
                     {%- for column in group_by %}
                     left_side.{{ column }},
                     {%- endfor %}
                     left_side.{{ indicator_column }} as left_indicator,
-                    corr(left_side.{{ value_column }}, right_side.{{ value_column }}) as correlation
+                    right_side.{{ indicator_column }} as right_indicator,
+                    {{ ordered_aggregate('corr', 'left_side.' ~ value_column ~ ', right_side.' ~ value_column, 'left_side.' ~ (observation_by | join(', left_side.'))) }} as correlation
                 from {{ relation }} as left_side
                 inner join {{ relation }} as right_side
                     on

@@ -9,9 +9,15 @@
     (scikit-learn's StandardScaler, which skcriteria's StandarScaler wraps, divides by the
     same n). A zero sd (every value equal) or a direction other than '+' / '-' gives
     z_score = null and is_zero_sd says so; the caller's data tests name the row.
+    Two passes (the mean, then the mean squared deviation: no running-variance update, so
+    a hand-worked sd is exact where the arithmetic is), each fed the rows in `order_by`
+    order (unique within a group, default unit_id, year; ordered_aggregate), so the bits do
+    not depend on the thread count.
     Returns every column of `relation` plus mean_value, sd_value, is_zero_sd, z_score.
 #}
-{% macro normalize_z_score(relation, partition_by, value_column='value', direction_column='direction') -%}
+{% macro normalize_z_score(relation, partition_by, value_column='value', direction_column='direction', order_by=['unit_id', 'year']) -%}
+    {%- set order_csv = 'src.' ~ (order_by | join(', src.')) -%}
+    {%- set centred_order = 'centred.' ~ (order_by | join(', centred.')) -%}
     {%- set partition_csv = partition_by | join(', ') -%}
     select
         moments.*,
@@ -25,9 +31,17 @@
         end as z_score
     from (
         select
-            src.*,
-            avg(src.{{ value_column }}) over (partition by {{ partition_csv }}) as mean_value,
-            stddev_pop(src.{{ value_column }}) over (partition by {{ partition_csv }}) as sd_value
-        from {{ relation }} as src
+            centred.*,
+            sqrt({{ ordered_aggregate(
+                'avg',
+                '(centred.' ~ value_column ~ ' - centred.mean_value) * (centred.' ~ value_column ~ ' - centred.mean_value)',
+                centred_order
+            ) }} over (partition by {{ partition_csv }})) as sd_value
+        from (
+            select
+                src.*,
+                {{ ordered_aggregate('avg', 'src.' ~ value_column, order_csv) }} over (partition by {{ partition_csv }}) as mean_value
+            from {{ relation }} as src
+        ) as centred
     ) as moments
 {%- endmacro %}

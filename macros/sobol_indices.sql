@@ -22,31 +22,33 @@
     {%- set output_cols = group_by + output_by -%}
     {%- set output_csv = output_cols | join(', ') -%}
     {%- set group_csv = group_by | join(', ') -%}
+    {#- every float sum in a fixed row order (ordered_aggregate): the same bits at any thread count -#}
+    {%- set output_key = 'numerators.' ~ (output_by | join(', numerators.')) -%}
     select
         {% for col in group_by %}numerators.{{ col }}, {% endfor %}
         numerators.factor_swapped as factor,
-        sum(numerators.first_order_numerator)
-            / nullif(sum(variances.output_variance), 0) as first_order_index,
-        sum(numerators.total_numerator)
-            / nullif(sum(variances.output_variance), 0) as total_index,
+        {{ ordered_aggregate('sum', 'numerators.first_order_numerator', output_key) }}
+            / nullif({{ ordered_aggregate('sum', 'variances.output_variance', output_key) }}, 0) as first_order_index,
+        {{ ordered_aggregate('sum', 'numerators.total_numerator', output_key) }}
+            / nullif({{ ordered_aggregate('sum', 'variances.output_variance', output_key) }}, 0) as total_index,
         max(numerators.n_base_rows) as n_base_rows,
         count(*) as n_outputs,
         cast(sum(case when variances.output_variance > 0 then 1 else 0 end) as bigint) as n_outputs_varying,
-        sum(variances.output_variance) as output_variance_sum
+        {{ ordered_aggregate('sum', 'variances.output_variance', output_key) }} as output_variance_sum
     from (
         select
             {% for col in output_cols %}runs.{{ col }}, {% endfor %}
             runs.factor_swapped,
-            avg((base_values.y_b - base_values.y_mean) * (runs.{{ value_column }} - base_values.y_a))
+            {{ ordered_aggregate('avg', '(base_values.y_b - base_values.y_mean) * (runs.' ~ value_column ~ ' - base_values.y_a)', 'runs.base_row') }}
                 as first_order_numerator,
-            avg((base_values.y_a - runs.{{ value_column }}) * (base_values.y_a - runs.{{ value_column }}))
+            {{ ordered_aggregate('avg', '(base_values.y_a - runs.' ~ value_column ~ ') * (base_values.y_a - runs.' ~ value_column ~ ')', 'runs.base_row') }}
                 / 2.0 as total_numerator,
             count(*) as n_base_rows
         from {{ relation }} as runs
         inner join (
             select
                 paired.*,
-                avg(paired.y_a + paired.y_b) over (partition by {% for col in output_cols %}paired.{{ col }}{% if not loop.last %}, {% endif %}{% endfor %}) / 2.0 as y_mean
+                {{ ordered_aggregate('avg', 'paired.y_a + paired.y_b', 'paired.base_row') }} over (partition by {% for col in output_cols %}paired.{{ col }}{% if not loop.last %}, {% endif %}{% endfor %}) / 2.0 as y_mean
             from (
                 select
                     {{ output_csv }},
@@ -65,7 +67,7 @@
     inner join (
         select
             {{ output_csv }},
-            var_pop({{ value_column }}) as output_variance
+            {{ ordered_aggregate('var_pop', value_column, 'matrix, base_row') }} as output_variance
         from {{ relation }}
         where matrix in ('A', 'B')
         group by {{ output_csv }}

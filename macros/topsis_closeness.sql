@@ -27,8 +27,8 @@
         select
             {{ group_csv }},
             count(*) as n_indicators,
-            sqrt(sum((weighted_value - ideal_value) * (weighted_value - ideal_value))) as distance_ideal,
-            sqrt(sum((weighted_value - anti_ideal_value) * (weighted_value - anti_ideal_value)))
+            sqrt({{ exact_sum('(weighted_value - ideal_value) * (weighted_value - ideal_value)') }}) as distance_ideal,
+            sqrt({{ exact_sum('(weighted_value - anti_ideal_value) * (weighted_value - anti_ideal_value)') }})
                 as distance_anti_ideal
         from (
             select

@@ -97,7 +97,11 @@ weights_perturbed as (
         weights_by_method.indicator,
         weights_by_method.scope_year,
         weights_by_method.weight * variant_indicators_designed.weight_multiplier
-        / sum(weights_by_method.weight * variant_indicators_designed.weight_multiplier) over (
+        / {{ ordered_aggregate(
+            'sum',
+            'weights_by_method.weight * variant_indicators_designed.weight_multiplier',
+            'weights_by_method.indicator'
+        ) }} over (
             partition by
                 weights_by_method.index_name,
                 weights_by_method.variant_id,
@@ -117,13 +121,11 @@ scores_aggregated as (
         cells_normalized.unit_id,
         cells_normalized.year,
         cells_normalized.aggregation,
-        sum(
-            case
-                when cells_normalized.aggregation = 'geometric'
-                    then weights_perturbed.weight * ln(cells_normalized.z_shifted)
-                else weights_perturbed.weight * cells_normalized.z
-            end
-        ) as weighted_sum
+        {{ exact_sum(
+            "case when cells_normalized.aggregation = 'geometric'"
+            ~ " then weights_perturbed.weight * ln(cells_normalized.z_shifted)"
+            ~ " else weights_perturbed.weight * cells_normalized.z end"
+        ) }} as weighted_sum
     from cells_normalized
     inner join weights_perturbed
         on cells_normalized.index_name = weights_perturbed.index_name

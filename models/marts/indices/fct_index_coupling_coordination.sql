@@ -35,7 +35,9 @@ subsystems_scaled as (
             else score
         end as subsystem_score,
         dimension_weight
-        / sum(dimension_weight) over (partition by index_name, unit_id, year) as alpha
+        / {{ ordered_aggregate('sum', 'dimension_weight', 'dimension') }} over (
+            partition by index_name, unit_id, year
+        ) as alpha
     from index_scores
     where dimension <> 'total'
 ),
