@@ -199,6 +199,10 @@ class Translator:
             self.missing.append(text)
         return text
 
+    def format(self, template: str, **fields: object) -> str:
+        """Translate ``template`` (a ZH key with ``{field}`` places), then fill the fields."""
+        return self(template).format(**fields)
+
     def cell(self, text: str) -> str:
         """Translate a table cell: only the fixed words (Yes / No), never a number."""
         return ZH.get(text, text) if self.lang != DEFAULT_LANG else text

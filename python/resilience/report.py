@@ -105,6 +105,15 @@ SECTION_IDS = (
 REGION_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c"}
 SHOCKS = {2009: "2009 global financial crisis", 2020: "2020 COVID-19"}
 SYNTHETIC_NOTE = "SYNTHETIC demo data — not official statistics"
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "AR PL SungtiL GB",
+)
+"""Fonts with Chinese glyphs the figures fall back on (the first installed one; Debian:
+fonts-noto-cjk or fonts-arphic-gbsn00lp); without one a Chinese label prints as boxes."""
 
 TABLES = {
     "provinces": "staging.stg_reference__provinces",
@@ -343,6 +352,36 @@ def total_scores(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame | None:
     return total
 
 
+def indicator_labels(frames, tr: Translator | None = None) -> dict[tuple[str, str], str]:
+    """(index_name, indicator) -> the indicator's label in ``tr``'s language.
+
+    From ``marts.fct_index_weights.label_en`` / ``label_zh`` (the indicator system's
+    labels). An indicator without a label in the language shows its English label, which
+    ``tr`` lists in its language warning; {} for a warehouse whose weights predate the
+    labels (the ids are shown then).
+    """
+    tr = tr or Translator()
+    weights = frames.get("weights")
+    if weights is None or "label_en" not in weights:
+        return {}
+    labels = {}
+    for row in weights.drop_duplicates(["index_name", "indicator"]).itertuples(index=False):
+        english = row.label_en if isinstance(row.label_en, str) and row.label_en.strip() else None
+        own = getattr(row, f"label_{tr.lang}", None)
+        shown = own if isinstance(own, str) and own.strip() else tr(english or row.indicator)
+        labels[(row.index_name, row.indicator)] = shown
+    return labels
+
+
+def use_plot_fonts() -> None:
+    """Draw Latin text in DejaVu Sans and fall back per glyph on an installed CJK font."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    fallback = [name for name in CJK_FONTS if name in installed][:1]
+    plt.rcParams["font.family"] = ["DejaVu Sans", *fallback]
+
+
 def year_axis(ax, max_ticks: int = 6) -> None:
     """Tick the x axis of a by-year plot at whole years only, at most ``max_ticks`` of them.
 
@@ -354,8 +393,14 @@ def year_axis(ax, max_ticks: int = 6) -> None:
 
 
 # ------------------------------------------------------------------ sections ---------
-def section_weights(frames) -> Section:
-    """Build the section on the indicator systems and their entropy weights."""
+def section_weights(frames, tr: Translator | None = None) -> Section:
+    """Build the section on the indicator systems and their entropy weights.
+
+    Indicators are named by their labels in ``tr``'s language (:func:`indicator_labels`),
+    the id beside them in the table.
+    """
+    tr = tr or Translator()
+    labels = indicator_labels(frames, tr)
     sec = Section(
         "weights",
         "Indicator systems and entropy weights",
@@ -376,15 +421,18 @@ def section_weights(frames) -> Section:
         )
     for index_name, group in pooled.groupby("index_name", sort=True):
         group = group.sort_values(["dimension", "weight"], ascending=[True, True])
+        group = group.assign(
+            label=[labels.get((index_name, k), k) for k in group.indicator], id=group.indicator
+        )
         dims = sorted(group.dimension.unique())
         palette = dict(zip(dims, plt.cm.tab10.colors, strict=False))
         fig, ax = plt.subplots(figsize=(8.5, 0.32 * len(group) + 1.4))
-        ax.barh(group.indicator, group.weight, color=[palette[d] for d in group.dimension])
+        ax.barh(group.label, group.weight, color=[palette[d] for d in group.dimension])
         has_published = "published_weight" in group and group.published_weight.notna().any()
         if has_published:
             ax.scatter(
                 group.published_weight,
-                group.indicator,
+                group.label,
                 marker="D",
                 color="black",
                 zorder=3,
@@ -404,6 +452,7 @@ def section_weights(frames) -> Section:
             for c in (
                 "dimension",
                 "indicator",
+                "id",
                 "direction",
                 "entropy",
                 "divergence",
@@ -419,10 +468,8 @@ def section_weights(frames) -> Section:
                 f" Sample: {int(first.sample_n_units)} units, "
                 f"{int(first.sample_first_year)}–{int(first.sample_last_year)}."
             )
-        sec.table(
-            group[columns].sort_values(["dimension", "indicator"]),
-            f"{index_name}: weights by indicator.{sample}",
-        )
+        shown = group.sort_values(["dimension", "id"]).assign(indicator=lambda g: g.label)
+        sec.table(shown[columns], f"{index_name}: weights by indicator.{sample}")
     return sec
 
 
@@ -1248,8 +1295,13 @@ def section_heterogeneity(frames) -> Section:
     return sec
 
 
-def section_quality(frames) -> Section:
-    """Data-quality diagnostics: interpolation, availability, outliers, correlations."""
+def section_quality(frames, tr: Translator | None = None) -> Section:
+    """Data-quality diagnostics: interpolation, availability, outliers, correlations.
+
+    Indicators are named by their labels in ``tr``'s language (:func:`indicator_labels`).
+    """
+    tr = tr or Translator()
+    labels = indicator_labels(frames, tr)
     sec = Section(
         "quality",
         "Data-quality diagnostics",
@@ -1283,6 +1335,12 @@ def section_quality(frames) -> Section:
             if c in indicator_diag
         ]
         shown = indicator_diag[columns].sort_values(["index_name", "dimension", "indicator"])
+        shown = shown.assign(
+            indicator=[
+                labels.get((i, k), k)
+                for i, k in zip(shown.index_name, shown.indicator, strict=True)
+            ]
+        )
         sec.table(shown, "Per indicator: availability, interpolation, shape", digits=3)
         if {"interpolated_share", "indicator"} <= set(indicator_diag):
             fig, ax = plt.subplots(figsize=(8.5, 0.22 * len(shown) + 1.2))
@@ -1324,6 +1382,15 @@ def section_quality(frames) -> Section:
         if high.empty:
             sec.text("No indicator pair is correlated above 0.9.")
         else:
+            high = high.assign(
+                **{
+                    side: [
+                        labels.get((i, k), k)
+                        for i, k in zip(high.index_name, high[side], strict=True)
+                    ]
+                    for side in ("indicator_a", "indicator_b")
+                }
+            )
             sec.table(
                 high[["index_name", "indicator_a", "indicator_b", "correlation"]],
                 "Indicator pairs correlated above 0.9",
@@ -1456,8 +1523,10 @@ def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Se
 # ------------------------------------------------------------------ entry point ------
 def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> list[Section]:
     """All sections in report order (the overview lists the others); tables in ``lang``."""
+    tr = Translator(lang)
+    use_plot_fonts()
     body: list[Section] = [
-        section_weights(frames),
+        section_weights(frames, tr),
         section_ranking(frames),
         section_sensitivity(frames, unit_names(frames)),
         section_regional(frames),
@@ -1465,12 +1534,11 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
         section_regressions(frames, meta.get("build_id"), lang),
         section_heterogeneity(frames),
         section_speccurve(frames),  # resilience.report_speccurve
-        section_quality(frames),
+        section_quality(frames, tr),
         section_parameters(frames, meta),
     ]
     if lang == DEFAULT_LANG:
         return [section_overview(frames, meta, db_path, body), *body]
-    tr = Translator(lang)
     body = [replace(s, title=tr(s.title), intro=tr(s.intro)) for s in body]
     overview = section_overview(frames, meta, db_path, body)
     overview = replace(overview, title=tr(overview.title), intro=tr(overview.intro))

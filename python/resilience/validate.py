@@ -35,7 +35,7 @@ VALUES_COLUMNS = ("unit_id", "year", "indicator", "value")
 VALUES_OPTIONAL_COLUMNS = ("unit",)
 """``unit``: the unit of the value as the source states it (written by ``resilience import``)."""
 SYSTEM_COLUMNS = ("index_name", "dimension", "indicator", "direction")
-SYSTEM_OPTIONAL_COLUMNS = ("unit", "published_weight", "description")
+SYSTEM_OPTIONAL_COLUMNS = ("label_en", "label_zh", "unit", "published_weight", "description")
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_]+$")
 VAR_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")

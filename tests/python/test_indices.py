@@ -399,6 +399,30 @@ def test_build_index_writes_weights_and_scores(us_states_db):
     assert weights["sample_description"].str.contains("all units and years").all()
 
 
+def test_labels_of_a_users_system_without_label_columns_are_the_ids(us_states_db):
+    # examples/us_states/system.csv has no label_en / label_zh: the id, and no Chinese label
+    db, _, _ = us_states_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        labels = con.sql("select indicator, label_en, label_zh from marts.fct_index_weights").df()
+    assert (labels["label_en"] == labels["indicator"]).all()
+    assert labels["label_zh"].isna().all()
+
+
+def test_labels_of_a_users_system_with_label_columns_are_read(demo_per_year_db):
+    # the shipped seed passed as a user's file: its label columns are read from the file
+    with duckdb.connect(str(demo_per_year_db), read_only=True) as con:
+        labels = con.sql(
+            "select distinct indicator, label_en, label_zh from marts.fct_index_weights"
+        ).df()
+    by_id = labels.set_index("indicator")
+    assert by_id.loc["postal_business_volume"].tolist() == [
+        "Total postal business volume",
+        "邮政业务总量",
+    ]
+    assert by_id.loc["unemployment_rate", "label_zh"] == "城镇登记失业率"
+    assert labels["label_zh"].notna().all() and len(labels) == 25
+
+
 def _bad_build(tmp_path, values: pd.DataFrame, system: pd.DataFrame | None = None) -> str:
     values_path = tmp_path / "values.csv"
     values.to_csv(values_path, index=False)

@@ -341,6 +341,19 @@ def test_preflight_accepts_the_clean_files(tmp_path):
     assert validate_inputs(values, system) == []
 
 
+def test_preflight_accepts_the_optional_label_columns(tmp_path):
+    # label_en / label_zh are optional columns of a user's system (docs/contracts.md)
+    values, system = tmp_path / "values.csv", tmp_path / "system.csv"
+    values.write_text(VALUES)
+    system.write_text(
+        "index_name,dimension,indicator,label_en,label_zh,direction\n"
+        "demo,size,gdp_per_capita,GDP per capita,人均地区生产总值,+\n"
+        "demo,size,unemployment_rate,Unemployment rate,,-\n",
+        encoding="utf-8",
+    )
+    assert validate_inputs(values, system) == []
+
+
 def test_preflight_reads_parquet_like_csv(tmp_path):
     import duckdb
 

@@ -461,3 +461,72 @@ def test_tests_table_names_both_hausman_conventions():
     assert list(shown["V_FE − V_RE PD"]) == ["no (Moore–Penrose, q = rank)", "yes", ""]
     plain = tests.iloc[[2]]
     assert list(hausman_columns(plain, plain).columns) == list(plain.columns)
+
+
+def _weights_frame():
+    import pandas as pd
+
+    # one indicator with both labels, one whose system gives no Chinese label
+    return pd.DataFrame(
+        {
+            "index_name": ["dataflow", "dataflow"],
+            "dimension": ["communication", "communication"],
+            "indicator": ["postal_business_volume", "postal_letters"],
+            "label_en": ["Total postal business volume", "Number of postal letters"],
+            "label_zh": ["邮政业务总量", None],
+            "direction": ["+", "+"],
+            "year": [None, None],
+            "entropy": [0.9, 0.8],
+            "divergence": [0.1, 0.2],
+            "weight": [1 / 3, 2 / 3],
+            "published_weight": [0.1525, 0.1385],
+        }
+    )
+
+
+def test_weights_section_names_indicators_by_their_label_in_the_language():
+    from resilience.i18n import Translator
+    from resilience.report import section_weights
+
+    (table,) = section_tables("".join(section_weights({"weights": _weights_frame()}).blocks))
+    header, *rows = table
+    column = header.index("indicator")
+    assert [r[column] for r in rows] == ["Total postal business volume", "Number of postal letters"]
+    assert [r[header.index("id")] for r in rows] == ["postal_business_volume", "postal_letters"]
+    tr = Translator("zh")
+    (table,) = section_tables("".join(section_weights({"weights": _weights_frame()}, tr).blocks))
+    assert [r[column] for r in table[1:]] == ["邮政业务总量", "Number of postal letters"]
+    # the indicator left in English is listed in the report's language warning
+    assert "Number of postal letters" in tr.missing
+
+
+def test_quality_section_names_indicators_by_their_label():
+    import pandas as pd
+
+    from resilience.i18n import Translator
+    from resilience.report import section_quality
+
+    frames = {
+        "weights": _weights_frame(),
+        "indicator_diagnostics": pd.DataFrame(
+            {
+                "index_name": ["dataflow"],
+                "dimension": ["communication"],
+                "indicator": ["postal_business_volume"],
+                "interpolated_share": [0.0],
+            }
+        ),
+        "correlations": pd.DataFrame(
+            {
+                "index_name": ["dataflow"],
+                "indicator_a": ["postal_business_volume"],
+                "indicator_b": ["postal_letters"],
+                "correlation": [0.95],
+                "is_highly_correlated": [True],
+            }
+        ),
+    }
+    body = "".join(section_quality(frames, Translator("zh")).blocks)
+    per_indicator, pairs = section_tables(body)
+    assert per_indicator[1][per_indicator[0].index("indicator")] == "邮政业务总量"
+    assert pairs[1][1:3] == ["邮政业务总量", "Number of postal letters"]

@@ -35,6 +35,8 @@ weights_documented as (
     select
         entropy_weights.index_name,
         entropy_weights.indicator,
+        indicator_systems.label_en,
+        indicator_systems.label_zh,
         entropy_weights.dimension,
         entropy_weights.direction,
         entropy_weights.scope,

@@ -1,9 +1,16 @@
 {# The indicator system: from the shipped seed, or from var('indicator_system_path') (bring your own). #}
+{#
+    Labels: label_en and label_zh are optional columns of a user’s file (read when the
+    file has them). label_en defaults to the indicator id; label_zh stays null when not
+    given, and the Chinese tables and report then show label_en (and say so).
+#}
+{%- set user_path = var('indicator_system_path') -%}
+{%- set given = external_columns(user_path) if user_path else ['label_en', 'label_zh'] -%}
 with
 
 source as (
-    {% if var('indicator_system_path') %}
-    select * from {{ read_external_table(var('indicator_system_path')) }}
+    {% if user_path %}
+    select * from {{ read_external_table(user_path) }}
     {% else %}
     select * from {{ ref('indicator_systems') }}
     {% endif %}
@@ -14,8 +21,11 @@ renamed as (
         {{ input_text('index_name') }} as index_name,
         {{ input_text('dimension') }} as dimension,
         {{ input_text('indicator') }} as indicator,
+        {%- for label in ['label_en', 'label_zh'] %}
+        {% if label in given %}{{ input_text(label) }}{% else %}cast(null as varchar){% endif %} as {{ label }}_given,
+        {%- endfor %}
         {{ input_text('direction') }} as direction,
-        {% if var('indicator_system_path') %}
+        {% if user_path %}
         cast(null as varchar) as unit,
         cast(null as double) as published_weight,
         cast(null as varchar) as description
@@ -25,6 +35,20 @@ renamed as (
         description
         {% endif %}
     from source
+),
+
+labelled as (
+    select
+        index_name,
+        dimension,
+        indicator,
+        coalesce(label_en_given, indicator) as label_en,
+        label_zh_given as label_zh,
+        direction,
+        unit,
+        published_weight,
+        description
+    from renamed
 )
 
-select * from renamed
+select * from labelled
