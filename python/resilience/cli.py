@@ -773,7 +773,9 @@ def load_frame(data: str, db: Path | None, where: str | None = None):
                 f"; tables in {schema}: {', '.join(tables)}" if tables else f"; no schema {schema}"
             )
             raise MissingPrerequisite(f"{data} not found in {db_path}{hint}")
-        relation = con.sql(f'select * from "{schema}"."{table}"')
+        # sorted, as estimate reads the panels: a multi-threaded build stores rows in no fixed
+        # order, and an error naming "the first row" must name the same one every run
+        relation = con.sql(f'select * from "{schema}"."{table}" order by all')
         rows = relation.df() if where is None else relation.to_arrow_table()
     finally:
         con.close()

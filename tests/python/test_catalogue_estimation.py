@@ -328,8 +328,9 @@ CASES = [
         id="regress_repeated_unit_year",
         argv=regress_panel("exp_res ~ data_index + EntityEffects", "--entity", "region"),
         exit_code=2,
+        # regress --data reads the mart sorted: Beijing (110000, east) is the first row
         message="error: formula 'exp_res ~ data_index + EntityEffects': 405 row(s) repeat "
-        "the region and year of an earlier row, first region central, year 2009; a panel has "
+        "the region and year of an earlier row, first region east, year 2009; a panel has "
         "one row per region and year: check the entity and time columns",
     ),
     # ---- 5. a text column --------------------------------------------------------------
@@ -355,8 +356,8 @@ CASES = [
         argv=regress_panel("province_name_en ~ data_index + EntityEffects"),
         exit_code=2,
         message="error: formula 'province_name_en ~ data_index + EntityEffects': column "
-        "'province_name_en' is text, not a number (province_code 530000, year 2009: "
-        "'Yunnan'); use a numeric column (a category as 0/1 flags)",
+        "'province_name_en' is text, not a number (province_code 110000, year 2009: "
+        "'Beijing'); use a numeric column (a category as 0/1 flags)",
         prefix=False,
     ),
     # ---- 6. the outcome as a regressor -------------------------------------------------

@@ -52,10 +52,10 @@ RAW = {
 
 CALLS = {
     "min_max": "normalize_min_max('m', ['g', 'indicator'], zero_policy='shift', shift_c=0.0001)",
-    "z_score": "normalize_z_score('m', ['g', 'indicator'])",
+    "z_score": "normalize_z_score('m', ['g', 'indicator'], order_by=['unit_id'])",
     "rank": "normalize_rank('m', ['g', 'indicator'])",
     "equal": "equal_weights('z', ['g'])",
-    "cv": "cv_weights('z', ['g'])",
+    "cv": "cv_weights('z', ['g'], order_by=['unit_id'])",
     "critic": "critic_weights('z', ['g'], ['unit_id'])",
     "entropy": "entropy_weights('z', ['g'])",
     "geometric": "aggregate_geometric('zw', ['g', 'unit_id'])",
