@@ -439,6 +439,33 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
         con.unregister("_incoming")
 
 
+@contextlib.contextmanager
+def _replacing(con: duckdb.DuckDBPyConnection, expected_build_id, while_: str, command: str):
+    """One transaction that replaces results rows, refused if the warehouse was rebuilt.
+
+    Raises :class:`~resilience.errors.WarehouseRebuilt` (nothing written) when the build is
+    not ``expected_build_id`` (unless :data:`UNCHECKED`); commits when the block ends, rolls
+    back on any error.
+    """
+    con.execute("begin transaction")
+    try:
+        current = build_id_of(con)
+        if expected_build_id is not UNCHECKED and current != expected_build_id:
+            raise WarehouseRebuilt(
+                f"the warehouse was rebuilt while {while_} (marts of build "
+                f"{expected_build_id} read, build {current} there now); results not written: "
+                f"run {command} again"
+            )
+        yield
+        con.execute("commit")
+    except Exception:
+        # a commit that failed (e.g. no space left for the write-ahead log) has already
+        # ended the transaction; the error to show is the commit's, not the rollback's
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
+
+
 def write_results(
     con: duckdb.DuckDBPyConnection,
     models: Iterable[ModelRecord],
@@ -492,15 +519,7 @@ def write_results(
     tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
-    con.execute("begin transaction")
-    try:
-        current = build_id_of(con)
-        if expected_build_id is not UNCHECKED and current != expected_build_id:
-            raise WarehouseRebuilt(
-                f"the warehouse was rebuilt while the models were estimated (marts of build "
-                f"{expected_build_id} read, build {current} there now); results not written: "
-                "run resilience estimate again"
-            )
+    with _replacing(con, expected_build_id, "the models were estimated", "resilience estimate"):
         ensure_schema(con)
         for table in ("models", "coefficients", "tests", "absorption"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
@@ -509,13 +528,6 @@ def write_results(
         _insert(con, "coefficients", coefficients)
         _insert(con, "tests", tests)
         _insert(con, "absorption", absorption)
-        con.execute("commit")
-    except Exception:
-        # a commit that failed (e.g. no space left for the write-ahead log) has already
-        # ended the transaction; the error to show is the commit's, not the rollback's
-        with contextlib.suppress(duckdb.Error):
-            con.execute("rollback")
-        raise
     return {
         "models": len(model_rows),
         "coefficients": len(coefficients),
@@ -542,15 +554,9 @@ def write_specification_curve(
     curve = curve.assign(build_id=build_id, estimated_at=stamp)
     summary = summary.assign(build_id=build_id, estimated_at=stamp)
     ids = sorted(set(curve["model_id"]) | set(summary["model_id"]))
-    con.execute("begin transaction")
-    try:
-        current = build_id_of(con)
-        if expected_build_id is not UNCHECKED and current != expected_build_id:
-            raise WarehouseRebuilt(
-                f"the warehouse was rebuilt while the specification curve was estimated "
-                f"(marts of build {expected_build_id} read, build {current} there now); "
-                "results not written: run resilience sensitivity again"
-            )
+    with _replacing(
+        con, expected_build_id, "the specification curve was estimated", "resilience sensitivity"
+    ):
         con.execute(f"create schema if not exists {SCHEMA}")
         con.execute(CURVE_DDL)
         con.execute(CURVE_SUMMARY_DDL)
@@ -558,9 +564,4 @@ def write_specification_curve(
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         _insert(con, "specification_curve", curve)
         _insert(con, "specification_curve_summary", summary)
-        con.execute("commit")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("rollback")
-        raise
     return {"specification_curve": len(curve), "specification_curve_summary": len(summary)}
