@@ -596,6 +596,7 @@ def compare_saved_peer(db: Path, saved: Path) -> dict[str, float]:
     """
     weights, scores = saved / "weights.parquet", saved / "scores.parquet"
     with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("set enable_progress_bar = false")
         w = con.execute(
             "select count(*), count(s.indicator), count(p.indicator), "
             "max(abs(s.min_value - p.min_value)), max(abs(s.max_value - p.max_value)), "
