@@ -13,7 +13,7 @@ SCRATCH := build/test
 DB ?= warehouse.duckdb
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test lock demo demo-data build estimate report test lint bench example-us example-china docs clean
+.PHONY: help install install-test lock demo demo-data build estimate report test lint bench bench-firm example-us example-china docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -79,6 +79,10 @@ lint: $(TEST_STAMP) ## ruff (lint + format check) over the Python code (package,
 
 bench: $(STAMP) ## Run the benchmarks and write bench/results.md
 	$(BIN)/python bench/run_all.py
+
+PEER_CAP_GB ?= 16
+bench-firm: $(STAMP) ## make bench plus the firm scale (100 M values; DuckDB capped at 4 GB, numpy peer last, capped at PEER_CAP_GB)
+	$(BIN)/python bench/run_all.py --firm --peer-memory-cap-gb $(PEER_CAP_GB)
 
 example-us: $(STAMP) ## Real-data example: US states 1970-1986 (Munnell), index + regression
 	$(BIN)/resilience example-us

@@ -13,7 +13,9 @@ With X the (N*T) x K matrix of unit-years by indicators:
 
 ``python bench/numpy_peer.py VALUES.parquet SYSTEM.csv [--repeat 5]`` prints one JSON line:
 the read time (Parquet -> pandas), the compute time (long frame -> cube -> weights and
-scores; medians over the repetitions, also per stage) and the weights.
+scores; medians over the repetitions, also per stage), the peak RSS of read + compute and
+the weights; ``--save DIR`` also writes the weights and scores as Parquet (run_all.py
+compares them with the SQL ones at firm scale without loading either into its own process).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import resource
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -192,11 +195,34 @@ def read_values(path: str) -> pd.DataFrame:
     return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path)
 
 
+def save(result: PeerResult, folder: str) -> None:
+    """Write ``weights.parquet`` and ``scores.parquet`` (wide: unit_id, year, total, dims)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pandas(result.weights_frame()), out / "weights.parquet")
+    n_years = len(result.years)
+    columns = {
+        "unit_id": pa.array(np.repeat(result.units.astype(str), n_years)),
+        "year": pa.array(np.tile(result.years.astype(np.int64), len(result.units))),
+        "total": pa.array(result.total),
+        **{d: pa.array(v) for d, v in result.dimensions.items()},
+    }
+    pq.write_table(pa.table(columns), out / "scores.parquet")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("values")
     parser.add_argument("system")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--save",
+        help="folder: write weights.parquet and scores.parquet (one row per unit-year, a "
+        "column per dimension and total) after the timed runs, for run_all.py to compare",
+    )
     args = parser.parse_args()
     system = pd.read_csv(args.system)
     reads, computes, stages = [], [], []
@@ -209,6 +235,10 @@ def main() -> None:
         result = entropy_index(values, system, laps=laps)
         computes.append(time.perf_counter() - start)
         stages.append(laps)
+    # read + compute peak, before the results are saved (saving is not part of the peer)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.save:
+        save(result, args.save)
     print(
         json.dumps(
             {
@@ -219,7 +249,7 @@ def main() -> None:
                 "stage_median_s": {
                     k: statistics.median(lap[k] for lap in stages) for k in stages[0]
                 },
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mb": peak_mb,
                 "weights": dict(
                     zip(result.indicators.tolist(), result.weight.tolist(), strict=True)
                 ),

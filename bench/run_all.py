@@ -101,13 +101,18 @@ class Run:
     cpu: float
     peak_rss: int
     log: Path
+    code: int = 0
 
 
 LAUNCHER = """
-import json, os, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 out, cmd = sys.argv[1], sys.argv[2:]
+cap = int(os.environ.pop("BENCH_ADDRESS_SPACE_CAP", "0"))
+def limit():
+    if cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 start = time.perf_counter()
-proc = subprocess.Popen(cmd)
+proc = subprocess.Popen(cmd, preexec_fn=limit)
 _, status, usage = os.wait4(proc.pid, 0)
 wall = time.perf_counter() - start
 with open(out, "w") as f:
@@ -120,18 +125,31 @@ Why not ``os.wait4`` here directly: a child's ``ru_maxrss`` includes the memory 
 process it was forked from (Linux records the old image's high-water mark at exec), so a
 child forked from this runner -- pandas, duckdb and a county panel loaded -- would report
 the runner's memory. The launcher is a bare interpreter (~10 MB), so the peak RSS of what
-it starts is that command's own.
+it starts is that command's own. ``BENCH_ADDRESS_SPACE_CAP`` (bytes), if set, is the
+command's ``RLIMIT_AS``: an allocation beyond it fails (numpy: ``MemoryError``) instead of
+pushing a shared machine into swap or the OOM killer.
 """
 
 
-def measured(cmd: list[str], log: Path, env: dict | None = None, cwd: Path = ROOT) -> Run:
+def measured(
+    cmd: list[str],
+    log: Path,
+    env: dict | None = None,
+    cwd: Path = ROOT,
+    address_space_cap: int = 0,
+    check: bool = True,
+) -> Run:
     """Run ``cmd`` as a fresh subprocess (via ``LAUNCHER``): wall, CPU, peak RSS.
 
-    Raises ``RuntimeError`` with the end of the output if the command fails.
+    ``address_space_cap`` (bytes, 0 = none): the command's ``RLIMIT_AS``. Raises
+    ``RuntimeError`` with the end of the output if the command fails, unless ``check`` is
+    false (then ``Run.code`` says how it ended).
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     figures = log.with_suffix(".json")
     full_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
+    if address_space_cap:
+        full_env["BENCH_ADDRESS_SPACE_CAP"] = str(int(address_space_cap))
     with log.open("w") as out:
         subprocess.run(
             [PY, "-S", "-c", LAUNCHER, str(figures), *cmd],
@@ -147,12 +165,12 @@ def measured(cmd: list[str], log: Path, env: dict | None = None, cwd: Path = ROO
         raise RuntimeError(
             f"benchmark launcher failed for {' '.join(cmd)}:\n{log.read_text()[-4000:]}"
         ) from exc
-    if result["code"] != 0:
+    if result["code"] != 0 and check:
         raise RuntimeError(
             f"benchmark step failed ({result['code']}): {' '.join(cmd)}\n{log.read_text()[-4000:]}"
         )
     # Linux reports ru_maxrss in kilobytes
-    return Run(result["wall"], result["cpu"], result["maxrss_kb"] * 1024, log)
+    return Run(result["wall"], result["cpu"], result["maxrss_kb"] * 1024, log, result["code"])
 
 
 @dataclass
@@ -509,6 +527,141 @@ def bench_scale(scale: panels.Scale, work: Path, reps: int, peer_reps: int) -> S
     )
 
 
+# ------------------------------------------------------------------ firm scale --------
+FIRM_MEMORY_LIMIT = "4GB"
+"""DuckDB ``memory_limit`` of the firm-scale index build (``RESILIENCE_DUCKDB_MEMORY_LIMIT``)."""
+PEER_CAP_GB = 16.0
+"""Default address-space cap of the firm-scale numpy peer (``--peer-memory-cap-gb``)."""
+
+
+@dataclass
+class FirmResult:
+    """The firm-scale index build (dbt, capped DuckDB) and the numpy peer (capped process)."""
+
+    scale: panels.Scale
+    build: Step
+    dbt_elapsed: float
+    top_nodes: list[tuple[str, float]]
+    by_type: dict[str, tuple[int, float]]
+    peer: Step | None = None
+    peer_status: str = "not run"
+    """``ok``, ``exceeded the N GB cap`` or ``failed (...)``."""
+    peer_read: float | None = None
+    peer_compute: float | None = None
+    peer_rss_read_compute: float | None = None
+    """The peer's own ``ru_maxrss`` after read + compute (bytes), before it saves results."""
+    diffs: dict[str, float] = field(default_factory=dict)
+    cap_bytes: int = 0
+
+
+def by_node_type(results: dict) -> dict[str, tuple[int, float]]:
+    """Nodes and summed ``execution_time`` per node type (model, test, seed, ...)."""
+    out: dict[str, tuple[int, float]] = {}
+    for r in results["results"]:
+        kind = r["unique_id"].split(".")[0]
+        n, t = out.get(kind, (0, 0.0))
+        out[kind] = (n + 1, t + r["execution_time"])
+    return out
+
+
+def bench_firm_build(scale: panels.Scale, work: Path) -> FirmResult:
+    """The index models on the firm panel through dbt, DuckDB capped at ``FIRM_MEMORY_LIMIT``.
+
+    One build (the panel is generated in chunks, never held whole in this process); the
+    bring-your-own-data vars as a user with their own file would set them.
+    """
+    say(f"firm panel {scale.describe()}")
+    values, system = panels.write_firm_panel(scale, work / "panels")
+    target = work / "dbt_firm"
+    db = work / "firm.duckdb"
+    remove_database(db)
+    say(f"firm index build (DuckDB memory_limit {FIRM_MEMORY_LIMIT})")
+    build = Step(f"index dbt build, firm ({scale.n_units:,} units)")
+    build.record(
+        measured(
+            index_build_cmd(values, system, target),
+            work / "logs" / "firm_build.log",
+            {"RESILIENCE_DB": str(db), "RESILIENCE_DUCKDB_MEMORY_LIMIT": FIRM_MEMORY_LIMIT},
+        )
+    )
+    results = run_results(target)
+    top = sorted(node_times(results).items(), key=lambda kv: -kv[1])[:8]
+    return FirmResult(scale, build, results["elapsed_time"], top, by_node_type(results))
+
+
+def compare_saved_peer(db: Path, saved: Path) -> dict[str, float]:
+    """Max abs differences of the peer's saved weights and scores from the SQL ones, in SQL.
+
+    Raises ``AssertionError`` if the two cover different indicators or unit-year-dimensions.
+    """
+    weights, scores = saved / "weights.parquet", saved / "scores.parquet"
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("set enable_progress_bar = false")
+        w = con.execute(
+            "select count(*), count(s.indicator), count(p.indicator), "
+            "max(abs(s.min_value - p.min_value)), max(abs(s.max_value - p.max_value)), "
+            "max(abs(s.entropy - p.entropy)), max(abs(s.weight - p.weight)) "
+            "from marts.fct_index_weights as s full join read_parquet(?) as p "
+            "on s.indicator = p.indicator",
+            [str(weights)],
+        ).fetchone()
+        sc = con.execute(
+            "with peer as (unpivot (select * from read_parquet(?)) "
+            "on columns(* exclude (unit_id, year)) into name dimension value score) "
+            "select count(*), count(s.score), count(p.score), max(abs(s.score - p.score)) "
+            "from intermediate.int_index_scores_computed as s full join peer as p "
+            "on s.unit_id = p.unit_id and s.year = p.year and s.dimension = p.dimension",
+            [str(scores)],
+        ).fetchone()
+    if not (w[0] == w[1] == w[2]):
+        raise AssertionError("firm scale: numpy peer and SQL weight different indicators")
+    if not (sc[0] == sc[1] == sc[2]):
+        raise AssertionError("firm scale: numpy peer and SQL score different unit-years")
+    keys = ("min_value", "max_value", "entropy", "weight")
+    return {**dict(zip(keys, map(float, w[3:]), strict=True)), "scores": float(sc[3])}
+
+
+def bench_firm_peer(firm: FirmResult, work: Path, cap_gb: float) -> None:
+    """The numpy peer on the firm panel, last in the run, in a process capped at ``cap_gb``.
+
+    An allocation beyond the cap fails in the peer (``MemoryError``) and is recorded as
+    "exceeded" instead of taking the machine's memory. Otherwise its weights and scores
+    must equal the SQL ones within ``TOLERANCE`` (the run fails if not).
+    """
+    values = work / "panels" / "firm_values.parquet"
+    system = work / "panels" / "firm_system.csv"
+    saved = work / "peer_firm"
+    firm.cap_bytes = int(cap_gb * GB)
+    say(f"numpy peer, firm (address space capped at {cap_gb:g} GB)")
+    run = measured(
+        [PY, str(BENCH / "numpy_peer.py"), str(values), str(system), "--repeat", "1",
+         "--save", str(saved)],
+        work / "logs" / "peer_firm.log",
+        address_space_cap=firm.cap_bytes,
+        check=False,
+    )  # fmt: skip
+    firm.peer = Step("numpy peer, firm")
+    firm.peer.record(run)
+    text = run.log.read_text()
+    if run.code != 0:
+        exceeded = "MemoryError" in text or "Unable to allocate" in text or run.code < 0
+        firm.peer_status = (
+            f"exceeded the {cap_gb:g} GB cap" if exceeded else f"failed (exit {run.code})"
+        )
+        say(f"numpy peer, firm: {firm.peer_status}")
+        return
+    out = json.loads(text.strip().splitlines()[-1])
+    firm.peer_status = "ok"
+    firm.peer_read = out["read_median_s"]
+    firm.peer_compute = out["compute_median_s"]
+    firm.peer_rss_read_compute = out["peak_rss_mb"] * 2**20
+    firm.diffs = compare_saved_peer(work / "firm.duckdb", saved)
+    bad = {k: v for k, v in firm.diffs.items() if not v <= TOLERANCE}
+    if bad:
+        raise AssertionError(f"firm scale: numpy peer differs from SQL beyond {TOLERANCE}: {bad}")
+    (work / "firm.json").write_text(json.dumps({"units": firm.scale.n_units, **firm.diffs}))
+
+
 # ------------------------------------------------------------------ demo --------------
 @dataclass
 class DemoResult:
@@ -540,12 +693,8 @@ def bench_demo(work: Path, reps: int, estimate_reps: int) -> DemoResult:
             )
         )
         elapsed.add(run_results(target)["elapsed_time"])
+    by_type = by_node_type(run_results(target))
     results = run_results(target)["results"]
-    by_type: dict[str, tuple[int, float]] = {}
-    for r in results:
-        kind = r["unique_id"].split(".")[0]
-        n, s = by_type.get(kind, (0, 0.0))
-        by_type[kind] = (n + 1, s + r["execution_time"])
     top = sorted(((r["unique_id"], r["execution_time"]) for r in results), key=lambda kv: -kv[1])[
         :8
     ]
@@ -686,6 +835,124 @@ def speccurve_lines(step: Step, scales: list[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------ report ------------
+def _node_cost_sentence(by_type: dict, elapsed: float, empty_wall: float) -> str:
+    """Why the demo build takes what it takes: tests vs models, per-node cost."""
+    tests = sum(by_type.get(k, (0, 0.0))[1] for k in ("test", "unit_test"))
+    n_tests = sum(by_type.get(k, (0, 0.0))[0] for k in ("test", "unit_test"))
+    models = by_type.get("model", (0, 0.0))
+    total = sum(t for _, t in by_type.values())
+    return (
+        f"Of {total:.1f} s of node time, data and unit tests take {tests:.1f} s "
+        f"({100 * tests / total:.0f} %, {n_tests} nodes at ~{1000 * tests / max(n_tests, 1):.0f}"
+        f" ms each, mostly dbt's per-node cost: compile, store-failures DDL, logging) and "
+        f"the {models[0]} models {models[1]:.1f} s; dbt's elapsed {elapsed:.1f} s is that "
+        f"node time spread over {_profile_threads()} dbt threads plus start-up and parsing "
+        f"(an empty project: {empty_wall:.1f} s)."
+    )
+
+
+def firm_target_rows(firm: FirmResult) -> list[tuple[str, str, str]]:
+    """The three firm-scale targets of issue 18 as (target, measured, verdict)."""
+    rss, wall = firm.build.rss.median, firm.build.wall.median
+    units = f"{firm.scale.n_units:,} units"
+    rows = [
+        (
+            f"Firm scale ({units}): the index models build within a DuckDB memory_limit of "
+            f"{FIRM_MEMORY_LIMIT}",
+            f"built with memory_limit {FIRM_MEMORY_LIMIT}; dbt process peak RSS "
+            f"{rss / 2**20:,.0f} MB",
+            verdict(True),
+        )
+    ]
+    if firm.peer_status != "ok":
+        cap = firm.cap_bytes
+        rows.append(
+            (
+                "Firm scale: wall <= the numpy peer's (read + compute)",
+                f"dbt build {wall:.1f} s; numpy peer {firm.peer_status} after "
+                f"{firm.peer.wall.median:.1f} s",
+                "peer did not finish",
+            )
+        )
+        rows.append(
+            (
+                "Firm scale: peak memory <= 1/3 of the numpy peer's",
+                f"dbt {rss / 2**20:,.0f} MB; peer needed more than {cap / GB:g} GB",
+                verdict(rss <= cap / 3) + " (against the cap, a lower bound of the peer's)",
+            )
+        )
+        return rows
+    peer_wall = firm.peer_read + firm.peer_compute
+    peer_rss = firm.peer.rss.median
+    rows += [
+        (
+            "Firm scale: wall <= the numpy peer's (read + compute)",
+            f"dbt build {wall:.1f} s (whole index build, tests included) vs peer "
+            f"{peer_wall:.1f} s (read {firm.peer_read:.1f} + compute {firm.peer_compute:.1f})",
+            verdict(wall <= peer_wall),
+        ),
+        (
+            "Firm scale: peak memory <= 1/3 of the numpy peer's",
+            f"dbt {rss / 2**20:,.0f} MB vs peer {peer_rss / 2**20:,.0f} MB (x{rss / peer_rss:.2f})",
+            verdict(rss <= peer_rss / 3),
+        ),
+    ]
+    return rows
+
+
+def firm_lines(firm: FirmResult) -> list[str]:
+    """The results.md section of the firm scale."""
+    b = firm.build
+    lines = [
+        "## Firm scale (issue 18)",
+        "",
+        f"Synthetic firm panel, {firm.scale.describe()} (`bench/panels.py`, written in "
+        "chunks, Parquet), through the index models as a user with their own file builds "
+        "them (`--vars indicator_values_path / indicator_system_path`, the selection of "
+        "`resilience index`: gap fill, normalise, entropy, scores, diagnostics, "
+        "correlations, PCA variant and their data tests), one build, DuckDB "
+        f"`memory_limit` {FIRM_MEMORY_LIMIT} (`RESILIENCE_DUCKDB_MEMORY_LIMIT`); then the "
+        "numpy peer (`bench/numpy_peer.py`, one repetition), last in the run, in a process "
+        f"whose address space is capped at {firm.cap_bytes / GB:g} GB. Peak memory = "
+        "ru_maxrss of the process (dbt runs DuckDB and its Python models in one process).",
+        "",
+        "| step | wall | CPU | peak memory | |",
+        "|---|---|---|---|---|",
+        f"| {b.name} | {b.wall.fmt()} | {b.cpu.fmt()} | {b.rss.fmt('MB')} | dbt elapsed "
+        f"{firm.dbt_elapsed:.1f} s |",
+    ]
+    if firm.peer is not None:
+        p = firm.peer
+        extra = (
+            f"read {firm.peer_read:.2f} s + compute {firm.peer_compute:.2f} s; "
+            f"peak after read + compute {firm.peer_rss_read_compute / 2**20:,.0f} MB"
+            if firm.peer_status == "ok"
+            else firm.peer_status
+        )
+        lines.append(f"| {p.name} | {p.wall.fmt()} | {p.cpu.fmt()} | {p.rss.fmt('MB')} | {extra} |")
+    lines.append("")
+    if firm.diffs:
+        lines += [
+            "The peer's min, max, entropy and weight of every indicator and every total and "
+            "dimension score equal the SQL ones within "
+            f"{TOLERANCE:g}: max abs. difference "
+            + ", ".join(f"{k} {v:.1e}" for k, v in firm.diffs.items())
+            + ".",
+            "",
+        ]
+    lines += [
+        "Where the firm build's time goes (run_results.json):",
+        "",
+        "| node type | nodes | sum of execution times |",
+        "|---|---|---|",
+        *[f"| {k} | {n} | {t:.1f} s |" for k, (n, t) in sorted(firm.by_type.items())],
+        "",
+        "Slowest nodes: " + ", ".join(f"`{n}` {t:.2f} s" for n, t in firm.top_nodes),
+        "",
+    ]
+    return lines
+
+
 def verdict(ok: bool) -> str:
     """``met`` / ``MISSED``."""
     return "met" if ok else "**MISSED**"
@@ -703,6 +970,7 @@ def write_report(
     resampling: Step,
     total_s: float,
     speccurve: tuple[Step, list[str]] | None = None,
+    firm: FirmResult | None = None,
 ) -> None:
     """Write the Markdown results file (``speccurve``: the step and its scales)."""
     empty, nothing = overhead
@@ -740,24 +1008,14 @@ def write_report(
         sql, peer = county.direct_total.median, county.peer_compute.median
         rows.append(
             (
-                "County index (normalise + entropy + scores) in SQL faster than numpy",
-                f"SQL in-database {sql:.3f} s vs numpy {peer:.3f} s "
+                "County index at the new default threads faster than the numpy peer "
+                "(normalise + entropy + scores; issue 18)",
+                f"SQL in-database {sql:.3f} s vs numpy compute {peer:.3f} s "
                 f"(ratio SQL/numpy {sql / peer:.2f}; {_duckdb_threads()} DuckDB "
                 "thread(s), the default: every core)",
                 verdict(sql < peer),
             )
         )
-        if county.direct_extra_total is not None:
-            sql2 = county.direct_extra_total.median
-            rows.append(
-                (
-                    f"The same with {EXTRA_THREADS} DuckDB thread(s) (extra row: the "
-                    "default until issue 18)",
-                    f"SQL in-database {sql2:.3f} s vs numpy {peer:.3f} s "
-                    f"(ratio SQL/numpy {sql2 / peer:.2f})",
-                    verdict(sql2 < peer),
-                )
-            )
         if county.parity_differing is not None:
             differ = county.parity_differing
             rows.append(
@@ -768,15 +1026,8 @@ def write_report(
                     verdict(not differ),
                 )
             )
-    if demo is not None:
-        ratio = demo.build.wall.median / empty.wall.median
-        rows.append(
-            (
-                "Demo `dbt build` <= 2x dbt's fixed overhead (empty-project build)",
-                f"{demo.build.wall.median:.1f} s vs {empty.wall.median:.1f} s (x{ratio:.1f})",
-                verdict(ratio <= 2),
-            )
-        )
+    if firm is not None:
+        rows += firm_target_rows(firm)
     boot = resampling.series("bootstrap_fast")
     perm = resampling.series("permutation_fast")
     n_boot = int(resampling.series("n_boot").values[0])
@@ -803,6 +1054,7 @@ def write_report(
                      f"{fast:.3f} s", verdict(fast < 10)))  # fmt: skip
         rows.append(("Spec curve >= 50x the naive loop", f"~{ratio:.0f}x", verdict(ratio >= 50)))
     steps = [empty, nothing, resampling, *[s.build for s in scales], *[s.peer for s in scales]]
+    # the firm scale has its own memory targets; its peer may use most of the machine
     if demo is not None:
         steps += [demo.build, demo.estimate, demo.models_only]
     worst = max(steps, key=lambda s: max(s.rss.values))
@@ -821,7 +1073,15 @@ def write_report(
         "|---|---|---|",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
         "",
+        "Retired by issue 18, as measured: *demo `dbt build` within 2x an empty dbt build* "
+        "(the data tests win; the demo build's cost is explained per node below, not "
+        "targeted) and *county SQL at one DuckDB thread beats numpy* (one thread was the "
+        "default only for reproducible sums, which now hold at any thread count; replaced "
+        "by the county target at the new default above).",
+        "",
     ]
+    if firm is not None:
+        lines += firm_lines(firm)
 
     # lower bounds for the two targets that depend on the engine
     lines += [
@@ -962,9 +1222,16 @@ def write_report(
             "Where the demo build's time goes (last repetition, run_results.json; node "
             f"times overlap on {_profile_threads()} threads):",
             "",
-            "| node type | nodes | sum of execution times |",
-            "|---|---|---|",
-            *[f"| {k} | {n} | {t:.1f} s |" for k, (n, t) in sorted(demo.by_type.items())],
+            "| node type | nodes | sum of execution times | mean per node |",
+            "|---|---|---|---|",
+            *[
+                f"| {k} | {n} | {t:.1f} s | {1000 * t / n:.0f} ms |"
+                for k, (n, t) in sorted(demo.by_type.items())
+            ],
+            f"| **all** | {sum(n for n, _ in demo.by_type.values())} | "
+            f"{sum(t for _, t in demo.by_type.values()):.1f} s | |",
+            "",
+            _node_cost_sentence(demo.by_type, demo.dbt_elapsed.median, empty.wall.median),
             "",
             "Slowest nodes: "
             + ", ".join(f"`{n.split('.', 2)[-1]}` {t:.2f} s" for n, t in demo.top_nodes),
@@ -1026,6 +1293,26 @@ def main(argv: list[str] | None = None) -> Path:
         help="repetitions of the county index build and the demo dbt build",
     )
     parser.add_argument("--scale", action="append", choices=sorted(panels.SCALES))
+    parser.add_argument(
+        "--firm",
+        action="store_true",
+        help="add the firm scale (issue 18; `make bench-firm`): the index models through dbt "
+        f"with DuckDB capped at {FIRM_MEMORY_LIMIT}, and the numpy peer last, capped",
+    )
+    parser.add_argument(
+        "--firm-units",
+        type=int,
+        default=panels.FIRM.n_units,
+        help="units of the firm panel (x 20 years x 20 indicators; default 250000 = 100 M "
+        "values; --quick uses 200)",
+    )
+    parser.add_argument(
+        "--peer-memory-cap-gb",
+        type=float,
+        default=PEER_CAP_GB,
+        help="address-space cap of the firm-scale numpy peer process; beyond it the peer "
+        "is recorded as 'exceeded' (the straightforward peer needs ~23 GB at 250,000 units)",
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -1050,11 +1337,17 @@ def main(argv: list[str] | None = None) -> Path:
     for name in scale_names:
         scale = panels.SCALES[name]
         scales.append(bench_scale(scale, work, heavy if name == "county" else reps, 5))
+    firm_units = 200 if args.quick else args.firm_units
+    firm = (
+        bench_firm_build(panels.firm_scale(firm_units), work) if args.quick or args.firm else None
+    )
     demo = None if args.quick else bench_demo(work, heavy, reps)
     resampling = bench_resampling(work, reps, n_boot, n_perm, naive)
     curve_scales = ["tiny"] if args.quick else ["province", "city"]
     curve_n, curve_naive = (50, 2) if args.quick else (1000, 20)
     speccurve = bench_speccurve(work, reps, curve_scales, curve_n, curve_naive)
+    if firm is not None:  # last: the one step that may need most of the machine's memory
+        bench_firm_peer(firm, work, args.peer_memory_cap_gb)
     write_report(
         args.out,
         info,
@@ -1067,6 +1360,7 @@ def main(argv: list[str] | None = None) -> Path:
         resampling,
         time.perf_counter() - started,
         (speccurve, curve_scales),
+        firm,
     )
     say(f"wrote {args.out} in {(time.perf_counter() - started) / 60:.1f} min")
     return args.out

@@ -334,7 +334,8 @@ def test_indicator_correlations_with_gaps_and_a_constant_indicator():
             "dimension": ["d1", "d1", "d2", "d2"],
         }
     )
-    got = _correlations_module().indicator_correlations(values, dims)
+    totals = values[["index_name", "unit_id", "year"]].drop_duplicates().assign(score=0.5)
+    got = _correlations_module().indicator_correlations(_moments(values, totals), dims)
     with duckdb.connect() as con:
         con.register("cells", values)
         expected = con.sql(CORR_SELF_JOIN.format(table="cells")).df()
@@ -349,7 +350,16 @@ def test_indicator_correlations_with_gaps_and_a_constant_indicator():
     assert list(got["dimension_b"]) == ["d1", "d2", "d2", "d2", "d2", "d2"]
 
 
-def test_pca_loadings_refuse_a_duplicated_cell():
+def _moments(values: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """int_index_indicator_moments_computed's function on two pandas frames (in-memory DuckDB)."""
+    module = load_model_module(
+        "models/intermediate/indices/int_index_indicator_moments_computed.py"
+    )
+    with duckdb.connect() as con:
+        return module.indicator_moments(con, con.from_df(values), con.from_df(totals))
+
+
+def test_pair_moments_refuse_a_duplicated_cell_and_pca_runs_without_it():
     module = load_model_module("models/intermediate/indices/int_index_pca_loadings_computed.py")
     values = pd.DataFrame(
         {
@@ -363,27 +373,10 @@ def test_pca_loadings_refuse_a_duplicated_cell():
     entropy = pd.DataFrame(
         {"index_name": "dup", "unit_id": ["A", "B", "C"], "year": 2001, "score": [0.1, 0.5, 0.9]}
     )
-    with pytest.raises(ValueError, match=r"index dup: unit B, year 2001, indicator x2 .*\(2 dup"):
-        module.pca_loadings(values, entropy, "kaiser")
-    module.pca_loadings(values.drop(index=4), entropy, "kaiser")  # without the repeat: fine
-
-
-def test_indicator_correlations_refuse_a_duplicated_cell():
-    values = pd.DataFrame(
-        {
-            "index_name": "dup",
-            "unit_id": ["A", "A", "B", "B", "B"],
-            "year": [2001, 2001, 2001, 2001, 2001],
-            "indicator": ["x1", "x2", "x1", "x2", "x2"],
-            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
-        }
-    )
-    dims = pd.DataFrame({"index_name": "dup", "indicator": ["x1", "x2"], "dimension": "d"})
-    with pytest.raises(ValueError, match=r"index dup, unit B, year 2001, indicator x2 .*2 dup"):
-        _correlations_module().indicator_correlations(values, dims)
-
-
-# ---- bring your own data -------------------------------------------------------------
+    with pytest.raises(ValueError, match=r"index dup, unit B, year 2001, indicator x2 .*\(2 dup"):
+        _moments(values, entropy)
+    loadings = module.pca_loadings(_moments(values.drop(index=4), entropy), "kaiser")
+    assert len(loadings) == 4 and (loadings["n_obs"] == 3).all()  # 2 components x 2 indicators
 
 
 def test_build_index_writes_weights_and_scores(us_states_db):

@@ -8,97 +8,75 @@ indicators a < b (alphabetically):
     over the unit-years where both are present (n_obs of them; all of them once gaps
     are filled), is_highly_correlated = |r_ab| > 0.9 (OECD/JRC Handbook 2008).
 
-Python, not SQL: the SQL form pairs every cell with every other cell of its unit-year
-(a self-join of K(K-1)/2 rows per unit-year, 24.8 M rows for a county panel of
-2,850 x 20 x 30, 2.5-3.5 s); here the cells go into one unit-year x indicator matrix
-per index (integer codes, no pivot_table) and the pairs are matrix products
-(bench/README.md, issue 9). tests/python/test_indices.py checks it against DuckDB's
-corr() aggregate over that self-join.
+The sums come from int_index_indicator_moments_computed (one streamed pass over the
+cells, centred cross-products per pair; issue 18: no model pulls the long table into
+pandas at firm scale). With its pair-complete sums over the n_obs unit-years where both
+are present:
+
+    r_ab = (sum_dadb - sum_da sum_db / n) / sqrt((sum_da2 - sum_da^2 / n)(sum_db2 - sum_db^2 / n))
+
+(the same r as above; null when either has no variance or n < 2).
+tests/python/test_indices.py checks it against DuckDB's corr() over the self-join of
+every cell with every other cell of its unit-year.
 """
 
 import numpy as np
 import pandas as pd
 
 HIGH_CORRELATION = 0.9
+COLUMNS = [
+    "index_name",
+    "indicator_a",
+    "indicator_b",
+    "dimension_a",
+    "dimension_b",
+    "n_obs",
+    "correlation",
+    "is_highly_correlated",
+]
 
 
-def indicator_matrix(cells: pd.DataFrame) -> tuple[list[str], np.ndarray]:
-    """Return the sorted indicators and the unit-year x indicator matrix of one index.
-
-    Cells are placed by integer codes (unit, year, indicator); a missing cell is nan, and
-    unit-years with no value at all are left out. A cell given twice is an error naming
-    it (the uniqueness test upstream stops ``dbt build`` first; ``dbt run`` does not).
-    """
-    unit_codes, units = pd.factorize(cells["unit_id"], sort=True)
-    years = cells["year"].to_numpy(dtype=np.int64)
-    first_year = years.min()
-    n_years = int(years.max() - first_year + 1)
-    indicator_codes, indicators = pd.factorize(cells["indicator"], sort=True)
-    rows = unit_codes * n_years + (years - first_year)
-    placed = np.bincount(rows * len(indicators) + indicator_codes)
-    if placed.max() > 1:
-        twice = cells.iloc[np.flatnonzero(placed[rows * len(indicators) + indicator_codes] > 1)]
-        first = twice.iloc[0]
-        raise ValueError(
-            f"fct_index_indicator_correlations: index {first['index_name']}, unit "
-            f"{first['unit_id']}, year {first['year']}, indicator {first['indicator']} "
-            f"appears more than once ({len(twice)} duplicated rows)"
-        )
-    matrix = np.full((len(units) * n_years, len(indicators)), np.nan)
-    matrix[rows, indicator_codes] = cells["value"].to_numpy(dtype=float, na_value=np.nan)
-    observed_rows = ~np.isnan(matrix).all(axis=1)
-    return [str(i) for i in indicators], matrix[observed_rows]
+def pair_correlation(moments: pd.DataFrame) -> np.ndarray:
+    """Pearson r of each pair row of int_index_indicator_moments_computed (nan: undefined)."""
+    n = moments["n_obs"].to_numpy(dtype=float)
+    sa, sb = moments["sum_da"].to_numpy(), moments["sum_db"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = moments["sum_dadb"].to_numpy() - sa * sb / n
+        var_a = moments["sum_da2"].to_numpy() - sa * sa / n
+        var_b = moments["sum_db2"].to_numpy() - sb * sb / n
+        r = cov / np.sqrt(var_a * var_b)
+    r[(n < 2) | ~(var_a > 0) | ~(var_b > 0)] = np.nan
+    return r
 
 
-def pairwise_correlations(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson r and the number of rows of every column pair, pairwise-complete."""
-    present = ~np.isnan(matrix)
-    as_float = present.astype(float)  # a BLAS product; counts are exact integers in float64
-    counts = np.rint(as_float.T @ as_float).astype(np.int64)
-    if present.all():
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.corrcoef(matrix, rowvar=False), counts
-    return pd.DataFrame(matrix).corr(method="pearson", min_periods=2).to_numpy(), counts
-
-
-def indicator_correlations(values: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
+def indicator_correlations(moments: pd.DataFrame, dimensions: pd.DataFrame) -> pd.DataFrame:
     """One row per index and unordered indicator pair (see the module docstring)."""
-    dimension_of = dimensions.set_index(["index_name", "indicator"])["dimension"]
-    frames = []
-    for index_name, cells in values.groupby("index_name", sort=True):
-        indicators, matrix = indicator_matrix(cells)
-        r, counts = pairwise_correlations(matrix)
-        a, b = np.triu_indices(len(indicators), k=1)
-        names = np.array(indicators, dtype=object)
-        correlation = pd.array(r[a, b], dtype="Float64")
-        correlation[np.isnan(r[a, b])] = pd.NA  # no variance: null, never NaN
-        frames.append(
-            pd.DataFrame(
-                {
-                    "index_name": index_name,
-                    "indicator_a": names[a],
-                    "indicator_b": names[b],
-                    "dimension_a": dimension_of.loc[index_name].reindex(names[a]).to_numpy(),
-                    "dimension_b": dimension_of.loc[index_name].reindex(names[b]).to_numpy(),
-                    "n_obs": counts[a, b].astype(np.int32),
-                    "correlation": correlation,
-                    "is_highly_correlated": (abs(correlation) > HIGH_CORRELATION)
-                    .fillna(False)
-                    .to_numpy(dtype=bool),
-                }
-            )
-        )
-    columns = [
-        "index_name",
-        "indicator_a",
-        "indicator_b",
-        "dimension_a",
-        "dimension_b",
-        "n_obs",
-        "correlation",
-        "is_highly_correlated",
+    pairs = moments[
+        moments["indicator_b"].notna() & (moments["indicator_a"] != moments["indicator_b"])
     ]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    pairs = pairs.sort_values(["index_name", "indicator_a", "indicator_b"], ignore_index=True)
+    if pairs.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    dimension_of = dimensions.set_index(["index_name", "indicator"])["dimension"]
+    r = pair_correlation(pairs)
+    correlation = pd.array(r, dtype="Float64")
+    correlation[np.isnan(r)] = pd.NA  # no variance: null, never NaN
+    keys_a = pd.MultiIndex.from_arrays([pairs["index_name"], pairs["indicator_a"]])
+    keys_b = pd.MultiIndex.from_arrays([pairs["index_name"], pairs["indicator_b"]])
+    return pd.DataFrame(
+        {
+            "index_name": pairs["index_name"],
+            "indicator_a": pairs["indicator_a"],
+            "indicator_b": pairs["indicator_b"],
+            "dimension_a": dimension_of.reindex(keys_a).to_numpy(),
+            "dimension_b": dimension_of.reindex(keys_b).to_numpy(),
+            "n_obs": pairs["n_obs"].astype(np.int32),
+            "correlation": correlation,
+            "is_highly_correlated": (abs(correlation) > HIGH_CORRELATION)
+            .fillna(False)
+            .to_numpy(dtype=bool),
+        }
+    )[COLUMNS]
 
 
 def _to_pandas(relation) -> pd.DataFrame:
@@ -107,15 +85,10 @@ def _to_pandas(relation) -> pd.DataFrame:
 
 
 def model(dbt, session):
-    """Entry point for dbt: read the gap-filled values, return the pair correlations."""
+    """Entry point for dbt: the pair moments in (a few rows per index), the correlations out."""
     dbt.config(materialized="table")
-    # project in the database before converting (the 15-column table costs ~3 s in pandas)
-    values = _to_pandas(
-        dbt.ref("int_indicator_values_gap_filled").select(
-            "index_name", "unit_id", "year", "indicator", "value"
-        )
-    )
+    moments = _to_pandas(dbt.ref("int_index_indicator_moments_computed"))
     dimensions = _to_pandas(
         dbt.ref("stg_reference__indicator_systems").select("index_name", "indicator", "dimension")
     )
-    return indicator_correlations(values, dimensions)
+    return indicator_correlations(moments, dimensions)
