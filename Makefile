@@ -35,11 +35,14 @@ $(TEST_STAMP): requirements-test.lock $(STAMP)
 	@touch $@
 
 LOCK_TOOLS := build/lock-tools
-lock: ## Re-resolve requirements.lock and requirements-test.lock from pyproject.toml (pip-compile, hashes)
+# `make lock` keeps every pin pyproject.toml still allows and resolves only what changed;
+# `make lock UPGRADE=1` moves every package to the newest version in its range.
+LOCK_UPGRADE := $(if $(UPGRADE),--upgrade,)
+lock: ## Re-resolve requirements.lock and requirements-test.lock from pyproject.toml (pip-compile, hashes; UPGRADE=1: newest)
 	@test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet "pip-tools==7.6.2"; }
-	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra test --output-file requirements-test.lock pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile --quiet $(LOCK_UPGRADE) --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra test --output-file requirements-test.lock pyproject.toml
 	@# the runtime lock takes the test lock's versions, so the two environments never differ
-	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile --quiet $(LOCK_UPGRADE) --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --constraint requirements-test.lock --output-file requirements.lock pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the package with its pinned dependencies
 

@@ -6,12 +6,12 @@
             then ({{ numerator }}) / ({{ denominator }})
         else {{ raise_error(
             "'" ~ model_name ~ ": indicator " ~ indicator ~ " cannot be computed for province '
-            || coalesce(cast(" ~ unit_column ~ " as varchar), '?')
-            || ', year ' || coalesce(cast(" ~ year_column ~ " as varchar), '?')
+            || coalesce(cast(" ~ unit_column ~ " as string), '?')
+            || ', year ' || coalesce(cast(" ~ year_column ~ " as string), '?')
             || ': numerator " ~ (numerator | replace("'", "''")) ~ " = '
-            || coalesce(cast((" ~ numerator ~ ") as varchar), 'missing')
+            || coalesce(cast((" ~ numerator ~ ") as string), 'missing')
             || ', denominator " ~ (denominator | replace("'", "''")) ~ " = '
-            || coalesce(cast((" ~ denominator ~ ") as varchar), 'missing')
+            || coalesce(cast((" ~ denominator ~ ") as string), 'missing')
             || ' (both must be present and the denominator positive). " ~ (hint | replace("'", "''")) ~ "'"
         ) }}
     end

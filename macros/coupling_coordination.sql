@@ -23,7 +23,7 @@
 #}
 {% macro coupling_coordination(relation, group_by, system_column, value_column='score', alpha_column=none) -%}
     {%- set group_csv = group_by | join(', ') -%}
-    {%- set alpha = alpha_column if alpha_column is not none else '1.0 / count(*) over (partition by ' ~ group_csv ~ ')' -%}
+    {%- set alpha = alpha_column if alpha_column is not none else 'cast(1 as double) / count(*) over (partition by ' ~ group_csv ~ ')' -%}
     select
         graded.*,
         case graded.grade_level

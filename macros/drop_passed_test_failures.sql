@@ -7,7 +7,15 @@
     what an earlier run stored only if it failed then (a pass dropped it).
 #}
 {% macro drop_passed_test_failures(results) -%}
-    {%- if execute -%}
+    {%- if execute and target.type == 'spark' -%}
+        {#- Spark SQL takes one statement per call -#}
+        {%- for result in results
+            if result.node.resource_type == 'test'
+            and result.status == 'pass'
+            and result.node.relation_name -%}
+            {%- do run_query('drop table if exists ' ~ result.node.relation_name) -%}
+        {%- endfor -%}
+    {%- elif execute -%}
         {%- for result in results
             if result.node.resource_type == 'test'
             and result.status == 'pass'

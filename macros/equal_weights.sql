@@ -9,7 +9,7 @@
     {%- set group_csv = group_by | join(', ') -%}
     select
         counts.*,
-        1.0 / count(*) over (partition by {{ group_csv }}) as weight
+        cast(1 as double) / count(*) over (partition by {{ group_csv }}) as weight
     from (
         select
             {{ group_csv }},

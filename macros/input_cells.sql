@@ -7,14 +7,14 @@
 #}
 
 {% macro input_text(expr) -%}
-    nullif(trim(cast({{ expr }} as varchar), ' ' || chr(9)), '')
+    nullif({{ trim_blanks('cast(' ~ expr ~ ' as string)') }}, '')
 {%- endmacro %}
 
 {% macro input_number(expr) -%}
     {%- set cell = input_text(expr) -%}
     (case
-        when regexp_full_match({{ cell }}, '{{ var("cell_rules")["number"] }}')
-            and isfinite(try_cast({{ cell }} as double))
+        when {{ full_match(cell, var("cell_rules")["number"]) }}
+            and {{ is_finite('try_cast(' ~ cell ~ ' as double)') }}
             then try_cast({{ cell }} as double)
     end)
 {%- endmacro %}
@@ -22,7 +22,7 @@
 {% macro input_integer(expr) -%}
     {%- set cell = input_text(expr) -%}
     (case
-        when regexp_full_match({{ cell }}, '{{ var("cell_rules")["integer"] }}')
+        when {{ full_match(cell, var("cell_rules")["integer"]) }}
             then try_cast({{ cell }} as integer)
     end)
 {%- endmacro %}

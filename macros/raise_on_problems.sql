@@ -13,7 +13,7 @@
         case
             when problem_summary.n_problems = 0 then true
             else {{ raise_error(
-                "'" ~ model_name ~ ": ' || cast(problem_summary.n_problems as varchar)
+                "'" ~ model_name ~ ": ' || cast(problem_summary.n_problems as string)
                 || ' input problem(s); the first: ' || problem_summary.first_problem"
             ) }}
         end

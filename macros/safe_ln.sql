@@ -5,9 +5,9 @@
         when ({{ expr }}) > 0 then ln({{ expr }})
         else {{ raise_error(
             "'" ~ model_name ~ ": " ~ variable ~ " = ln(" ~ (expr | replace("'", "''")) ~ ") is undefined for unit '
-            || coalesce(cast(" ~ unit_column ~ " as varchar), '?')
-            || ', year ' || coalesce(cast(" ~ year_column ~ " as varchar), '?')
-            || ': the value is ' || coalesce(cast((" ~ expr ~ ") as varchar), 'missing')
+            || coalesce(cast(" ~ unit_column ~ " as string), '?')
+            || ', year ' || coalesce(cast(" ~ year_column ~ " as string), '?')
+            || ': the value is ' || coalesce(cast((" ~ expr ~ ") as string), 'missing')
             || ' (it must be present and positive); check the input row.'"
         ) }}
     end

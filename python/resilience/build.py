@@ -203,12 +203,17 @@ def run_dbt(
     target: Path,
     project_dir: Path = PROJECT_ROOT,
     on_event: Callable[[dict], None] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[int, list[str]]:
     """Run ``dbt <args>`` with JSON logs against ``db_file``; return (exit code, error lines).
 
     Each JSON log line is passed to ``on_event`` as it arrives (live progress).
+    ``extra_env`` adds environment variables (the Spark target's folder).
     """
-    env = {**os.environ, "RESILIENCE_DB": str(db_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ, "RESILIENCE_DB": str(db_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PWD": str(project_dir), **(extra_env or {}),
+    }  # fmt: skip
     cmd = [
         DBT, *args, "--log-format", "json",
         "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
@@ -613,18 +618,9 @@ def build(
                 problems, stored_at=f"{failed} (table test_failures.preflight_problems)"
             )
 
-        dbt_vars = project_vars.typed_overrides(var_overrides, project_dir)  # typed JSON
-        for name, path in supplied.items():
-            dbt_vars[inputs.BY_NAME[name].var] = str(Path(path).resolve())
-        for name in skipped_inputs:  # never the default (demo) file: a path that is absent
-            dbt_vars[inputs.BY_NAME[name].var] = str(Path(inputs_dir).resolve() / f"{name}.csv")
-        args = ["build"]
-        if select:
-            args += ["--select", select]
-        if skipped_inputs:
-            args += ["--exclude", *(f"source:inputs.{name}+" for name in skipped_inputs)]
-        if dbt_vars:
-            args += ["--vars", json.dumps(dbt_vars)]
+        args = ["build", *dbt_selection_args(
+            supplied, skipped_inputs, var_overrides, inputs_dir, project_dir, select
+        )]  # fmt: skip
         target = work_dir(db_path)
         (target / "target" / "run_results.json").unlink(missing_ok=True)
         code, errors = run_dbt(args, new, target, project_dir, on_event)
@@ -732,6 +728,36 @@ def _swap_in(new: Path, db_path: Path, moved: Path | None, kept: str) -> None:
         ) from None
     Path(f"{db_path}.wal").unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
+
+
+def dbt_selection_args(
+    supplied: dict[str, Path],
+    skipped_inputs: list[str],
+    var_overrides: dict,
+    inputs_dir: Path | None,
+    project_dir: Path,
+    select: str | None,
+    exclude: tuple[str, ...] = (),
+) -> list[str]:
+    """Return dbt's ``--select / --exclude / --vars`` for a build of the given inputs.
+
+    Every supplied input's path var points at its file (absolute); an input the folder
+    lacks points at an absent file (never the default demo file) and its models are excluded.
+    """
+    dbt_vars = project_vars.typed_overrides(var_overrides, project_dir)  # typed JSON
+    for name, path in supplied.items():
+        dbt_vars[inputs.BY_NAME[name].var] = str(Path(path).resolve())
+    for name in skipped_inputs:  # never the default (demo) file: a path that is absent
+        dbt_vars[inputs.BY_NAME[name].var] = str(Path(inputs_dir).resolve() / f"{name}.csv")
+    args = []
+    if select:
+        args += ["--select", select]
+    excluded = [*exclude, *(f"source:inputs.{name}+" for name in skipped_inputs)]
+    if excluded:
+        args += ["--exclude", *excluded]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    return args
 
 
 def _supplied_inputs(

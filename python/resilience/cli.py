@@ -254,6 +254,15 @@ def build(
         typer.Option("--var", help="A dbt var, key=value (repeatable), e.g. rd_depreciation=0.15."),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Treat data-test warnings as failures.")] = False,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            help="duckdb (the warehouse file) or spark: the seeds, index and spillover models "
+            "with their data tests on a local Spark session (dbt-spark; tables in "
+            'RESILIENCE_SPARK_DIR, default build/spark; README "Scale").',
+        ),
+    ] = "duckdb",
 ) -> None:
     """Build the warehouse with dbt (seeds, models, tests) and swap it in if every test passes.
 
@@ -275,6 +284,29 @@ def build(
             flag = "--values" if name == "indicator_values" else "--system"
             raise BadInput(f"{flag} {option} and --input {name}={paths[name]} name the same "
                            "input; give one")  # fmt: skip
+    if target not in ("duckdb", "spark"):
+        raise BadInput(f"--target {target}: choose duckdb or spark")
+    if target == "spark":
+        from resilience import spark
+
+        if db is not None:
+            raise BadInput("--db names a DuckDB warehouse; --target spark builds in "
+                           "RESILIENCE_SPARK_DIR instead")  # fmt: skip
+        with build_module.LiveProgress(err_console) as live:
+            spark_result = spark.build_on_spark(
+                values, system, overrides, inputs, {k: Path(v) for k, v in paths.items()},
+                on_event=live.on_event,
+            )  # fmt: skip
+        totals = ", ".join(
+            f"{kind} {sum(c.values())}" for kind, c in sorted(spark_result.counts.items())
+        )
+        console.print(f"Spark build in {spark_result.folder}: {totals}; "
+                      f"{len(spark_result.failing)} failing")  # fmt: skip
+        for node in spark_result.failing:
+            for message in node.messages[:5]:
+                console.print(f"  {node.name}: {message}")
+        spark_result.raise_for_status()
+        return
     with build_module.LiveProgress(err_console) as live:
         result = build_module.build(
             db,

@@ -40,7 +40,7 @@ joined as (
                 "'int_exports_rebased (exp_res): province '
                 || province_accounts.province_code
                 || ', year " ~ typed_var('export_base_year') ~ ", indicator exports_usd_mn: the base-year export is '
-                || coalesce(cast(base_year_exports.base_exports_usd_mn as varchar), 'missing')
+                || coalesce(cast(base_year_exports.base_exports_usd_mn as string), 'missing')
                 || '; it must be present and positive in base year " ~ typed_var('export_base_year')
                 ~ " (var export_base_year).'"
             ) }}

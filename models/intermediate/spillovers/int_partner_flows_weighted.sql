@@ -76,7 +76,7 @@ flows_joined as (
 
 problems as (
     select
-        'country ' || country_code || ', year ' || cast(year as varchar)
+        'country ' || country_code || ', year ' || cast(year as string)
         || ': no row in stg_inputs__bilateral_flows'
         || ' although the partner has an R&D stock' as problem
     from flows_joined
@@ -85,10 +85,10 @@ problems as (
     union all
 
     select
-        'country ' || country_code || ', year ' || cast(year as varchar)
-        || ': imports_from_usd_mn = ' || coalesce(cast(imports_from_usd_mn as varchar), 'missing')
-        || ', fdi_from_usd_mn = ' || coalesce(cast(fdi_from_usd_mn as varchar), 'missing')
-        || ', ofdi_to_usd_mn = ' || coalesce(cast(ofdi_to_usd_mn as varchar), 'missing')
+        'country ' || country_code || ', year ' || cast(year as string)
+        || ': imports_from_usd_mn = ' || coalesce(cast(imports_from_usd_mn as string), 'missing')
+        || ', fdi_from_usd_mn = ' || coalesce(cast(fdi_from_usd_mn as string), 'missing')
+        || ', ofdi_to_usd_mn = ' || coalesce(cast(ofdi_to_usd_mn as string), 'missing')
         || ' in stg_inputs__bilateral_flows (all three must be present)' as problem
     from flows_joined
     where flows_country_code is not null
@@ -97,9 +97,9 @@ problems as (
     union all
 
     select
-        'country ' || country_code || ', year ' || cast(year as varchar)
+        'country ' || country_code || ', year ' || cast(year as string)
         || ': {{ denominator_column }} = '
-        || coalesce(cast(denominator_usd_mn as varchar), 'missing')
+        || coalesce(cast(denominator_usd_mn as string), 'missing')
         || ' in stg_inputs__partner_macro (the spillover denominator,'
         || ' var spillover_denominator = {{ denominator }},'
         || ' must be present and positive)' as problem
@@ -112,7 +112,7 @@ problems as (
         'country '
         || bilateral_flows.country_code
         || ', year '
-        || cast(bilateral_flows.year as varchar)
+        || cast(bilateral_flows.year as string)
         || ': stg_inputs__bilateral_flows has a partner without an R&D stock'
         || ' (not in partner_countries?)' as problem
     from bilateral_flows

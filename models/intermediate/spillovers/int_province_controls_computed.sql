@@ -42,8 +42,8 @@ accounts_in_panel as (
 
 problems as (
     select distinct
-        'province (all), year ' || cast(year as varchar) || ': cny_per_usd = '
-        || coalesce(cast(cny_per_usd as varchar), 'missing')
+        'province (all), year ' || cast(year as string) || ': cny_per_usd = '
+        || coalesce(cast(cny_per_usd as string), 'missing')
         || ' in stg_inputs__exchange_rates'
         || ' (needed to convert foreign_capital_used_usd_mn; must be positive)' as problem
     from accounts_in_panel

@@ -54,7 +54,7 @@ problems as (
         'province '
         || province_accounts.province_code
         || ', year '
-        || cast(province_accounts.year as varchar)
+        || cast(province_accounts.year as string)
         || ': stg_inputs__province_accounts has a province code'
         || ' that is not in the provinces reference seed' as problem
     from province_accounts
@@ -65,7 +65,7 @@ problems as (
     union all
 
     select
-        'province ' || provinces.province_code || ', year ' || cast(account_years.year as varchar)
+        'province ' || provinces.province_code || ', year ' || cast(account_years.year as string)
         || ': no row in stg_inputs__province_accounts (the national totals need all 31 provinces)'
             as problem
     from provinces
@@ -78,7 +78,7 @@ problems as (
     union all
 
     select
-        'province ' || province_code || ', year ' || cast(year as varchar)
+        'province ' || province_code || ', year ' || cast(year as string)
         || ': duplicated row in stg_inputs__province_accounts' as problem
     from province_accounts
     group by province_code, year
@@ -87,7 +87,7 @@ problems as (
     union all
 
     select
-        'province ' || province_code || ', year ' || cast(year as varchar)
+        'province ' || province_code || ', year ' || cast(year as string)
         || ': ' || flow_column || ' is missing in stg_inputs__province_accounts' as problem
     from channels_unpivoted
     where flow_usd_mn is null
@@ -95,8 +95,8 @@ problems as (
     union all
 
     select
-        'province (all), year ' || cast(year as varchar) || ': national total of ' || flow_column
-        || ' = ' || coalesce(cast(national_flow_usd_mn as varchar), 'missing')
+        'province (all), year ' || cast(year as string) || ': national total of ' || flow_column
+        || ' = ' || coalesce(cast(national_flow_usd_mn as string), 'missing')
         || ' is not positive, so provincial shares are undefined' as problem
     from national_totals
     where not coalesce(national_flow_usd_mn > 0, false)

@@ -33,9 +33,9 @@ years_stepped as (
 
 problems as (
     select
-        'province ' || province_code || ', year ' || cast(year as varchar)
-        || ': gdp_cny_100mn = ' || coalesce(cast(gdp_cny_100mn as varchar), 'missing')
-        || ', gdp_index_prev_year = ' || coalesce(cast(gdp_index_prev_year as varchar), 'missing')
+        'province ' || province_code || ', year ' || cast(year as string)
+        || ': gdp_cny_100mn = ' || coalesce(cast(gdp_cny_100mn as string), 'missing')
+        || ', gdp_index_prev_year = ' || coalesce(cast(gdp_index_prev_year as string), 'missing')
         || ' in stg_inputs__province_accounts (both must be present and positive)' as problem
     from years_stepped
     where not coalesce(gdp_cny_100mn > 0 and gdp_index_prev_year > 0, false)
@@ -43,7 +43,7 @@ problems as (
     union all
 
     select
-        'province ' || province_code || ', year ' || cast(year - step + 1 as varchar)
+        'province ' || province_code || ', year ' || cast(year - step + 1 as string)
         || ': gap in the years of stg_inputs__province_accounts'
         || ' (real GDP cannot be chained across it)' as problem
     from years_stepped
@@ -52,7 +52,7 @@ problems as (
     union all
 
     select
-        'province ' || province_code || ', year ' || cast(year as varchar)
+        'province ' || province_code || ', year ' || cast(year as string)
         || ': duplicated row in stg_inputs__province_accounts' as problem
     from years_stepped
     where step = 0

@@ -49,7 +49,7 @@ pools_attached as (
 
 problems as (
     select distinct
-        'province (all), year ' || cast(year as varchar) || ': no national ' || channel
+        'province (all), year ' || cast(year as string) || ': no national ' || channel
         || ' spillover pool in int_spillover_pools_summed for this Chen-panel year'
         || ' (the partner R&D stocks or bilateral flows do not cover it)' as problem
     from pools_attached

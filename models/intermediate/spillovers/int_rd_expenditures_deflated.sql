@@ -127,11 +127,11 @@ year_steps as (
 problems as (
     select
         series.economy_kind || ' ' || series.economy_code
-        || ', year ' || cast(series.year as varchar)
+        || ', year ' || cast(series.year as string)
         || ': ' || kinds.nominal_column || ' = '
-        || coalesce(cast(series.rd_nominal as varchar), 'missing')
+        || coalesce(cast(series.rd_nominal as string), 'missing')
         || ', ' || kinds.price_column || ' = '
-        || coalesce(cast(series.price_index as varchar), 'missing')
+        || coalesce(cast(series.price_index as string), 'missing')
         || ' in ' || kinds.source_model || ' (both must be present and positive)' as problem
     from series_from_base_year as series
     inner join economy_kinds as kinds
@@ -142,11 +142,11 @@ problems as (
 
     select
         steps.economy_kind || ' ' || steps.economy_code
-        || ', year ' || cast(steps.year - steps.step + 1 as varchar)
+        || ', year ' || cast(steps.year - steps.step + 1 as string)
         || ': gap in the R&D series of ' || kinds.source_model || ' (years '
-        || cast(steps.year - steps.step + 1 as varchar)
+        || cast(steps.year - steps.step + 1 as string)
         || '-'
-        || cast(steps.year - 1 as varchar)
+        || cast(steps.year - 1 as string)
         || ' missing)' as problem
     from year_steps as steps
     inner join economy_kinds as kinds
@@ -157,7 +157,7 @@ problems as (
 
     select
         steps.economy_kind || ' ' || steps.economy_code
-        || ', year ' || cast(steps.year as varchar)
+        || ', year ' || cast(steps.year as string)
         || ': duplicated row in ' || kinds.source_model as problem
     from year_steps as steps
     inner join economy_kinds as kinds
@@ -168,10 +168,10 @@ problems as (
 
     select
         bounds.economy_kind || ' ' || bounds.economy_code
-        || ', year ' || cast(kinds.base_year as varchar)
+        || ', year ' || cast(kinds.base_year as string)
         || ': the base year (var ' || kinds.base_year_var || ') is missing from '
         || kinds.source_model || '; the series starts in '
-        || cast(bounds.first_year as varchar) as problem
+        || cast(bounds.first_year as string) as problem
     from series_bounds as bounds
     inner join economy_kinds as kinds
         on bounds.economy_kind = kinds.economy_kind
@@ -181,11 +181,11 @@ problems as (
 
     select
         bounds.economy_kind || ' ' || bounds.economy_code
-        || ', year ' || cast(bounds.last_year + 1 as varchar)
+        || ', year ' || cast(bounds.last_year + 1 as string)
         || ': the R&D series in ' || kinds.source_model || ' stops in '
-        || cast(bounds.last_year as varchar)
+        || cast(bounds.last_year as string)
         || ' while other ' || kinds.members || ' run to '
-        || cast(bounds.kind_last_year as varchar) as problem
+        || cast(bounds.kind_last_year as string) as problem
     from series_bounds as bounds
     inner join economy_kinds as kinds
         on bounds.economy_kind = kinds.economy_kind
@@ -195,7 +195,7 @@ problems as (
 
     select
         listed.economy_kind || ' ' || listed.economy_code
-        || ', year ' || cast(kinds.base_year as varchar)
+        || ', year ' || cast(kinds.base_year as string)
         || ': ' || kinds.member || ' listed in ' || kinds.reference_list
         || ' has no row from the base year on in ' || kinds.source_model as problem
     from economies_listed as listed
@@ -210,7 +210,7 @@ problems as (
 
     select
         bounds.economy_kind || ' ' || bounds.economy_code
-        || ', year ' || cast(bounds.first_year as varchar)
+        || ', year ' || cast(bounds.first_year as string)
         || ': ' || kinds.source_model || ' has a ' || kinds.member
         || ' that is not in the ' || kinds.reference_list || ' reference seed' as problem
     from series_bounds as bounds

@@ -81,7 +81,7 @@ growth_computed as (
                 then
                     power(
                         rd_last.rd_real / series_ends.rd_real_base,
-                        1.0 / series_ends.n_growth_years
+                        cast(1 as double) / series_ends.n_growth_years
                     ) - 1
         end as growth_rate,
         {%- else %}
@@ -97,7 +97,7 @@ growth_computed as (
 problems as (
     select
         economy_kind || ' ' || economy_code
-        || ', year ' || cast(base_year as varchar)
+        || ', year ' || cast(base_year as string)
         || ': only one year of real R&D (rd_real) from the base year'
         || ' to var chen_last_year ({{ sample_last_year }}); the growth rate g needs at least two'
             as problem
@@ -108,13 +108,13 @@ problems as (
 
     select
         economy_kind || ' ' || economy_code
-        || ', year ' || cast(base_year as varchar)
+        || ', year ' || cast(base_year as string)
         || ': growth rate g + depreciation = '
-        || cast(growth_rate + depreciation_rate as varchar)
+        || cast(growth_rate + depreciation_rate as string)
         || ' <= 0 (g = '
-        || cast(growth_rate as varchar)
+        || cast(growth_rate as string)
         || ', {{ growth_method }}, of rd_real '
-        || cast(base_year as varchar) || '-' || cast(growth_last_year as varchar)
+        || cast(base_year as string) || '-' || cast(growth_last_year as string)
         || '), so the initial R&D stock RD_base / (g + delta) is undefined;'
         || ' check the R&D series or raise var rd_depreciation' as problem
     from growth_computed

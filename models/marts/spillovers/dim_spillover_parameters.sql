@@ -68,24 +68,24 @@ parameters_listed as (
     select 'panel_first_year', '{{ chen_panel_first_year() }}', 'derived',
         'First year of panel_spillover_resilience = max(chen_first_year, rd_base_year).'
     union all
-    select 'rd_stock_first_year', cast(first_year as varchar), 'derived',
+    select 'rd_stock_first_year', cast(first_year as string), 'derived',
         'First year with partner R&D stocks (the base year).'
     from stock_sample
     union all
-    select 'rd_stock_last_year', cast(last_year as varchar), 'derived',
+    select 'rd_stock_last_year', cast(last_year as string), 'derived',
         'Last year with partner R&D stocks (the last year of the partner panel).'
     from stock_sample
     union all
-    select 'rd_growth_last_year', cast(max(growth_last_year) as varchar), 'derived',
+    select 'rd_growth_last_year', cast(max(growth_last_year) as string), 'derived',
         'Last year of the sample over which the R&D growth rate g is averaged (min(chen_last_year, data)).'
     from growth_rates
     where economy_kind = 'country'
     union all
-    select 'n_partner_countries', cast(n_partners as varchar), 'derived',
+    select 'n_partner_countries', cast(n_partners as string), 'derived',
         'Partner countries whose R&D stocks enter the pools.'
     from stock_sample
     union all
-    select 'n_provinces_with_rd_stocks', cast(n_provinces as varchar), 'derived',
+    select 'n_provinces_with_rd_stocks', cast(n_provinces as string), 'derived',
         'Provinces with R&D stocks (input province_rd; 0 when var province_rd_path is null). They never enter the pools.'
     from province_stock_sample
     -- noqa: enable=AL03,LT05,LT09,LT02

@@ -34,7 +34,10 @@ provinces as (
 ),
 
 window_years as (
-    select unnest([{{ shock_start }}, {{ shock_end }}, {{ recovery_end }}]) as window_year
+    select years.window_year
+    from
+        (values ({{ shock_start }}), ({{ shock_end }}), ({{ recovery_end }}))
+            as years (window_year)
 ),
 
 units as (
@@ -70,7 +73,7 @@ problems as (
         'unit '
         || units.unit_id
         || ', year '
-        || cast(window_years.window_year as varchar)
+        || cast(window_years.window_year as string)
         || ': E (' || units.series_name || ') is missing in int_martin_series_selected'
         || ' for a year of the Martin window {{ shock_start }}-{{ shock_end }}-{{ recovery_end }}'
         || ' (vars martin_shock_start, martin_shock_end, martin_recovery_end;'

@@ -16,7 +16,7 @@ renamed as (
         {{ input_integer('last_year') }} as last_year,
         coalesce({{ input_text('excluded_unit_ids') }}, '') as excluded_unit_ids,
         {% if var('index_samples_path') %}
-        cast(null as varchar) as description
+        cast(null as string) as description
         {% else %}
         description
         {% endif %}

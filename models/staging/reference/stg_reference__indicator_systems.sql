@@ -22,13 +22,13 @@ renamed as (
         {{ input_text('dimension') }} as dimension,
         {{ input_text('indicator') }} as indicator,
         {%- for label in ['label_en', 'label_zh'] %}
-        {% if label in given %}{{ input_text(label) }}{% else %}cast(null as varchar){% endif %} as {{ label }}_given,
+        {% if label in given %}{{ input_text(label) }}{% else %}cast(null as string){% endif %} as {{ label }}_given,
         {%- endfor %}
         {{ input_text('direction') }} as direction,
         {% if user_path %}
-        cast(null as varchar) as unit,
+        cast(null as string) as unit,
         cast(null as double) as published_weight,
-        cast(null as varchar) as description
+        cast(null as string) as description
         {% else %}
         unit,
         cast(published_weight as double) as published_weight,

@@ -6,7 +6,7 @@ source as (
 
 renamed as (
     select
-        cast(province_code as varchar) as province_code,
+        cast(province_code as string) as province_code,
         province_name_en,
         province_name_zh,
         region,
