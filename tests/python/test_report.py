@@ -528,5 +528,5 @@ def test_quality_section_names_indicators_by_their_label():
     }
     body = "".join(section_quality(frames, Translator("zh")).blocks)
     per_indicator, pairs = section_tables(body)
-    assert per_indicator[1][per_indicator[0].index("indicator")] == "邮政业务总量"
+    assert per_indicator[1][per_indicator[0].index("指标")] == "邮政业务总量"
     assert pairs[1][1:3] == ["邮政业务总量", "Number of postal letters"]
