@@ -530,3 +530,63 @@ def test_quality_section_names_indicators_by_their_label():
     per_indicator, pairs = section_tables(body)
     assert per_indicator[1][per_indicator[0].index("指标")] == "邮政业务总量"
     assert pairs[1][1:3] == ["邮政业务总量", "Number of postal letters"]
+
+
+def test_absorption_rows_hand_worked_as_report_and_tables_share_them():
+    """One function for both (resilience.tables.absorption_rows): a hand-worked row.
+
+    Column 1 leaves 0.41234 of Data's variance (3 decimals: 0.412), column 2 lacks the term
+    (blank); ``edu`` is in no column, so it gets no row.
+    """
+    from resilience.i18n import Translator
+    from resilience.tables import absorption_rows
+
+    rows = absorption_rows(
+        [{"data_index": 0.41234}, {}], ["data_index", "edu"], {"data_index": "Data"}
+    )
+    assert rows == [("Variance of Data left by FE", ("0.412", ""))]
+    zh = absorption_rows(
+        [{"data_index": 0.41234}], ["data_index"], {"data_index": "Data"},
+        Translator("zh", {"Data": "数据要素流动环境"}),
+    )  # fmt: skip
+    assert zh == [("数据要素流动环境：固定效应后剩余方差占比", ("0.412",))]
+
+
+def test_wild_bootstrap_rows_hand_worked():
+    """p = 0.0312 (Rademacher) of one column, B = 9999, seed 7: row 0.031, note names Data."""
+    import json
+
+    import pandas as pd
+
+    from resilience.tables import wild_bootstrap_rows
+
+    tests = pd.DataFrame(
+        {
+            "model_id": ["m1"],
+            "test_name": ["wild_bootstrap_rademacher"],
+            "table_id": ["t"],
+            "p_value": [0.0312],
+            "detail": [json.dumps({"term": "data_index", "reps_requested": 9999, "seed": 7})],
+        }
+    )
+    rows, notes = wild_bootstrap_rows(tests, [("m1", "(1)")], "t", {"data_index": "Data"})
+    assert rows == [("Wild bootstrap p (Rademacher)", ("0.031",))]
+    assert "focal coefficient Data; B = 9999" in notes[0] and "seed 7." in notes[0]
+
+
+def test_tests_are_named_by_label_not_id():
+    from resilience.i18n import Translator
+    from resilience.report import test_label
+
+    labels = {"isu": "ISU"}
+    assert test_label("sobel[isu]", labels) == "Sobel test of the indirect effect via ISU"
+    assert (
+        test_label("permutation_difference[is_central_west]", labels)
+        == "Permutation test of the group difference: central west"
+    )
+    zh = Translator("zh", {"ISU": "产业结构升级"})
+    assert test_label("permutation_difference[is_central_west]", labels, zh) == (
+        "组间系数差异置换检验：中西部"
+    )
+    assert test_label("sobel[isu]", labels, zh) == "中介效应 Sobel 检验：产业结构升级"
+    assert not zh.missing
