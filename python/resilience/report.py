@@ -1023,6 +1023,7 @@ def regression_tables(
                     by_column,
                     json.loads(by_year) if isinstance(by_year, str) else {},
                     tr,
+                    labels,
                 )
                 notes.append(tr.note("column", column=header, note=note))
         if absorbed:

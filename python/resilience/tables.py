@@ -556,15 +556,18 @@ def dropped_note(
     by_column: dict[str, int],
     by_year: dict[int | str, int],
     tr: Translator | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """Say what a model's sample lost to missing values: count, columns and years.
 
     E.g. ``227 of 450 rows dropped for missing values (exp_res_hp: 227); by year: 2009 30,
     2010 12, …``, whatever made the values missing (a log rule, a lag, a gap). The tables
-    and the report both say it with this function, in ``tr``'s language (English by default).
+    and the report both say it with this function, in ``tr``'s language (English by default),
+    a column by its label in ``labels`` (``ExpRes (HP): 227``), else by its id.
     """
     tr = tr or Translator()
-    columns = ", ".join(f"{k}: {v}" for k, v in by_column.items())
+    labels = labels or {}
+    columns = ", ".join(f"{tr(labels.get(k, k))}: {v}" for k, v in by_column.items())
     text = tr.note("dropped", n=n_dropped, total=n_obs + n_dropped, columns=columns)
     if by_year:
         years = ", ".join(f"{year} {n}" for year, n in by_year.items())
@@ -579,7 +582,12 @@ def _notes(table: TableSpec, fits: list[PanelResults], tr: Translator) -> tuple[
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
             note = dropped_note(
-                fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year, tr
+                fit.n_dropped,
+                fit.nobs,
+                fit.dropped_by_column,
+                fit.dropped_by_year,
+                tr,
+                table.labels,
             )
             notes.append(tr.note("column", column=tr(column.label), note=note))
     return (*notes, *map(tr, table.notes))

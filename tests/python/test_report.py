@@ -590,3 +590,18 @@ def test_tests_are_named_by_label_not_id():
     )
     assert test_label("sobel[isu]", labels, zh) == "中介效应 Sobel 检验：产业结构升级"
     assert not zh.missing
+
+
+def test_dropped_note_names_columns_by_label():
+    """227 of 450 rows lost to exp_res_hp (labelled ExpRes (HP)): 227 + 223 kept = 450."""
+    from resilience.i18n import Translator
+    from resilience.tables import dropped_note
+
+    labels = {"exp_res_hp": "ExpRes (HP)"}
+    text = dropped_note(227, 223, {"exp_res_hp": 227}, {2009: 30}, labels=labels)
+    assert text == "227 of 450 rows dropped for missing values (ExpRes (HP): 227); by year: 2009 30"
+    zh = dropped_note(
+        227, 223, {"exp_res_hp": 227}, {}, Translator("zh", {"ExpRes (HP)": "出口韧性（HP滤波）"}),
+        labels,
+    )  # fmt: skip
+    assert "出口韧性（HP滤波）: 227" in zh and "exp_res_hp" not in zh
