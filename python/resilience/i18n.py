@@ -87,6 +87,9 @@ ZH: dict[str, str] = {
     "Province-bootstrap test of the indirect effect via {what}": ("中介效应省份自助法检验：{what}"),
     "Permutation test of the group difference: {what}": "组间系数差异置换检验：{what}",
     "Wald test of the interaction: {what}": "交互项 Wald 检验：{what}",
+    "No settings recorded yet (the index marts are not built).": (
+        "尚未记录设置（指数数据表尚未构建）。"
+    ),
     "two-way": "双向固定效应",
     "entity": "省份固定效应",
     "test": "检验",

@@ -605,3 +605,20 @@ def test_dropped_note_names_columns_by_label():
         labels,
     )  # fmt: skip
     assert "出口韧性（HP滤波）: 227" in zh and "exp_res_hp" not in zh
+
+
+def test_zh_report_of_an_empty_warehouse_is_all_chinese(tmp_path):
+    """Every heading, introduction and 'not built yet' note has its zh text: no warning."""
+    import warnings
+
+    from resilience.i18n import LanguageWarning
+
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        outcome = write_report(db, tmp_path / "zh.html", lang="zh")
+    page = outcome.path.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert "尚未构建" in section_html(page, "weights")
+    assert "Not built yet" not in visible_text(page)
