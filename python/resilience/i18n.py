@@ -92,6 +92,10 @@ ZH: dict[str, str] = {
     ),
     "two-way": "双向固定效应",
     "entity": "省份固定效应",
+    "clustered": "省份聚类稳健标准误",
+    "robust": "异方差稳健标准误",
+    "unadjusted": "普通标准误",
+    "kernel": "Driscoll-Kraay 标准误",
     "test": "检验",
     # covariance phrases of the standard note (resilience.tables.COV_NOTES)
     "standard errors clustered by province": "省份层面聚类",

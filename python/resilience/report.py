@@ -981,6 +981,8 @@ def regression_tables(
                 values = [_model_value(models, m, column) for m in model_ids]
                 if column == "outcome":
                     values = [tr(labels.get(str(v), v)) for v in values]
+                elif column in ("effects", "cov_type"):
+                    values = [None if v is None else tr(str(v)) for v in values]
                 frame.loc[tr(label)] = [_fmt(v) for v in values]
         absorption = frames.get("absorption")
         absorbed, construction = [], []

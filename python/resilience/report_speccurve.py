@@ -161,14 +161,14 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
         )
         return sec
     layouts = table_layouts()
-    labels, names = all_labels(layouts), table_names(layouts)
+    labels, names = all_labels(layouts), table_names(layouts, tr)
     models = frames.get("models")
 
     def term_of(term: str) -> str:
         return tr(labels.get(term, term))
 
     def model_of(model_id: str) -> str:
-        return tr(model_label(models, model_id, labels, names))
+        return model_label(models, model_id, labels, names, tr)
 
     design = frames.get("variant_design")
     for row in summary.itertuples():

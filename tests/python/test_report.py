@@ -622,3 +622,29 @@ def test_zh_report_of_an_empty_warehouse_is_all_chinese(tmp_path):
     assert '<html lang="zh-CN">' in page
     assert "尚未构建" in section_html(page, "weights")
     assert "Not built yet" not in visible_text(page)
+
+
+@pytest.mark.slow
+def test_zh_report_raises_no_language_warning_and_shows_no_ids(report_with_results, tmp_path):
+    """The built report under --lang zh: every text translated, no raw ids, labels shown."""
+    import warnings
+
+    from resilience.i18n import LanguageWarning
+
+    db = report_with_results.path.parent / "warehouse.duckdb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        outcome = write_report(db, tmp_path / "zh.html", lang="zh")
+    text = visible_text(outcome.path.read_text(encoding="utf-8"))
+    for pattern, what in (
+        (r"\w+_complement\b", "a model id"),
+        (r"\w+_interaction\b", "a model id"),
+        (r"permutation_difference\[|sobel\[|interaction_wald\[", "a raw test name"),
+        (r"\{\s*[\"']", "a JSON or Python dict"),
+        (r"\bNone\b|\b(False|True)\b", "a Python literal"),
+        (r"exp_res_hp:", "a column id in the dropped-rows note"),
+    ):
+        found = re.search(pattern, text)
+        assert not found, f"{what}: …{text[found.start() - 80 : found.end() + 40]}…"
+    assert "组间系数差异置换检验：中西部" in text  # the tests table names tests by label
+    assert "对照组" in text  # a complement model named by its column and role
