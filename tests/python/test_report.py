@@ -87,7 +87,7 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     ):
         assert "data:image/png;base64," in section_html(page, section_id)
     regressions = section_html(page, "regressions")
-    assert "data_index" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+    assert "<td>Data</td>" in regressions and "R² within" in regressions and "R² LSDV" in regressions
     assert "(0." in regressions  # standard errors in parentheses
     # rows a model could not use are reported beside its table, never dropped silently
     with duckdb.connect(str(db), read_only=True) as con:
@@ -97,7 +97,7 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     assert lag_dropped == 30  # the first panel year has no lag
     assert (
         f"{lag_dropped} of {lag_n + lag_dropped} rows dropped for missing values "
-        f"(lag1_data_index: 30); by year: 2009 30"
+        f"(lag1_Data: 30); by year: 2009 30"
     ) in regressions
     # self-contained: nothing is fetched from elsewhere
     assert not re.search(r'(src|href)="(https?:)?//', page)
