@@ -87,7 +87,9 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     ):
         assert "data:image/png;base64," in section_html(page, section_id)
     regressions = section_html(page, "regressions")
-    assert "<td>Data</td>" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+    assert (
+        "<td>Data</td>" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+    )
     assert "(0." in regressions  # standard errors in parentheses
     # rows a model could not use are reported beside its table, never dropped silently
     with duckdb.connect(str(db), read_only=True) as con:
