@@ -75,9 +75,9 @@ from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: 
 from resilience.report_sensitivity import section_sensitivity  # noqa: E402
 from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.tables import (  # noqa: E402
-    ABSORPTION_LABEL,
     ABSORPTION_NOTE,
     COV_NOTES,
+    absorption_rows,
     build_descriptives,
     construction_notes,
     dropped_note,
@@ -85,6 +85,7 @@ from resilience.tables import (  # noqa: E402
     p_cell,
     stars,
     to_html,
+    wild_bootstrap_rows,
 )
 from resilience.validate import project_vars  # noqa: E402
 
@@ -114,6 +115,13 @@ CJK_FONTS = (
 )
 """Fonts with Chinese glyphs the figures fall back on (the first installed one; Debian:
 fonts-noto-cjk or fonts-arphic-gbsn00lp); without one a Chinese label prints as boxes."""
+
+PAGE_TEXTS = (
+    "Regional resilience, entropy-weight indices and panel regressions · generated",
+    "Every number below comes from the generator in python/resilience/demo.py.",
+    "Resilience Warehouse · dbt + DuckDB",
+)
+"""The fixed texts of the page template (templates/report.html.j2), in the report's language."""
 
 TABLES = {
     "provinces": "staging.stg_reference__provinces",
@@ -148,6 +156,7 @@ class Section:
     blocks: list[str] = field(default_factory=list)
     n_tables: int = 0
     n_figures: int = 0
+    tr: Translator = field(default_factory=Translator, repr=False)
 
     def note(self, text: str) -> None:
         """Add a visible 'not built / not estimated yet' note."""
@@ -178,7 +187,9 @@ class Section:
         formats: dict[str, Any] | None = None,
     ) -> None:
         """Add a pandas frame as an HTML table with a caption."""
-        self.blocks.append(frame_to_html(frame, caption, digits, raw_html_columns, formats))
+        self.blocks.append(
+            frame_to_html(frame, caption, digits, raw_html_columns, formats, self.tr)
+        )
         self.n_tables += 1
 
 
@@ -200,6 +211,7 @@ def frame_to_html(
     digits: int = 4,
     raw_html_columns: tuple[str, ...] = (),
     formats: dict[str, Any] | None = None,
+    tr: Translator | None = None,
 ) -> str:
     """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell).
 
@@ -208,12 +220,15 @@ def frame_to_html(
     (``p_value``, ``... p``) is printed by :func:`resilience.tables.p_cell`, a column in
     ``formats`` by its function (e.g. :func:`resilience.tables.number`), other floats
     with ``digits`` decimals. The table sits in a horizontally scrollable ``.tablewrap``.
+    Headers and the ``yes`` of a true cell are in ``tr``'s language (:data:`resilience.i18n.ZH`).
     """
+    tr = tr or Translator()
     formats = dict(formats or {})
     for c in frame.columns:
         if str(c) == "p_value" or str(c).endswith(" p"):
             formats.setdefault(c, p_cell)
-    head = "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{html.escape(tr(str(c).replace('_', ' ')))}</th>" for c in frame.columns)
+    yes = tr("yes")
     integral = {
         c
         for c in frame.columns
@@ -237,7 +252,7 @@ def frame_to_html(
                 shown = "" if pd.isna(value) else f"{value:.{digits}f}"
                 cells.append(f'<td class="num">{shown}</td>')
             elif isinstance(value, (bool, np.bool_)):
-                cells.append(f"<td>{'yes' if value else ''}</td>")
+                cells.append(f"<td>{yes if value else ''}</td>")
             elif isinstance(value, (int, np.integer)):
                 cells.append(f'<td class="num">{value}</td>')
             else:
@@ -326,12 +341,14 @@ def fingerprint(con, existing: set[str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ helpers ----------
-def unit_names(frames: dict[str, pd.DataFrame | None]) -> dict[str, str]:
-    """unit_id -> English province name (unit ids that are not provinces keep their id)."""
+def unit_names(frames: dict[str, pd.DataFrame | None], lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """unit_id -> province name in ``lang`` (unit ids that are not provinces keep their id)."""
     provinces = frames.get("provinces")
     if provinces is None:
         return {}
-    return dict(zip(provinces.province_code.astype(str), provinces.province_name_en, strict=True))
+    column = f"province_name_{lang}"
+    names = provinces[column] if column in provinces else provinces.province_name_en
+    return dict(zip(provinces.province_code.astype(str), names, strict=True))
 
 
 def unit_regions(frames: dict[str, pd.DataFrame | None]) -> dict[str, str]:
@@ -406,13 +423,11 @@ def section_weights(frames, tr: Translator | None = None) -> Section:
         "Indicator systems and entropy weights",
         "Weights by the entropy method over each index's declared sample "
         "(w_k = d_k / Σd, d_k = 1 − e_k). Bars are coloured by dimension.",
+        tr=tr,
     )
     weights = frames.get("weights")
     if weights is None or weights.empty:
-        sec.note(
-            "Not built yet: marts.fct_index_weights is not in the warehouse "
-            "(run `resilience build`)."
-        )
+        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_weights"))
         return sec
     pooled = weights[weights["year"].isna()] if "year" in weights else weights
     if pooled.empty:
@@ -436,17 +451,20 @@ def section_weights(frames, tr: Translator | None = None) -> Section:
                 marker="D",
                 color="black",
                 zorder=3,
-                label="published weight",
+                label=tr("published weight"),
             )
-        handles = [Patch(color=palette[dim], label=dim) for dim in dims]
+        handles = [Patch(color=palette[dim], label=tr(dim)) for dim in dims]
         if has_published:
             handles.append(ax.collections[-1])
         ax.set_xlim(0, None)
-        ax.set_xlabel("entropy weight")
-        ax.set_title(f"{index_name}: entropy weights ({len(group)} indicators)")
+        name = tr(index_name)
+        ax.set_xlabel(tr("entropy weight"))
+        ax.set_title(
+            tr.format("{index}: entropy weights ({n} indicators)", index=name, n=len(group))
+        )
         ax.legend(handles=handles, loc="lower right", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
-        sec.figure(fig, f"Entropy weights of the {index_name} index")
+        sec.figure(fig, tr.format("Entropy weights of the {index} index", index=name))
         columns = [
             c
             for c in (
@@ -464,28 +482,35 @@ def section_weights(frames, tr: Translator | None = None) -> Section:
         sample = ""
         if {"sample_first_year", "sample_last_year", "sample_n_units"} <= set(group):
             first = group.iloc[0]
-            sample = (
-                f" Sample: {int(first.sample_n_units)} units, "
-                f"{int(first.sample_first_year)}–{int(first.sample_last_year)}."
+            sample = tr.format(
+                " Sample: {n} units, {first}–{last}.",
+                n=int(first.sample_n_units),
+                first=int(first.sample_first_year),
+                last=int(first.sample_last_year),
             )
-        shown = group.sort_values(["dimension", "id"]).assign(indicator=lambda g: g.label)
-        sec.table(shown[columns], f"{index_name}: weights by indicator.{sample}")
+        shown = group.sort_values(["dimension", "id"]).assign(
+            indicator=lambda g: g.label, dimension=lambda g: g.dimension.map(tr)
+        )
+        caption = tr.format("{index}: weights by indicator.", index=name)
+        sec.table(shown[columns], caption + sample)
     return sec
 
 
-def section_ranking(frames) -> Section:
+def section_ranking(frames, tr: Translator | None = None) -> Section:
     """Province ranking and province x year heatmap of each index."""
+    tr = tr or Translator()
     sec = Section(
         "ranking",
         "Province ranking and heatmaps",
         "Ranking by the mean total score over the index's sample years; the "
         "heatmap shows every province-year (provinces ordered by mean score).",
+        tr=tr,
     )
     total = total_scores(frames)
     if total is None:
-        sec.note("Not built yet: marts.fct_index_scores is not in the warehouse.")
+        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_scores"))
         return sec
-    names = unit_names(frames)
+    names = unit_names(frames, tr.lang)
     regions = unit_regions(frames)
     for index_name, group in total.groupby("index_name", sort=True):
         wide = group.pivot_table(index="unit_id", columns="year", values="score")
@@ -497,49 +522,58 @@ def section_ranking(frames) -> Section:
         years = list(wide.columns)
         step = max(1, len(years) // 12)
         ax.set_xticks(range(0, len(years), step), [str(y) for y in years[::step]], fontsize=8)
-        ax.set_title(f"{index_name}: score by province and year")
-        fig.colorbar(image, ax=ax, label="score", shrink=0.8)
-        sec.figure(fig, f"Heatmap of the {index_name} index (province × year)")
+        name = tr(index_name)
+        ax.set_title(tr.format("{index}: score by province and year", index=name))
+        fig.colorbar(image, ax=ax, label=tr("score"), shrink=0.8)
+        sec.figure(fig, tr.format("Heatmap of the {index} index (province × year)", index=name))
         last_year = max(years)
         ranking = pd.DataFrame(
             {
                 "rank": range(1, len(wide) + 1),
                 "province": labels,
-                "region": [regions.get(u, "") for u in wide.index],
+                "region": [tr(regions[u]) if u in regions else "" for u in wide.index],
                 "mean score": wide.mean(axis=1).to_numpy(),
-                f"score {last_year}": wide[last_year].to_numpy(),
-                f"rank {last_year}": wide[last_year]
+                tr.format("score {year}", year=last_year): wide[last_year].to_numpy(),
+                tr.format("rank {year}", year=last_year): wide[last_year]
                 .rank(ascending=False, method="min")
                 .astype("Int64")
                 .to_numpy(),
             }
         )
-        sec.table(ranking, f"{index_name}: province ranking (mean over {min(years)}–{last_year})")
+        caption = tr.format(
+            "{index}: province ranking (mean over {first}–{last})",
+            index=name,
+            first=min(years),
+            last=last_year,
+        )
+        sec.table(ranking, caption)
     return sec
 
 
-def section_regional(frames) -> Section:
+def section_regional(frames, tr: Translator | None = None) -> Section:
     """Regional (east / central / west) trends of each index."""
+    tr = tr or Translator()
     sec = Section(
         "regional",
         "Regional trends (east / central / west)",
         "Unweighted mean of the province scores in each NBS region, by year.",
+        tr=tr,
     )
     total = total_scores(frames)
     regions = unit_regions(frames)
     if total is None:
-        sec.note("Not built yet: marts.fct_index_scores is not in the warehouse.")
+        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_scores"))
         return sec
     total = total.assign(region=total.unit_id.map(regions))
     if total.region.isna().all():
-        sec.note("The index units are not provinces (no region in the reference table).")
+        sec.note(tr("The index units are not provinces (no region in the reference table)."))
         return sec
     means = total.groupby(["index_name", "region", "year"], as_index=False).score.mean()
-    sec.figure(regional_figure(means), "Regional mean of each index by year")
+    sec.figure(regional_figure(means, tr), tr("Regional mean of each index by year"))
     table_rows = [
         {
-            "index": index_name,
-            "region": region,
+            "index": tr(index_name),
+            "region": tr(region),
             "first year": int(line.year.min()),
             "mean first year": line.score.iloc[0],
             "last year": int(line.year.max()),
@@ -547,12 +581,13 @@ def section_regional(frames) -> Section:
         }
         for (index_name, region), line in means.groupby(["index_name", "region"])
     ]
-    sec.table(pd.DataFrame(table_rows), "Regional means at the start and end of each sample")
+    sec.table(pd.DataFrame(table_rows), tr("Regional means at the start and end of each sample"))
     return sec
 
 
-def regional_figure(means: pd.DataFrame) -> plt.Figure:
+def regional_figure(means: pd.DataFrame, tr: Translator | None = None) -> plt.Figure:
     """Plot one panel per index: regional mean score by year (index_name, region, year, score)."""
+    tr = tr or Translator()
     indices = sorted(means.index_name.unique())
     fig, axes = plt.subplots(1, len(indices), figsize=(4.2 * len(indices), 3.4), squeeze=False)
     for ax, index_name in zip(axes[0], indices, strict=True):
@@ -562,26 +597,28 @@ def regional_figure(means: pd.DataFrame) -> plt.Figure:
                 line.score,
                 marker="o",
                 ms=3,
-                label=region,
+                label=tr(region),
                 color=REGION_COLOURS.get(region),
             )
-        ax.set_title(index_name)
-        ax.set_xlabel("year")
+        ax.set_title(tr(index_name))
+        ax.set_xlabel(tr("year"))
         year_axis(ax, max_ticks=5)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("mean score")
+    axes[0][0].set_ylabel(tr("mean score"))
     axes[0][-1].legend(fontsize=8)
     return fig
 
 
-def section_export_paths(frames) -> Section:
+def section_export_paths(frames, tr: Translator | None = None) -> Section:
     """Export-resilience paths with the 2009 and 2020 shocks."""
+    tr = tr or Translator()
     sec = Section(
         "export-paths",
         "Export-resilience paths and the 2009 and 2020 shocks",
         "ExpRes_it = (export_it − export_i,2008) / export_i,2008 (Wang & Lu; base "
         "year a setting), over every year of the provincial accounts. Thin lines: "
         "provinces; thick lines: regional means.",
+        tr=tr,
     )
     column = "exp_res"
     panel = frames.get("exports_rebased")  # the whole series, so the years before 2009 show
@@ -589,8 +626,10 @@ def section_export_paths(frames) -> Section:
         panel = frames.get("export_panel")
     if panel is None or column not in panel:
         sec.note(
-            "Not built yet: neither marts.panel_dataflow_export nor "
-            "intermediate.int_exports_rebased is in the warehouse."
+            tr(
+                "Not built yet: neither marts.panel_dataflow_export nor "
+                "intermediate.int_exports_rebased is in the warehouse."
+            )
         )
         return sec
     panel = panel.copy()
@@ -599,8 +638,8 @@ def section_export_paths(frames) -> Section:
         panel["region"] = panel.province_code.map(unit_regions(frames))
     means = panel.groupby(["region", "year"], as_index=False)[column].mean()
     sec.figure(
-        export_paths_figure(panel, means, column),
-        "Export-resilience paths by province and region, shocks shaded",
+        export_paths_figure(panel, means, column, tr),
+        tr("Export-resilience paths by province and region, shocks shaded"),
     )
     shocks = []
     for year, name in SHOCKS.items():
@@ -609,8 +648,8 @@ def section_export_paths(frames) -> Section:
         for region in during.index.intersection(before.index):
             shocks.append(
                 {
-                    "shock": name,
-                    "region": region,
+                    "shock": tr(name),
+                    "region": tr(region),
                     "year before": year - 1,
                     "mean year before": before[region],
                     "mean shock year": during[region],
@@ -620,13 +659,19 @@ def section_export_paths(frames) -> Section:
     if shocks:
         sec.table(
             pd.DataFrame(shocks),
-            "Regional mean export resilience in the year before each shock and in the shock year",
+            tr(
+                "Regional mean export resilience in the year before each shock and in the "
+                "shock year"
+            ),
         )
     return sec
 
 
-def export_paths_figure(panel: pd.DataFrame, means: pd.DataFrame, column: str) -> plt.Figure:
+def export_paths_figure(
+    panel: pd.DataFrame, means: pd.DataFrame, column: str, tr: Translator | None = None
+) -> plt.Figure:
     """Plot province paths (thin), regional means (thick) of ``column``, shock years shaded."""
+    tr = tr or Translator()
     fig, ax = plt.subplots(figsize=(9, 4.2))
     for (_, region), line in panel.groupby(["province_code", "region"]):
         ax.plot(
@@ -638,22 +683,31 @@ def export_paths_figure(panel: pd.DataFrame, means: pd.DataFrame, column: str) -
             line[column],
             color=REGION_COLOURS.get(region, "grey"),
             lw=2.4,
-            label=f"{region} (mean)",
+            label=tr.format("{region} (mean)", region=tr(region)),
         )
     for year, label in SHOCKS.items():
         if panel.year.min() <= year <= panel.year.max():
             ax.axvspan(year - 0.5, year + 0.5, color="red", alpha=0.12)
             ax.text(
-                year, ax.get_ylim()[1], label, color="darkred", fontsize=8, ha="center", va="bottom"
+                year,
+                ax.get_ylim()[1],
+                tr(label),
+                color="darkred",
+                fontsize=8,
+                ha="center",
+                va="bottom",
             )
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_xlabel("year")
+    ax.set_xlabel(tr("year"))
     year_axis(ax, max_ticks=12)
-    ax.set_ylabel("export resilience (relative to base year)")
+    ax.set_ylabel(tr("export resilience (relative to base year)"))
     ax.legend(fontsize=8, loc="upper left")
     ax.grid(alpha=0.3)
     return fig
 
+
+NOT_BUILT = "Not built yet: {relation} is not in the warehouse (run `resilience build`)."
+"""The note of a section whose mart is absent (a template of :data:`resilience.i18n.ZH`)."""
 
 YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
 """Year-dummy terms (``year_2010``, ``year_2010_x_is_coastal``): summarised by the Effects row."""
@@ -698,27 +752,50 @@ def all_labels(layouts: dict[str, Any]) -> dict[str, str]:
     return merged
 
 
-def flag_text(flag: str) -> str:
-    """Say a group flag as a reader does: ``is_central_west`` -> ``central west``."""
-    return str(flag).removeprefix("is_").removeprefix("has_").replace("_", " ")
+def spec_texts(layouts: dict[str, Any], lang: str) -> dict[str, str]:
+    """Every shipped table's own translations into ``lang`` (labels, titles, columns, notes).
+
+    The report's :class:`~resilience.i18n.Translator` looks texts up here first, so a label a
+    spec gives as ``{en: Data, zh: 数据要素流动环境}`` is translated in every section.
+    """
+    merged: dict[str, str] = {}
+    for layout in layouts.values():
+        merged.update((getattr(layout, "texts", {}) or {}).get(lang, {}))
+    return merged
 
 
-def term_label(term: str, labels: dict[str, str]) -> str:
-    """Label a term as the tables do; an interaction ``a_x_is_flag`` as ``label(a) × flag``."""
+def flag_text(flag: str, tr: Translator | None = None) -> str:
+    """Say a group flag as a reader does: ``is_central_west`` -> ``central west`` (中西部)."""
+    text = str(flag).removeprefix("is_").removeprefix("has_").replace("_", " ")
+    return tr(text) if tr else text
+
+
+def term_label(term: str, labels: dict[str, str], tr: Translator | None = None) -> str:
+    """Label a term as the tables do; an interaction ``a_x_is_flag`` as ``label(a) × flag``.
+
+    In ``tr``'s language when given (the label through the spec's texts, the flag through
+    :data:`resilience.i18n.ZH`).
+    """
+    tr = tr or Translator()
     if term in labels:
-        return labels[term]
+        return tr(labels[term])
     left, sep, right = str(term).partition("_x_")
     if sep:
-        return f"{labels.get(left, left)} × {flag_text(right)}"
+        return f"{tr(labels.get(left, left))} × {flag_text(right, tr)}"
     return str(term)
 
 
-def table_names(layouts: dict[str, Any]) -> dict[str, str]:
-    """table_id -> the short name of its title (before the colon: ``Wang & Lu Table 4``)."""
-    return {
-        table_id: str(getattr(layout, "title", "") or table_id).partition(":")[0]
-        for table_id, layout in layouts.items()
-    }
+def table_names(layouts: dict[str, Any], tr: Translator | None = None) -> dict[str, str]:
+    """table_id -> the short name of its title (before the colon: ``Wang & Lu Table 4``).
+
+    In ``tr``'s language when given: the translated title before a colon (``表4 …``).
+    """
+    tr = tr or Translator()
+    out = {}
+    for table_id, layout in layouts.items():
+        title = tr(str(getattr(layout, "title", "") or table_id))
+        out[table_id] = re.split("[:：]", title, maxsplit=1)[0]
+    return out
 
 
 def model_label(
@@ -726,6 +803,7 @@ def model_label(
     model_id: str,
     labels: dict[str, str],
     tables: dict[str, str] | None = None,
+    tr: Translator | None = None,
 ) -> str:
     """How the report names a model: its column label, else its base model's label and role.
 
@@ -735,14 +813,22 @@ def model_label(
     mediator it adds (``(2) ExpRes + ISU: mediation step 3``). With ``tables``
     (:func:`table_names`) a column label is prefixed by its table's name, so labels of
     several tables stay apart (``Wang & Lu Table 4, (3) Central-western``). Falls back to
-    the model id.
+    the model id. With ``tr`` the labels, table names and role are in its language (the
+    table names then from ``table_names(layouts, tr)``).
     """
     tables = tables or {}
+    tr = tr or Translator()
 
     def column_of(mid: str) -> str | None:
         label = _model_value(models, mid, "column_label")
         table = tables.get(str(_model_value(models, mid, "table_id")))
-        return None if not label else f"{table}, {label}" if table else str(label)
+        if not label:
+            return None
+        return (
+            tr.format("{table}, {column}", table=table, column=tr(str(label)))
+            if table
+            else tr(str(label))
+        )
 
     own = column_of(model_id)
     if own:
@@ -761,8 +847,10 @@ def model_label(
         and "_x_" not in t
         and t.strip() != spec.get("flag")
     ]
-    mediators = f" + {', '.join(term_label(t, labels) for t in added)}" if added else ""
-    return f"{base_label}{mediators}: {role}"
+    mediators = f" + {', '.join(term_label(t, labels, tr) for t in added)}" if added else ""
+    return tr.format(
+        "{base}{mediators}: {role}", base=base_label, mediators=mediators, role=tr(role)
+    )
 
 
 def _fmt(value: Any) -> str:
@@ -825,7 +913,8 @@ def regression_tables(
     layouts = table_layouts(
         {} if settings is None else dict(zip(settings.var_name, settings.value_text, strict=True))
     )
-    names = table_names(layouts)
+    every_text = spec_texts(layouts, lang)
+    names = table_names(layouts, Translator(lang, every_text))
     groups: dict[str, list[str]] = {}
     for model_id in dict.fromkeys(coefs.model_id.astype(str)):
         key = _model_value(models, model_id, "table_id") or ""
@@ -841,11 +930,11 @@ def regression_tables(
                 m for m in model_ids if m not in listed
             ]
         labels = dict(getattr(layout, "labels", {}) or {}) if table_id else all_labels(layouts)
-        tr = Translator(lang, (getattr(layout, "texts", {}) or {}).get(lang))
+        tr = Translator(lang, {**every_text, **(getattr(layout, "texts", {}) or {}).get(lang, {})})
         in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
         headers: list[str] = []
         for i, model_id in enumerate(model_ids):
-            label = model_label(models, model_id, labels, {} if table_id else names)
+            label = model_label(models, model_id, labels, {} if table_id else names, tr)
             header = tr(label) if label != model_id or not table_id else f"({i + 1})"
             headers.append(header if header not in headers else f"{header} [{i + 1}]")
         rows: dict[str, dict[str, str]] = {}
@@ -866,10 +955,20 @@ def regression_tables(
         )
         terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
         frame = frame.loc[terms]
-        frame.index = [html.escape(tr(term_label(t, labels))) for t in frame.index]
-        boot_notes = wild_bootstrap_report_rows(
-            frame, frames.get("tests"), model_ids, table_id, labels
+        frame.index = [html.escape(term_label(t, labels, tr)) for t in frame.index]
+        boot_rows, boot_notes = (
+            wild_bootstrap_rows(
+                frames.get("tests"),
+                list(zip(model_ids, headers, strict=True)),
+                table_id,
+                labels,
+                tr,
+            )
+            if table_id
+            else ([], [])
         )
+        for label, cells in boot_rows:
+            frame.loc[html.escape(label)] = list(cells)
         for label, column in (
             ("Outcome", "outcome"),
             ("N", "n_obs"),
@@ -882,12 +981,20 @@ def regression_tables(
                 values = [_model_value(models, m, column) for m in model_ids]
                 if column == "outcome":
                     values = [tr(labels.get(str(v), v)) for v in values]
+                elif column in ("effects", "cov_type"):
+                    values = [None if v is None else tr(str(v)) for v in values]
                 frame.loc[tr(label)] = [_fmt(v) for v in values]
-        absorbed, construction = _absorption_of(
-            frames.get("absorption"), model_ids, headers, list(dict.fromkeys(regressors)), labels
-        )
-        for label, cells in absorbed.items():
-            frame.loc[html.escape(label)] = cells
+        absorption = frames.get("absorption")
+        absorbed, construction = [], []
+        if absorption is not None and not absorption.empty:
+            shares = [
+                dict(zip(part.term, part.share_left, strict=True))
+                for part in (absorption[absorption.model_id == m] for m in model_ids)
+            ]
+            absorbed = absorption_rows(shares, regressors, labels, tr)
+            construction = _construction_of(absorption, model_ids, headers, regressors, labels, tr)
+        for label, cells in absorbed:
+            frame.loc[html.escape(label)] = list(cells)
         frame.index.name = "term"
         frame = frame.reset_index()
         title = tr(
@@ -918,109 +1025,40 @@ def regression_tables(
                     by_column,
                     json.loads(by_year) if isinstance(by_year, str) else {},
                     tr,
+                    labels,
                 )
                 notes.append(tr.note("column", column=header, note=note))
         if absorbed:
-            notes += [ABSORPTION_NOTE, *construction]
+            notes += [tr(ABSORPTION_NOTE), *construction]
         tr.warn(f"report table {table_id or 'supplementary'!r}")
         tables.append((title, frame, notes))
     return tables
 
 
-def wild_bootstrap_report_rows(
-    frame: pd.DataFrame,
-    tests: pd.DataFrame | None,
-    model_ids: list[str],
-    table_id: str,
-    labels: dict[str, str] | None = None,
-) -> list[str]:
-    """Add to ``frame`` (in place) a row per wild bootstrap weight type; return the note.
-
-    The rows (``Wild bootstrap p (Rademacher)``, ``(Webb)``) hold each column's WCR
-    bootstrap p-value of its focal coefficient from results.tests (test names
-    :data:`resilience.tables.WILD_BOOTSTRAP_ROWS`); the note names the focal term, B and
-    the seed from the rows' ``detail``, the term by its table label (``labels``).
-    """
-    from resilience.tables import WILD_BOOTSTRAP_ROWS
-
-    labels = labels or {}
-    if tests is None or tests.empty or not table_id:
-        return []
-    details = []
-    for test_name, label in WILD_BOOTSTRAP_ROWS.items():
-        cells = []
-        for model_id in model_ids:
-            match = tests[
-                (tests.model_id == model_id)
-                & (tests.test_name == test_name)
-                & (tests.table_id == table_id)
-            ]
-            if match.empty or pd.isna(match.iloc[0].p_value):
-                cells.append("")
-                continue
-            cells.append(p_cell(match.iloc[0].p_value))
-            with contextlib.suppress(TypeError, ValueError):
-                details.append(json.loads(match.iloc[0].detail))
-        if any(cells):
-            frame.loc[label] = cells
-    if not details:
-        return []
-    terms = ", ".join(dict.fromkeys(term_label(str(d.get("term")), labels) for d in details))
-    reps = ", ".join(dict.fromkeys(str(d.get("reps_requested")) for d in details))
-    seeds = ", ".join(dict.fromkeys(str(d["seed"]) for d in details if d.get("seed") is not None))
-    enumerated = any(d.get("enumerated") for d in details)
-    return [
-        "Wild bootstrap p: wild cluster restricted bootstrap (Cameron, Gelbach & Miller "
-        f"2008), null imposed, clusters = provinces, symmetric p-value (as boottest), focal "
-        f"coefficient {terms}; B = {reps}"
-        + (f", seed {seeds}" if seeds else "")
-        + ("; Rademacher sign vectors enumerated where 2^G ≤ B" if enumerated else "")
-        + " (results.tests, wild_bootstrap_*)."
-    ]
-
-
-def _absorption_of(
-    absorption: pd.DataFrame | None,
+def _construction_of(
+    absorption: pd.DataFrame,
     model_ids: list[str],
     headers: list[str],
     regressors: list[str],
     labels: dict[str, str],
-) -> tuple[dict[str, list[str]], list[str]]:
-    """Rows "Variance of X left by FE" of a table's regressors, and its construction notes.
+    tr: Translator,
+) -> list[str]:
+    """Return the :func:`resilience.tables.construction_notes` of a table's regressors.
 
-    From ``results.absorption`` (absent for results estimated before it was): the cells
-    as the publication tables print them (:data:`resilience.tables.ABSORPTION_LABEL`),
-    the notes by :func:`resilience.tables.construction_notes`.
+    From the ``unit_label``, ``time_label`` and ``identified_by`` of ``results.absorption``
+    (blank for a regressor not built as unit part + time part), in ``tr``'s language.
     """
-    if absorption is None or absorption.empty:
-        return {}, []
-    rows: dict[str, list[str]] = {}
     entries = []
-    for term in regressors:
-        cells = []
-        for model_id, header in zip(model_ids, headers, strict=True):
-            match = absorption[(absorption.model_id == model_id) & (absorption.term == term)]
-            if match.empty:
-                cells.append("")
-                continue
-            row = match.iloc[0]
-            cells.append(f"{row['share_left']:.3f}")
-            if isinstance(row.get("identified_by"), str):
-                entries.append(
-                    (
-                        header,
-                        labels.get(term, term),
-                        row["unit_label"],
-                        row["time_label"],
-                        row["identified_by"],
-                    )
-                )
-        if any(cells):
-            rows[ABSORPTION_LABEL.format(labels.get(term, term))] = cells
-    return rows, construction_notes(entries)
+    for model_id, header in zip(model_ids, headers, strict=True):
+        part = absorption[(absorption.model_id == model_id) & absorption.term.isin(regressors)]
+        for row in part.itertuples(index=False):
+            if isinstance(getattr(row, "identified_by", None), str):
+                label = labels.get(row.term, row.term)
+                entries.append((header, label, row.unit_label, row.time_label, row.identified_by))
+    return [tr(note) for note in construction_notes(entries)]
 
 
-def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
+def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, pd.DataFrame]]:
     """One compact table per panel: each model's share of variance left, by regressor.
 
     Rows: the models by their table labels (:func:`model_label`, with their effects);
@@ -1028,8 +1066,9 @@ def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
     out); cells ``share_left`` of ``results.absorption``, blank where the model lacks the
     term. An interaction model's terms ``x_x_flag`` go to a second row of the model,
     ``... × flag``, under the column of ``x``, so the table stays as wide as the regressors.
-    Returns (caption, frame) pairs.
+    Returns (caption, frame) pairs, labels and caption in ``tr``'s language.
     """
+    tr = tr or Translator()
     absorption, models = frames.get("absorption"), frames.get("models")
     if absorption is None or absorption.empty:
         return []
@@ -1037,15 +1076,18 @@ def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
     labels = all_labels(layouts)
     shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]].copy()
     names = {
-        m: model_label(models, m, labels, table_names(layouts))
+        m: model_label(models, m, labels, table_names(layouts, tr), tr)
         for m in dict.fromkeys(shown.model_id)
     }
     base, _, flag = shown.term.astype(str).str.partition("_x_").T.to_numpy()
     shown["row"] = [
-        names[m] + (f" (× {flag_text(f)} terms)" if f else "")
+        tr.format("{model} (× {flag} terms)", model=names[m], flag=flag_text(f, tr))
+        if f
+        else names[m]
         for m, f in zip(shown.model_id, flag, strict=True)
     ]
-    shown["column"] = [labels.get(t, t) for t in base]
+    shown["column"] = [tr(labels.get(t, t)) for t in base]
+    shown["effects"] = shown["effects"].map(lambda e: e if pd.isna(e) else tr(str(e)))
     panels = {m: (_model_value(models, m, "panel") or "") for m in names}
     out = []
     for panel in sorted(set(panels.values())):
@@ -1058,16 +1100,21 @@ def absorption_tables(frames) -> list[tuple[str, pd.DataFrame]]:
         wide.index.name = "model"
         out.append(
             (
-                f"What the fixed effects absorb, {panel or 'panel not recorded'}: share of "
-                "each regressor's variance left after the model's fixed effects "
-                "(results.absorption.share_left; entity and year dummies by projection)",
+                tr.format(
+                    "What the fixed effects absorb, {panel}: share of each regressor's variance "
+                    "left after the model's fixed effects (results.absorption.share_left; "
+                    "entity and year dummies by projection)",
+                    panel=panel or tr("panel not recorded"),
+                ),
                 wide.reset_index(),
             )
         )
     return out
 
 
-def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str | None:
+def stale_results_note(
+    models: pd.DataFrame | None, build_id: str | None, tr: Translator | None = None
+) -> str | None:
     """Say when results.models were estimated from other marts than the warehouse's.
 
     ``results.models.build_id`` is the build whose marts a model was estimated from; a
@@ -1080,14 +1127,19 @@ def stale_results_note(models: pd.DataFrame | None, build_id: str | None) -> str
     stale = int((ids.isna() | (ids != build_id)).sum()) if build_id else 0
     if not stale:
         return None
-    return (
-        f"{stale} of {len(models)} models were estimated from the marts of an earlier "
-        f"build, not from the marts beside them (build {build_id}): their results are older "
-        "than the data; run `resilience estimate` again"
+    return (tr or Translator()).format(
+        "{stale} of {n} models were estimated from the marts of an earlier build, not from "
+        "the marts beside them (build {build}): their results are older than the data; run "
+        "`resilience estimate` again",
+        stale=stale,
+        n=len(models),
+        build=build_id,
     )
 
 
-def hausman_columns(tests: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+def hausman_columns(
+    tests: pd.DataFrame, shown: pd.DataFrame, tr: Translator | None = None
+) -> pd.DataFrame:
     """Add to ``shown`` the Hausman convention and whether V_FE - V_RE was PD.
 
     For the Hausman rows of ``tests``: which coefficients were compared and whether the
@@ -1095,6 +1147,7 @@ def hausman_columns(tests: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
     """
     from resilience.hausman import COMPARE_LABELS
 
+    tr = tr or Translator()
     compared, definite = [], []
     details = tests["detail"] if "detail" in tests else pd.Series([None] * len(tests))
     for name, detail in zip(tests["test_name"].astype(str), details, strict=True):
@@ -1107,25 +1160,68 @@ def hausman_columns(tests: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
             definite.append("")
             continue
         compare = parsed.get("compare")
-        compared.append(COMPARE_LABELS.get(compare, "not recorded") if compare else "not recorded")
+        compared.append(
+            tr(COMPARE_LABELS.get(compare, "not recorded") if compare else "not recorded")
+        )
         pd_ = parsed.get("positive_definite")
-        definite.append("" if pd_ is None else "yes" if pd_ else "no (Moore–Penrose, q = rank)")
+        definite.append(
+            "" if pd_ is None else tr("yes") if pd_ else tr("no (Moore–Penrose, q = rank)")
+        )
     if not any(compared):
         return shown
     return shown.assign(**{"Hausman compares": compared, "V_FE − V_RE PD": definite})
 
 
-def section_regressions(frames, build_id: str | None = None, lang: str = DEFAULT_LANG) -> Section:
+TEST_LABELS = {
+    "hausman": "Hausman χ² (FE vs RE)",
+    "hausman_sigmamore": "Hausman χ², sigmamore",
+    "hausman_named": "Hausman χ², named regressors",
+    "hausman_named_sigmamore": "Hausman χ², named regressors, sigmamore",
+    "wild_bootstrap_rademacher": "Wild bootstrap p (Rademacher)",
+    "wild_bootstrap_webb": "Wild bootstrap p (Webb)",
+    "sobel": "Sobel test of the indirect effect via {what}",
+    "cluster_bootstrap_indirect": "Province-bootstrap test of the indirect effect via {what}",
+    "permutation_difference": "Permutation test of the group difference: {what}",
+    "interaction_wald": "Wald test of the interaction: {what}",
+}
+"""The reader's name of each ``results.tests`` test (``name`` or ``name[what]``)."""
+
+
+def test_label(test_name: str, labels: dict[str, str], tr: Translator | None = None) -> str:
+    """Name a ``results.tests`` row as a reader does, in ``tr``'s language.
+
+    ``name[what]`` names a mediator (by its variable label) or a group flag (by
+    :func:`flag_text`): ``sobel[isu]`` -> ``Sobel test of the indirect effect via ISU``,
+    ``permutation_difference[is_coastal]`` -> ``Permutation test of the group difference:
+    coastal``. An unknown name is kept as it is (an id, shown in code font by the table).
+    """
+    tr = tr or Translator()
+    name, _, what = str(test_name).partition("[")
+    what = what.removesuffix("]")
+    template = TEST_LABELS.get(name)
+    if template is None:
+        return str(test_name)
+    if not what:
+        return tr(template)
+    shown = flag_text(what, tr) if what.startswith(("is_", "has_")) else tr(labels.get(what, what))
+    return tr.format(template, what=shown)
+
+
+def section_regressions(
+    frames, build_id: str | None = None, lang: str = DEFAULT_LANG, tr: Translator | None = None
+) -> Section:
     """Build the section: the descriptive statistics, then every regression table in results.*.
 
-    Stale results are said so; the tables are in ``lang``.
+    Stale results are said so; the tables are in ``lang``, the captions and notes in ``tr``'s.
     """
+    tr = tr or Translator(lang)
     sec = Section(
         "regressions",
         "Regression tables",
         "Fixed effects as Stata `xtreg y x i.year, fe`. Both R² conventions are named: "
         "Stata's within R² and the LSDV R² (all effects counted as fitted), which is the "
         "kind the papers report.",
+        tr=tr,
     )
     for block in descriptive_tables(frames, lang):
         sec.blocks.append(f'<div class="tablewrap">{block}</div>')
@@ -1133,44 +1229,50 @@ def section_regressions(frames, build_id: str | None = None, lang: str = DEFAULT
     tables = regression_tables(frames, lang)
     if not tables:
         sec.note(
-            "Not estimated yet: results.coefficients is not in the warehouse "
-            "(run `resilience estimate`)."
+            tr(
+                "Not estimated yet: results.coefficients is not in the warehouse "
+                "(run `resilience estimate`)."
+            )
         )
         return sec
-    stale = stale_results_note(frames.get("models"), build_id)
+    stale = stale_results_note(frames.get("models"), build_id, tr)
     if stale:
         sec.note(stale)
     for title, frame, notes in tables:
         sec.table(frame, title, raw_html_columns=tuple(frame.columns))
         for note in notes:
             sec.blocks.append(f'<p class="tablenote">{html.escape(note)}</p>')
-    for caption, frame in absorption_tables(frames):
+    for caption, frame in absorption_tables(frames, tr):
         sec.table(frame, caption, digits=3)
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
         columns = [c for c in ("test_name", "statistic", "df", "p_value") if c in tests]
         layouts = table_layouts()
-        labels, names = all_labels(layouts), table_names(layouts)
+        labels, names = all_labels(layouts), table_names(layouts, tr)
         shown = tests[columns].copy()
+        shown["test_name"] = [test_label(t, labels, tr) for t in shown["test_name"]]
+        shown = shown.rename(columns={"test_name": "test"})
         shown.insert(
             0,
             "model",
-            [model_label(frames.get("models"), m, labels, names) for m in tests.model_id],
+            [model_label(frames.get("models"), m, labels, names, tr) for m in tests.model_id],
         )
         sec.table(
-            hausman_columns(tests, shown),
-            "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
-            "Stata's hausman fe re compares by default, all shared but the constant, and "
-            "over the named regressors only: hausman_named), Sobel and bootstrap "
-            "(mediation), permutation and interaction (group differences), wild cluster "
-            "bootstrap (wild_bootstrap_*)",
+            hausman_columns(tests, shown, tr),
+            tr(
+                "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
+                "Stata's hausman fe re compares by default, all shared but the constant, and "
+                "over the named regressors only: hausman_named), Sobel and bootstrap "
+                "(mediation), permutation and interaction (group differences), wild cluster "
+                "bootstrap (wild_bootstrap_*)"
+            ),
         )
     else:
-        sec.note("No tests estimated yet (results.tests is absent or empty).")
+        sec.note(tr("No tests estimated yet (results.tests is absent or empty)."))
     return sec
 
 
-def heterogeneity_estimates(frames) -> pd.DataFrame | None:
+def heterogeneity_estimates(frames, tr: Translator | None = None) -> pd.DataFrame | None:
     """Key-regressor estimate of each heterogeneity group and its complement.
 
     The groups are the models with a group-difference test in results.tests
@@ -1178,11 +1280,12 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
     key regressor is the first regressor of the model's spec. Falls back to the model ids
     that mention a group when there are no such tests.
     """
+    tr = tr or Translator()
     coefs, models, tests = frames.get("coefficients"), frames.get("models"), frames.get("tests")
     if coefs is None or coefs.empty:
         return None
     layouts = table_layouts()
-    labels, names = all_labels(layouts), table_names(layouts)
+    labels, names = all_labels(layouts), table_names(layouts, tr)
     rows = []
     if tests is not None and not tests.empty:
         difference = tests[tests.test_name.astype(str).str.startswith("permutation_difference")]
@@ -1195,8 +1298,8 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
                 & tests.test_name.astype(str).str.startswith("interaction")
             ]
             for model_id, group in (
-                (test.model_id, flag_text(flag)),
-                (f"{test.model_id}_complement", f"not {flag_text(flag)}"),
+                (test.model_id, flag_text(flag, tr)),
+                (f"{test.model_id}_complement", tr.format("not {flag}", flag=flag_text(flag, tr))),
             ):
                 part = coefs[(coefs.model_id == model_id) & (coefs.term == key)]
                 if part.empty:
@@ -1204,10 +1307,10 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
                 r = part.iloc[0]
                 rows.append(
                     {
-                        "comparison": flag_text(flag),
+                        "comparison": flag_text(flag, tr),
                         "group": group,
-                        "model": model_label(models, model_id, labels, names),
-                        "term": term_label(key, labels),
+                        "model": model_label(models, model_id, labels, names, tr),
+                        "term": term_label(key, labels, tr),
                         "estimate": r.estimate,
                         "std_error": r.std_error,
                         "p_value": r.p_value,
@@ -1228,25 +1331,29 @@ def heterogeneity_estimates(frames) -> pd.DataFrame | None:
     part = coefs[mask & ~coefs.term.astype(str).str.match(r"^(const|year|time)")]
     if part.empty:
         return None
-    shown = {m: model_label(models, m, labels, names) for m in part.model_id.astype(str)}
+    shown = {m: model_label(models, m, labels, names, tr) for m in part.model_id.astype(str)}
     model = part.model_id.astype(str).map(shown)
     return part.assign(comparison=model, group=model, model=model)
 
 
-def section_heterogeneity(frames) -> Section:
+def section_heterogeneity(frames, tr: Translator | None = None) -> Section:
     """Build the coefficient plot of the heterogeneity groups."""
+    tr = tr or Translator()
     sec = Section(
         "heterogeneity",
         "Heterogeneity: coefficients by group",
         "Key regressor in each subsample and its complement, with 95% confidence "
         "intervals; the p-values test the difference between the two groups (permutation "
         "of the group label across provinces; Wald test of the interaction).",
+        tr=tr,
     )
-    part = heterogeneity_estimates(frames)
+    part = heterogeneity_estimates(frames, tr)
     if part is None:
         sec.note(
-            "Not estimated yet: no heterogeneity models in results.coefficients "
-            "(run `resilience estimate`)."
+            tr(
+                "Not estimated yet: no heterogeneity models in results.coefficients "
+                "(run `resilience estimate`)."
+            )
         )
         return sec
     part = part.reset_index(drop=True)
@@ -1266,9 +1373,9 @@ def section_heterogeneity(frames) -> Section:
     ax.axvline(0, color="black", lw=0.7)
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("coefficient (95% CI)")
+    ax.set_xlabel(tr("coefficient (95% CI)"))
     ax.grid(axis="x", alpha=0.3)
-    sec.figure(fig, "Coefficient plot of the heterogeneity groups")
+    sec.figure(fig, tr("Coefficient plot of the heterogeneity groups"))
     columns = [
         c
         for c in (
@@ -1289,7 +1396,7 @@ def section_heterogeneity(frames) -> Section:
     ]
     sec.table(
         part[columns],
-        "Heterogeneity estimates and group-difference tests",
+        tr("Heterogeneity estimates and group-difference tests"),
         formats=dict.fromkeys(("estimate", "std_error", "ci_lower", "ci_upper"), number),
     )
     return sec
@@ -1308,12 +1415,13 @@ def section_quality(frames, tr: Translator | None = None) -> Section:
         "OECD/JRC Handbook (2008) checks: interpolated cells, data availability per "
         "indicator and province (flagged below 65%), outliers (|skew| > 2 and excess "
         "kurtosis > 3.5), indicator pairs correlated above 0.9.",
+        tr=tr,
     )
     indicator_diag = frames.get("indicator_diagnostics")
     unit_diag = frames.get("unit_diagnostics")
     correlations = frames.get("correlations")
     if indicator_diag is None and unit_diag is None:
-        sec.note("Not built yet: the index diagnostics marts are not in the warehouse.")
+        sec.note(tr("Not built yet: the index diagnostics marts are not in the warehouse."))
         return sec
     if indicator_diag is not None:
         columns = [
@@ -1341,7 +1449,11 @@ def section_quality(frames, tr: Translator | None = None) -> Section:
                 for i, k in zip(shown.index_name, shown.indicator, strict=True)
             ]
         )
-        sec.table(shown, "Per indicator: availability, interpolation, shape", digits=3)
+        shown = shown.assign(
+            index_name=shown.index_name.map(tr),
+            **({"dimension": shown.dimension.map(tr)} if "dimension" in shown else {}),
+        )
+        sec.table(shown, tr("Per indicator: availability, interpolation, shape"), digits=3)
         if {"interpolated_share", "indicator"} <= set(indicator_diag):
             fig, ax = plt.subplots(figsize=(8.5, 0.22 * len(shown) + 1.2))
             ax.barh(
@@ -1349,15 +1461,16 @@ def section_quality(frames, tr: Translator | None = None) -> Section:
                 shown.interpolated_share * 100,
                 color="#9467bd",
             )
-            ax.set_xlabel("interpolated cells, % of the sample")
+            ax.set_xlabel(tr("interpolated cells, % of the sample"))
             ax.invert_yaxis()
             ax.tick_params(axis="y", labelsize=7)
             ax.grid(axis="x", alpha=0.3)
-            sec.figure(fig, "Share of interpolated cells per indicator")
+            sec.figure(fig, tr("Share of interpolated cells per indicator"))
     if unit_diag is not None:
-        names = unit_names(frames)
+        names = unit_names(frames, tr.lang)
         unit_diag = unit_diag.assign(
-            province=unit_diag.unit_id.astype(str).map(names).fillna(unit_diag.unit_id.astype(str))
+            province=unit_diag.unit_id.astype(str).map(names).fillna(unit_diag.unit_id.astype(str)),
+            index_name=unit_diag.index_name.map(tr),
         )
         columns = [
             c
@@ -1376,11 +1489,11 @@ def section_quality(frames, tr: Translator | None = None) -> Section:
         flagged = unit_diag[columns]
         if "interpolated_share" in flagged:
             flagged = flagged.sort_values("interpolated_share", ascending=False).head(15)
-        sec.table(flagged, "Per province: the 15 with the most interpolated cells", digits=3)
+        sec.table(flagged, tr("Per province: the 15 with the most interpolated cells"), digits=3)
     if correlations is not None:
         high = correlations[correlations.get("is_highly_correlated", False) == True]  # noqa: E712
         if high.empty:
-            sec.text("No indicator pair is correlated above 0.9.")
+            sec.text(tr("No indicator pair is correlated above 0.9."))
         else:
             high = high.assign(
                 **{
@@ -1389,23 +1502,26 @@ def section_quality(frames, tr: Translator | None = None) -> Section:
                         for i, k in zip(high.index_name, high[side], strict=True)
                     ]
                     for side in ("indicator_a", "indicator_b")
-                }
+                },
+                index_name=high.index_name.map(tr),
             )
             sec.table(
                 high[["index_name", "indicator_a", "indicator_b", "correlation"]],
-                "Indicator pairs correlated above 0.9",
+                tr("Indicator pairs correlated above 0.9"),
                 digits=3,
             )
     return sec
 
 
-def section_parameters(frames, meta) -> Section:
+def section_parameters(frames, meta, tr: Translator | None = None) -> Section:
     """Run parameters and data fingerprint."""
+    tr = tr or Translator()
     sec = Section(
         "parameters",
         "Run parameters and data fingerprint",
         "Settings recorded beside the results, the project's defaults and a digest "
         "of every raw and reference table, so a reader can tell two runs apart.",
+        tr=tr,
     )
     recorded = []
     weights = frames.get("weights")
@@ -1420,7 +1536,7 @@ def section_parameters(frames, meta) -> Section:
         ):
             if column in weights:
                 for index_name, value in weights.groupby("index_name")[column].first().items():
-                    shown = "none applied" if pd.isna(value) else str(value)
+                    shown = tr("none applied") if pd.isna(value) else str(value)
                     recorded.append({"setting": f"{index_name}.{column}", "value": shown})
     rebased = frames.get("exports_rebased")
     if rebased is not None and "base_year" in rebased and not rebased.empty:
@@ -1430,60 +1546,68 @@ def section_parameters(frames, meta) -> Section:
         prints = models.dropna(subset=["data_fingerprint"])
         recorded.append(
             {
-                "setting": "estimation samples (results.models.data_fingerprint)",
-                "value": f"{prints.data_fingerprint.nunique()} distinct sha256 over "
-                f"{len(prints)} models",
+                "setting": tr("estimation samples (results.models.data_fingerprint)"),
+                "value": tr.format(
+                    "{n} distinct sha256 over {models} models",
+                    n=prints.data_fingerprint.nunique(),
+                    models=len(prints),
+                ),
             }
         )
     if models is not None and "cov_type" in models:
         recorded.append(
             {
-                "setting": "covariance (results.models)",
+                "setting": tr("covariance (results.models)"),
                 "value": ", ".join(sorted(models.cov_type.astype(str).unique())),
             }
         )
     if recorded:
-        sec.table(pd.DataFrame(recorded), "Settings recorded in the warehouse")
+        sec.table(pd.DataFrame(recorded), tr("Settings recorded in the warehouse"))
     else:
-        sec.note("No settings recorded yet (the index marts are not built).")
+        sec.note(tr("No settings recorded yet (the index marts are not built)."))
     try:
         defaults = pd.DataFrame(
             [
-                {"var": k, "value": setting_text(v)}
+                {"var": k, "value": setting_text(v, tr)}
                 for k, v in project_vars().items()
                 if k != "var_rules"
             ]
         )
         sec.table(
             defaults,
-            "Project defaults (dbt_project.yml vars; a build may override them with --vars)",
+            tr("Project defaults (dbt_project.yml vars; a build may override them with --vars)"),
         )
     except (OSError, yaml.YAMLError, KeyError):
-        sec.note("dbt_project.yml could not be read.")
+        sec.note(tr("dbt_project.yml could not be read."))
     prints = meta["fingerprint"]
     overall = hashlib.md5("".join(prints.md5).encode()).hexdigest() if len(prints) else "—"
     sec.text(
-        f"Data fingerprint (MD5 over the reference tables and the input files' SHA-256): {overall}"
+        tr.format(
+            "Data fingerprint (MD5 over the reference tables and the input files' SHA-256): "
+            "{digest}",
+            digest=overall,
+        )
     )
     if len(prints):
-        sec.table(prints, "Inputs: reference tables (rows, MD5) and input files (SHA-256)")
+        sec.table(prints, tr("Inputs: reference tables (rows, MD5) and input files (SHA-256)"))
     return sec
 
 
-def setting_text(value: Any) -> str:
+def setting_text(value: Any, tr: Translator | None = None) -> str:
     """Show a dbt var as a reader reads it, never as a Python or JSON literal.
 
     None is "— (not set)", a boolean yes / no, a mapping ``key: value`` pairs, a list
-    comma-separated.
+    comma-separated; the words in ``tr``'s language.
     """
+    tr = tr or Translator()
     if value is None:
-        return "— (not set)"
+        return tr("— (not set)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {setting_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {setting_text(v, tr)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(setting_text(v) for v in value)
+        return ", ".join(setting_text(v, tr) for v in value)
     return str(value)
 
 
@@ -1502,18 +1626,30 @@ def git_commit() -> str:
         return "unknown"
 
 
-def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Section:
+def section_overview(
+    frames, meta, db_path: Path, sections: list[Section], tr: Translator | None = None
+) -> Section:
     """Build the overview: what the run holds, with a table of contents."""
-    sec = Section("overview", "Overview")
+    tr = tr or Translator()
+    sec = Section("overview", "Overview", tr=tr)
     present = [name for name in TABLES.values() if name in meta["existing"]]
     missing = [name for name in TABLES.values() if name not in meta["existing"]]
     sec.text(
-        f"Warehouse {db_path} · generated {dt.datetime.now():%Y-%m-%d %H:%M} · "
-        f"resilience {__version__} · commit {git_commit()}"
+        tr.format(
+            "Warehouse {db} · generated {when} · resilience {version} · commit {commit}",
+            db=db_path,
+            when=f"{dt.datetime.now():%Y-%m-%d %H:%M}",
+            version=__version__,
+            commit=git_commit(),
+        )
     )
     sec.text(
-        f"{len(present)} of {len(TABLES)} relations the report reads are present."
-        + (f" Not there yet: {', '.join(missing)}." if missing else "")
+        tr.format(
+            "{present} of {total} relations the report reads are present.",
+            present=len(present),
+            total=len(TABLES),
+        )
+        + (tr.format(" Not there yet: {missing}.", missing=", ".join(missing)) if missing else "")
     )
     items = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
     sec.blocks.append(f"<nav><ol>{items}</ol></nav>")
@@ -1522,27 +1658,31 @@ def section_overview(frames, meta, db_path: Path, sections: list[Section]) -> Se
 
 # ------------------------------------------------------------------ entry point ------
 def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> list[Section]:
-    """All sections in report order (the overview lists the others); tables in ``lang``."""
-    tr = Translator(lang)
+    """All sections in report order (the overview lists the others); tables in ``lang``.
+
+    One :class:`~resilience.i18n.Translator` serves every section: the specs' own texts
+    (:func:`spec_texts`), then :data:`resilience.i18n.ZH`.
+    """
+    tr = Translator(lang, spec_texts(table_layouts(), lang))
     use_plot_fonts()
     body: list[Section] = [
         section_weights(frames, tr),
-        section_ranking(frames),
-        section_sensitivity(frames, unit_names(frames)),
-        section_regional(frames),
-        section_export_paths(frames),
-        section_regressions(frames, meta.get("build_id"), lang),
-        section_heterogeneity(frames),
-        section_speccurve(frames),  # resilience.report_speccurve
+        section_ranking(frames, tr),
+        section_sensitivity(frames, unit_names(frames), tr),
+        section_regional(frames, tr),
+        section_export_paths(frames, tr),
+        section_regressions(frames, meta.get("build_id"), lang, tr),
+        section_heterogeneity(frames, tr),
+        section_speccurve(frames, tr),  # resilience.report_speccurve
         section_quality(frames, tr),
-        section_parameters(frames, meta),
+        section_parameters(frames, meta, tr),
     ]
     if lang == DEFAULT_LANG:
         return [section_overview(frames, meta, db_path, body), *body]
     body = [replace(s, title=tr(s.title), intro=tr(s.intro)) for s in body]
-    overview = section_overview(frames, meta, db_path, body)
+    overview = section_overview(frames, meta, db_path, body, tr)
     overview = replace(overview, title=tr(overview.title), intro=tr(overview.intro))
-    tr.warn("report section headings")
+    tr.warn("the report (headings, captions, prose, labels)")
     return [overview, *body]
 
 
@@ -1581,12 +1721,15 @@ def write_report(
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )
+    tr = Translator(report_lang(lang))
     page = env.get_template("report.html.j2").render(
-        title=title,
+        title=tr(title),
         sections=sections,
         is_synthetic=meta["is_synthetic"],
-        synthetic_note=SYNTHETIC_NOTE,
+        synthetic_note=tr(SYNTHETIC_NOTE),
         generated=f"{dt.datetime.now():%Y-%m-%d %H:%M}",
+        lang="zh-CN" if tr.lang == "zh" else "en",
+        text={t: tr(t) for t in PAGE_TEXTS},
     )
     with storage_faults("cannot write the report; nothing was written", out_path):
         write_atomically(out_path, page)

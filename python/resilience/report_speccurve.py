@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from resilience.i18n import ZH, Translator
 from resilience.tables import number
 
 VARIANT_DESIGN = "marts.dim_index_variants"
@@ -36,6 +37,36 @@ INTRO = (
 CHOICES_TODO = (
     "The dot matrix of each variant's construction choices (the lower panel of a "
     f"specification curve) is not drawn: the warehouse has no {VARIANT_DESIGN}."
+)
+ZH.update(
+    {
+        CHOICES_TODO: (
+            f"未绘制各方案构建选择的点阵图（设定曲线的下半部分）：数据仓库中没有 {VARIANT_DESIGN}。"
+        ),
+        "index variants, sorted by the coefficient": "指数方案（按系数大小排序）",
+        "95% CI": "95% 置信区间",
+        "paper's sign, p < 0.05": "与原文符号一致且 p < 0.05",
+        "otherwise": "其他",
+        "coefficient of {term} (95% CI)": "{term}的系数（95% 置信区间）",
+        "Not estimated yet: no results.specification_curve (run `resilience sensitivity`).": (
+            "尚未估计：没有 results.specification_curve（请运行 `resilience sensitivity`）。"
+        ),
+        "Specification curve of {term} in {model} over {n} variants of the {index} index": (
+            "{model}中{term}的设定曲线（{index}的 {n} 个方案）"
+        ),
+        "Share of index variants that keep the paper's sign (and significance)": (
+            "保持原文系数符号（及显著性）的指数方案占比"
+        ),
+        "model id": "模型",
+        "n variants": "方案数",
+        "share paper sign": "符号一致占比",
+        "share sign significant 05": "符号一致且 5% 显著占比",
+        "share sign significant 10": "符号一致且 10% 显著占比",
+        "estimate median": "系数中位数",
+        "estimate min": "系数最小值",
+        "estimate max": "系数最大值",
+        "shipped estimate": "基准指数系数",
+    }
 )
 
 
@@ -60,13 +91,19 @@ def choice_levels(design: pd.DataFrame) -> pd.DataFrame:
 
 
 def curve_figure(
-    rows: pd.DataFrame, paper_sign: int, design: pd.DataFrame | None = None
+    rows: pd.DataFrame,
+    paper_sign: int,
+    design: pd.DataFrame | None = None,
+    tr: Translator | None = None,
+    term: str | None = None,
 ) -> plt.Figure:
     """Plot the sorted estimates with their 95 % CIs, and the choices' dot matrix below.
 
     Blue: the paper's sign and p < 0.05; the shipped index marked. The dot matrix is drawn
-    when ``design`` (rows of :data:`VARIANT_DESIGN`) has every variant's choices.
+    when ``design`` (rows of :data:`VARIANT_DESIGN`) has every variant's choices. Legend
+    and axes in ``tr``'s language; ``term`` is the focal coefficient's label (default its id).
     """
+    tr = tr or Translator()
     rows = rows.sort_values(["estimate", "variant_id"]).reset_index(drop=True)
     x = np.arange(len(rows))
     keeps = ((np.sign(rows["estimate"]) == paper_sign) & (rows["p_value"] < 0.05)).to_numpy()
@@ -88,55 +125,80 @@ def curve_figure(
             low.scatter(x, y, s=2, marker="|", c=np.where(keeps, "#1f77b4", "#d62728"))
         low.set_yticks(range(len(names)), names, fontsize=7)
         low.invert_yaxis()
-        low.set_xlabel("index variants, sorted by the coefficient")
+        low.set_xlabel(tr("index variants, sorted by the coefficient"))
     ax.fill_between(x, rows["ci_low"], rows["ci_high"], step="mid", color="#cccccc",
-                    lw=0, label="95% CI")  # fmt: skip
+                    lw=0, label=tr("95% CI"))  # fmt: skip
     ax.scatter(x[keeps], rows["estimate"][keeps], s=6, color="#1f77b4", zorder=3,
-               label="paper's sign, p < 0.05")  # fmt: skip
+               label=tr("paper's sign, p < 0.05"))  # fmt: skip
     ax.scatter(x[~keeps], rows["estimate"][~keeps], s=6, color="#d62728", zorder=3,
-               label="otherwise")  # fmt: skip
+               label=tr("otherwise"))  # fmt: skip
     shipped = rows.index[rows["is_shipped"]]
     if len(shipped):
         ax.scatter(shipped, rows["estimate"][shipped], s=60, marker="D", facecolor="none",
-                   edgecolor="black", zorder=4, label="shipped index")  # fmt: skip
+                   edgecolor="black", zorder=4, label=tr("shipped index"))  # fmt: skip
     ax.axhline(0, color="black", lw=0.7)
     if levels is None:
-        ax.set_xlabel("index variants, sorted by the coefficient")
-    ax.set_ylabel(f"coefficient of {rows['term'].iloc[0]} (95% CI)")
+        ax.set_xlabel(tr("index variants, sorted by the coefficient"))
+    ax.set_ylabel(tr.format("coefficient of {term} (95% CI)", term=term or rows["term"].iloc[0]))
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     return fig
 
 
-def section_speccurve(frames: dict):
-    """Build the ``sensitivity`` section of :mod:`resilience.report` (a ``Section``)."""
-    from resilience.report import Section  # the report imports this module
+def section_speccurve(frames: dict, tr: Translator | None = None):
+    """Build the ``sensitivity`` section of :mod:`resilience.report` (a ``Section``).
 
-    sec = Section("specification-curve", TITLE, INTRO)
+    Models and terms are named by their labels (:func:`resilience.report.model_label`), in
+    ``tr``'s language with the captions, legends and axes.
+    """
+    from resilience.report import Section, all_labels, model_label, table_layouts, table_names
+
+    tr = tr or Translator()
+    sec = Section("specification-curve", TITLE, INTRO, tr=tr)
     curve, summary = frames.get("specification_curve"), frames.get("specification_curve_summary")
     if curve is None or curve.empty or summary is None:
         sec.note(
-            "Not estimated yet: no results.specification_curve (run `resilience sensitivity`)."
+            tr("Not estimated yet: no results.specification_curve (run `resilience sensitivity`).")
         )
         return sec
+    layouts = table_layouts()
+    labels, names = all_labels(layouts), table_names(layouts, tr)
+    models = frames.get("models")
+
+    def term_of(term: str) -> str:
+        return tr(labels.get(term, term))
+
+    def model_of(model_id: str) -> str:
+        return model_label(models, model_id, labels, names, tr)
+
     design = frames.get("variant_design")
     for row in summary.itertuples():
         rows = curve[curve["model_id"] == row.model_id]
         own = None if design is None else design[design["index_name"] == row.index_name]
         sec.figure(
-            curve_figure(rows, row.paper_sign, own),
-            f"Specification curve of {row.term} in {row.model_id} over {row.n_variants:,} "
-            f"variants of the {row.index_name} index",
+            curve_figure(rows, row.paper_sign, own, tr, term_of(row.term)),
+            tr.format(
+                "Specification curve of {term} in {model} over {n} variants of the {index} index",
+                term=term_of(row.term),
+                model=model_of(row.model_id),
+                n=f"{row.n_variants:,}",
+                index=tr(row.index_name),
+            ),
         )
     if design is None:
-        sec.text(CHOICES_TODO)
+        sec.text(tr(CHOICES_TODO))
     shown = summary[
         ["model_id", "term", "index_name", "n_variants", "share_paper_sign",
          "share_sign_significant_05", "share_sign_significant_10", "estimate_median",
          "estimate_min", "estimate_max", "shipped_estimate"]
     ]  # fmt: skip
+    shown = shown.assign(
+        model_id=shown["model_id"].map(model_of),
+        term=shown["term"].map(term_of),
+        index_name=shown["index_name"].map(tr),
+    )
     sec.table(
         shown,
-        "Share of index variants that keep the paper's sign (and significance)",
+        tr("Share of index variants that keep the paper's sign (and significance)"),
         formats={
             **{c: "{:.1%}".format for c in shown.columns if c.startswith("share")},
             **dict.fromkeys(

@@ -27,7 +27,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +138,9 @@ def build_table(
             cells.append(number(fit.params[term]) + stars(fit.pvalues[term]))
             below.append(f"({number(inner)})")
         rows += [(label(term, term), tuple(cells)), ("", tuple(below))]
-    boot_rows, boot_notes = wild_bootstrap_rows(table, tests)
+    boot_rows, boot_notes = wild_bootstrap_rows(
+        tests, [(c.model, c.label) for c in table.columns], table.table_id, table.labels, tr
+    )
     rows += boot_rows
     n_coefficient_rows = len(rows)
     rows.append(("N", tuple(str(f.nobs) for f in fits)))
@@ -167,7 +169,7 @@ def build_table(
             tr(ABSORPTION_NOTE),
             *map(tr, _construction_notes(table, fits, specs)),
             *map(tr, hausman_notes),
-            *map(tr, boot_notes),
+            *boot_notes,
         ),
     )
     return _localised(built, tr)
@@ -281,58 +283,74 @@ WILD_BOOTSTRAP_ROWS = {
 """Row label of each ``results.tests`` wild bootstrap test (:mod:`resilience.wildboot`)."""
 
 
+WILD_BOOTSTRAP_NOTE = (
+    "Wild bootstrap p: wild cluster restricted bootstrap (Cameron, Gelbach & Miller "
+    "2008), null (coefficient = 0) imposed, clusters = provinces, symmetric p-value "
+    "(the share of draws whose absolute t exceeds the model's, as Stata boottest), "
+    "for the focal coefficient {terms}; B = {reps} draws per weight type (Rademacher: +1 or "
+    "-1; Webb: six points, plus or minus sqrt(1/2), 1, sqrt(3/2)){seed}."
+)
+WILD_BOOTSTRAP_SEED = ", seed {seeds}"
+WILD_BOOTSTRAP_ENUMERATED = (
+    " Rademacher, B at least 2 to the power G: every sign vector of the G provinces "
+    "enumerated (exact, no seed) in {columns}."
+)
+"""The note under the wild bootstrap rows (templates of :data:`resilience.i18n.ZH`)."""
+
+
 def wild_bootstrap_rows(
-    table: TableSpec, tests: pd.DataFrame | None
+    tests: pd.DataFrame | None,
+    columns: Sequence[tuple[str, str]],
+    table_id: str,
+    labels: Mapping[str, str],
+    tr: Translator | None = None,
 ) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
     """Rows (one per weight type) and the note of the columns' wild bootstrap p-values.
 
-    A cell is the WCR bootstrap p-value of the column's focal coefficient (3 decimals);
-    the note names the method, the focal terms, B, the weights and the seed, read from
-    each row's ``detail``.
+    ``columns`` are ``(model_id, column label)`` pairs; a cell is the WCR bootstrap p-value
+    of the column's focal coefficient (3 decimals, :func:`p_cell`) in ``results.tests``
+    (the rows of ``table_id`` when the tests name tables). The note names the method, the
+    focal terms by their ``labels``, B, the weights and the seed, read from each row's
+    ``detail``, in ``tr``'s language. The publication tables and the report both use it.
+    E.g. p = 0.0312 of ``wl_t2_c2`` under Rademacher weights, B = 9999, seed 7: the row
+    ``("Wild bootstrap p (Rademacher)", ("0.031",))``, the note "... for the focal
+    coefficient Data; B = 9999 draws ..., seed 7."
     """
+    tr = tr or Translator()
     if tests is None or tests.empty:
         return [], []
     rows, details = [], []
     for test_name, label in WILD_BOOTSTRAP_ROWS.items():
         cells = []
-        for column in table.columns:
-            match = tests[(tests.model_id == column.model) & (tests.test_name == test_name)]
-            if "table_id" in match and (match.table_id == table.table_id).any():
-                match = match[match.table_id == table.table_id]
+        for model_id, column_label in columns:
+            match = tests[(tests.model_id == model_id) & (tests.test_name == test_name)]
+            if "table_id" in match and (match.table_id == table_id).any():
+                match = match[match.table_id == table_id]
             if match.empty or pd.isna(match.iloc[0]["p_value"]):
                 cells.append("")
                 continue
             cells.append(p_cell(match.iloc[0]["p_value"]))
-            details.append((column.label, _hausman_detail(match.iloc[0])))
+            details.append((column_label, _hausman_detail(match.iloc[0])))
         if any(cells):
-            rows.append((label, tuple(cells)))
+            rows.append((tr(label), tuple(cells)))
     if not rows:
         return [], []
-    terms = dict.fromkeys(table.labels.get(d.get("term"), d.get("term")) for _, d in details)
+    terms = dict.fromkeys(tr(labels.get(d.get("term"), d.get("term"))) for _, d in details)
     reps = sorted({d.get("reps_requested") for _, d in details if d}, key=str)
     seeds = sorted({d.get("seed") for _, d in details if d.get("seed") is not None}, key=str)
-    enumerated = [label for label, d in details if d.get("enumerated")]
-    note = (
-        "Wild bootstrap p: wild cluster restricted bootstrap (Cameron, Gelbach & Miller "
-        "2008), null (coefficient = 0) imposed, clusters = provinces, symmetric p-value "
-        "(the share of draws whose absolute t exceeds the model's, as Stata boottest), "
-        "for the focal coefficient "
-        + ", ".join(str(t) for t in terms)
-        + f"; B = {', '.join(map(str, reps))} draws per weight type (Rademacher: +1 or -1; "
-        "Webb: six points, plus or minus sqrt(1/2), 1, sqrt(3/2))"
-        + (f", seed {', '.join(map(str, seeds))}" if seeds else "")
-        + "."
+    enumerated = [tr(label) for label, d in details if d.get("enumerated")]
+    note = tr.format(
+        WILD_BOOTSTRAP_NOTE,
+        terms=", ".join(str(t) for t in terms),
+        reps=", ".join(map(str, reps)),
+        seed=tr.format(WILD_BOOTSTRAP_SEED, seeds=", ".join(map(str, seeds))) if seeds else "",
     )
     if enumerated:
-        note += (
-            " Rademacher, B at least 2 to the power G: every sign vector of the G provinces "
-            "enumerated (exact, no seed) in " + ", ".join(dict.fromkeys(enumerated)) + "."
-        )
+        note += tr.format(WILD_BOOTSTRAP_ENUMERATED, columns=", ".join(dict.fromkeys(enumerated)))
     return rows, [note]
 
 
-ABSORPTION_LABEL = "Variance of {} left by FE"
-ABSORPTION_LABEL_ZH = "{}：固定效应后剩余方差占比"
+ABSORPTION_LABEL = "Variance of {term} left by FE"
 """Row label of a regressor's :attr:`~resilience.panel.PanelResults.absorption` share."""
 ABSORPTION_NOTE = (
     "Variance left by FE: the share of the regressor's sample variance left after the "
@@ -341,26 +359,39 @@ ABSORPTION_NOTE = (
 )
 
 
+def absorption_rows(
+    shares: Sequence[Mapping[str, float]],
+    terms: Iterable[str],
+    labels: Mapping[str, str],
+    tr: Translator | None = None,
+) -> list[tuple[str, tuple[str, ...]]]:
+    """One row per regressor: its share of variance left by each column's fixed effects.
+
+    ``shares`` holds each column's ``term -> share_left`` (a fit's
+    :attr:`~resilience.panel.PanelResults.absorption`, or the model's rows of
+    ``results.absorption`` in the report); a cell has 3 decimals, blank where the column
+    lacks the term, and a term no column has gets no row. The label is
+    :data:`ABSORPTION_LABEL` of the term's label, in ``tr``'s language. E.g. shares
+    ``[{"data_index": 0.41234}, {}]`` of the term labelled ``Data``: the row
+    ``("Variance of Data left by FE", ("0.412", ""))``.
+    """
+    tr = tr or Translator()
+    rows = []
+    for term in dict.fromkeys(terms):
+        cells = tuple(f"{s[term]:.3f}" if term in s else "" for s in shares)
+        if any(cells):
+            label = tr.format(ABSORPTION_LABEL, term=tr(labels.get(term, term)))
+            rows.append((label, cells))
+    return rows
+
+
 def _absorption_rows(
     table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """One row per regressor of the table (not the controls): its share of variance left.
-
-    With ``tr`` in Chinese the label is :data:`ABSORPTION_LABEL_ZH` of the translated term.
-    """
-    terms = dict.fromkeys(t for c in table.columns for t in specs.models[c.model].lagged_regressors)
-    rows = []
-    for term in terms:
-        cells = []
-        for fit in fits:
-            shares = fit.absorption.set_index("term")["share_left"]
-            cells.append(f"{shares[term]:.3f}" if term in shares.index else "")
-        name = table.labels.get(term, term)
-        if tr is not None and tr.lang == "zh":
-            rows.append((ABSORPTION_LABEL_ZH.format(tr(name)), tuple(cells)))
-        else:
-            rows.append((ABSORPTION_LABEL.format(name), tuple(cells)))
-    return rows
+    """Return the :func:`absorption_rows` of the table's regressors (not the controls)."""
+    terms = [t for c in table.columns for t in specs.models[c.model].lagged_regressors]
+    shares = [dict(fit.absorption.set_index("term")["share_left"]) for fit in fits]
+    return absorption_rows(shares, terms, table.labels, tr)
 
 
 def construction_note(
@@ -525,15 +556,18 @@ def dropped_note(
     by_column: dict[str, int],
     by_year: dict[int | str, int],
     tr: Translator | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """Say what a model's sample lost to missing values: count, columns and years.
 
     E.g. ``227 of 450 rows dropped for missing values (exp_res_hp: 227); by year: 2009 30,
     2010 12, …``, whatever made the values missing (a log rule, a lag, a gap). The tables
-    and the report both say it with this function, in ``tr``'s language (English by default).
+    and the report both say it with this function, in ``tr``'s language (English by default),
+    a column by its label in ``labels`` (``ExpRes (HP): 227``), else by its id.
     """
     tr = tr or Translator()
-    columns = ", ".join(f"{k}: {v}" for k, v in by_column.items())
+    labels = labels or {}
+    columns = ", ".join(f"{tr(labels.get(k, k))}: {v}" for k, v in by_column.items())
     text = tr.note("dropped", n=n_dropped, total=n_obs + n_dropped, columns=columns)
     if by_year:
         years = ", ".join(f"{year} {n}" for year, n in by_year.items())
@@ -548,7 +582,12 @@ def _notes(table: TableSpec, fits: list[PanelResults], tr: Translator) -> tuple[
     for column, fit in zip(table.columns, fits, strict=True):
         if fit.n_dropped:
             note = dropped_note(
-                fit.n_dropped, fit.nobs, fit.dropped_by_column, fit.dropped_by_year, tr
+                fit.n_dropped,
+                fit.nobs,
+                fit.dropped_by_column,
+                fit.dropped_by_year,
+                tr,
+                table.labels,
             )
             notes.append(tr.note("column", column=tr(column.label), note=note))
     return (*notes, *map(tr, table.notes))

@@ -87,7 +87,9 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     ):
         assert "data:image/png;base64," in section_html(page, section_id)
     regressions = section_html(page, "regressions")
-    assert "data_index" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+    assert (
+        "<td>Data</td>" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+    )
     assert "(0." in regressions  # standard errors in parentheses
     # rows a model could not use are reported beside its table, never dropped silently
     with duckdb.connect(str(db), read_only=True) as con:
@@ -97,7 +99,7 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     assert lag_dropped == 30  # the first panel year has no lag
     assert (
         f"{lag_dropped} of {lag_n + lag_dropped} rows dropped for missing values "
-        f"(lag1_data_index: 30); by year: 2009 30"
+        f"(lag1_Data: 30); by year: 2009 30"
     ) in regressions
     # self-contained: nothing is fetched from elsewhere
     assert not re.search(r'(src|href)="(https?:)?//', page)
@@ -528,5 +530,123 @@ def test_quality_section_names_indicators_by_their_label():
     }
     body = "".join(section_quality(frames, Translator("zh")).blocks)
     per_indicator, pairs = section_tables(body)
-    assert per_indicator[1][per_indicator[0].index("indicator")] == "邮政业务总量"
+    assert per_indicator[1][per_indicator[0].index("指标")] == "邮政业务总量"
     assert pairs[1][1:3] == ["邮政业务总量", "Number of postal letters"]
+
+
+def test_absorption_rows_hand_worked_as_report_and_tables_share_them():
+    """One function for both (resilience.tables.absorption_rows): a hand-worked row.
+
+    Column 1 leaves 0.41234 of Data's variance (3 decimals: 0.412), column 2 lacks the term
+    (blank); ``edu`` is in no column, so it gets no row.
+    """
+    from resilience.i18n import Translator
+    from resilience.tables import absorption_rows
+
+    rows = absorption_rows(
+        [{"data_index": 0.41234}, {}], ["data_index", "edu"], {"data_index": "Data"}
+    )
+    assert rows == [("Variance of Data left by FE", ("0.412", ""))]
+    zh = absorption_rows(
+        [{"data_index": 0.41234}], ["data_index"], {"data_index": "Data"},
+        Translator("zh", {"Data": "数据要素流动环境"}),
+    )  # fmt: skip
+    assert zh == [("数据要素流动环境：固定效应后剩余方差占比", ("0.412",))]
+
+
+def test_wild_bootstrap_rows_hand_worked():
+    """p = 0.0312 (Rademacher) of one column, B = 9999, seed 7: row 0.031, note names Data."""
+    import json
+
+    import pandas as pd
+
+    from resilience.tables import wild_bootstrap_rows
+
+    tests = pd.DataFrame(
+        {
+            "model_id": ["m1"],
+            "test_name": ["wild_bootstrap_rademacher"],
+            "table_id": ["t"],
+            "p_value": [0.0312],
+            "detail": [json.dumps({"term": "data_index", "reps_requested": 9999, "seed": 7})],
+        }
+    )
+    rows, notes = wild_bootstrap_rows(tests, [("m1", "(1)")], "t", {"data_index": "Data"})
+    assert rows == [("Wild bootstrap p (Rademacher)", ("0.031",))]
+    assert "focal coefficient Data; B = 9999" in notes[0] and "seed 7." in notes[0]
+
+
+def test_tests_are_named_by_label_not_id():
+    from resilience.i18n import Translator
+    from resilience.report import test_label
+
+    labels = {"isu": "ISU"}
+    assert test_label("sobel[isu]", labels) == "Sobel test of the indirect effect via ISU"
+    assert (
+        test_label("permutation_difference[is_central_west]", labels)
+        == "Permutation test of the group difference: central west"
+    )
+    zh = Translator("zh", {"ISU": "产业结构升级"})
+    assert test_label("permutation_difference[is_central_west]", labels, zh) == (
+        "组间系数差异置换检验：中西部"
+    )
+    assert test_label("sobel[isu]", labels, zh) == "中介效应 Sobel 检验：产业结构升级"
+    assert not zh.missing
+
+
+def test_dropped_note_names_columns_by_label():
+    """227 of 450 rows lost to exp_res_hp (labelled ExpRes (HP)): 227 + 223 kept = 450."""
+    from resilience.i18n import Translator
+    from resilience.tables import dropped_note
+
+    labels = {"exp_res_hp": "ExpRes (HP)"}
+    text = dropped_note(227, 223, {"exp_res_hp": 227}, {2009: 30}, labels=labels)
+    assert text == "227 of 450 rows dropped for missing values (ExpRes (HP): 227); by year: 2009 30"
+    zh = dropped_note(
+        227, 223, {"exp_res_hp": 227}, {}, Translator("zh", {"ExpRes (HP)": "出口韧性（HP滤波）"}),
+        labels,
+    )  # fmt: skip
+    assert "出口韧性（HP滤波）: 227" in zh and "exp_res_hp" not in zh
+
+
+def test_zh_report_of_an_empty_warehouse_is_all_chinese(tmp_path):
+    """Every heading, introduction and 'not built yet' note has its zh text: no warning."""
+    import warnings
+
+    from resilience.i18n import LanguageWarning
+
+    db = tmp_path / "empty.duckdb"
+    duckdb.connect(str(db)).close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        outcome = write_report(db, tmp_path / "zh.html", lang="zh")
+    page = outcome.path.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page
+    assert "尚未构建" in section_html(page, "weights")
+    assert "Not built yet" not in visible_text(page)
+
+
+@pytest.mark.slow
+def test_zh_report_raises_no_language_warning_and_shows_no_ids(report_with_results, tmp_path):
+    """The built report under --lang zh: every text translated, no raw ids, labels shown."""
+    import warnings
+
+    from resilience.i18n import LanguageWarning
+
+    db = report_with_results.path.parent / "warehouse.duckdb"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        outcome = write_report(db, tmp_path / "zh.html", lang="zh")
+    text = visible_text(outcome.path.read_text(encoding="utf-8"))
+    for pattern, what in (
+        (r"\w+_complement\b", "a model id"),
+        (r"\w+_interaction\b", "a model id"),
+        (r"permutation_difference\[|sobel\[|interaction_wald\[", "a raw test name"),
+        (r"\{\s*[\"']", "a JSON or Python dict"),
+        (r"\bNone\b|\b(False|True)\b", "a Python literal"),
+        (r"exp_res_hp:", "a column id in the dropped-rows note"),
+    ):
+        found = re.search(pattern, text)
+        assert not found, f"{what}: …{text[found.start() - 80 : found.end() + 40]}…"
+    assert "组间系数差异置换检验：中西部" in text  # the tests table names tests by label
+    assert "对照组" in text  # a complement model named by its column and role

@@ -65,7 +65,7 @@ def test_dropped_rows_are_in_the_notes(table3):
     lost = panel[panel["in_paper_sample"] & panel["exp_res_hp"].isna()]
     years = ", ".join(f"{y} {n}" for y, n in lost["year"].value_counts().sort_index().items())
     expected = (
-        f"(5) Reconstruction (HP): 3 of 450 rows dropped for missing values (exp_res_hp: 3); "
+        f"(5) Reconstruction (HP): 3 of 450 rows dropped for missing values (ExpRes (HP): 3); "
         f"by year: {years}."
     )
     assert len(lost) == 3 and expected in table.notes
