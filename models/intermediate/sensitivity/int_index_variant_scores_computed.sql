@@ -7,11 +7,13 @@
         dropped         indicator d_v removed (it takes no weight)
         weighting       entropy: macro entropy_weights on z′ grouped by variant too
                         (e_k, d_k, w_k = d_k / sum d over the kept indicators);
-                        equal: w_k = 1 / K_v over the K_v kept indicators
+                        equal: macro equal_weights, w_k = 1 / K_v over the K_v kept
+                        indicators
         perturbation    w′_k = w_k m_vk / sum_j w_j m_vj  (m_vk in [0.75, 1.25])
-        aggregation     arithmetic: s_it = sum_k w′_k z_kit  (the shipped score)
-                        geometric:  s_it = exp(sum_k w'_k ln z'_kit) = prod z'^w'
-                        (on the shifted values, so a zero does not zero the product)
+        aggregation     arithmetic: s_it = sum_k w′_k z_kit  (the shipped score, exact_sum)
+                        geometric:  macro aggregate_geometric on the shifted values,
+                        s_it = exp(sum_k w'_k ln z'_kit / W) = prod z'^(w'/W), W = sum w'
+                        (so a zero does not zero the product)
         rank            r_it = rank of s_it among the units of year t (1 = highest;
                         ties share the lowest rank)
     Variant 0 (the shipped settings) reproduces fct_index_scores’ entropy totals.
@@ -61,14 +63,13 @@ entropy_weights_computed as (
     {{ entropy_weights('entropy_cells', ['index_name', 'variant_id', 'scope', 'scope_year']) }}
 ),
 
-kept_indicators as (
-    select distinct
-        index_name,
-        variant_id,
-        weighting,
-        indicator,
-        scope_year
-    from cells_normalized
+equal_cells as (
+    select * from cells_normalized
+    where weighting = 'equal'
+),
+
+equal_weights_computed as (
+    {{ equal_weights('equal_cells', ['index_name', 'variant_id', 'scope_year']) }}
 ),
 
 weights_by_method as (
@@ -85,9 +86,8 @@ weights_by_method as (
         variant_id,
         indicator,
         scope_year,
-        1.0 / count(*) over (partition by index_name, variant_id, scope_year) as weight
-    from kept_indicators
-    where weighting = 'equal'
+        weight
+    from equal_weights_computed
 ),
 
 weights_perturbed as (
@@ -114,30 +114,32 @@ weights_perturbed as (
         and weights_by_method.indicator = variant_indicators_designed.indicator
 ),
 
-scores_aggregated as (
+cells_weighted as (
     select
         cells_normalized.index_name,
         cells_normalized.variant_id,
         cells_normalized.unit_id,
         cells_normalized.year,
         cells_normalized.aggregation,
-        {{ exact_sum(
-            "case when cells_normalized.aggregation = 'geometric'"
-            ~ " then weights_perturbed.weight * ln(cells_normalized.z_shifted)"
-            ~ " else weights_perturbed.weight * cells_normalized.z end"
-        ) }} as weighted_sum
+        cells_normalized.indicator,
+        cells_normalized.z,
+        cells_normalized.z_shifted,
+        weights_perturbed.weight
     from cells_normalized
     inner join weights_perturbed
         on cells_normalized.index_name = weights_perturbed.index_name
         and cells_normalized.variant_id = weights_perturbed.variant_id
         and cells_normalized.indicator = weights_perturbed.indicator
         and cells_normalized.scope_year is not distinct from weights_perturbed.scope_year
-    group by
-        cells_normalized.index_name,
-        cells_normalized.variant_id,
-        cells_normalized.unit_id,
-        cells_normalized.year,
-        cells_normalized.aggregation
+),
+
+geometric_cells as (
+    select * from cells_weighted
+    where aggregation = 'geometric'
+),
+
+scores_geometric as (
+    {{ aggregate_geometric('geometric_cells', ['index_name', 'variant_id', 'unit_id', 'year']) }}
 ),
 
 scores_finished as (
@@ -146,8 +148,22 @@ scores_finished as (
         variant_id,
         unit_id,
         year,
-        case when aggregation = 'geometric' then exp(weighted_sum) else weighted_sum end as score
-    from scores_aggregated
+        {{ exact_sum('weight * z') }} as score
+    from cells_weighted
+    where aggregation = 'arithmetic'
+    group by
+        index_name,
+        variant_id,
+        unit_id,
+        year
+    union all
+    select
+        index_name,
+        variant_id,
+        unit_id,
+        year,
+        score
+    from scores_geometric
 ),
 
 scores_ranked as (
