@@ -12,7 +12,7 @@
         perturbation    w′_k = w_k m_vk / sum_j w_j m_vj  (m_vk in [0.75, 1.25])
         aggregation     arithmetic: s_it = sum_k w′_k z_kit  (the shipped score, exact_sum)
                         geometric:  macro aggregate_geometric on the shifted values,
-                        s_it = exp(sum_k w'_k ln z'_kit / W) = prod z'^(w'/W), W = sum w'
+                        s_it = exp(sum_k w′_k ln z′_kit / W) = prod z′^(w′/W), W = sum w′
                         (so a zero does not zero the product)
         rank            r_it = rank of s_it among the units of year t (1 = highest;
                         ties share the lowest rank)
