@@ -7,20 +7,13 @@
     what an earlier run stored only if it failed then (a pass dropped it).
 #}
 {% macro drop_passed_test_failures(results) -%}
-    {%- if execute and target.type == 'spark' -%}
-        {#- Spark SQL takes one statement per call -#}
+    {#- one statement per call: Spark SQL takes no batch of statements -#}
+    {%- if execute -%}
         {%- for result in results
             if result.node.resource_type == 'test'
             and result.status == 'pass'
             and result.node.relation_name -%}
             {%- do run_query('drop table if exists ' ~ result.node.relation_name) -%}
         {%- endfor -%}
-    {%- elif execute -%}
-        {%- for result in results
-            if result.node.resource_type == 'test'
-            and result.status == 'pass'
-            and result.node.relation_name -%}
-            drop table if exists {{ result.node.relation_name }};
-        {% endfor -%}
     {%- endif -%}
 {%- endmacro %}

@@ -597,14 +597,7 @@ def build(
         new, failed = building_path(db_path), failed_path(db_path)
         remove_database(new)  # a killed build's leftovers
 
-        problems = validate_inputs(
-            values_path,
-            system_path,
-            var_overrides,
-            project_dir,
-            check_units,
-            tables=_tables_to_check(supplied, skipped_inputs, project_dir),
-        )
+        problems = preflight(supplied, skipped_inputs, var_overrides, project_dir, check_units)
         if problems:
             remove_database(failed)
             _store_problems(failed, problems)
@@ -728,6 +721,24 @@ def _swap_in(new: Path, db_path: Path, moved: Path | None, kept: str) -> None:
         ) from None
     Path(f"{db_path}.wal").unlink(missing_ok=True)
     _fsync_dir(db_path.parent)
+
+
+def preflight(
+    supplied: dict[str, Path],
+    skipped_inputs: list[str],
+    var_overrides: dict,
+    project_dir: Path,
+    check_units: bool = True,
+) -> list[Problem]:
+    """Return the pre-flight problems of the supplied inputs and vars (empty: dbt may run)."""
+    return validate_inputs(
+        supplied.get("indicator_values"),
+        supplied.get("indicator_system"),
+        var_overrides,
+        project_dir,
+        check_units,
+        tables=_tables_to_check(supplied, skipped_inputs, project_dir),
+    )
 
 
 def dbt_selection_args(

@@ -25,7 +25,6 @@ warehouse; Spark has no file to swap).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ from pathlib import Path
 from resilience import build as build_module
 from resilience.errors import DbtCrashed, InputError
 from resilience.paths import PROJECT_ROOT
-from resilience.validate import validate_inputs
 
 SELECTION = "resource_type:seed +path:models/marts/indices +path:models/marts/spillovers"
 """What builds on Spark: the seeds and every model upstream of the index and spillover marts."""
@@ -89,14 +87,7 @@ def build_on_spark(
     supplied, skipped = build_module._supplied_inputs(
         inputs_dir, input_paths, values_path, system_path
     )
-    problems = validate_inputs(
-        supplied.get("indicator_values"),
-        supplied.get("indicator_system"),
-        var_overrides,
-        project_dir,
-        True,
-        tables=build_module._tables_to_check(supplied, skipped, project_dir),
-    )
+    problems = build_module.preflight(supplied, skipped, var_overrides, project_dir)
     if problems:
         raise InputError(problems)  # a Spark build keeps no failed-build file
     args = [
@@ -117,8 +108,7 @@ def build_on_spark(
         raise DbtCrashed(
             "dbt build --target spark could not run: " + " ".join(reason.split())[:400]
         )
-    run_results = json.loads(run_results_file.read_text())["results"]
-    manifest = json.loads((work / "target" / "manifest.json").read_text())
+    run_results, manifest = build_module._load_artifacts(work)
     counts, failing, _warnings = build_module.collect_outcomes(run_results, manifest, None, {})
     return SparkBuildResult(
         ok=not failing,

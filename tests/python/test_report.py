@@ -239,20 +239,29 @@ def section_tables(body: str) -> list[list[list[str]]]:
     return tables
 
 
-@pytest.mark.slow
-def test_visible_text_has_no_raw_ids_json_or_python_literals(report_with_results):
-    text = visible_text(report_with_results.path.read_text(encoding="utf-8"))
-    for pattern, what in (
-        (r"\w+_complement\b", "a model id (supplementary or heterogeneity table)"),
-        (r"\w+_interaction\b", "a model id"),
-        (r"\{\s*[\"']", "a JSON or Python dict"),
-        (r"\bNone\b", "a Python None"),
-        (r"\b(False|True)\b", "a Python boolean"),
-    ):
+RAW_TEXT_PATTERNS = (
+    (r"\w+_complement\b", "a model id (supplementary or heterogeneity table)"),
+    (r"\w+_interaction\b", "a model id"),
+    (r"\{\s*[\"']", "a JSON or Python dict"),
+    (r"\bNone\b", "a Python None"),
+    (r"\b(False|True)\b", "a Python boolean"),
+)
+"""What a reader must never see in a report: (regex, what it is)."""
+
+
+def assert_none_visible(text: str, patterns) -> None:
+    """Fail on the first pattern found in the visible text, quoting where it stands."""
+    for pattern, what in patterns:
         found = re.search(pattern, text)
         assert not found, (
             f"{what} in the visible text: …{text[found.start() - 80 : found.end() + 40]}…"
         )
+
+
+@pytest.mark.slow
+def test_visible_text_has_no_raw_ids_json_or_python_literals(report_with_results):
+    text = visible_text(report_with_results.path.read_text(encoding="utf-8"))
+    assert_none_visible(text, RAW_TEXT_PATTERNS)
     # the supplementary models are headed by their column and role, as the spec names them
     assert "Wang & Lu Table 4, (3) Central-western: complement group" in text
     # the wild bootstrap note names the focal coefficient by its label, as the tables do
@@ -638,15 +647,13 @@ def test_zh_report_raises_no_language_warning_and_shows_no_ids(report_with_resul
         warnings.simplefilter("error", LanguageWarning)
         outcome = write_report(db, tmp_path / "zh.html", lang="zh")
     text = visible_text(outcome.path.read_text(encoding="utf-8"))
-    for pattern, what in (
-        (r"\w+_complement\b", "a model id"),
-        (r"\w+_interaction\b", "a model id"),
-        (r"permutation_difference\[|sobel\[|interaction_wald\[", "a raw test name"),
-        (r"\{\s*[\"']", "a JSON or Python dict"),
-        (r"\bNone\b|\b(False|True)\b", "a Python literal"),
-        (r"exp_res_hp:", "a column id in the dropped-rows note"),
-    ):
-        found = re.search(pattern, text)
-        assert not found, f"{what}: …{text[found.start() - 80 : found.end() + 40]}…"
+    assert_none_visible(
+        text,
+        RAW_TEXT_PATTERNS
+        + (
+            (r"permutation_difference\[|sobel\[|interaction_wald\[", "a raw test name"),
+            (r"exp_res_hp:", "a column id in the dropped-rows note"),
+        ),
+    )
     assert "组间系数差异置换检验：中西部" in text  # the tests table names tests by label
     assert "对照组" in text  # a complement model named by its column and role
