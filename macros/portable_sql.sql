@@ -38,3 +38,15 @@
 {% macro spark__is_finite(x) -%}
     (not isnan({{ x }}) and abs({{ x }}) < double('Infinity'))
 {%- endmacro %}
+
+{# CTE hint: DuckDB materialises a CTE referenced more than once (all its rows held at once); `not materialized` inlines it, so a large fan-out streams into each consumer instead. #}
+{% macro cte_not_materialized() -%}
+    {{ return(adapter.dispatch('cte_not_materialized', 'resilience_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__cte_not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__cte_not_materialized() -%}
+    not materialized
+{%- endmacro %}

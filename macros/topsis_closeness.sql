@@ -15,7 +15,7 @@
     Returns group_by columns, n_indicators, distance_ideal, distance_anti_ideal, score.
 #}
 {% macro topsis_closeness(relation, scope_by, group_by, indicator_column='indicator', weight_column='weight', value_column='z') -%}
-    {%- set ideal_partition = (scope_by + [indicator_column]) | join(', ') -%}
+    {%- set ideal_by = scope_by + [indicator_column] -%}
     {%- set group_csv = group_by | join(', ') -%}
     select
         distances.*,
@@ -25,23 +25,36 @@
         end as score
     from (
         select
-            {{ group_csv }},
+            {%- for column in group_by %}
+            weighted.{{ column }},
+            {%- endfor %}
             count(*) as n_indicators,
-            sqrt({{ exact_sum('(weighted_value - ideal_value) * (weighted_value - ideal_value)') }}) as distance_ideal,
-            sqrt({{ exact_sum('(weighted_value - anti_ideal_value) * (weighted_value - anti_ideal_value)') }})
+            sqrt({{ exact_sum('(weighted.weighted_value - ideals.ideal_value) * (weighted.weighted_value - ideals.ideal_value)') }}) as distance_ideal,
+            sqrt({{ exact_sum('(weighted.weighted_value - ideals.anti_ideal_value) * (weighted.weighted_value - ideals.anti_ideal_value)') }})
                 as distance_anti_ideal
         from (
             select
-                weighted.*,
-                max(weighted.weighted_value) over (partition by {{ ideal_partition }}) as ideal_value,
-                min(weighted.weighted_value) over (partition by {{ ideal_partition }}) as anti_ideal_value
-            from (
-                select
-                    src.*,
-                    src.{{ weight_column }} * src.{{ value_column }} as weighted_value
-                from {{ relation }} as src
-            ) as weighted
+                src.*,
+                src.{{ weight_column }} * src.{{ value_column }} as weighted_value
+            from {{ relation }} as src
+        ) as weighted
+        inner join (
+            -- the ideal and anti-ideal per scope and indicator: a grouped aggregate joined
+            -- back (a window over the rows would hold them all in memory at once)
+            select
+                {{ ideal_by | join(', ') }},
+                max({{ weight_column }} * {{ value_column }}) as ideal_value,
+                min({{ weight_column }} * {{ value_column }}) as anti_ideal_value
+            from {{ relation }}
+            group by {{ ideal_by | join(', ') }}
         ) as ideals
-        group by {{ group_csv }}
+            on
+            {%- for column in ideal_by %}
+            weighted.{{ column }} is not distinct from ideals.{{ column }}
+            {%- if not loop.last %}
+            and
+            {%- endif %}
+            {%- endfor %}
+        group by {% for column in group_by %}weighted.{{ column }}{% if not loop.last %}, {% endif %}{% endfor %}
     ) as distances
 {%- endmacro %}

@@ -430,6 +430,7 @@ def sensitivity(
     """
     from resilience import speccurve
     from resilience.build import check_last_build
+    from resilience.tables import print_whole
 
     db_path = _existing_db(db, readable=True)
     check_last_build(db_path)
@@ -445,8 +446,11 @@ def sensitivity(
             summary.to_csv(out_dir / "specification_curve_summary.csv", index=False)
     table = Table(title="Specification curve: the focal coefficient across index variants")
     for name in ("model", "term", "variants", "paper's sign", "and p<0.05", "and p<0.10",
-                 "median", "min", "max", "shipped"):  # fmt: skip
-        table.add_column(name, justify="left" if name in ("model", "term") else "right")
+                 "median", "min", "max", "shipped", "beta median", "beta min",
+                 "beta max"):  # fmt: skip
+        table.add_column(
+            name, justify="left" if name in ("model", "term") else "right", no_wrap=True
+        )
     for row in summary.itertuples():
         table.add_row(
             row.model_id, row.term, f"{row.n_variants:,}",
@@ -454,8 +458,10 @@ def sensitivity(
             f"{row.share_sign_significant_10:.1%}", f"{row.estimate_median:.4g}",
             f"{row.estimate_min:.4g}", f"{row.estimate_max:.4g}",
             "-" if math.isnan(row.shipped_estimate) else f"{row.shipped_estimate:.4g}",
+            f"{row.standardised_median:.3g}", f"{row.standardised_min:.3g}",
+            f"{row.standardised_max:.3g}",
         )  # fmt: skip
-    console.print(table)
+    print_whole(table, console)
     console.print(
         f"[green]Wrote[/] {len(curve):,} refits into {db_path} (results.specification_curve, "
         "results.specification_curve_summary)" + (f"; CSV in {out_dir}" if out_dir else ""),

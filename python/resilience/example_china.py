@@ -172,6 +172,7 @@ class ChinaExampleOutcome:
     scores: pd.DataFrame
     stocks: pd.DataFrame
     province_stocks: pd.DataFrame
+    sensitivity: pd.DataFrame
     elapsed_s: float = 0.0
     files: list[Path] = field(default_factory=list)
 
@@ -348,7 +349,11 @@ def build_warehouse(db_path: Path, inputs_folder: Path):
 
 
 def read_results(db_path: Path) -> tuple[pd.DataFrame, ...]:
-    """Return (pooled weights, total scores, partner R&D stocks, provincial R&D stocks)."""
+    """Return the tables the summary shows, from the built warehouse.
+
+    Pooled weights, total scores, partner R&D stocks, provincial R&D stocks, and the
+    index's Sobol indices per factor (with the mean 5-95 % rank-interval width).
+    """
     from resilience.lock import connect
 
     con = connect(db_path, read_only=True)
@@ -376,9 +381,17 @@ def read_results(db_path: Path) -> tuple[pd.DataFrame, ...]:
             "growth_rate, rd_stock from marts.fct_rd_capital_stocks "
             "where economy_kind = 'province' order by economy_code, year"
         ).df()
+        sensitivity = con.execute(
+            "select s.factor, s.first_order_index, s.total_index, s.n_base_rows, "
+            "(select avg(rank_p95 - rank_p05) from marts.fct_index_rank_intervals "
+            " where index_name = s.index_name) as mean_rank_interval_width "
+            "from marts.fct_index_sensitivity as s where s.index_name = ? "
+            "order by s.total_index desc",
+            [INDEX_NAME],
+        ).df()
     finally:
         con.close()
-    return weights, scores, stocks, province_stocks
+    return weights, scores, stocks, province_stocks, sensitivity
 
 
 def run(out_dir: str | Path = OUTPUT_DIR) -> ChinaExampleOutcome:

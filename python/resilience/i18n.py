@@ -160,10 +160,13 @@ ZH.update(
         ),
         "Sensitivity: specification curve across index variants": "敏感性：指数变体的设定曲线",
         "Each baseline re-estimated with every Monte Carlo variant of its index "
-        "(resilience sensitivity): the coefficients sorted, with 95% confidence intervals "
-        "(Simonsohn, Simmons & Nelson 2020).": (
-            "以指数的每个蒙特卡洛变体重新估计各基准回归（resilience sensitivity）：系数排序，"
-            "附 95% 置信区间（Simonsohn, Simmons & Nelson 2020）。"
+        "(resilience sensitivity): the standardised (beta) coefficients sorted, with 95% "
+        "confidence intervals (Simonsohn, Simmons & Nelson 2020). Standardised, because the "
+        "variants' scales differ (a z-score index is not in [0, 1]); the table gives the raw "
+        "estimates too.": (
+            "以指数的每个蒙特卡洛变体重新估计各基准回归（resilience sensitivity）：标准化（beta）"
+            "系数排序，附 95% 置信区间（Simonsohn, Simmons & Nelson 2020）。因各变体的量纲不同"
+            "（z 分数指数不在 [0, 1] 内）而标准化；表中亦列出原始系数。"
         ),
         "Data-quality diagnostics": "数据质量诊断",
         "OECD/JRC Handbook (2008) checks: interpolated cells, data availability per "

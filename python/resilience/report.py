@@ -1668,7 +1668,7 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
     body: list[Section] = [
         section_weights(frames, tr),
         section_ranking(frames, tr),
-        section_sensitivity(frames, unit_names(frames), tr),
+        section_sensitivity(frames, unit_names(frames, tr.lang), tr),
         section_regional(frames, tr),
         section_export_paths(frames, tr),
         section_regressions(frames, meta.get("build_id"), lang, tr),

@@ -22,9 +22,10 @@ TABLES = {
 
 TITLE = "Uncertainty and sensitivity of the index ranks"
 INTRO = (
-    "Monte Carlo over the choices that build each index (weighting, aggregation, the "
-    "shift c, a random perturbation of the weights, one indicator dropped; Saltelli "
-    "design, seeded): each province's median rank and 5–95% rank interval over the "
+    "Monte Carlo over the choices that build each index (normalisation, weighting, "
+    "aggregation, the shift c, a random perturbation of the weights, one indicator "
+    "dropped; Saltelli design, seeded): each province's median rank and 5–95% rank "
+    "interval over the "
     "variants, and each choice's first-order and total Sobol index, its share of the "
     "variance of the ranks."
 )
@@ -32,7 +33,8 @@ ZH.update(
     {
         TITLE: "指数排名的不确定性与敏感性",
         INTRO: (
-            "对构建各指数的选择（赋权方法、加总方法、平移量 c、权重随机扰动、剔除一个指标；"
+            "对构建各指数的选择（标准化方法、赋权方法、加总方法、平移量 c、权重随机扰动、"
+            "剔除一个指标；"
             "Saltelli 设计，固定随机种子）做蒙特卡洛模拟：各省份在各方案下的排名中位数与 "
             "5–95% 排名区间，以及每个选择的一阶与总 Sobol 指数，即其在排名方差中的份额。"
         ),
@@ -108,7 +110,9 @@ def sensitivity_figure(sensitivity: pd.DataFrame, tr: Translator | None = None) 
         x = np.arange(len(rows))
         ax.bar(x - 0.2, rows["first_order_index"], 0.4, label=tr("first order S_i"))
         ax.bar(x + 0.2, rows["total_index"], 0.4, label=tr("total S_Ti"))
-        ax.set_xticks(x, [tr(f).replace("_", "\n") for f in rows["factor"]], fontsize=7)
+        # six factors: slanted labels, or neighbours run into each other
+        labels = [tr(f).replace("_", " ") for f in rows["factor"]]
+        ax.set_xticks(x, labels, fontsize=7, rotation=30, ha="right")
         ax.set_title(tr(index_name))
         ax.axhline(0, color="black", lw=0.5)
         ax.grid(axis="y", alpha=0.3)
@@ -157,7 +161,8 @@ def section_sensitivity(frames, names: dict[str, str], tr: Translator | None = N
             n=n_base,
         ),
     )
-    table = sensitivity[["index_name", "factor", "first_order_index", "total_index"]].copy()
+    table = sensitivity.sort_values(["index_name", "total_index"], ascending=[True, False])
+    table = table[["index_name", "factor", "first_order_index", "total_index"]].copy()
     table["index_name"] = table["index_name"].map(tr)
     table["factor"] = table["factor"].map(tr)
     sec.table(

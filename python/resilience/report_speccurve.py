@@ -1,7 +1,8 @@
 """The report's specification-curve section (``sensitivity``), from ``results.specification_curve``.
 
 One figure per baseline model, after Simonsohn, Simmons & Nelson (2020, *Nature Human
-Behaviour* 4, Fig. 2): the focal coefficient of every index variant, sorted, with its 95 %
+Behaviour* 4, Fig. 2): the standardised (beta) focal coefficient of every index variant
+(``estimate_standardised``: variants' scales differ), sorted, with its 95 %
 confidence interval (filled: significant at 5 % with the paper's sign; the shipped index
 marked), and the summary table of ``results.specification_curve_summary``.
 
@@ -10,10 +11,8 @@ weighting, aggregation, shift c in three quantile bins, an indicator dropped or 
 from :data:`VARIANT_DESIGN` (one row per index and variant, the columns of
 :data:`CHOICES`).
 
-TODO(issue 19, item 2): the index-variant models keep their design in
-``intermediate.int_index_variants_designed``; the report reads marts only, so the lower
-panel is drawn once a mart :data:`VARIANT_DESIGN` exposes those columns. Until then only
-the upper panel is drawn, and the section says so.
+A warehouse built without the analysis's design mart (an older build) gets the upper
+panel only, and the section says so.
 """
 
 from __future__ import annotations
@@ -31,8 +30,10 @@ CHOICES = ("normalisation", "weighting", "aggregation", "shift_c", "dropped_indi
 TITLE = "Sensitivity: specification curve across index variants"
 INTRO = (
     "Each baseline re-estimated with every Monte Carlo variant of its index "
-    "(resilience sensitivity): the coefficients sorted, with 95% confidence intervals "
-    "(Simonsohn, Simmons & Nelson 2020)."
+    "(resilience sensitivity): the standardised (beta) coefficients sorted, with 95% "
+    "confidence intervals (Simonsohn, Simmons & Nelson 2020). Standardised, because the "
+    "variants' scales differ (a z-score index is not in [0, 1]); the table gives the raw "
+    "estimates too."
 )
 CHOICES_TODO = (
     "The dot matrix of each variant's construction choices (the lower panel of a "
@@ -47,7 +48,7 @@ ZH.update(
         "95% CI": "95% 置信区间",
         "paper's sign, p < 0.05": "与原文符号一致且 p < 0.05",
         "otherwise": "其他",
-        "coefficient of {term} (95% CI)": "{term}的系数（95% 置信区间）",
+        "standardised coefficient of {term} (95% CI)": "{term}的标准化系数（95% 置信区间）",
         "Not estimated yet: no results.specification_curve (run `resilience sensitivity`).": (
             "尚未估计：没有 results.specification_curve（请运行 `resilience sensitivity`）。"
         ),
@@ -66,6 +67,9 @@ ZH.update(
         "estimate min": "系数最小值",
         "estimate max": "系数最大值",
         "shipped estimate": "基准指数系数",
+        "standardised median": "标准化系数中位数",
+        "standardised min": "标准化系数最小值",
+        "standardised max": "标准化系数最大值",
     }
 )
 
@@ -104,7 +108,9 @@ def curve_figure(
     and axes in ``tr``'s language; ``term`` is the focal coefficient's label (default its id).
     """
     tr = tr or Translator()
-    rows = rows.sort_values(["estimate", "variant_id"]).reset_index(drop=True)
+    # standardised (beta) coefficients: variants' index scales differ (z-scores are not
+    # in [0, 1]), raw coefficients are not comparable across them
+    rows = rows.sort_values(["estimate_standardised", "variant_id"]).reset_index(drop=True)
     x = np.arange(len(rows))
     keeps = ((np.sign(rows["estimate"]) == paper_sign) & (rows["p_value"] < 0.05)).to_numpy()
     levels = None
@@ -126,20 +132,23 @@ def curve_figure(
         low.set_yticks(range(len(names)), names, fontsize=7)
         low.invert_yaxis()
         low.set_xlabel(tr("index variants, sorted by the coefficient"))
-    ax.fill_between(x, rows["ci_low"], rows["ci_high"], step="mid", color="#cccccc",
-                    lw=0, label=tr("95% CI"))  # fmt: skip
-    ax.scatter(x[keeps], rows["estimate"][keeps], s=6, color="#1f77b4", zorder=3,
+    ax.fill_between(x, rows["ci_low_standardised"], rows["ci_high_standardised"], step="mid",
+                    color="#cccccc", lw=0, label=tr("95% CI"))  # fmt: skip
+    ax.scatter(x[keeps], rows["estimate_standardised"][keeps], s=6, color="#1f77b4", zorder=3,
                label=tr("paper's sign, p < 0.05"))  # fmt: skip
-    ax.scatter(x[~keeps], rows["estimate"][~keeps], s=6, color="#d62728", zorder=3,
+    ax.scatter(x[~keeps], rows["estimate_standardised"][~keeps], s=6, color="#d62728", zorder=3,
                label=tr("otherwise"))  # fmt: skip
     shipped = rows.index[rows["is_shipped"]]
     if len(shipped):
-        ax.scatter(shipped, rows["estimate"][shipped], s=60, marker="D", facecolor="none",
-                   edgecolor="black", zorder=4, label=tr("shipped index"))  # fmt: skip
+        ax.scatter(shipped, rows["estimate_standardised"][shipped], s=60, marker="D",
+                   facecolor="none", edgecolor="black", zorder=4,
+                   label=tr("shipped index"))  # fmt: skip
     ax.axhline(0, color="black", lw=0.7)
     if levels is None:
         ax.set_xlabel(tr("index variants, sorted by the coefficient"))
-    ax.set_ylabel(tr.format("coefficient of {term} (95% CI)", term=term or rows["term"].iloc[0]))
+    ax.set_ylabel(
+        tr.format("standardised coefficient of {term} (95% CI)", term=term or rows["term"].iloc[0])
+    )
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     return fig
 
@@ -186,10 +195,11 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
         )
     if design is None:
         sec.text(tr(CHOICES_TODO))
+    # the raw min and max mix the variants' scales: in the results table only
     shown = summary[
         ["model_id", "term", "index_name", "n_variants", "share_paper_sign",
          "share_sign_significant_05", "share_sign_significant_10", "estimate_median",
-         "estimate_min", "estimate_max", "shipped_estimate"]
+         "shipped_estimate", "standardised_median", "standardised_min", "standardised_max"]
     ]  # fmt: skip
     shown = shown.assign(
         model_id=shown["model_id"].map(model_of),
@@ -202,7 +212,14 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
         formats={
             **{c: "{:.1%}".format for c in shown.columns if c.startswith("share")},
             **dict.fromkeys(
-                ("estimate_median", "estimate_min", "estimate_max", "shipped_estimate"), number
+                (
+                    "estimate_median",
+                    "shipped_estimate",
+                    "standardised_median",
+                    "standardised_min",
+                    "standardised_max",
+                ),
+                number,
             ),
         },
     )

@@ -111,8 +111,9 @@ create table if not exists {SCHEMA}.absorption (
 CURVE_DDL = f"""
 create table if not exists {SCHEMA}.specification_curve (
     index_name varchar, model_id varchar, term varchar, variant_id bigint, is_shipped boolean,
-    estimate double, std_error double, t_stat double, p_value double, ci_low double,
-    ci_high double, n_obs integer, n_clusters integer, build_id varchar,
+    estimate double, estimate_standardised double, std_error double, t_stat double,
+    p_value double, ci_low double, ci_high double, ci_low_standardised double,
+    ci_high_standardised double, n_obs integer, n_clusters integer, build_id varchar,
     estimated_at timestamptz, primary key (model_id, variant_id)
 )"""
 CURVE_SUMMARY_DDL = f"""
@@ -120,8 +121,19 @@ create table if not exists {SCHEMA}.specification_curve_summary (
     index_name varchar, model_id varchar primary key, term varchar, n_variants integer,
     paper_sign integer, share_paper_sign double, share_sign_significant_05 double,
     share_sign_significant_10 double, estimate_median double, estimate_min double,
-    estimate_max double, shipped_estimate double, build_id varchar, estimated_at timestamptz
+    estimate_max double, shipped_estimate double, standardised_median double,
+    standardised_min double, standardised_max double, build_id varchar,
+    estimated_at timestamptz
 )"""
+CURVE_ADDED_COLUMNS = {
+    # columns added after the first release: a warehouse made before gets them on write
+    "specification_curve": (
+        "estimate_standardised",
+        "ci_low_standardised",
+        "ci_high_standardised",
+    ),
+    "specification_curve_summary": ("standardised_median", "standardised_min", "standardised_max"),
+}
 STORED_ABSORPTION_COLUMNS = [
     *ABSORPTION_COLUMNS,
     "unit_part",
@@ -258,11 +270,16 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "variant_id": "The index variant (fct_index_variant_scores.variant_id).",
             "is_shipped": "The variant's scores equal the shipped index on the model's sample.",
             "estimate": "Coefficient of the focal regressor.",
+            "estimate_standardised": "Beta coefficient: estimate times the sample sd of the "
+            "focal regressor over that of the outcome (comparable across variants whose "
+            "index scales differ).",
             "std_error": "Standard error, clustered by province (Stata's small-sample factor).",
             "t_stat": "t statistic.",
             "p_value": "Two-sided p-value, t with clusters - 1 degrees of freedom.",
             "ci_low": "Lower bound of the 95% confidence interval.",
             "ci_high": "Upper bound of the 95% confidence interval.",
+            "ci_low_standardised": "Lower bound of the 95% CI of the standardised estimate.",
+            "ci_high_standardised": "Upper bound of the 95% CI of the standardised estimate.",
             "n_obs": "Observations of the estimation sample.",
             "n_clusters": "Clusters (provinces) of the estimation sample.",
             "build_id": "The warehouse build the panel and the variants came from.",
@@ -286,6 +303,9 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "estimate_max": "Largest estimate over the variants.",
             "shipped_estimate": "Estimate of the variant equal to the shipped index (empty if "
             "none is).",
+            "standardised_median": "Median standardised (beta) estimate over the variants.",
+            "standardised_min": "Smallest standardised estimate over the variants.",
+            "standardised_max": "Largest standardised estimate over the variants.",
             "build_id": "The warehouse build the panel and the variants came from.",
             "estimated_at": "When the curve was estimated (UTC).",
         },
@@ -560,6 +580,11 @@ def write_specification_curve(
         con.execute(f"create schema if not exists {SCHEMA}")
         con.execute(CURVE_DDL)
         con.execute(CURVE_SUMMARY_DDL)
+        for table, columns in CURVE_ADDED_COLUMNS.items():
+            for column in columns:
+                con.execute(
+                    f"alter table {SCHEMA}.{table} add column if not exists {column} double"
+                )
         for table in ("specification_curve", "specification_curve_summary"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
         _insert(con, "specification_curve", curve)

@@ -67,11 +67,14 @@ CURVE_COLUMNS = [
     "variant_id",
     "is_shipped",
     "estimate",
+    "estimate_standardised",
     "std_error",
     "t_stat",
     "p_value",
     "ci_low",
     "ci_high",
+    "ci_low_standardised",
+    "ci_high_standardised",
     "n_obs",
     "n_clusters",
 ]
@@ -89,6 +92,9 @@ SUMMARY_COLUMNS = [
     "estimate_min",
     "estimate_max",
     "shipped_estimate",
+    "standardised_median",
+    "standardised_min",
+    "standardised_max",
 ]
 """Columns of :func:`summarise` (``results.specification_curve_summary``)."""
 SHIPPED_TOL = 1e-12
@@ -297,11 +303,19 @@ def _design(spec: ModelSpec, panel: pd.DataFrame) -> Design:
 def refit_variants(
     spec: ModelSpec, panel: pd.DataFrame, scores: pd.DataFrame, curve: Curve
 ) -> pd.DataFrame:
-    """Re-estimate ``spec`` with each variant of ``curve.index_name`` in place of its column.
+    r"""Re-estimate ``spec`` with each variant of ``curve.index_name`` in place of its column.
 
     The sample is the spec's (its filter and complete rows of the shipped panel); the
     index column is the outcome or a regressor of ``spec``. Returns
     :data:`CURVE_COLUMNS` rows, one per variant.
+
+    ``estimate_standardised`` is the beta coefficient
+    :math:`\hat\beta_v\, s_{x_v} / s_{y_v}` (sample standard deviations, ``ddof=1``,
+    over the estimation sample, of the focal regressor and the outcome before any
+    demeaning): the coefficient of the same model on ``x/s_x`` and ``y/s_y``, its CI
+    ``ci_*_standardised`` the CI times the same positive factor. Variants
+    differ in scale (a z-score index is not in [0, 1]), so their raw estimates are not
+    comparable, the standardised ones are.
     """
     design = _design(spec, panel)
     frame = design.frame
@@ -331,6 +345,7 @@ def refit_variants(
             f"{curve.index_name!r} is a linear combination of the fixed effects and the "
             "controls (nothing of it is left to identify the slope); drop that variant"
         ) from None
+    scale = x.std(axis=0, ddof=1) / y.std(axis=0, ddof=1)
     shipped = np.abs(matrix - frame[curve.column].to_numpy(float)[:, None]).max(axis=0)
     return pd.DataFrame(
         {
@@ -340,11 +355,14 @@ def refit_variants(
             "variant_id": variant_ids,
             "is_shipped": shipped <= SHIPPED_TOL,
             "estimate": fit.estimate,
+            "estimate_standardised": fit.estimate * scale,
             "std_error": fit.std_error,
             "t_stat": fit.t_stat,
             "p_value": fit.p_value,
             "ci_low": fit.ci_low,
             "ci_high": fit.ci_high,
+            "ci_low_standardised": fit.ci_low * scale,
+            "ci_high_standardised": fit.ci_high * scale,
             "n_obs": fit.n_obs,
             "n_clusters": fit.n_clusters,
         }
@@ -356,8 +374,9 @@ def summarise(curve: pd.DataFrame, paper_sign: int) -> pd.DataFrame:
 
     ``share_sign_significant_05`` counts variants with the paper's sign and
     ``p_value < 0.05`` (``_10``: 0.10); median, min and max of the estimate over the
-    variants; ``shipped_estimate`` that of the variant equal to the shipped index (NaN if
-    none is).
+    variants (in each variant's own units) and of ``estimate_standardised`` (comparable
+    across variants); ``shipped_estimate`` that of the variant equal to the shipped index
+    (NaN if none is).
     """
     rows = []
     for (index_name, model_id, term), group in curve.groupby(
@@ -380,6 +399,9 @@ def summarise(curve: pd.DataFrame, paper_sign: int) -> pd.DataFrame:
                 "estimate_min": group["estimate"].min(),
                 "estimate_max": group["estimate"].max(),
                 "shipped_estimate": shipped.iloc[0] if len(shipped) else np.nan,
+                "standardised_median": group["estimate_standardised"].median(),
+                "standardised_min": group["estimate_standardised"].min(),
+                "standardised_max": group["estimate_standardised"].max(),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -10,8 +10,9 @@ Layouts (docs/contracts.md):
 
 * values: ``unit_id, year, indicator, value`` -- one row per unit-year-indicator, an
   empty ``value`` is a missing cell;
-* system: ``index_name, dimension, indicator, direction`` (+ optional ``unit,
-  published_weight, description``), direction ``+`` (benefit) or ``-`` (cost).
+* system: ``index_name, dimension, indicator, direction`` (+ optional ``label_en,
+  label_zh, unit, published_weight, description, weight``), direction ``+`` (benefit) or
+  ``-`` (cost); ``weight`` the user's own weights (``index_weighting: given``).
 
 Every identifier that reaches SQL (indicator, index and dimension names, var values) must
 match ``^[A-Za-z0-9_]+$``; anything else is rejected here and never interpolated.
@@ -35,7 +36,16 @@ VALUES_COLUMNS = ("unit_id", "year", "indicator", "value")
 VALUES_OPTIONAL_COLUMNS = ("unit",)
 """``unit``: the unit of the value as the source states it (written by ``resilience import``)."""
 SYSTEM_COLUMNS = ("index_name", "dimension", "indicator", "direction")
-SYSTEM_OPTIONAL_COLUMNS = ("label_en", "label_zh", "unit", "published_weight", "description")
+SYSTEM_OPTIONAL_COLUMNS = (
+    "label_en",
+    "label_zh",
+    "unit",
+    "published_weight",
+    "description",
+    "weight",
+)
+"""``weight``: the user's own weight of the indicator (``index_weighting: given``), a number
+>= 0, given for every indicator of an index or for none, not all 0 within an index."""
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_]+$")
 VAR_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
@@ -386,7 +396,46 @@ def validate_system(path: Path, problems: list[Problem]) -> list[dict] | None:
         seen.setdefault(key, line)
         if not bad:
             good.append({**rec, "_line": line})
+    if "weight" in header:
+        _check_given_weights(label, rows, problems, counts)
     return good
+
+
+def _check_given_weights(label: str, rows: list, problems: list[Problem], counts: dict) -> None:
+    """Check the optional ``weight`` column: numbers >= 0, all or none per index, not all 0."""
+    by_index: dict[str, list[tuple[int, str, float | None, str]]] = defaultdict(list)
+    for line, rec in rows:
+        cell = clean(rec.get("weight"))
+        by_index[rec["index_name"]].append((line, rec["indicator"], parse_number(cell), cell))
+    for index_name, entries in by_index.items():
+        given = [e for e in entries if e[3] != ""]
+        for line, ind, value, cell in given:
+            if value is None or value < 0:
+                why = (
+                    number_problem(cell, empty_is_missing=False)
+                    if value is None
+                    else (f"weight {cell} is negative; a weight is a number >= 0")
+                )
+                _add(problems, counts, Problem(
+                    "weight", label, why, row=line, indicator=ind, column="weight",
+                ))  # fmt: skip
+        if given and len(given) < len(entries):
+            line, ind, _, _ = next(e for e in entries if e[3] == "")
+            _add(problems, counts, Problem(
+                "weight", label,
+                f"index {index_name}: weight is empty here but given for "
+                f"{len(given)} of its {len(entries)} indicators; give every indicator of "
+                "the index a weight, or none",
+                row=line, indicator=ind, column="weight",
+            ))  # fmt: skip
+        values = [e[2] for e in given]
+        if given and all(v is not None and v == 0 for v in values):
+            _add(problems, counts, Problem(
+                "weight", label,
+                f"index {index_name}: every weight is 0; the weights are divided by their "
+                "sum, which must be > 0",
+                row=given[0][0], column="weight",
+            ))  # fmt: skip
 
 
 def validate_values(
@@ -730,6 +779,8 @@ def validate_inputs(
     if "partner_countries" in tables:
         validate_partners(tables["partner_countries"], problems)
     v = {**project_vars(project_dir), **var_overrides}  # every var valid by now
+    if v.get("index_weighting") == "given" and system is not None:
+        _check_weights_given(system, system_label, problems)
     if "martin_series" in tables:
         window = tuple(int(v[k]) for k in MARTIN_WINDOW_VARS)
         validate_martin_series(tables["martin_series"], problems, window)
@@ -742,6 +793,20 @@ def validate_inputs(
             years = inputs.needed_years(name, v, own_martin)
             inputs.check_table(inputs.BY_NAME[name], path, problems, years, codes, names)
     return problems
+
+
+def _check_weights_given(system: list[dict], label: str, problems: list[Problem]) -> None:
+    """``index_weighting: given`` needs a ``weight`` for the indicators of every index."""
+    missing = sorted({r["index_name"] for r in system if clean(r.get("weight")) == ""})
+    for index_name in missing:
+        line = next(r["_line"] for r in system if r["index_name"] == index_name)
+        problems.append(Problem(
+            "weight", label,
+            f"var index_weighting is 'given' but index {index_name} has no weights: add a "
+            "column weight (a number >= 0 per indicator) to the indicator system, or choose "
+            "another weighting",
+            row=line, column="weight",
+        ))  # fmt: skip
 
 
 PARTNERS_COLUMNS = ("country_code", "country_name", "is_region")

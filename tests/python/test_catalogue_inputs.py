@@ -369,6 +369,38 @@ CASES += [
          files={"in/system.csv": "index_name;dimension;indicator;direction\n"},
          message="error: {tmp}/in/system.csv: the file is semicolon-delimited (header "
          f"'index_name;dimension;indicator;direction'); save it comma-separated{STORED}"),
+    # the user's own weights (column weight, var index_weighting given)
+    Case(id="system_weight_negative", argv=("build", "--db", "{db}", "--system",
+         "{tmp}/in/system.csv"), exit_code=2,
+         files={"in/system.csv": "index_name,dimension,indicator,direction,weight\n"
+                "resilience,size,gdp_per_capita,+,0.5\nresilience,size,unemployment_rate,-,-1\n"},
+         message="error: {tmp}/in/system.csv:3: indicator unemployment_rate, column weight: "
+         f"weight -1 is negative; a weight is a number >= 0{STORED}"),
+    Case(id="system_weight_not_a_number", argv=("build", "--db", "{db}", "--system",
+         "{tmp}/in/system.csv"), exit_code=2,
+         files={"in/system.csv": "index_name,dimension,indicator,direction,weight\n"
+                "resilience,size,gdp_per_capita,+,n/a\n"},
+         message="error: {tmp}/in/system.csv:2: indicator gdp_per_capita, column weight: value "
+         f"'n/a' is not a number; write a plain number (e.g. 1234.5){STORED}"),
+    Case(id="system_weight_partly_given", argv=("build", "--db", "{db}", "--system",
+         "{tmp}/in/system.csv"), exit_code=2,
+         files={"in/system.csv": "index_name,dimension,indicator,direction,weight\n"
+                "resilience,size,gdp_per_capita,+,2\nresilience,size,unemployment_rate,-,\n"},
+         message="error: {tmp}/in/system.csv:3: indicator unemployment_rate, column weight: "
+         "index resilience: weight is empty here but given for 1 of its 2 indicators; give "
+         f"every indicator of the index a weight, or none{STORED}"),
+    Case(id="system_weight_all_zero", argv=("build", "--db", "{db}", "--system",
+         "{tmp}/in/system.csv"), exit_code=2,
+         files={"in/system.csv": "index_name,dimension,indicator,direction,weight\n"
+                "resilience,size,gdp_per_capita,+,0\nresilience,size,unemployment_rate,-,0.0\n"},
+         message="error: {tmp}/in/system.csv:2: column weight: index resilience: every weight "
+         f"is 0; the weights are divided by their sum, which must be > 0{STORED}"),
+    Case(id="weighting_given_without_weights", argv=("build", "--db", "{db}", "--var",
+         "index_weighting=given"), exit_code=2,
+         message="error: seeds/reference/indicator_systems.csv:16: column weight: var "
+         "index_weighting is 'given' but index dataflow has no weights: add a column weight "
+         "(a number >= 0 per indicator) to the indicator system, or choose another weighting "
+         f"(+1 more problems){STORED}"),
 ]  # fmt: skip
 
 

@@ -58,6 +58,7 @@ CALLS = {
     "cv": "cv_weights('z', ['g'], order_by=['unit_id'])",
     "critic": "critic_weights('z', ['g'], ['unit_id'])",
     "entropy": "entropy_weights('z', ['g'])",
+    "given": "given_weights('zg', ['g'])",
     "geometric": "aggregate_geometric('zw', ['g', 'unit_id'])",
     "topsis": "topsis_closeness('zw', ['g'], ['g', 'unit_id'])",
     "coupling": "coupling_coordination('u', ['g', 'unit_id'], 'system')",
@@ -140,7 +141,43 @@ def results(sql) -> dict[str, pd.DataFrame]:
         )
         out["geometric"] = con.execute(sql["geometric"]).df()
         out["topsis"] = con.execute(sql["topsis"]).df()
+        given = pd.DataFrame(
+            [(g, k, w) for g, ws in GIVEN.items() for k, w in zip(INDICATORS, ws, strict=True)],
+            columns=["g", "indicator", "given_weight"],
+        )
+        con.register("given_frame", given)
+        con.execute(
+            "create table zg as select z.*, f.given_weight from z join given_frame f "
+            "using (g, indicator)"
+        )
+        out["given"] = con.execute(sql["given"]).df()
     return out
+
+
+# the user's own weights (column weight of an indicator system), any scale
+GIVEN = {1: [2.0, 1.0, 1.0], 2: [10.0, 10.0, 20.0]}
+
+
+def test_given_weights_hand_worked(results):
+    """w = g / sum g: group 1 (2, 1, 1) / 4 = (0.5, 0.25, 0.25); group 2 (10, 10, 20) / 40
+    = (0.25, 0.25, 0.5); given_weight kept, n_obs the 3 and 4 units."""
+    out = results["given"]
+    assert_allclose(by_indicator(out, 1), [0.5, 0.25, 0.25], rtol=0, atol=1e-15)
+    assert_allclose(by_indicator(out, 2), [0.25, 0.25, 0.5], rtol=0, atol=1e-15)
+    assert_allclose(by_indicator(out, 2, "given_weight"), GIVEN[2])
+    assert by_indicator(out, 1, "n_obs").tolist() == [3, 3, 3]
+    assert by_indicator(out, 2, "n_obs").tolist() == [4, 4, 4]
+
+
+def test_given_weights_of_zero_sum_are_null(sql):
+    """All weights 0 in a group: no division by 0, a null weight (the tests reject it)."""
+    with duckdb.connect() as con:
+        con.execute(
+            "create table zg as select * from (values (1, 'x1', 1.0, 0.0), (1, 'x2', 0.5, 0.0)) "
+            "as t(g, indicator, z, given_weight)"
+        )
+        out = con.execute(sql["given"]).df()
+    assert out["weight"].isna().all() and len(out) == 2
 
 
 def dm(values: np.ndarray, objectives_=None, weights=None):

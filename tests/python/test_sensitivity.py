@@ -8,6 +8,8 @@ References, independent of the code under test:
   Sensitivity Analysis: The Primer*, Wiley, section 4.9; Sobol' & Levitan 1999), i.e.
   S = (0.3139, 0.4424, 0), S_T = (0.5576, 0.4424, 0.2437); the SciPy 1.17.1 docs of
   ``scipy.stats.sobol_indices`` quote the same values for its Ishigami example.
+* The variant scores: a numpy/scipy recomputation from the raw values (``_oracle_score``,
+  the formulas of Hwang & Yoon 1981 for TOPSIS, Diakoulaki et al. 1995 for CRITIC).
 * ``scipy.stats.sobol_indices`` (SciPy 1.17.1, ``method='saltelli_2010'``: Saltelli 2010
   first order, Jansen 1999 total) fed the very same f(A), f(B), f(AB_i).
 """
@@ -15,14 +17,15 @@ References, independent of the code under test:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import sobol_indices
+from scipy.stats import rankdata, sobol_indices
 
-from conftest import load_model_module, query, run_dbt
+from conftest import PROJECT_ROOT, load_model_module, query, run_dbt
 
 DESIGN = load_model_module(
     "models/intermediate/sensitivity/int_index_variant_indicators_designed.py"
@@ -35,15 +38,22 @@ ISHIGAMI_ST = np.array([0.5576, 0.4424, 0.2437])
 
 
 def test_design_maps_hand_worked_uniforms_to_levels():
-    """One row of uniforms, K = 2 indicators, by hand.
+    """Four rows of uniforms, K = 2 indicators ('a', 'b'), by hand.
 
-    Columns: weighting 0.2 -> floor(0.4) = 0 entropy; aggregation 0.7 -> floor(1.4) = 1
-    geometric; shift_c 0.5 -> 10^(-5 + 3 * 0.5) = 10^-3.5; perturbation (0, 0.75) ->
-    1 + 0.25 (2u - 1) = 0.75, 1.125; dropped 0.5 -> floor(0.5 * 3) = 1, the first
-    indicator in name order ('a').
+    Columns: normalisation (L = 3), weighting (L = 4), aggregation (L = 3; 2 under
+    z_score: arithmetic, topsis), shift_c, perturbation (2 columns), dropped.
+    Row 1: 0.5 -> floor(1.5) = 1 z_score; 0.2 -> floor(0.8) = 0 entropy; 0.7 under z_score
+    -> floor(1.4) = 1 topsis; shift 10^(-5 + 3 * 0.5) = 10^-3.5; perturbation (0, 0.75)
+    -> 1 + 0.25 (2u - 1) = 0.75, 1.125; dropped 0.5 -> floor(1.5) = 1, 'a'.
+    Row 2: 0.1 -> 0 min_max; 0.99 -> floor(3.96) = 3 critic; 0.5 -> floor(1.5) = 1
+    geometric; shift 1e-5; perturbation (1, 1) -> 1.25, 1.25; dropped 0 -> none.
+    Row 3: 0.99 -> 2 rank; 0.3 -> floor(1.2) = 1 equal; 0.7 -> floor(2.1) = 2 topsis.
+    Row 4: 0.34 -> floor(1.02) = 1 z_score; 0.6 -> floor(2.4) = 2 cv; 0.49 under z_score ->
+    floor(0.98) = 0 arithmetic.
     """
     factors = DESIGN.active_factors()
     assert factors == [
+        "normalisation",
         "weighting",
         "aggregation",
         "shift_c",
@@ -51,20 +61,49 @@ def test_design_maps_hand_worked_uniforms_to_levels():
         "dropped_indicator",
     ]
     columns = DESIGN.factor_columns(factors, 2)
-    u = np.array([[0.2, 0.7, 0.5, 0.0, 0.75, 0.5]])
-    base = {"weighting": "entropy", "aggregation": "arithmetic", "shift_c": 1e-4}
+    u = np.array(
+        [
+            [0.5, 0.2, 0.7, 0.5, 0.0, 0.75, 0.5],
+            [0.1, 0.99, 0.5, 0.0, 1.0, 1.0, 0.0],
+            [0.99, 0.3, 0.7, 0.0, 0.5, 0.5, 0.0],
+            [0.34, 0.6, 0.49, 0.0, 0.5, 0.5, 0.0],
+        ]
+    )
+    base = {
+        "normalisation": "min_max",
+        "weighting": "entropy",
+        "aggregation": "arithmetic",
+        "shift_c": 1e-4,
+    }
     lv = DESIGN.map_levels(u, columns, ["a", "b"], base)
-    assert lv["weighting"][0] == "entropy"
-    assert lv["aggregation"][0] == "geometric"
+    assert list(lv["normalisation"]) == ["z_score", "min_max", "rank", "z_score"]
+    assert list(lv["weighting"]) == ["entropy", "critic", "equal", "cv"]
+    assert list(lv["aggregation"]) == ["topsis", "geometric", "topsis", "arithmetic"]
     assert lv["shift_c"][0] == pytest.approx(10**-3.5, rel=1e-12)
+    assert lv["shift_c"][1] == pytest.approx(1e-5, rel=1e-12)
     np.testing.assert_allclose(lv["weight_multipliers"][0], [0.75, 1.125], rtol=1e-15)
-    assert lv["dropped_position"][0] == 1
-    # u just below 1 keeps the last level; 0 keeps all indicators
-    u = np.array([[0.99, 0.49, 0.0, 1.0, 1.0, 0.0]])
-    lv = DESIGN.map_levels(u, columns, ["a", "b"], base)
-    assert (lv["weighting"][0], lv["aggregation"][0]) == ("equal", "arithmetic")
-    assert lv["shift_c"][0] == pytest.approx(1e-5, rel=1e-12)
-    assert lv["dropped_position"][0] == 0
+    np.testing.assert_allclose(lv["weight_multipliers"][1], [1.25, 1.25], rtol=1e-15)
+    assert list(lv["dropped_position"]) == [1, 0, 0, 0]
+
+
+def test_design_never_draws_a_geometric_mean_of_z_scores():
+    """Over 10,000 uniform rows every pair but (z_score, geometric) occurs."""
+    columns = DESIGN.factor_columns(DESIGN.active_factors(), 3)
+    u = np.random.default_rng(7).random((10_000, 8))
+    lv = DESIGN.map_levels(
+        u,
+        columns,
+        ["a", "b", "c"],
+        {
+            "normalisation": "min_max",
+            "weighting": "entropy",
+            "aggregation": "arithmetic",
+            "shift_c": 1e-4,
+        },
+    )
+    pairs = set(zip(lv["normalisation"], lv["aggregation"], strict=True))
+    assert ("z_score", "geometric") not in pairs
+    assert len(pairs) == 3 * 3 - 1
 
 
 def test_ab_matrices_take_exactly_the_factor_columns_from_b():
@@ -77,7 +116,7 @@ def test_ab_matrices_take_exactly_the_factor_columns_from_b():
         cols[columns[factor]] = True
         np.testing.assert_array_equal(ab[:, cols], b[:, cols])
         np.testing.assert_array_equal(ab[:, ~cols], a[:, ~cols])
-    assert columns["weight_perturbation"] == slice(3, 6)
+    assert columns["weight_perturbation"] == slice(4, 7)
 
 
 def test_design_in_the_warehouse_has_n_k_plus_2_variants_and_a_baseline(built_warehouse):
@@ -104,6 +143,7 @@ def test_design_in_the_warehouse_has_n_k_plus_2_variants_and_a_baseline(built_wa
         "select * from intermediate.int_index_variant_indicators_designed where variant_id = 0",
     )
     assert (baseline["weight_multiplier"] == 1.0).all() and not baseline["is_dropped"].any()
+    assert set(baseline["normalisation"]) == {"min_max"}
     assert set(baseline["weighting"]) == {"entropy"}
     assert set(baseline["aggregation"]) == {"arithmetic"}
 
@@ -133,42 +173,74 @@ def test_baseline_variant_equals_the_shipped_index(built_warehouse):
     np.testing.assert_array_equal(both["score_rank"], expected_rank.astype(int))
 
 
-def _oracle_score(values: pd.DataFrame, design: pd.DataFrame) -> pd.Series:
-    """Independent numpy recomputation of one variant's scores (pooled scope).
+def _oracle_score(
+    values: pd.DataFrame, design: pd.DataFrame, given: pd.Series | None = None
+) -> pd.Series:
+    """Independent numpy/scipy recomputation of one variant's scores (pooled scope).
 
-    Min-max per indicator by direction; drop; entropy on z + c (or equal weights);
-    multiply by the perturbation and renormalise; arithmetic sum w z or geometric
-    prod (z + c)^w.
+    Min-max z per indicator by direction; the values aggregated x: z, the z-score
+    (population sd) or the average rank rescaled (r - 1)/(n - 1) of the oriented value;
+    drop; weights on z: entropy on z + c, equal, CV (sample sd / mean), CRITIC
+    (population sd times sum over the kept indicators of 1 - Pearson r) or the user's own
+    ``given`` (indicator -> weight) renormalised over the kept; multiply by the
+    perturbation and renormalise; arithmetic sum w x, geometric prod (x + c)^w, or TOPSIS
+    closeness D- / (D+ + D-) of w x to its pooled column max and min.
     """
-    c = float(design["shift_c"].iloc[0])
+    first = design.iloc[0]
+    c = float(first["shift_c"])
     kept = design.loc[~design["is_dropped"]].set_index("indicator")
     wide = values.pivot_table(index=["unit_id", "year"], columns="indicator", values="value")
-    direction = values.groupby("indicator")["direction"].first()
+    direction = values.groupby("indicator")["direction"].first().reindex(wide.columns)
+    sign = np.where(direction == "+", 1.0, -1.0)
     lo, hi = wide.min(), wide.max()
-    positive = (direction.reindex(wide.columns) == "+").to_numpy()
+    positive = (direction == "+").to_numpy()
     z = pd.DataFrame(
         np.where(positive, (wide - lo) / (hi - lo), (hi - wide) / (hi - lo)),
         index=wide.index,
         columns=wide.columns,
     )
-    z = z[kept.index]
-    if design["weighting"].iloc[0] == "entropy":
+    oriented = wide * sign
+    if first["normalisation"] == "z_score":
+        x = (oriented - oriented.mean()) / oriented.std(ddof=0)
+    elif first["normalisation"] == "rank":
+        n = len(oriented)
+        x = oriented.apply(lambda col: (rankdata(col, method="average") - 1) / (n - 1))
+    else:
+        x = z
+    z, x = z[kept.index], x[kept.index]
+    weighting = first["weighting"]
+    if weighting == "entropy":
         zs = z + c
         p = zs / zs.sum()
         e = -(p * np.log(p)).sum() / np.log(len(zs))
         w = (1 - e) / (1 - e).sum()
+    elif weighting == "cv":
+        cv = z.std(ddof=1) / z.mean()
+        w = cv / cv.sum()
+    elif weighting == "critic":
+        r = np.corrcoef(z.to_numpy(), rowvar=False)
+        info = z.std(ddof=0).to_numpy() * (1.0 - r).sum(axis=1)
+        w = pd.Series(info / info.sum(), index=z.columns)
+    elif weighting == "given":
+        w = given[kept.index] / given[kept.index].sum()
     else:
         w = pd.Series(1.0 / len(kept), index=kept.index)
     w = w * kept["weight_multiplier"]
     w = w / w.sum()
-    if design["aggregation"].iloc[0] == "geometric":
-        return np.exp((np.log(z + c) * w).sum(axis=1))
-    return (z * w).sum(axis=1)
+    if first["aggregation"] == "geometric":
+        return np.exp((np.log(x + c) * w).sum(axis=1))
+    if first["aggregation"] == "topsis":
+        v = x * w
+        d_plus = np.sqrt(((v - v.max()) ** 2).sum(axis=1))
+        d_minus = np.sqrt(((v - v.min()) ** 2).sum(axis=1))
+        return d_minus / (d_plus + d_minus)
+    return (x * w).sum(axis=1)
 
 
 def test_variants_equal_an_independent_numpy_recomputation(built_warehouse):
-    """Four variants of each index (entropy/equal x arithmetic/geometric, with whatever
-    drop, shift and perturbation the design drew) against the numpy oracle, to 1e-12."""
+    """One variant of each index for every normalisation x weighting x aggregation the
+    design draws (3 x 4 x 3 - 1 without geometric z-scores), with whatever drop, shift
+    and perturbation it drew, against the numpy oracle, to 1e-12 (rtol) and 1e-13."""
     if (
         query(
             built_warehouse, "select any_value(scope) from intermediate.int_indicators_normalized"
@@ -188,10 +260,10 @@ def test_variants_equal_an_independent_numpy_recomputation(built_warehouse):
     for index_name, rows in design.groupby("index_name"):
         picks = (
             rows.loc[rows["dropped_indicator"].notna()]
-            .groupby(["weighting", "aggregation"])["variant_id"]
+            .groupby(["normalisation", "weighting", "aggregation"])["variant_id"]
             .min()
         )
-        assert len(picks) == 4
+        assert len(picks) == 3 * 4 * 3 - 4
         for variant_id in picks:
             expected = _oracle_score(
                 values[values["index_name"] == index_name],
@@ -203,10 +275,75 @@ def test_variants_equal_an_independent_numpy_recomputation(built_warehouse):
                 f"index_name = '{index_name}' and variant_id = {int(variant_id)}",
             ).set_index(["unit_id", "year"])["score"]
             np.testing.assert_allclose(
-                got.sort_index(), expected.sort_index(), rtol=1e-12, atol=1e-14
+                got.sort_index(), expected.sort_index(), rtol=1e-12, atol=1e-13
             )
             checked += 1
-    assert checked == 8
+    assert checked == 2 * 32
+
+
+# ---- the user's own weights -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def given_warehouse(tmp_path_factory) -> tuple[Path, pd.Series]:
+    """A build with the shipped system plus a column weight (1, 2, ..., K per index in
+    file order) and var index_weighting given; N = 8 replications."""
+    tmp = tmp_path_factory.mktemp("given")
+    system = pd.read_csv(PROJECT_ROOT / "seeds" / "reference" / "indicator_systems.csv")
+    system["weight"] = system.groupby("index_name").cumcount() + 1.0
+    path = tmp / "system.csv"
+    system.to_csv(path, index=False)
+    db = tmp / "warehouse.duckdb"
+    vars_ = json.dumps(
+        {"indicator_system_path": str(path), "index_weighting": "given",
+         "sensitivity_replications": 8}
+    )  # fmt: skip
+    proc = run_dbt(["build", "--vars", vars_], db, tmp)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    return db, system.set_index(["index_name", "indicator"])["weight"]
+
+
+def test_given_weights_are_the_users_renormalised(given_warehouse):
+    """fct_index_weights: w = g / sum g within the index (g = 1..K), weighting 'given'."""
+    db, given = given_warehouse
+    weights = query(
+        db, "select index_name, indicator, weighting, weight from marts.fct_index_weights"
+    )
+    assert set(weights["weighting"]) == {"given"}
+    expected = given / given.groupby("index_name").transform("sum")
+    got = weights.set_index(["index_name", "indicator"])["weight"]
+    np.testing.assert_allclose(got.sort_index(), expected[got.index].sort_index(), rtol=1e-15)
+
+
+def test_given_weights_in_the_scores_and_the_variants(given_warehouse):
+    """The shipped total is sum w z (numpy, from the raw values); the analysis has 'given'
+    as a weighting level; a given variant with a drop matches the oracle."""
+    db, given = given_warehouse
+    values = query(
+        db, "select index_name, unit_id, year, indicator, direction, value "
+        "from intermediate.int_indicator_values_gap_filled",
+    )  # fmt: skip
+    design = query(db, "select * from intermediate.int_index_variant_indicators_designed")
+    assert "given" in set(design["weighting"])
+    for index_name, rows in design.groupby("index_name"):
+        mine = values[values["index_name"] == index_name]
+        own = given.loc[index_name]
+        shipped = query(
+            db, f"select unit_id, year, score from marts.fct_index_scores where index_name = "
+            f"'{index_name}' and dimension = 'total' and method = 'given'",
+        ).set_index(["unit_id", "year"])["score"]  # fmt: skip
+        baseline = _oracle_score(mine, rows[rows["variant_id"] == 0], own)
+        np.testing.assert_allclose(shipped.sort_index(), baseline.sort_index(), rtol=1e-12)
+        picks = rows.loc[(rows["weighting"] == "given") & rows["dropped_indicator"].notna()]
+        if picks.empty:
+            continue
+        variant_id = int(picks["variant_id"].min())
+        got = query(
+            db, f"select unit_id, year, score from marts.fct_index_variant_scores where "
+            f"index_name = '{index_name}' and variant_id = {variant_id}",
+        ).set_index(["unit_id", "year"])["score"]  # fmt: skip
+        expected = _oracle_score(mine, rows[rows["variant_id"] == variant_id], own)
+        np.testing.assert_allclose(got.sort_index(), expected.sort_index(), rtol=1e-12, atol=1e-13)
 
 
 # ---- Sobol indices through the mart's macro --------------------------------------------

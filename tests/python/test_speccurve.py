@@ -95,6 +95,15 @@ def check_against_panelols(curve, panel, scores, spec, column):
             "ci_low": b - q * se,
             "ci_high": b + q * se,
         }
+        # the beta coefficient: the same model on outcome and focal regressor divided by
+        # their sample sd (ddof=1) over the estimation sample
+        scaled = frame.assign(**{c: frame[c] / frame[c].std(ddof=1) for c in {term, spec.outcome}})
+        b_std, se_std, _ = panelols(scaled, spec.outcome, [term, *others])
+        expected |= {
+            "estimate_standardised": b_std,
+            "ci_low_standardised": b_std - q * se_std,
+            "ci_high_standardised": b_std + q * se_std,
+        }
         for key, value in expected.items():
             assert_allclose(row[key], value, rtol=TOL, atol=1e-14, err_msg=f"{v} {key}")
         assert row["n_obs"] == len(frame) and row["n_clusters"] == groups
@@ -169,7 +178,8 @@ def test_summary_hand_worked():
 
     Paper's sign: 3 of 4 = 0.75; with p < 0.05: only the first = 0.25; with p < 0.10: the
     first two = 0.5. Median of (-0.1, 0.2, 0.3, 0.5) = (0.2 + 0.3) / 2 = 0.25; min -0.1,
-    max 0.5; the shipped variant (the second) 0.2.
+    max 0.5; the shipped variant (the second) 0.2. Standardised estimates
+    (0.05, 0.4, -0.3, 0.1) summarised the same way.
     """
     curve = pd.DataFrame(
         {
@@ -179,6 +189,7 @@ def test_summary_hand_worked():
             "variant_id": [0, 1, 2, 3],
             "is_shipped": [False, True, False, False],
             "estimate": [0.5, 0.2, -0.1, 0.3],
+            "estimate_standardised": [0.05, 0.4, -0.3, 0.1],
             "p_value": [0.01, 0.07, 0.02, 0.2],
         }
     )
@@ -190,6 +201,9 @@ def test_summary_hand_worked():
     assert row["estimate_median"] == pytest.approx(0.25)
     assert (row["estimate_min"], row["estimate_max"]) == (-0.1, 0.5)
     assert row["shipped_estimate"] == 0.2
+    # standardised (-0.3, 0.05, 0.1, 0.4): median (0.05 + 0.1) / 2 = 0.075
+    assert row["standardised_median"] == pytest.approx(0.075)
+    assert (row["standardised_min"], row["standardised_max"]) == (-0.3, 0.4)
 
 
 def test_an_unknown_model_is_refused():

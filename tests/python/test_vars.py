@@ -166,7 +166,7 @@ REFUSED = [
     ),
     (
         "index_weighting=pca",
-        "var index_weighting=pca: expected one of entropy, equal, cv, critic",
+        "var index_weighting=pca: expected one of entropy, equal, cv, critic, given",
     ),
     (
         "index_aggregation=sum",

@@ -10,9 +10,11 @@
     strings cost ~40 ms at county scale (bench/README.md, issue 9).
     Weighting (var index_weighting; the model keeps its name, the entropy being the
     default): entropy (above), equal (w = 1/K, macro equal_weights), cv (w = CV/sum CV on
-    the min-max z, macro cv_weights) or critic (w = C/sum C, C_j = sigma_j sum_k (1 - r_jk)
-    on the min-max z, macro critic_weights). weight_basis is the quantity the weight is
-    proportional to (d_k, 1, CV_k, C_j); entropy and divergence are null for the others.
+    the min-max z, macro cv_weights), critic (w = C/sum C, C_j = sigma_j sum_k (1 - r_jk)
+    on the min-max z, macro critic_weights) or given (the user’s own weights g_k, column
+    weight of the indicator system, w = g/sum g, macro given_weights). weight_basis is the
+    quantity the weight is proportional to (d_k, 1, CV_k, C_j, g_k); entropy and
+    divergence are null for the others.
 #}
 {%- set weighting = typed_var('index_weighting') %}
 with
@@ -22,6 +24,22 @@ indicators_normalized as (
 ),
 
 {%- set scope_group = ['index_name', 'scope', 'scope_year'] %}
+{%- if weighting == 'given' %}
+
+indicator_systems as (
+    select * from {{ ref('stg_reference__indicator_systems') }}
+),
+
+indicators_given as (
+    select
+        indicators_normalized.*,
+        indicator_systems.given_weight
+    from indicators_normalized
+    inner join indicator_systems
+        on indicators_normalized.index_name = indicator_systems.index_name
+        and indicators_normalized.indicator = indicator_systems.indicator
+),
+{%- endif %}
 
 weights_computed as (
     {%- if weighting == 'entropy' %}
@@ -56,6 +74,15 @@ weights_computed as (
         cast(null as double) as divergence,
         criteria.information as weight_basis
     from ({{ critic_weights('indicators_normalized', scope_group, ['unit_id', 'year']) }}) as criteria
+    {%- elif weighting == 'given' %}
+    select
+        givens.*,
+        cast(null as double) as sum_z,
+        cast(null as double) as sum_z_ln_z,
+        cast(null as double) as entropy,
+        cast(null as double) as divergence,
+        givens.given_weight as weight_basis
+    from ({{ given_weights('indicators_given', scope_group) }}) as givens
     {%- endif %}
 ),
 

@@ -11,8 +11,16 @@ Factors and how a row's uniforms map to their levels (FACTORS below is the one p
 extend; a factor with a single level is constant, takes no column and is not analysed):
 
     normalisation  one of NORMALISATIONS, level floor(u L)                 (one column)
-    weighting      one of WEIGHTINGS, floor(u L)                           (one column)
-    aggregation    one of AGGREGATIONS, floor(u L)                         (one column)
+    weighting      one of WEIGHTINGS, floor(u L)                           (one column);
+                   a shipped setting outside a list (weighting given, the user's own
+                   weights) is appended to it as one more level (levels_of)
+    aggregation    one of AGGREGATIONS, floor(u L)                         (one column);
+                   under z_score, whose values are negative, the geometric mean has
+                   no real value (the single-setting model refuses the pair), so the
+                   column maps to the other levels, floor(u (L - 1)) over AGGREGATIONS
+                   without geometric: still a function of independent uniforms, so
+                   the Sobol indices stay defined (the pair's effect shows as an
+                   interaction of normalisation and aggregation)
     shift_c        c = 10^(log10 1e-5 + u (log10 1e-2 - log10 1e-5)), log-uniform
     weight_perturbation  multiplier m_k = 1 + h (2 u_k - 1), h = 0.25, one uniform per
                    indicator k (a group factor of K columns, swapped together in AB_i)
@@ -27,13 +35,16 @@ import numpy as np
 import pandas as pd
 
 # ---- the factor levels: the one place to extend --------------------------------------
-# Normalisation and weighting methods are SQL macros (macros/normalize_min_max.sql,
-# macros/entropy_weights.sql). A new method (z-score or rank normalisation, CRITIC or CV
-# weights, TOPSIS aggregation) plugs in by adding its level name here AND a branch for it
-# in int_index_variant_scores_computed.sql (the CTE named after the factor).
-NORMALISATIONS = ("min_max",)
-WEIGHTINGS = ("entropy", "equal")
-AGGREGATIONS = ("arithmetic", "geometric")
+# Every method is a SQL macro (macros/normalize_*.sql, *_weights.sql, aggregate_geometric,
+# topsis_closeness), the same the single-setting index models call (vars
+# index_normalisation, index_weighting, index_aggregation). A new method plugs in by adding
+# its level name here AND a branch for it in int_index_variant_scores_computed.sql (the
+# CTE named after the factor).
+NORMALISATIONS = ("min_max", "z_score", "rank")
+WEIGHTINGS = ("entropy", "equal", "cv", "critic")
+AGGREGATIONS = ("arithmetic", "geometric", "topsis")
+# normalisations whose values can be negative: no geometric mean (see the docstring)
+NEGATIVE_VALUED = ("z_score",)
 SHIFT_C_RANGE = (1e-5, 1e-2)
 PERTURBATION_HALF_WIDTH = 0.25
 FACTORS = (
@@ -81,10 +92,31 @@ def saltelli_matrices(
     return out
 
 
+def levels_of(factor: str, baseline: dict) -> tuple[str, ...]:
+    """Return the levels of a categorical factor: CATEGORICAL's, plus the baseline's own.
+
+    A shipped setting outside the list (weighting ``given``: the user's own weights) is a
+    level too, so the analysis always includes the index as built.
+    """
+    levels = CATEGORICAL[factor]
+    own = baseline.get(factor)
+    return levels if own is None or own in levels else (*levels, own)
+
+
 def categorical_level(u: np.ndarray, levels: tuple[str, ...]) -> np.ndarray:
     """Map uniforms in [0, 1) to levels[floor(u L)] (each level with probability 1/L)."""
     idx = np.minimum((u * len(levels)).astype(int), len(levels) - 1)
     return np.asarray(levels, dtype=object)[idx]
+
+
+def aggregation_level(u: np.ndarray, normalisation: np.ndarray, baseline: dict) -> np.ndarray:
+    """Map uniforms to the aggregations, without geometric where the values can be negative."""
+    every = levels_of("aggregation", baseline)
+    out = categorical_level(u, every)
+    positive_only = tuple(a for a in every if a != "geometric")
+    negative = np.isin(normalisation, NEGATIVE_VALUED)
+    out[negative] = categorical_level(u[negative], positive_only)
+    return out
 
 
 def map_levels(
@@ -93,7 +125,7 @@ def map_levels(
     """Map one matrix of uniforms (N x d) to the factor levels (see the module docstring)."""
     n, k = len(u), len(indicators)
     levels = {
-        "normalisation": np.full(n, NORMALISATIONS[0], dtype=object),
+        "normalisation": np.full(n, baseline["normalisation"], dtype=object),
         "weighting": np.full(n, baseline["weighting"], dtype=object),
         "aggregation": np.full(n, baseline["aggregation"], dtype=object),
         "shift_c": np.full(n, baseline["shift_c"]),
@@ -102,8 +134,12 @@ def map_levels(
     }
     for factor, cols in columns.items():
         block = u[:, cols]
-        if factor in CATEGORICAL:
-            levels[factor] = categorical_level(block[:, 0], CATEGORICAL[factor])
+        if factor in CATEGORICAL and factor != "aggregation":
+            levels[factor] = categorical_level(block[:, 0], levels_of(factor, baseline))
+        elif factor == "aggregation":
+            levels["aggregation"] = aggregation_level(
+                block[:, 0], levels["normalisation"], baseline
+            )
         elif factor == "shift_c":
             low, high = np.log10(SHIFT_C_RANGE[0]), np.log10(SHIFT_C_RANGE[1])
             levels["shift_c"] = 10.0 ** (low + block[:, 0] * (high - low))
@@ -118,7 +154,8 @@ def design(indicators: pd.DataFrame, n: int, seed: int, baseline: dict) -> pd.Da
     """Return the design, one row per index, variant and indicator.
 
     ``indicators`` has columns index_name, indicator; ``baseline`` the shipped settings
-    (weighting, aggregation, shift_c) that variant 0 and the constant factors take.
+    (normalisation, weighting, aggregation, shift_c) that variant 0 and the constant
+    factors take.
     """
     if n < 2:
         raise ValueError(f"var sensitivity_replications must be at least 2, got {n}")
@@ -181,8 +218,10 @@ def model(dbt, session):
     seed = int(dbt.config.get("sensitivity_seed"))
     policy = dbt.config.get("zero_policy")
     baseline = {
-        "weighting": "entropy",
-        "aggregation": "arithmetic",
+        # the shipped index's settings (vars index_normalisation, _weighting, _aggregation)
+        "normalisation": dbt.config.get("normalisation"),
+        "weighting": dbt.config.get("weighting"),
+        "aggregation": dbt.config.get("aggregation"),
         # the shift the shipped entropy used: none under the 0 ln 0 = 0 limit
         "shift_c": 0.0 if policy == "limit" else float(dbt.config.get("shift_c")),
     }

@@ -1,25 +1,38 @@
 {#
     Scores and ranks of every index variant of the Saltelli design, all variants in one
-    query (no build per variant). For variant v of index I (factor levels in
-    int_index_variant_indicators_designed):
-        normalisation   z_kit: min-max over the index’s scope (int_indicators_normalized,
-                        macro normalize_min_max), z′_kit = z_kit + c_v (c_v = shift_c)
+    query (no build per variant), with the macros the single-setting index models call.
+    For variant v of index I (factor levels in int_index_variant_indicators_designed):
+        normalisation   of the values aggregated, x_kit over the index’s scope:
+                        min_max z_kit (int_indicators_normalized, macro normalize_min_max),
+                        z_score (macro normalize_z_score) or rank (macro normalize_rank);
+                        x′_kit = x_kit + c_v (c_v = shift_c), the value a geometric mean
+                        takes. The weights always come from the min-max z, as in
+                        int_indicators_normalized: a normalisation changes what is
+                        aggregated, not the weights
         dropped         indicator d_v removed (it takes no weight)
-        weighting       entropy: macro entropy_weights on z′ grouped by variant too
-                        (e_k, d_k, w_k = d_k / sum d over the kept indicators);
-                        equal: macro equal_weights, w_k = 1 / K_v over the K_v kept
-                        indicators
+        weighting       entropy: macro entropy_weights on z + c_v, grouped by variant too;
+                        equal: macro equal_weights, w_k = 1 / K_v;
+                        cv: macro cv_weights, w_k = CV_k / sum CV on z;
+                        critic: macro critic_weights, w_j = C_j / sum C on z;
+                        given (a level only when the shipped index uses it): macro
+                        given_weights, w_k = g_k / sum g over the kept indicators;
+                        cv, critic and given do not depend on c_v or the perturbation,
+                        only on which indicator is dropped: computed once per index,
+                        scope-year and dropped indicator (K + 1 cases), then joined to
+                        the variants
         perturbation    w′_k = w_k m_vk / sum_j w_j m_vj  (m_vk in [0.75, 1.25])
-        aggregation     arithmetic: s_it = sum_k w′_k z_kit  (the shipped score, exact_sum)
-                        geometric:  macro aggregate_geometric on the shifted values,
-                        s_it = exp(sum_k w′_k ln z′_kit / W) = prod z′^(w′/W), W = sum w′
-                        (so a zero does not zero the product)
+        aggregation     arithmetic: s_it = sum_k w′_k x_kit  (the shipped score, exact_sum)
+                        geometric:  macro aggregate_geometric on x′,
+                        s_it = exp(sum_k w′_k ln x′_kit / W) = prod x′^(w′/W), W = sum w′
+                        (never with z_score: the design does not draw the pair)
+                        topsis: macro topsis_closeness of w′ x to the ideal and anti-ideal
+                        of the scope(-year)
         rank            r_it = rank of s_it among the units of year t (1 = highest;
                         ties share the lowest rank)
-    Variant 0 (the shipped settings) reproduces fct_index_scores’ entropy totals.
+    Variant 0 (the shipped settings) reproduces fct_index_scores’ totals.
     New normalisation, weighting or aggregation methods: add the level in the design’s
-    FACTORS and a branch in the CTE of the same name below (cells_normalized,
-    weights_by_method, scores_aggregated).
+    FACTORS and a branch in the CTE below that applies the factor (cells_weighted for
+    normalisation, weights_by_method, scores_aggregated).
 #}
 with
 
@@ -31,63 +44,180 @@ variant_indicators_designed as (
     select * from {{ ref('int_index_variant_indicators_designed') }}
 ),
 
-cells_normalized as (
-    -- normalisation factor: min_max is the only level today (z of int_indicators_normalized)
+indicator_systems as (
+    select * from {{ ref('stg_reference__indicator_systems') }}
+),
+
+cells_min_max as (
     select
-        variant_indicators_designed.index_name,
-        variant_indicators_designed.variant_id,
-        variant_indicators_designed.weighting,
-        variant_indicators_designed.aggregation,
-        indicators_normalized.indicator,
-        indicators_normalized.unit_id,
-        indicators_normalized.year,
-        indicators_normalized.scope,
-        indicators_normalized.scope_year,
-        indicators_normalized.z,
-        indicators_normalized.z + variant_indicators_designed.shift_c as z_shifted
-    from variant_indicators_designed
-    inner join indicators_normalized
-        on variant_indicators_designed.index_name = indicators_normalized.index_name
-        and variant_indicators_designed.indicator = indicators_normalized.indicator
-    where
-        not variant_indicators_designed.is_dropped
-        and variant_indicators_designed.normalisation = 'min_max'
+        index_name,
+        indicator,
+        direction,
+        unit_id,
+        year,
+        value,
+        scope,
+        scope_year,
+        z
+    from indicators_normalized
+),
+
+cells_standardized as (
+    {{ normalize_z_score('cells_min_max', ['index_name', 'indicator', 'scope_year']) }}
+),
+
+cells_ranked as (
+    {{ normalize_rank('cells_standardized', ['index_name', 'indicator', 'scope_year']) }}
 ),
 
 entropy_cells as (
-    select * from cells_normalized
-    where weighting = 'entropy'
+    -- entropy weights depend on the variant's shift c: the min-max z + c_v of its kept
+    -- indicators, one row per variant and cell
+    select
+        variant_indicators_designed.index_name,
+        variant_indicators_designed.variant_id,
+        cells_min_max.indicator,
+        cells_min_max.unit_id,
+        cells_min_max.year,
+        cells_min_max.scope,
+        cells_min_max.scope_year,
+        cells_min_max.z + variant_indicators_designed.shift_c as z_shifted
+    from variant_indicators_designed
+    inner join cells_min_max
+        on variant_indicators_designed.index_name = cells_min_max.index_name
+        and variant_indicators_designed.indicator = cells_min_max.indicator
+    where
+        not variant_indicators_designed.is_dropped
+        and variant_indicators_designed.weighting = 'entropy'
 ),
 
 entropy_weights_computed as (
     {{ entropy_weights('entropy_cells', ['index_name', 'variant_id', 'scope', 'scope_year']) }}
 ),
 
-equal_cells as (
-    select * from cells_normalized
-    where weighting = 'equal'
+scope_indicators as (
+    select distinct
+        index_name,
+        indicator,
+        scope,
+        scope_year
+    from cells_min_max
+),
+
+equal_cases as (
+    -- equal weights need only which indicators a variant keeps: one row per variant,
+    -- kept indicator and scope-year (n_obs of the macro then counts 1, unused here)
+    select
+        variant_indicators_designed.index_name,
+        variant_indicators_designed.variant_id,
+        scope_indicators.indicator,
+        scope_indicators.scope_year,
+        1.0 as z
+    from variant_indicators_designed
+    inner join scope_indicators
+        on variant_indicators_designed.index_name = scope_indicators.index_name
+        and variant_indicators_designed.indicator = scope_indicators.indicator
+    where
+        not variant_indicators_designed.is_dropped
+        and variant_indicators_designed.weighting = 'equal'
 ),
 
 equal_weights_computed as (
-    {{ equal_weights('equal_cells', ['index_name', 'variant_id', 'scope_year']) }}
+    {{ equal_weights('equal_cases', ['index_name', 'variant_id', 'scope_year']) }}
+),
+
+drop_cases as (
+    -- the dropped-indicator cases cv, critic and given weights are needed for ('' = none
+    -- dropped)
+    select distinct
+        index_name,
+        coalesce(dropped_indicator, '') as drop_case
+    from variant_indicators_designed
+    where weighting in ('cv', 'critic', 'given')
+),
+
+drop_case_cells as (
+    select
+        drop_cases.index_name,
+        drop_cases.drop_case,
+        cells_min_max.indicator,
+        cells_min_max.unit_id,
+        cells_min_max.year,
+        cells_min_max.scope,
+        cells_min_max.scope_year,
+        cells_min_max.z,
+        indicator_systems.given_weight
+    from drop_cases
+    inner join cells_min_max
+        on drop_cases.index_name = cells_min_max.index_name
+    inner join indicator_systems
+        on cells_min_max.index_name = indicator_systems.index_name
+        and cells_min_max.indicator = indicator_systems.indicator
+    where cells_min_max.indicator <> drop_cases.drop_case
+),
+
+cv_weights_computed as (
+    {{ cv_weights('drop_case_cells', ['index_name', 'drop_case', 'scope', 'scope_year']) }}
+),
+
+critic_weights_computed as (
+    {{ critic_weights(
+        'drop_case_cells', ['index_name', 'drop_case', 'scope', 'scope_year'], ['unit_id', 'year']
+    ) }}
+),
+
+given_weights_computed as (
+    {{ given_weights('drop_case_cells', ['index_name', 'drop_case', 'scope', 'scope_year']) }}
+),
+
+case_weights as (
+    {%- for method in ['cv', 'critic', 'given'] %}
+    select
+        '{{ method }}' as weighting,
+        index_name,
+        drop_case,
+        indicator,
+        scope_year,
+        weight
+    from {{ method }}_weights_computed
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+case_weights_by_variant as (
+    select
+        variant_indicators_designed.index_name,
+        variant_indicators_designed.variant_id,
+        variant_indicators_designed.indicator,
+        case_weights.scope_year,
+        case_weights.weight
+    from variant_indicators_designed
+    inner join case_weights
+        on variant_indicators_designed.index_name = case_weights.index_name
+        and variant_indicators_designed.weighting = case_weights.weighting
+        and coalesce(variant_indicators_designed.dropped_indicator, '') = case_weights.drop_case
+        and variant_indicators_designed.indicator = case_weights.indicator
+    where not variant_indicators_designed.is_dropped
 ),
 
 weights_by_method as (
+    {%- set sources = [
+        'entropy_weights_computed', 'equal_weights_computed', 'case_weights_by_variant'
+    ] %}
+    {%- for source in sources %}
     select
         index_name,
         variant_id,
         indicator,
         scope_year,
         weight
-    from entropy_weights_computed
+    from {{ source }}
+    {%- if not loop.last %}
     union all
-    select
-        index_name,
-        variant_id,
-        indicator,
-        scope_year,
-        weight
-    from equal_weights_computed
+    {%- endif %}
+    {%- endfor %}
 ),
 
 weights_perturbed as (
@@ -96,6 +226,9 @@ weights_perturbed as (
         weights_by_method.variant_id,
         weights_by_method.indicator,
         weights_by_method.scope_year,
+        variant_indicators_designed.normalisation,
+        variant_indicators_designed.aggregation,
+        variant_indicators_designed.shift_c,
         weights_by_method.weight * variant_indicators_designed.weight_multiplier
         / {{ ordered_aggregate(
             'sum',
@@ -114,23 +247,34 @@ weights_perturbed as (
         and weights_by_method.indicator = variant_indicators_designed.indicator
 ),
 
-cells_weighted as (
+cells_weighted as {{ cte_not_materialized() }} (
+    -- normalisation factor: the value each variant aggregates (the one fan-out of the
+    -- cells over the variants: 91 M rows at N = 1000 on the demo; inlined, not
+    -- materialised, it streams into the three aggregations: 4.9 GB peak instead of 16)
     select
-        cells_normalized.index_name,
-        cells_normalized.variant_id,
-        cells_normalized.unit_id,
-        cells_normalized.year,
-        cells_normalized.aggregation,
-        cells_normalized.indicator,
-        cells_normalized.z,
-        cells_normalized.z_shifted,
-        weights_perturbed.weight
-    from cells_normalized
-    inner join weights_perturbed
-        on cells_normalized.index_name = weights_perturbed.index_name
-        and cells_normalized.variant_id = weights_perturbed.variant_id
-        and cells_normalized.indicator = weights_perturbed.indicator
-        and cells_normalized.scope_year is not distinct from weights_perturbed.scope_year
+        weights_perturbed.index_name,
+        weights_perturbed.variant_id,
+        cells_ranked.unit_id,
+        cells_ranked.year,
+        cells_ranked.scope_year,
+        weights_perturbed.aggregation,
+        cells_ranked.indicator,
+        weights_perturbed.weight,
+        case weights_perturbed.normalisation
+            when 'min_max' then cells_ranked.z
+            when 'z_score' then cells_ranked.z_score
+            when 'rank' then cells_ranked.z_rank
+        end as z_normalized,
+        case weights_perturbed.normalisation
+            when 'min_max' then cells_ranked.z
+            when 'z_score' then cells_ranked.z_score
+            when 'rank' then cells_ranked.z_rank
+        end + weights_perturbed.shift_c as z_normalized_shifted
+    from weights_perturbed
+    inner join cells_ranked
+        on weights_perturbed.index_name = cells_ranked.index_name
+        and weights_perturbed.indicator = cells_ranked.indicator
+        and weights_perturbed.scope_year is not distinct from cells_ranked.scope_year
 ),
 
 geometric_cells as (
@@ -139,16 +283,32 @@ geometric_cells as (
 ),
 
 scores_geometric as (
-    {{ aggregate_geometric('geometric_cells', ['index_name', 'variant_id', 'unit_id', 'year']) }}
+    {{ aggregate_geometric(
+        'geometric_cells', ['index_name', 'variant_id', 'unit_id', 'year'],
+        value_column='z_normalized_shifted'
+    ) }}
 ),
 
-scores_finished as (
+topsis_cells as (
+    select * from cells_weighted
+    where aggregation = 'topsis'
+),
+
+scores_topsis as (
+    {{ topsis_closeness(
+        'topsis_cells', ['index_name', 'variant_id', 'scope_year'],
+        ['index_name', 'variant_id', 'scope_year', 'unit_id', 'year'],
+        value_column='z_normalized'
+    ) }}
+),
+
+scores_aggregated as (
     select
         index_name,
         variant_id,
         unit_id,
         year,
-        {{ exact_sum('weight * z') }} as score
+        {{ exact_sum('weight * z_normalized') }} as score
     from cells_weighted
     where aggregation = 'arithmetic'
     group by
@@ -164,6 +324,14 @@ scores_finished as (
         year,
         score
     from scores_geometric
+    union all
+    select
+        index_name,
+        variant_id,
+        unit_id,
+        year,
+        score
+    from scores_topsis
 ),
 
 scores_ranked as (
@@ -174,7 +342,7 @@ scores_ranked as (
         year,
         score,
         rank() over (partition by index_name, variant_id, year order by score desc) as score_rank
-    from scores_finished
+    from scores_aggregated
 )
 
 select * from scores_ranked
