@@ -35,12 +35,22 @@ INTRO = (
     "variants' scales differ (a z-score index is not in [0, 1]); the table gives the raw "
     "estimates too."
 )
+STANDARDISED = ("estimate_standardised", "ci_low_standardised", "ci_high_standardised")
+"""The curve's columns the figures plot (added after the first release of the results)."""
+RE_ESTIMATE = (
+    "The specification curve in this warehouse was estimated before standardised "
+    "coefficients were stored: run `resilience sensitivity` again to draw it."
+)
 CHOICES_TODO = (
     "The dot matrix of each variant's construction choices (the lower panel of a "
     f"specification curve) is not drawn: the warehouse has no {VARIANT_DESIGN}."
 )
 ZH.update(
     {
+        RE_ESTIMATE: (
+            "此数据仓库中的设定曲线估计于保存标准化系数之前：请重新运行 "
+            "`resilience sensitivity` 以绘制。"
+        ),
         CHOICES_TODO: (
             f"未绘制各方案构建选择的点阵图（设定曲线的下半部分）：数据仓库中没有 {VARIANT_DESIGN}。"
         ),
@@ -168,6 +178,9 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
         sec.note(
             tr("Not estimated yet: no results.specification_curve (run `resilience sensitivity`).")
         )
+        return sec
+    if any(c not in curve.columns or curve[c].isna().all() for c in STANDARDISED):
+        sec.note(tr(RE_ESTIMATE))
         return sec
     layouts = table_layouts()
     labels, names = all_labels(layouts), table_names(layouts, tr)

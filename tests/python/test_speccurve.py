@@ -323,6 +323,10 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
     assert levels["shift_c"].nunique() == 3  # three quantile bins of five values
     empty = section_speccurve({"specification_curve": None})
     assert empty.n_figures == 0 and "resilience sensitivity" in empty.blocks[0]
+    # a curve estimated before the standardised columns were stored: said, not a KeyError
+    old = {**frames, "specification_curve": curve.drop(columns=["estimate_standardised"])}
+    stale = section_speccurve(old)
+    assert stale.n_figures == 0 and "resilience sensitivity` again" in stale.blocks[0]
 
 
 # ------------------------------------------------------------------ results tables -----------
