@@ -60,9 +60,10 @@ estimate: $(STAMP) ## Estimate every table of both papers, write results.* and r
 report: $(STAMP) ## Write the HTML report reports/index.html
 	RESILIENCE_DB=$(DB) $(BIN)/resilience report
 
-demo: $(STAMP) ## Fresh machine: install, build the warehouse, estimate, write the report
+demo: $(STAMP) ## Fresh machine: install, build the warehouse, estimate, the specification curves, write the report
 	RESILIENCE_DB=$(DB) $(BIN)/resilience build
 	RESILIENCE_DB=$(DB) $(BIN)/resilience estimate
+	RESILIENCE_DB=$(DB) $(BIN)/resilience sensitivity
 	RESILIENCE_DB=$(DB) $(BIN)/resilience report
 	@echo
 	@echo "Warehouse: $(abspath $(DB))   (schemas reference, staging, intermediate, marts, results)"
