@@ -14,6 +14,7 @@ does); the SQL runs in DuckDB on a long table built here, and the result is comp
 * weights: skcriteria ``EqualWeighter``, ``CRITIC`` (Pearson, its own cenit-distance
   scaling of the raw matrix = our min-max), ``EntropyWeighter`` on z + c, and
   ``StdWeighter`` (sample sd / sum) on z / mean(z) per column, which is CV_k / sum CV;
+  the user's own weights against ``SumScaler(target="weights")`` (w / sum w);
 * geometric: skcriteria ``WeightedProductModel`` (score sum w log10 z'; ours is
   prod z'^w = 10**score, weights summing to 1);
 * TOPSIS: skcriteria ``TOPSIS`` similarity on the min-max matrix with the weights (no
@@ -167,6 +168,15 @@ def test_given_weights_hand_worked(results):
     assert_allclose(by_indicator(out, 2, "given_weight"), GIVEN[2])
     assert by_indicator(out, 1, "n_obs").tolist() == [3, 3, 3]
     assert by_indicator(out, 2, "n_obs").tolist() == [4, 4, 4]
+
+
+@pytest.mark.parametrize("g", sorted(RAW))
+def test_given_weights_equal_skcriteria_sum_scaler(results, g):
+    """skcriteria's SumScaler on the weights (w / sum w) of a decision matrix given GIVEN[g]."""
+    from skcriteria.preprocessing.scalers import SumScaler
+
+    ref = SumScaler(target="weights").transform(dm(matrix(g), weights=GIVEN[g])).weights
+    assert_allclose(by_indicator(results["given"], g), ref.to_numpy(), rtol=TOL, atol=TOL)
 
 
 def test_given_weights_of_zero_sum_are_null(sql):
