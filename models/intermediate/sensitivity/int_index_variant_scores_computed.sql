@@ -249,7 +249,7 @@ weights_perturbed as (
 
 cells_weighted as {{ cte_not_materialized() }} (
     -- normalisation factor: the value each variant aggregates (the one fan-out of the
-    -- cells over the variants: 91 M rows at N = 1000 on the demo; inlined, not
+    -- cells over the variants: 91 M rows at N = 1000 for the two shipped indices; inlined, not
     -- materialised, it streams into the three aggregations: 4.9 GB peak instead of 16)
     select
         weights_perturbed.index_name,
