@@ -223,17 +223,9 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
         shown,
         tr("Share of index variants that keep the paper's sign (and significance)"),
         formats={
-            **{c: "{:.1%}".format for c in shown.columns if c.startswith("share")},
-            **dict.fromkeys(
-                (
-                    "estimate_median",
-                    "shipped_estimate",
-                    "standardised_median",
-                    "standardised_min",
-                    "standardised_max",
-                ),
-                number,
-            ),
+            c: "{:.1%}".format if c.startswith("share") else number
+            for c in shown.columns
+            if c.startswith(("share", "estimate", "shipped", "standardised"))
         },
     )
     return sec

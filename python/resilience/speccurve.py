@@ -395,13 +395,15 @@ def summarise(curve: pd.DataFrame, paper_sign: int) -> pd.DataFrame:
                 "share_paper_sign": same.mean(),
                 "share_sign_significant_05": (same & (p < 0.05)).mean(),
                 "share_sign_significant_10": (same & (p < 0.10)).mean(),
-                "estimate_median": group["estimate"].median(),
-                "estimate_min": group["estimate"].min(),
-                "estimate_max": group["estimate"].max(),
                 "shipped_estimate": shipped.iloc[0] if len(shipped) else np.nan,
-                "standardised_median": group["estimate_standardised"].median(),
-                "standardised_min": group["estimate_standardised"].min(),
-                "standardised_max": group["estimate_standardised"].max(),
+                **{
+                    f"{prefix}_{stat}": getattr(group[column], stat)()
+                    for prefix, column in (
+                        ("estimate", "estimate"),
+                        ("standardised", "estimate_standardised"),
+                    )
+                    for stat in ("median", "min", "max")
+                },
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
