@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
@@ -35,12 +35,35 @@ ZH: dict[str, str] = {
     "Hausman χ², sigmamore": "Hausman检验χ²（sigmamore）",
     "Wild bootstrap p (Rademacher)": "野聚类自助法p值（Rademacher）",
     "Wild bootstrap p (Webb)": "野聚类自助法p值（Webb）",
+    "and": "和",
+    # resilience.tables.construction_notes and resilience.specs.IDENTIFIED_BY
+    "{label} = {unit} + {time} by construction, {time} common to all units of a year: the "
+    "slope{where} is identified by {how}.": (
+        "{label} = {unit} + {time}（按构造），其中{time}为同一年份各单位共有：{where}斜率由{how}。"
+    ),
+    "{built} by construction, the second part common to all units of a year: each "
+    "slope{where} is identified by {how}.": (
+        "{built}（按构造），其第二部分为同一年份各单位共有：{where}各斜率由{how}。"
+    ),
+    " in {columns}": "{columns}中的",
+    "its first part ({units})": "其第一部分（{units}）",
+    "the second part": "第二部分",
+    "{unit} alone: the year effects absorb {time}": "{unit}单独识别（年份固定效应吸收了{time}）",
+    "{unit} alone: the year effects absorb {time}, so {depends} move only the constant and "
+    "the year effects": (
+        "{unit}单独识别：年份固定效应吸收了{time}，因此{depends}只影响常数项与年份固定效应"
+    ),
+    "{unit} and {time} together (no year effects)": "{unit}与{time}共同识别（无年份固定效应）",
+    "{unit} and {time} together (no year effects): {depends} move the slope too": (
+        "{unit}与{time}共同识别（无年份固定效应）：{depends}也影响斜率"
+    ),
     # resilience.tables.ABSORPTION_NOTE
     "Variance left by FE: the share of the regressor's sample variance left after the "
     "column's fixed effects (its residual on province and, with year FE, year dummies), the "
     "variation that identifies its slope; every regressor's in results.absorption.": (
-        "固定效应后剩余方差占比：解释变量的样本方差在该列固定效应（省份及年份虚拟变量）之后剩余的比例，"
-        "即识别其系数的变异；各解释变量的数值见 results.absorption。"
+        "固定效应后剩余方差占比：解释变量对该列固定效应（省份虚拟变量；含年份固定效应时另加"
+        "年份虚拟变量）回归后的残差方差占其样本方差的比例，即识别其系数的变异；各解释变量的"
+        "数值见 results.absorption。"
     ),
     # resilience.tables.ABSORPTION_LABEL and the wild bootstrap note (WILD_BOOTSTRAP_*)
     "Variance of {term} left by FE": "{term}：固定效应后剩余方差占比",
@@ -72,12 +95,13 @@ ZH: dict[str, str] = {
     "not {flag}": "非{flag}",
     "Supplementary models (mediation third step, heterogeneity complements and "
     "interactions)": "补充模型（中介效应第三步、异质性分析的对照组与交互项模型）",
-    "What the fixed effects absorb, {panel}: share of each regressor's variance left after "
-    "the model's fixed effects (results.absorption.share_left; entity and year dummies by "
-    "projection)": (
-        "固定效应吸收了什么（{panel}）：各解释变量的方差在模型固定效应之后剩余的比例"
+    "What the fixed effects absorb in {tables} ({panel}): share of each regressor's variance "
+    "left after the model's fixed effects (results.absorption.share_left; entity and year "
+    "dummies by projection)": (
+        "{tables}中固定效应吸收了什么（{panel}）：各解释变量的方差在模型固定效应之后剩余的比例"
         "（results.absorption.share_left；省份与年份虚拟变量按投影计算）"
     ),
+    "the models": "各模型",
     "panel not recorded": "未记录面板",
     "{model} (× {flag} terms)": "{model}（× {flag} 交互项）",
     # the tests table of the report (resilience.report.TEST_LABELS)
@@ -327,13 +351,13 @@ ZH.update(
         "no (Moore–Penrose, q = rank)": "否（Moore–Penrose 广义逆，q = 秩）",
         "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
         "Stata's hausman fe re compares by default, all shared but the constant, and "
-        "over the named regressors only: hausman_named), Sobel and bootstrap "
-        "(mediation), permutation and interaction (group differences), wild cluster "
-        "bootstrap (wild_bootstrap_*)": (
+        "over the named regressors only), Sobel and bootstrap (mediation), "
+        "permutation and interaction (group differences), wild cluster bootstrap; "
+        "each test's id is in results.tests.test_name": (
             "检验：Hausman 检验（固定效应 vs 随机效应；普通与 sigmamore 两种，各自比较 Stata "
-            "hausman fe re 默认比较的系数，即除常数项外的全部共有系数，以及仅比较核心解释变量："
-            "hausman_named）、Sobel 检验与自助法（中介效应）、置换检验与交互项检验（组间差异）、"
-            "野聚类自助法（wild_bootstrap_*）"
+            "hausman fe re 默认比较的系数，即除常数项外的全部共有系数，以及仅比较核心解释变量）、"
+            "Sobel 检验与自助法（中介效应）、置换检验与交互项检验（组间差异）、野聚类自助法；"
+            "各检验的标识见 results.tests.test_name"
         ),
         # quality
         "Per indicator: availability, interpolation, shape": "各指标：可得性、插补与分布形态",
@@ -470,6 +494,20 @@ class Translator:
         if self.lang != DEFAULT_LANG:
             self.produced.add(out)
         return out
+
+    def join(self, items: Iterable[str], last: str | None = None) -> str:
+        """List ``items`` as the language does: ``a, b`` in English, ``a、b`` in Chinese.
+
+        ``last="and"`` joins the last item with the conjunction (``a, b and c``, ``a、b和c``).
+        """
+        items = list(items)
+        if self.lang == DEFAULT_LANG:
+            comma, word = ", ", f" {last} " if last else ", "
+        else:
+            comma, word = "、", self(last) if last else "、"
+        if len(items) < 2:
+            return "".join(items)
+        return comma.join(items[:-1]) + word + items[-1]
 
     def cell(self, text: str) -> str:
         """Translate a table cell: only the fixed words (Yes / No), never a number."""

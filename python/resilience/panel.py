@@ -87,6 +87,8 @@ COLLINEAR_TOL = 1e-9
 """A column is collinear with the columns before it when less than this share of its norm
 is left after projecting it on them (exact collinearity up to rounding only)."""
 EFFECT_TERMS = {"EntityEffects": "entity", "TimeEffects": "time"}
+TIME_EFFECTS = frozenset({"two-way", "time"})
+"""The :attr:`PanelResults.effects` values with year effects (as ``results.absorption`` stores)."""
 ABSORPTION_COLUMNS = [
     "model_id",
     "term",

@@ -70,6 +70,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from resilience import __version__  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
+from resilience.panel import TIME_EFFECTS  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
 from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
 from resilience.report_sensitivity import section_sensitivity  # noqa: E402
@@ -77,6 +78,7 @@ from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noq
 from resilience.tables import (  # noqa: E402
     ABSORPTION_NOTE,
     COV_NOTES,
+    ConstructedTerm,
     absorption_rows,
     build_descriptives,
     construction_notes,
@@ -1045,17 +1047,27 @@ def _construction_of(
 ) -> list[str]:
     """Return the :func:`resilience.tables.construction_notes` of a table's regressors.
 
-    From the ``unit_label``, ``time_label`` and ``identified_by`` of ``results.absorption``
-    (blank for a regressor not built as unit part + time part), in ``tr``'s language.
+    From the ``unit_label``, ``time_label``, ``time_depends_on`` and ``effects`` of
+    ``results.absorption`` (blank for a regressor not built as unit part + time part), in
+    ``tr``'s language.
     """
-    entries = []
+    terms = []
     for model_id, header in zip(model_ids, headers, strict=True):
         part = absorption[(absorption.model_id == model_id) & absorption.term.isin(regressors)]
         for row in part.itertuples(index=False):
-            if isinstance(getattr(row, "identified_by", None), str):
-                label = labels.get(row.term, row.term)
-                entries.append((header, label, row.unit_label, row.time_label, row.identified_by))
-    return [tr(note) for note in construction_notes(entries)]
+            if isinstance(getattr(row, "unit_label", None), str):
+                depends = getattr(row, "time_depends_on", None)
+                terms.append(
+                    ConstructedTerm(
+                        header,
+                        labels.get(row.term, row.term),
+                        row.unit_label,
+                        row.time_label,
+                        row.effects in TIME_EFFECTS,
+                        depends if isinstance(depends, str) else None,
+                    )
+                )
+    return construction_notes(terms, tr)
 
 
 def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -1089,9 +1101,15 @@ def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, p
     shown["column"] = [tr(labels.get(t, t)) for t in base]
     shown["effects"] = shown["effects"].map(lambda e: e if pd.isna(e) else tr(str(e)))
     panels = {m: (_model_value(models, m, "panel") or "") for m in names}
+    titles = table_names(layouts, tr)
     out = []
     for panel in sorted(set(panels.values())):
         part = shown[shown.model_id.map(panels) == panel]
+        tables = dict.fromkeys(
+            titles.get(t, t)
+            for t in (_model_value(models, m, "table_id") for m in dict.fromkeys(part.model_id))
+            if isinstance(t, str)
+        )
         wide = part.pivot(index="row", columns="column", values="share_left")
         wide = wide.reindex(index=list(dict.fromkeys(part.row)),
                             columns=list(dict.fromkeys(part.column)))  # fmt: skip
@@ -1101,9 +1119,10 @@ def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, p
         out.append(
             (
                 tr.format(
-                    "What the fixed effects absorb, {panel}: share of each regressor's variance "
-                    "left after the model's fixed effects (results.absorption.share_left; "
-                    "entity and year dummies by projection)",
+                    "What the fixed effects absorb in {tables} ({panel}): share of each "
+                    "regressor's variance left after the model's fixed effects "
+                    "(results.absorption.share_left; entity and year dummies by projection)",
+                    tables=tr.join(tables) if tables else tr("the models"),
                     panel=panel or tr("panel not recorded"),
                 ),
                 wide.reset_index(),
@@ -1262,9 +1281,9 @@ def section_regressions(
             tr(
                 "Tests: Hausman (FE vs RE; plain and sigmamore, each over the coefficients "
                 "Stata's hausman fe re compares by default, all shared but the constant, and "
-                "over the named regressors only: hausman_named), Sobel and bootstrap "
-                "(mediation), permutation and interaction (group differences), wild cluster "
-                "bootstrap (wild_bootstrap_*)"
+                "over the named regressors only), Sobel and bootstrap (mediation), "
+                "permutation and interaction (group differences), wild cluster bootstrap; "
+                "each test's id is in results.tests.test_name"
             ),
         )
     else:
@@ -1558,7 +1577,7 @@ def section_parameters(frames, meta, tr: Translator | None = None) -> Section:
         recorded.append(
             {
                 "setting": tr("covariance (results.models)"),
-                "value": ", ".join(sorted(models.cov_type.astype(str).unique())),
+                "value": tr.join(sorted(models.cov_type.astype(str).unique())),
             }
         )
     if recorded:
@@ -1607,7 +1626,7 @@ def setting_text(value: Any, tr: Translator | None = None) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {setting_text(v, tr)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(setting_text(v, tr) for v in value)
+        return tr.join(setting_text(v, tr) for v in value)
     return str(value)
 
 
@@ -1649,7 +1668,7 @@ def section_overview(
             present=len(present),
             total=len(TABLES),
         )
-        + (tr.format(" Not there yet: {missing}.", missing=", ".join(missing)) if missing else "")
+        + (tr.format(" Not there yet: {missing}.", missing=tr.join(missing)) if missing else "")
     )
     items = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
     sec.blocks.append(f"<nav><ol>{items}</ol></nav>")

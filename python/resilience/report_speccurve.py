@@ -84,12 +84,52 @@ ZH.update(
 )
 
 
-def choice_levels(design: pd.DataFrame) -> pd.DataFrame:
+LEVELS = {
+    # the method ids of marts.dim_index_variants as the dot matrix says them
+    "min_max": "min-max",
+    "z_score": "z-score",
+    "rank": "rank",
+    "entropy": "entropy",
+    "equal": "equal",
+    "cv": "CV",
+    "critic": "CRITIC",
+    "given": "given",
+    "arithmetic": "arithmetic",
+    "geometric": "geometric",
+    "topsis": "TOPSIS",
+    "none": "none",
+    "one": "one",
+}
+ZH.update(
+    {
+        # the factor names normalisation, weighting, aggregation: resilience.report_sensitivity
+        "{choice}: {level}": "{choice}：{level}",
+        "shift c": "平移量 c",
+        "dropped indicator": "剔除指标",
+        "min-max": "极差法",
+        "z-score": "Z 分数",
+        "rank": "排序",
+        "equal": "等权",  # "entropy" is resilience.i18n's
+        "CV": "变异系数法",
+        "CRITIC": "CRITIC 法",
+        "given": "给定权重",
+        "arithmetic": "算术加权",
+        "geometric": "几何加权",
+        "TOPSIS": "TOPSIS 法",
+        "none": "无",
+        "one": "剔除一个",
+    }
+)
+
+
+def choice_levels(design: pd.DataFrame, tr: Translator | None = None) -> pd.DataFrame:
     """One column per choice, as the dot matrix labels it (``factor: level``).
 
     ``shift_c`` is binned into three quantile bins (labelled by the range of their values);
-    ``dropped_indicator`` is ``none`` or ``one``.
+    ``dropped_indicator`` is ``none`` or ``one``; method ids are said as :data:`LEVELS`
+    does, factor and level in ``tr``'s language.
     """
+    tr = tr or Translator()
     out = pd.DataFrame(index=design.index)
     for choice in CHOICES:
         values = design[choice]
@@ -98,9 +138,12 @@ def choice_levels(design: pd.DataFrame) -> pd.DataFrame:
             bins = pd.qcut(values, 3, labels=False, duplicates="drop")
             span = values.groupby(bins).agg(["min", "max"])
             values = bins.map({b: f"{r['min']:.2g}-{r['max']:.2g}" for b, r in span.iterrows()})
-        elif choice == "dropped_indicator":
-            values = np.where(values.isna(), "none", "one")
-        out[choice] = [f"{choice.replace('_', ' ')}: {v}" for v in values]
+        else:
+            if choice == "dropped_indicator":
+                values = np.where(values.isna(), "none", "one")
+            values = [tr(LEVELS.get(v, v)) for v in values]
+        name = tr(choice.replace("_", " "))
+        out[choice] = [tr.format("{choice}: {level}", choice=name, level=v) for v in values]
     return out
 
 
@@ -127,7 +170,7 @@ def curve_figure(
     if design is not None:
         matched = rows[["variant_id"]].merge(design, on="variant_id", how="left")
         if matched[list(CHOICES[:3])].notna().all(axis=None):
-            levels = choice_levels(matched)
+            levels = choice_levels(matched, tr)
     if levels is None:
         fig, ax = plt.subplots(figsize=(8, 3.2))
     else:

@@ -106,7 +106,7 @@ create table if not exists {SCHEMA}.absorption (
     model_id varchar, term varchar, effects varchar, n_obs integer, var_total double,
     var_left double, share_left double, share_entity double, share_time double,
     unit_part varchar, unit_label varchar, time_label varchar, identified_by varchar,
-    primary key (model_id, term)
+    time_depends_on varchar, primary key (model_id, term)
 )"""
 CURVE_DDL = f"""
 create table if not exists {SCHEMA}.specification_curve (
@@ -140,6 +140,7 @@ STORED_ABSORPTION_COLUMNS = [
     "unit_label",
     "time_label",
     "identified_by",
+    "time_depends_on",
 ]
 MODEL_COLUMNS = [
     "model_id",
@@ -257,6 +258,8 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "time_label": "The time part (common to all units of a year), e.g. ln IM_t.",
             "identified_by": "Which part identifies the slope (the unit part alone under year "
             "effects).",
+            "time_depends_on": "What moves the time part alone (the spec's construction "
+            "time_depends_on, English), e.g. the partner R&D stocks and their PIM parameters.",
         },
     ),
     "specification_curve": (
@@ -357,6 +360,7 @@ class ModelRecord:
         rows["unit_label"] = [c.unit_label if c else None for c in parts]
         rows["time_label"] = [c.time_label if c else None for c in parts]
         rows["identified_by"] = [c.identified_by(time_effects) if c else None for c in parts]
+        rows["time_depends_on"] = [c.time_depends_on if c else None for c in parts]
         return rows[STORED_ABSORPTION_COLUMNS]
 
     def row(self, estimated_at: datetime, build_id: str | None = None) -> dict:
@@ -395,12 +399,16 @@ class ModelRecord:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``results`` and its four tables if absent (add ``build_id`` if older)."""
+    """Create schema ``results`` and its tables if absent; add the columns an older version lacks.
+
+    A warehouse estimated before ``build_id``, ``time_depends_on`` (...) existed keeps its rows.
+    """
     con.execute(f"create schema if not exists {SCHEMA}")
     for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL, ABSORPTION_DDL):
         con.execute(ddl)
     con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
     con.execute(f"alter table {SCHEMA}.models add column if not exists dropped_by_year json")
+    con.execute(f"alter table {SCHEMA}.absorption add column if not exists time_depends_on varchar")
     for column, kind in (
         ("f_all_stat", "double"),
         ("f_all_df_num", "integer"),

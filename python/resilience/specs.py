@@ -52,8 +52,9 @@ replaces them) has the sections
     sample that uses the column (:func:`resilience.panel.time_part_spread`) and the tables
     say which part identifies the slope.
 
-A title, a column ``label``, a ``labels`` value or a note is a string (English) or a
-mapping per language, ``{en: Data, zh: 数据要素流动环境}`` (``en`` required).
+A title, a column ``label``, a ``labels`` value, a note, or a construction's labels and
+``time_depends_on`` is a string (English) or a mapping per language,
+``{en: Data, zh: 数据要素流动环境}`` (``en`` required).
 
 Errors raise :class:`SpecError` naming the file, the entry and the key.
 """
@@ -276,6 +277,8 @@ class Construction:
     time_label: str
     time_depends_on: str | None = None
     source: str = ""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    """``lang -> {english: text}`` of the labels given as ``{en: ..., zh: ...}``."""
 
     @property
     def formula(self) -> str:
@@ -284,15 +287,25 @@ class Construction:
 
     def identified_by(self, time_effects: bool) -> str:
         """Which part identifies the slope: the unit part alone when year effects absorb p_t."""
-        if time_effects:
-            text = f"{self.unit_label} alone: the year effects absorb {self.time_label}"
-            if self.time_depends_on:
-                text += f", so {self.time_depends_on} move only the constant and the year effects"
-            return text
-        text = f"{self.unit_label} and {self.time_label} together (no year effects)"
-        if self.time_depends_on:
-            text += f": {self.time_depends_on} move the slope too"
-        return text
+        return identified_by_template(time_effects, self.time_depends_on).format(
+            unit=self.unit_label, time=self.time_label, depends=self.time_depends_on
+        )
+
+
+IDENTIFIED_BY = {
+    # (year effects?, time_depends_on given?) -> which part identifies a constructed slope;
+    # English keys of resilience.i18n.ZH, so the notes are translated whole
+    (True, False): "{unit} alone: the year effects absorb {time}",
+    (True, True): "{unit} alone: the year effects absorb {time}, so {depends} move only the "
+    "constant and the year effects",
+    (False, False): "{unit} and {time} together (no year effects)",
+    (False, True): "{unit} and {time} together (no year effects): {depends} move the slope too",
+}
+
+
+def identified_by_template(time_effects: bool, time_depends_on: str | None) -> str:
+    """Return the :data:`IDENTIFIED_BY` sentence (``{unit}``, ``{time}``, ``{depends}``)."""
+    return IDENTIFIED_BY[(bool(time_effects), bool(time_depends_on))]
 
 
 @dataclass(frozen=True)
@@ -688,25 +701,33 @@ def parse_construction(
     """Validate a ``construction`` entry: the unit-part column and the two labels."""
     where = f"construction {column!r}"
     entry = _check_keys(raw, CONSTRUCTION_KEYS, source, where)
-    for key in ("unit_part", "unit_label", "time_label"):
-        if not isinstance(entry.get(key), str) or not entry[key]:
-            raise _fail(source, where, key, "is required (a column name or a label)")
+    if not isinstance(entry.get("unit_part"), str) or not entry["unit_part"]:
+        raise _fail(source, where, "unit_part", "is required (a column name)")
+    texts: dict[str, dict[str, str]] = {}
+    labels = {}
+    for key in ("unit_label", "time_label"):
+        if not isinstance(entry.get(key), str | dict) or not entry[key]:
+            raise _fail(source, where, key, "is required (a label, or {en: ..., zh: ...})")
+        labels[key] = _text(entry[key], texts, source, where, key)
     panel = entry.get("panel", defaults.get("panel"))
     if not isinstance(panel, str) or not panel:
         raise _fail(source, where, "panel", "is required when the file has no default panel")
     depends = entry.get("time_depends_on")
-    if depends is not None and (not isinstance(depends, str) or not depends):
+    if depends is not None and (not isinstance(depends, str | dict) or not depends):
         raise _fail(source, where, "time_depends_on", "must be a text, if given")
+    if depends is not None:
+        depends = _text(depends, texts, source, where, "time_depends_on")
     if entry["unit_part"] == column:
         raise _fail(source, where, "unit_part", f"must be another column than {column!r}")
     return Construction(
         column,
         panel,
         entry["unit_part"],
-        entry["unit_label"],
-        entry["time_label"],
+        labels["unit_label"],
+        labels["time_label"],
         depends,
         source,
+        texts,
     )
 
 
@@ -776,6 +797,14 @@ def parse_file(path: Path) -> SpecSet:
     for column, entry in _mapping(raw, "construction", source).items():
         built = parse_construction(column, entry, defaults, source)
         construction[(built.panel, column)] = built
+    # a table's notes say how its constructed regressors are identified: the file's
+    # construction texts are the tables' own, so every translator of a table knows them
+    for built in construction.values():
+        for table_id, table in tables.items():
+            merged = {lang: dict(own) for lang, own in table.texts.items()}
+            for lang, own in built.texts.items():
+                merged.setdefault(lang, {}).update(own)
+            tables[table_id] = replace(table, texts=merged)
     return SpecSet(models, tables, hausman, mediation, heterogeneity, construction, descriptives)
 
 

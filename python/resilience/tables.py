@@ -39,7 +39,13 @@ from rich.table import Table as RichTable
 from resilience.i18n import DEFAULT_LANG, Translator
 from resilience.panel import CONSTANT, PanelResults
 from resilience.paths import make_folder
-from resilience.specs import DescriptivesSpec, SpecError, SpecSet, TableSpec
+from resilience.specs import (
+    DescriptivesSpec,
+    SpecError,
+    SpecSet,
+    TableSpec,
+    identified_by_template,
+)
 
 STARS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 COV_NOTES = {
@@ -167,7 +173,7 @@ def build_table(
         (
             *_notes(table, fits, tr),
             tr(ABSORPTION_NOTE),
-            *map(tr, _construction_notes(table, fits, specs)),
+            *_construction_notes(table, fits, specs, tr),
             *map(tr, hausman_notes),
             *boot_notes,
         ),
@@ -341,12 +347,12 @@ def wild_bootstrap_rows(
     enumerated = [tr(label) for label, d in details if d.get("enumerated")]
     note = tr.format(
         WILD_BOOTSTRAP_NOTE,
-        terms=", ".join(str(t) for t in terms),
-        reps=", ".join(map(str, reps)),
-        seed=tr.format(WILD_BOOTSTRAP_SEED, seeds=", ".join(map(str, seeds))) if seeds else "",
+        terms=tr.join(str(t) for t in terms),
+        reps=tr.join(map(str, reps)),
+        seed=tr.format(WILD_BOOTSTRAP_SEED, seeds=tr.join(map(str, seeds))) if seeds else "",
     )
     if enumerated:
-        note += tr.format(WILD_BOOTSTRAP_ENUMERATED, columns=", ".join(dict.fromkeys(enumerated)))
+        note += tr.format(WILD_BOOTSTRAP_ENUMERATED, columns=tr.join(dict.fromkeys(enumerated)))
     return rows, [note]
 
 
@@ -394,77 +400,89 @@ def _absorption_rows(
     return absorption_rows(shares, terms, table.labels, tr)
 
 
-def construction_note(
-    label: str, unit_label: str, time_label: str, identified_by: str, columns: str = ""
-) -> str:
-    """Say of a regressor built as unit part + time part which part identifies its slope.
+CONSTRUCTION_NOTE = (
+    "{label} = {unit} + {time} by construction, {time} common to all units of a year: the "
+    "slope{where} is identified by {how}."
+)
+CONSTRUCTION_NOTE_SHARED = (
+    "{built} by construction, the second part common to all units of a year: each "
+    "slope{where} is identified by {how}."
+)
+CONSTRUCTION_WHERE = " in {columns}"
+CONSTRUCTION_FIRST_PART = "its first part ({units})"
+CONSTRUCTION_SECOND_PART = "the second part"
 
-    ``identified_by`` is :meth:`resilience.specs.Construction.identified_by` (stored in
-    ``results.absorption``); ``columns`` names the columns when a table mixes effects.
+
+@dataclass(frozen=True)
+class ConstructedTerm:
+    """A table column's regressor built as unit part + time part, as its note names it.
+
+    From the specs when a table is built, from ``results.absorption`` in the report
+    (``unit_label``, ``time_label``, ``time_depends_on``; year effects from ``effects``).
     """
-    where = f" in {columns}" if columns else ""
-    return (
-        f"{label} = {unit_label} + {time_label} by construction, {time_label} common to all "
-        f"units of a year: the slope{where} is identified by {identified_by}."
-    )
+
+    column: str
+    label: str
+    unit_label: str
+    time_label: str
+    time_effects: bool
+    time_depends_on: str | None = None
 
 
-def construction_notes(entries: Iterable[tuple[str, str, str, str, str]]) -> list[str]:
-    """Return a :func:`construction_note` per declared regressor and kind of identification.
+def construction_notes(terms: Iterable[ConstructedTerm], tr: Translator) -> list[str]:
+    """Say of each constructed regressor which part identifies its slope, in ``tr``'s language.
 
-    ``entries`` are ``(column label, regressor label, unit_label, time_label,
-    identified_by)``, one per table column and declared regressor (from the specs when a
-    table is built, from ``results.absorption`` in the report); the columns are named only
-    when one regressor is identified differently across the table's columns.
+    The sentence is :func:`resilience.specs.identified_by_template`'s. Regressors identified
+    the same way share one note (three spillover channels make one note, not three: a
+    table's notes must fit a page); the columns are named only when one regressor is
+    identified differently across the table's columns.
     """
-    groups: dict[tuple[str, str, str, str], list[str]] = {}
-    for column, label, unit_label, time_label, identified_by in entries:
-        groups.setdefault((label, unit_label, time_label, identified_by), []).append(column)
-    # regressors identified the same way (the same sentence with their own parts) share one
-    # note: three spillover channels make one note, not three (a table's notes must fit a page)
-    shared: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    for (label, unit_label, time_label, identified_by), columns in groups.items():
+    groups: dict[tuple[str, str, str, bool, str | None], list[str]] = {}
+    for t in terms:
+        key = (t.label, t.unit_label, t.time_label, t.time_effects, t.time_depends_on)
+        groups.setdefault(key, []).append(t.column)
+    shared: dict[tuple[bool, str | None, str], list[tuple[str, str, str]]] = {}
+    for (label, unit, time, effects, depends), columns in groups.items():
         mixed = sum(key[0] == label for key in groups) > 1
-        where = ", ".join(columns) if mixed else ""
-        pattern = identified_by.replace(unit_label, "{unit}").replace(time_label, "{time}")
-        shared.setdefault((pattern, where), []).append((label, unit_label, time_label))
+        where = tr.format(CONSTRUCTION_WHERE, columns=tr.join(map(tr, columns))) if mixed else ""
+        shared.setdefault((effects, depends, where), []).append((label, unit, time))
     out = []
-    for (pattern, where), parts in shared.items():
+    for (effects, depends, where), parts in shared.items():
+        how = tr(identified_by_template(effects, depends))
+        depends_text = tr(depends) if depends else ""
         if len(parts) == 1:
-            label, unit_label, time_label = parts[0]
-            identified_by = pattern.replace("{unit}", unit_label).replace("{time}", time_label)
-            out.append(construction_note(label, unit_label, time_label, identified_by, where))
+            label, unit, time = parts[0]
+            how = how.format(unit=unit, time=time, depends=depends_text)
+            fields = {"label": label, "unit": unit, "time": time, "where": where, "how": how}
+            out.append(tr.format(CONSTRUCTION_NOTE, **fields))
             continue
-        built = [f"{label} = {unit} + {time}" for label, unit, time in parts]
-        units = ", ".join(unit for _, unit, _ in parts)
-        how = pattern.replace("{unit}", f"its first part ({units})").replace(
-            "{time}", "the second part"
-        )
-        out.append(
-            f"{', '.join(built[:-1])} and {built[-1]} by construction, the second part common "
-            f"to all units of a year: each slope{f' in {where}' if where else ''} is "
-            f"identified by {how}."
-        )
+        units = tr.format(CONSTRUCTION_FIRST_PART, units=tr.join(u for _, u, _ in parts))
+        how = how.format(unit=units, time=tr(CONSTRUCTION_SECOND_PART), depends=depends_text)
+        built = tr.join((f"{label} = {unit} + {time}" for label, unit, time in parts), last="and")
+        out.append(tr.format(CONSTRUCTION_NOTE_SHARED, built=built, where=where, how=how))
     return out
 
 
-def _construction_notes(table: TableSpec, fits: list[PanelResults], specs: SpecSet) -> list[str]:
+def _construction_notes(
+    table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator
+) -> list[str]:
     """Return the :func:`construction_notes` of the table's declared regressors."""
-    entries = []
+    terms = []
     for column, fit in zip(table.columns, fits, strict=True):
         spec = specs.models[column.model]
         for term, built in specs.constructions_of(spec).items():
             if term in fit.terms and term in spec.lagged_regressors:
-                entries.append(
-                    (
+                terms.append(
+                    ConstructedTerm(
                         column.label,
                         table.labels.get(term, term),
                         built.unit_label,
                         built.time_label,
-                        built.identified_by(fit.formula.time_effects),
+                        fit.formula.time_effects,
+                        built.time_depends_on,
                     )
                 )
-    return construction_notes(entries)
+    return construction_notes(terms, tr)
 
 
 HAUSMAN_ROWS = {
@@ -567,10 +585,10 @@ def dropped_note(
     """
     tr = tr or Translator()
     labels = labels or {}
-    columns = ", ".join(f"{tr(labels.get(k, k))}: {v}" for k, v in by_column.items())
+    columns = tr.join(f"{tr(labels.get(k, k))}: {v}" for k, v in by_column.items())
     text = tr.note("dropped", n=n_dropped, total=n_obs + n_dropped, columns=columns)
     if by_year:
-        years = ", ".join(f"{year} {n}" for year, n in by_year.items())
+        years = tr.join(f"{year} {n}" for year, n in by_year.items())
         text += tr.note("dropped_by_year", years=years)
     return text
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -303,8 +304,70 @@ def test_report_shows_the_absorption_and_which_part_identifies(chen_estimated):
     page = write_report(db, out.parent / "index.html").path.read_text(encoding="utf-8")
     stored = query(db, "select * from results.absorption").set_index(["model_id", "term"])
     share = stored.loc[("ch_t2_pfe_m3", "lnofdi"), "share_left"]
-    assert "What the fixed effects absorb, marts.panel_spillover_resilience" in page
+    assert "(marts.panel_spillover_resilience): share of each regressor" in page
     assert "Variance of LNOFDI left by FE" in page and f"{share:.3f}" in page
     assert "Chen Table 2 as equations (2)-(4) write it: province effects only" in page
     assert "ln(im_it/im_t)) alone: the year effects absorb the second part" in page
     assert "ln(im_it/im_t)) and the second part together (no year effects)" in page
+
+
+# ----------------------------------------------------------------------- in Chinese ---
+def test_chen_tables_in_chinese_say_which_part_identifies(chen_fits):
+    """Every text of the two Chen tables has zh (a LanguageWarning would list the rest)."""
+    from resilience.i18n import LanguageWarning
+
+    specs, fits = chen_fits
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        two_way = build_table(specs.tables["ch_table2"], fits, specs, lang="zh")
+        one_way = build_table(specs.tables["ch_table2_province_fe"], fits, specs, lang="zh")
+    two_notes, one_notes = " ".join(two_way.notes), " ".join(one_way.notes)
+    assert "LNOFDI = ln(ofdi_it/ofdi_t) + ln OFDI_t和LNIM = ln(im_it/im_t) + ln IM_t" in two_notes
+    assert "（ln(fdi_it/fdi_t)、ln(ofdi_it/ofdi_t)、ln(im_it/im_t)）单独识别" in two_notes
+    assert "年份固定效应吸收了第二部分" in two_notes and "只影响常数项与年份固定效应" in two_notes
+    assert "与第二部分共同识别（无年份固定效应）" in one_notes and "也影响斜率" in one_notes
+    # the parameters the pool depends on come from chen.yaml's zh text of time_depends_on
+    assert "伙伴国研发资本存量及其永续盘存参数（折旧率、基年、增长率算法、时滞、分母）" in one_notes
+    assert "省份虚拟变量；含年份固定效应时另加年份虚拟变量" in one_notes  # not "province and year"
+    assert dict(one_way.rows)["年份固定效应"] == ("否",) * 3
+    assert "进口贸易技术溢出：固定效应后剩余方差占比" in dict(one_way.rows)
+
+
+def test_stored_absorption_keeps_what_the_time_part_depends_on(chen_estimated):
+    db, _ = chen_estimated
+    stored = query(db, "select model_id, term, time_depends_on from results.absorption")
+    lnim = stored[stored.term == "lnim"].set_index("model_id").time_depends_on
+    assert lnim.notna().all() and lnim.str.startswith("the partner R&D stocks").all()
+    assert stored[stored.term == "lngov"].time_depends_on.isna().all()  # not constructed
+
+
+def test_an_older_results_schema_gains_the_column(tmp_path):
+    """A warehouse estimated before time_depends_on existed is extended, its rows kept."""
+    import duckdb
+
+    from resilience import results
+
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema results")
+        con.execute(
+            "create table results.absorption (model_id varchar, term varchar, effects varchar,"
+            " share_left double)"
+        )
+        con.execute("insert into results.absorption values ('m', 'x', 'two-way', 0.5)")
+        results.ensure_schema(con)
+        rows = con.execute("select model_id, time_depends_on from results.absorption").fetchall()
+    assert rows == [("m", None)]
+
+
+def test_report_in_chinese_has_no_english_left(chen_estimated):
+    from resilience.i18n import LanguageWarning
+    from resilience.report import write_report
+
+    db, out = chen_estimated
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageWarning)
+        page = write_report(db, out.parent / "zh.html", lang="zh").path.read_text("utf-8")
+    assert "单独识别" in page and "共同识别（无年份固定效应）" in page
+    assert "中固定效应吸收了什么（marts.panel_spillover_resilience）" in page
+    assert "What the fixed effects absorb" not in page and "by construction" not in page

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from resilience import dgp
 from resilience.cli import app
 from resilience.estimate import fit_model
-from resilience.i18n import ZH, LanguageWarning
+from resilience.i18n import ZH, LanguageWarning, Translator
 from resilience.specs import SpecError, load_specs
 from resilience.tables import build_table, to_docx, to_html, to_latex, to_markdown
 
@@ -207,3 +207,18 @@ def test_cli_refuses_an_unknown_lang(tmp_path):
         assert "--lang 'fr': not a language of the tables; give one of ['en', 'zh']" in (
             result.output
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "items", "last", "expected"),
+    [
+        ("en", ["a", "b", "c"], None, "a, b, c"),
+        ("en", ["a", "b", "c"], "and", "a, b and c"),
+        ("zh", ["甲", "乙", "丙"], None, "甲、乙、丙"),
+        ("zh", ["甲", "乙", "丙"], "and", "甲、乙和丙"),
+        ("zh", ["甲"], "and", "甲"),
+        ("en", [], None, ""),
+    ],
+)
+def test_lists_are_joined_as_the_language_writes_them(lang, items, last, expected):
+    assert Translator(lang).join(items, last=last) == expected

@@ -321,6 +321,19 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
         "dropped indicator: " + v for v in ("none", "one", "none", "none", "one")
     ]
     assert levels["shift_c"].nunique() == 3  # three quantile bins of five values
+    from resilience.i18n import Translator
+
+    ids = design.assign(normalisation=["min_max", "z_score", "rank", "min_max", "z_score"])
+    zh = choice_levels(ids, Translator("zh"))  # the method ids of marts.dim_index_variants
+    assert zh["normalisation"].tolist()[:3] == ["标准化方法：极差法", "标准化方法：Z 分数",
+                                                "标准化方法：排序"]  # fmt: skip
+    assert zh["weighting"].tolist()[:3] == [
+        "赋权方法：熵值",
+        "赋权方法：等权",
+        "赋权方法：CRITIC 法",
+    ]
+    assert zh["dropped_indicator"].tolist()[:2] == ["剔除指标：无", "剔除指标：剔除一个"]
+    assert zh["shift_c"].str.startswith("平移量 c：").all()
     empty = section_speccurve({"specification_curve": None})
     assert empty.n_figures == 0 and "resilience sensitivity" in empty.blocks[0]
     # a curve estimated before the standardised columns were stored: said, not a KeyError
