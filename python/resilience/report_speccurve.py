@@ -58,7 +58,7 @@ ZH.update(
         "95% CI": "95% 置信区间",
         "paper's sign, p < 0.05": "与原文符号一致且 p < 0.05",
         "otherwise": "其他",
-        "standardised coefficient of {term} (95% CI)": "{term}的标准化系数（95% 置信区间）",
+        "{term}\nstandardised coefficient (95% CI)": "{term}\n标准化系数（95% 置信区间）",
         "Not estimated yet: no results.specification_curve (run `resilience sensitivity`).": (
             "尚未估计：没有 results.specification_curve（请运行 `resilience sensitivity`）。"
         ),
@@ -199,8 +199,10 @@ def curve_figure(
     ax.axhline(0, color="black", lw=0.7)
     if levels is None:
         ax.set_xlabel(tr("index variants, sorted by the coefficient"))
+    # two lines: on one, the label outgrows the upper panel (and the figure) in zh and en
     ax.set_ylabel(
-        tr.format("standardised coefficient of {term} (95% CI)", term=term or rows["term"].iloc[0])
+        tr.format("{term}\nstandardised coefficient (95% CI)", term=term or rows["term"].iloc[0]),
+        fontsize=8,
     )
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     return fig

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import duckdb
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -340,6 +341,44 @@ def test_report_section_draws_one_curve_per_model_and_the_summary():
     old = {**frames, "specification_curve": curve.drop(columns=["estimate_standardised"])}
     stale = section_speccurve(old)
     assert stale.n_figures == 0 and "resilience sensitivity` again" in stale.blocks[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "term"), [("en", "data-flow index of the province"), ("zh", "数据要素流动指数")]
+)
+def test_the_curve_y_label_fits_in_its_panel(lang, term):
+    """The y label stays within the upper panel's height (on one line it outgrew it)."""
+    from resilience.i18n import Translator
+    from resilience.report import use_plot_fonts
+    from resilience.report_speccurve import curve_figure
+
+    use_plot_fonts()
+    n = 40
+    est = np.linspace(0.1, 0.5, n)
+    rows = pd.DataFrame(
+        {
+            "variant_id": range(n), "term": "data_index", "estimate": est, "p_value": 0.01,
+            "estimate_standardised": est, "ci_low_standardised": est - 0.1,
+            "ci_high_standardised": est + 0.1, "is_shipped": [True] + [False] * (n - 1),
+        }
+    )  # fmt: skip
+    design = pd.DataFrame(
+        {
+            "variant_id": range(n),
+            "normalisation": ["min_max", "z_score", "rank", "min_max"] * 10,
+            "weighting": ["entropy", "equal", "cv", "critic"] * 10,
+            "aggregation": ["arithmetic", "geometric", "topsis", "arithmetic"] * 10,
+            "shift_c": np.geomspace(1e-5, 1e-2, n),
+            "dropped_indicator": [None, "x1"] * 20,
+        }
+    )
+    fig = curve_figure(rows, 1, design, Translator(lang), term)
+    renderer = fig.canvas.get_renderer()
+    label = fig.axes[0].yaxis.label.get_window_extent(renderer)
+    panel = fig.axes[0].get_window_extent(renderer)
+    assert term in fig.axes[0].get_ylabel()
+    assert label.y0 >= panel.y0 and label.y1 <= panel.y1, (label, panel)
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------ results tables -----------
