@@ -25,11 +25,15 @@ from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
 from resilience.panel import CONSTRUCTION_TOL, PanelResults, lag, regress, time_part_spread
 from resilience.results import (
+    COMPLEMENT_ROLE,
     TEST_COLUMNS,
     ModelRecord,
+    TestKind,
     build_id_of,
+    complement_id,
     data_fingerprint,
     settings_of,
+    tests_frame,
     write_results,
 )
 from resilience.specs import (
@@ -193,6 +197,9 @@ def record(
         specs.table_of(spec.model_id) if in_specs else None,
         specs.column_label(spec.model_id) if in_specs else None,
         checked_constructions(result, spec, specs),
+        role=(note or {}).get("role"),
+        base_model_id=None if in_specs else spec.model_id,
+        flag=(note or {}).get("flag"),
     )
 
 
@@ -258,24 +265,11 @@ def _analyses(
             model_id=model_id,
             compares=tuple(dict.fromkeys(compare for compare, _ in HAUSMAN_TESTS.values())),
         )
-        for test_name, variant in HAUSMAN_TESTS.items():
-            h = results[variant]
-            tests.append(
-                pd.DataFrame(
-                    [
-                        {
-                            "model_id": model_id,
-                            "table_id": specs.table_of(model_id),
-                            "test_name": test_name,
-                            "statistic": h.statistic,
-                            "df": h.df,
-                            "p_value": h.pvalue,
-                            "detail": h.to_json(),
-                        }
-                    ],
-                    columns=TEST_COLUMNS,
-                )
-            )
+        rows = tests_frame(
+            (TestKind("hausman", name), h.statistic, h.df, h.pvalue, h.to_json())
+            for name, h in ((name, results[v]) for name, v in HAUSMAN_TESTS.items())
+        )
+        tests.append(with_ids(rows, model_id, specs.table_of(model_id)))
     for analysis in specs.mediation.values():
         total, first = specs.models[analysis.total], specs.models[analysis.mediator_model]
         third_id = f"{analysis.analysis_id}_step3"
@@ -316,10 +310,10 @@ def _analyses(
             spec.cov,
             analysis.n_perm,
             analysis.seed,
-            (spec.model_id, f"{spec.model_id}_complement"),
+            (spec.model_id, complement_id(spec.model_id)),
         )
         for fit, role in (
-            (diff.group0, "complement group"),
+            (diff.group0, COMPLEMENT_ROLE),
             (diff.interaction, "interaction model"),
         ):
             records.append(
@@ -343,27 +337,19 @@ def wild_bootstraps(specs: SpecSet, fits: dict[str, PanelResults]) -> pd.DataFra
     df the clusters less one, p_value the bootstrap p, detail the settings
     (:class:`resilience.wildboot.WildBootstrap`).
     """
-    rows = []
+    frames = []
     for table in specs.tables.values():
         settings = table.wild_bootstrap
         if settings is None:
             continue
         for model_id in dict.fromkeys(c.model for c in table.columns):
             focal = FocalBootstrap(fits[model_id])
-            for weights in settings.weights:
-                test = focal.test(weights, settings.reps, settings.seed)
-                rows.append(
-                    {
-                        "model_id": model_id,
-                        "table_id": table.table_id,
-                        "test_name": test.test_name,
-                        "statistic": test.statistic,
-                        "df": test.n_clusters - 1,
-                        "p_value": test.p_value,
-                        "detail": test.to_json(),
-                    }
-                )
-    return pd.DataFrame(rows, columns=TEST_COLUMNS)
+            boots = [focal.test(w, settings.reps, settings.seed) for w in settings.weights]
+            rows = tests_frame(
+                (t.kind, t.statistic, t.n_clusters - 1, t.p_value, t.to_json()) for t in boots
+            )
+            frames.append(with_ids(rows, model_id, table.table_id))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TEST_COLUMNS)
 
 
 def run(

@@ -71,14 +71,15 @@ is too tight: with the year dummies and ``sigma="more"`` the difference has exac
 21 on the Chen demo, and round-off leaves singular values near 1e-13 that it would invert.
 The value is this package's choice; Stata's Mata tolerance is not reproduced."""
 HAUSMAN_TESTS = {
-    "hausman": ("shared", "separate"),
-    "hausman_sigmamore": ("shared", "more"),
-    "hausman_named": ("named", "separate"),
-    "hausman_named_sigmamore": ("named", "more"),
+    None: ("shared", "separate"),
+    "sigmamore": ("shared", "more"),
+    "named": ("named", "separate"),
+    "named_sigmamore": ("named", "more"),
 }
-"""``results.tests.test_name`` of the Hausman rows ``resilience estimate`` writes, and their
-``(compare, sigma)``: the unsuffixed names are Stata's default comparison (what the tables
-print), ``_named`` the named-regressors variant; ``detail`` holds both fields too."""
+"""``results.tests.variant`` of the Hausman rows ``resilience estimate`` writes (family
+``hausman``; ``test_name`` ``hausman``, ``hausman_sigmamore``, ...), and their ``(compare,
+sigma)``: no variant is Stata's default comparison (what the tables print), ``named`` the
+named-regressors variant; ``detail`` holds both fields too."""
 
 
 @dataclass(frozen=True)

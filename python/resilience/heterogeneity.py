@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from resilience import jsonio
-from resilience.mediation import TESTS_COLUMNS, fe_formula
+from resilience.mediation import fe_formula
 from resilience.panel import ClusterMoments, PanelResults, complete_rows, regress, year_dummies
+from resilience.results import TestKind, tests_frame
 
 
 def province_flags(frame: pd.DataFrame, flag: str, entity: str) -> pd.Series:
@@ -195,23 +196,24 @@ class GroupDifference:
         """Rows of ``results.tests``: ``permutation_difference`` and ``interaction_wald``."""
         detail = jsonio.dumps(self.summary_dict())
         wald = self.wald
-        rows = [
-            {
-                "test_name": f"permutation_difference[{self.flag}]",
-                "statistic": self.difference,
-                "df": None,
-                "p_value": self.permutation_pvalue,
-                "detail": detail,
-            },
-            {
-                "test_name": f"interaction_wald[{self.flag}]",
-                "statistic": wald["statistic"],
-                "df": wald["df_num"],
-                "p_value": wald["p_value"],
-                "detail": detail,
-            },
-        ]
-        return pd.DataFrame(rows, columns=TESTS_COLUMNS)
+        return tests_frame(
+            [
+                (
+                    TestKind("permutation_difference", flag=self.flag),
+                    self.difference,
+                    None,
+                    self.permutation_pvalue,
+                    detail,
+                ),
+                (
+                    TestKind("interaction_wald", flag=self.flag),
+                    wald["statistic"],
+                    wald["df_num"],
+                    wald["p_value"],
+                    detail,
+                ),
+            ]
+        )
 
     def to_json(self) -> str:
         """JSON of :meth:`summary_dict`."""

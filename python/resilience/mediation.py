@@ -41,8 +41,7 @@ from scipy import stats
 
 from resilience import jsonio
 from resilience.panel import ClusterMoments, PanelResults, complete_rows, regress
-
-TESTS_COLUMNS = ["test_name", "statistic", "df", "p_value", "detail"]
+from resilience.results import TestKind, tests_frame
 
 
 def fe_formula(outcome: str, regressors: list[str]) -> str:
@@ -274,23 +273,24 @@ class MediationResult:
         """Rows of ``results.tests``: ``sobel`` and ``cluster_bootstrap_indirect``."""
         summary = self.summary_dict()
         detail = jsonio.dumps(summary)
-        rows = [
-            {
-                "test_name": f"sobel[{self.mediator}]",
-                "statistic": self.sobel["z"],
-                "df": None,
-                "p_value": self.sobel["p_value"],
-                "detail": detail,
-            },
-            {
-                "test_name": f"cluster_bootstrap_indirect[{self.mediator}]",
-                "statistic": self.indirect,
-                "df": None,
-                "p_value": self.boot_pvalue,
-                "detail": detail,
-            },
-        ]
-        return pd.DataFrame(rows, columns=TESTS_COLUMNS)
+        return tests_frame(
+            [
+                (
+                    TestKind("sobel", mediator=self.mediator),
+                    self.sobel["z"],
+                    None,
+                    self.sobel["p_value"],
+                    detail,
+                ),
+                (
+                    TestKind("cluster_bootstrap_indirect", mediator=self.mediator),
+                    self.indirect,
+                    None,
+                    self.boot_pvalue,
+                    detail,
+                ),
+            ]
+        )
 
     def to_json(self) -> str:
         """JSON of :meth:`summary_dict`."""

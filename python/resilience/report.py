@@ -44,7 +44,6 @@ note; :func:`write_report` never fails because a part of the warehouse is missin
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -75,9 +74,17 @@ from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa
 from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
 from resilience.report_sensitivity import section_sensitivity  # noqa: E402
 from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
+from resilience.results import (  # noqa: E402
+    COMPLEMENT_ROLE,
+    TestKind,
+    stored_tests,
+    typed_models,
+    typed_tests,
+)
 from resilience.tables import (  # noqa: E402
     ABSORPTION_NOTE,
     COV_NOTES,
+    TEST_LABELS,
     ConstructedTerm,
     absorption_rows,
     build_descriptives,
@@ -289,6 +296,9 @@ def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[
             role: (con.execute(f"select * from {name}").df() if name in existing else None)
             for role, name in TABLES.items()
         }
+        # rows an older version wrote get their typed columns (results owns the schema)
+        frames["tests"] = typed_tests(frames["tests"])
+        frames["models"] = typed_models(frames["models"])
         meta = {
             "existing": existing,
             "build_id": build_id_of(con),
@@ -1168,13 +1178,9 @@ def hausman_columns(
 
     tr = tr or Translator()
     compared, definite = [], []
-    details = tests["detail"] if "detail" in tests else pd.Series([None] * len(tests))
-    for name, detail in zip(tests["test_name"].astype(str), details, strict=True):
-        parsed = {}
-        if name.startswith("hausman") and isinstance(detail, str):
-            with contextlib.suppress(ValueError):
-                parsed = json.loads(detail)
-        if not isinstance(parsed, dict) or not parsed:
+    for test in stored_tests(tests):
+        parsed = test.detail if test.kind.family == "hausman" else {}
+        if not parsed:
             compared.append("")
             definite.append("")
             continue
@@ -1191,39 +1197,21 @@ def hausman_columns(
     return shown.assign(**{"Hausman compares": compared, "V_FE − V_RE PD": definite})
 
 
-TEST_LABELS = {
-    "hausman": "Hausman χ² (FE vs RE)",
-    "hausman_sigmamore": "Hausman χ², sigmamore",
-    "hausman_named": "Hausman χ², named regressors",
-    "hausman_named_sigmamore": "Hausman χ², named regressors, sigmamore",
-    "wild_bootstrap_rademacher": "Wild bootstrap p (Rademacher)",
-    "wild_bootstrap_webb": "Wild bootstrap p (Webb)",
-    "sobel": "Sobel test of the indirect effect via {what}",
-    "cluster_bootstrap_indirect": "Province-bootstrap test of the indirect effect via {what}",
-    "permutation_difference": "Permutation test of the group difference: {what}",
-    "interaction_wald": "Wald test of the interaction: {what}",
-}
-"""The reader's name of each ``results.tests`` test (``name`` or ``name[what]``)."""
+def test_label(kind: TestKind, labels: dict[str, str], tr: Translator | None = None) -> str:
+    """Name a ``results.tests`` kind as a reader does, in ``tr``'s language.
 
-
-def test_label(test_name: str, labels: dict[str, str], tr: Translator | None = None) -> str:
-    """Name a ``results.tests`` row as a reader does, in ``tr``'s language.
-
-    ``name[what]`` names a mediator (by its variable label) or a group flag (by
-    :func:`flag_text`): ``sobel[isu]`` -> ``Sobel test of the indirect effect via ISU``,
-    ``permutation_difference[is_coastal]`` -> ``Permutation test of the group difference:
-    coastal``. An unknown name is kept as it is (an id, shown in code font by the table).
+    Its mediator is named by its variable label, its group flag by :func:`flag_text`:
+    ``sobel`` of mediator ``isu`` -> ``Sobel test of the indirect effect via ISU``,
+    ``permutation_difference`` of flag ``is_coastal`` -> ``Permutation test of the group
+    difference: coastal`` (:data:`resilience.tables.TEST_LABELS`).
     """
     tr = tr or Translator()
-    name, _, what = str(test_name).partition("[")
-    what = what.removesuffix("]")
-    template = TEST_LABELS.get(name)
-    if template is None:
-        return str(test_name)
-    if not what:
-        return tr(template)
-    shown = flag_text(what, tr) if what.startswith(("is_", "has_")) else tr(labels.get(what, what))
-    return tr.format(template, what=shown)
+    template = TEST_LABELS[kind.family, kind.variant]
+    if kind.flag:
+        return tr.format(template, what=flag_text(kind.flag, tr))
+    if kind.mediator:
+        return tr.format(template, what=tr(labels.get(kind.mediator, kind.mediator)))
+    return tr(template)
 
 
 def section_regressions(
@@ -1269,7 +1257,7 @@ def section_regressions(
         layouts = table_layouts()
         labels, names = all_labels(layouts), table_names(layouts, tr)
         shown = tests[columns].copy()
-        shown["test_name"] = [test_label(t, labels, tr) for t in shown["test_name"]]
+        shown["test_name"] = [test_label(t.kind, labels, tr) for t in stored_tests(tests)]
         shown = shown.rename(columns={"test_name": "test"})
         shown.insert(
             0,
@@ -1295,53 +1283,57 @@ def heterogeneity_estimates(frames, tr: Translator | None = None) -> pd.DataFram
     """Key-regressor estimate of each heterogeneity group and its complement.
 
     The groups are the models with a group-difference test in results.tests
-    (``permutation_difference[flag]``); the complement is ``<model_id>_complement``. The
+    (family ``permutation_difference``); the complement is the model whose
+    ``results.models.role`` is :data:`~resilience.results.COMPLEMENT_ROLE` of it. The
     key regressor is the first regressor of the model's spec. Falls back to the model ids
     that mention a group when there are no such tests.
     """
     tr = tr or Translator()
-    coefs, models, tests = frames.get("coefficients"), frames.get("models"), frames.get("tests")
+    coefs, tests = frames.get("coefficients"), frames.get("tests")
+    models = typed_models(frames.get("models"))
     if coefs is None or coefs.empty:
         return None
     layouts = table_layouts()
     labels, names = all_labels(layouts), table_names(layouts, tr)
     rows = []
-    if tests is not None and not tests.empty:
-        difference = tests[tests.test_name.astype(str).str.startswith("permutation_difference")]
-        for test in difference.itertuples(index=False):
-            flag = re.sub(r".*\[(.*)\]", r"\1", str(test.test_name))
-            spec = _model_spec(models, test.model_id)
-            key = (spec.get("regressors") or [None])[0]
-            interaction = tests[
-                (tests.model_id == test.model_id)
-                & tests.test_name.astype(str).str.startswith("interaction")
-            ]
-            for model_id, group in (
-                (test.model_id, flag_text(flag, tr)),
-                (f"{test.model_id}_complement", tr.format("not {flag}", flag=flag_text(flag, tr))),
-            ):
-                part = coefs[(coefs.model_id == model_id) & (coefs.term == key)]
-                if part.empty:
-                    continue
-                r = part.iloc[0]
-                rows.append(
-                    {
-                        "comparison": flag_text(flag, tr),
-                        "group": group,
-                        "model": model_label(models, model_id, labels, names, tr),
-                        "term": term_label(key, labels, tr),
-                        "estimate": r.estimate,
-                        "std_error": r.std_error,
-                        "p_value": r.p_value,
-                        "ci_lower": r.ci_lower,
-                        "ci_upper": r.ci_upper,
-                        "n_obs": _model_value(models, model_id, "n_obs"),
-                        "permutation p": test.p_value,
-                        "interaction p": interaction.p_value.iloc[0]
-                        if len(interaction)
-                        else np.nan,
-                    }
-                )
+    stored = stored_tests(tests)
+    for test in (t for t in stored if t.kind.family == "permutation_difference"):
+        flag = test.kind.flag
+        spec = _model_spec(models, test.model_id)
+        key = (spec.get("regressors") or [None])[0]
+        interaction = [
+            t.pvalue
+            for t in stored
+            if t.model_id == test.model_id and t.kind == TestKind("interaction_wald", flag=flag)
+        ]
+        complements = [] if models is None else models[
+            (models.role == COMPLEMENT_ROLE) & (models.base_model_id == test.model_id)
+            & (models.flag == flag)
+        ].model_id.tolist()  # fmt: skip
+        groups = [(test.model_id, flag_text(flag, tr))] + [
+            (c, tr.format("not {flag}", flag=flag_text(flag, tr))) for c in complements
+        ]
+        for model_id, group in groups:
+            part = coefs[(coefs.model_id == model_id) & (coefs.term == key)]
+            if part.empty:
+                continue
+            r = part.iloc[0]
+            rows.append(
+                {
+                    "comparison": flag_text(flag, tr),
+                    "group": group,
+                    "model": model_label(models, model_id, labels, names, tr),
+                    "term": term_label(key, labels, tr),
+                    "estimate": r.estimate,
+                    "std_error": r.std_error,
+                    "p_value": r.p_value,
+                    "ci_lower": r.ci_lower,
+                    "ci_upper": r.ci_upper,
+                    "n_obs": _model_value(models, model_id, "n_obs"),
+                    "permutation p": test.pvalue,
+                    "interaction p": interaction[0] if interaction else np.nan,
+                }
+            )
     if rows:
         return pd.DataFrame(rows)
     mask = coefs.model_id.astype(str).str.contains(

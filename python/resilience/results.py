@@ -12,12 +12,20 @@ Tables (created if absent):
     dummies excluded, as plm), ``f_all_stat, f_all_df_num, f_all_df_denom, f_all_pvalue``
     (every regressor but the constant, year dummies included: the model F Stata's ``xtreg
     y x i.year, fe`` prints),
-    ``effects, cov_type, estimated_at, data_fingerprint``.
+    ``effects, cov_type, estimated_at, data_fingerprint``, and for a model estimated in a
+    role of a spec's model (a heterogeneity group's complement, the interaction model, a
+    mediation step) ``role, base_model_id, flag`` (:func:`complement_id`,
+    :func:`typed_models`).
 ``results.coefficients``
     :meth:`resilience.panel.PanelResults.tidy`: ``model_id, term, estimate, std_error,
     t_stat, p_value, ci_lower, ci_upper``.
 ``results.tests``
-    ``model_id, table_id, test_name, statistic, df, p_value, detail`` (JSON). Hausman
+    ``model_id, table_id, test_name, family, variant, flag, mediator, statistic, df,
+    p_value, detail`` (JSON). The kind of test is typed (:class:`TestKind`: ``family``,
+    ``variant``, the ``flag`` or ``mediator`` it is about); ``test_name`` is its readable
+    id, made from them here only (:func:`tests_frame`). Read back with
+    :func:`stored_tests` (objects with the fitted tests' ``statistic``, ``df``, ``pvalue``);
+    rows an older version wrote are typed on read (:func:`typed_tests`). Hausman
     rows: ``hausman`` / ``hausman_sigmamore`` compare what Stata's ``hausman fe re``
     compares by default (every coefficient both models share but the constant),
     ``hausman_named`` / ``hausman_named_sigmamore`` the named regressors only
@@ -67,13 +75,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from resilience.errors import WarehouseRebuilt
 from resilience.panel import ABSORPTION_COLUMNS, TIDY_COLUMNS, PanelResults
-from resilience.specs import Construction
+
+if TYPE_CHECKING:  # specs imports wildboot, which writes results rows
+    from resilience.specs import Construction
 
 SCHEMA = "results"
 MODELS_DDL = f"""
@@ -84,7 +95,8 @@ create table if not exists {SCHEMA}.models (
     r2_lsdv double,
     f_stat double, f_df_num integer, f_df_denom integer, f_pvalue double, f_all_stat double,
     f_all_df_num integer, f_all_df_denom integer, f_all_pvalue double, effects varchar,
-    cov_type varchar, estimated_at timestamptz, data_fingerprint varchar, build_id varchar
+    cov_type varchar, estimated_at timestamptz, data_fingerprint varchar, build_id varchar,
+    role varchar, base_model_id varchar, flag varchar
 )"""
 BUILDS_SCHEMA = "warehouse_meta"
 BUILDS_DDL = f"""
@@ -98,8 +110,8 @@ create table if not exists {SCHEMA}.coefficients (
 )"""
 TESTS_DDL = f"""
 create table if not exists {SCHEMA}.tests (
-    model_id varchar, table_id varchar, test_name varchar, statistic double, df double,
-    p_value double, detail json
+    model_id varchar, table_id varchar, test_name varchar, family varchar, variant varchar,
+    flag varchar, mediator varchar, statistic double, df double, p_value double, detail json
 )"""
 ABSORPTION_DDL = f"""
 create table if not exists {SCHEMA}.absorption (
@@ -170,8 +182,220 @@ MODEL_COLUMNS = [
     "estimated_at",
     "data_fingerprint",
     "build_id",
+    "role",
+    "base_model_id",
+    "flag",
 ]
-TEST_COLUMNS = ["model_id", "table_id", "test_name", "statistic", "df", "p_value", "detail"]
+TEST_COLUMNS = [
+    "model_id",
+    "table_id",
+    "test_name",
+    "family",
+    "variant",
+    "flag",
+    "mediator",
+    "statistic",
+    "df",
+    "p_value",
+    "detail",
+]
+"""The columns of ``results.tests``; rows are made by :func:`tests_frame`, read back by
+:func:`typed_tests` / :func:`stored_tests`."""
+ADDED_COLUMNS = {
+    # columns added after the first release: an older warehouse gets them (empty) on write
+    "models": (("role", "varchar"), ("base_model_id", "varchar"), ("flag", "varchar")),
+    "tests": (
+        ("family", "varchar"),
+        ("variant", "varchar"),
+        ("flag", "varchar"),
+        ("mediator", "varchar"),
+    ),
+}
+FAMILIES = {
+    # family: (what the row is about, the variants it comes in)
+    "hausman": (None, (None, "sigmamore", "named", "named_sigmamore")),
+    "wild_bootstrap": (None, ("rademacher", "webb")),
+    "sobel": ("mediator", (None,)),
+    "cluster_bootstrap_indirect": ("mediator", (None,)),
+    "permutation_difference": ("flag", (None,)),
+    "interaction_wald": ("flag", (None,)),
+}
+"""Every test family ``results.tests`` holds: whether a row of it is about a group flag or
+a mediator, and its variants (Hausman: :data:`resilience.hausman.HAUSMAN_TESTS`; wild
+bootstrap: the weight type)."""
+COMPLEMENT_ROLE = "complement group"
+"""``results.models.role`` of a heterogeneity group's complement (:func:`complement_id`)."""
+
+
+def complement_id(model_id: str) -> str:
+    """Return the ``model_id`` of the complement group of heterogeneity model ``model_id``."""
+    return f"{model_id}_complement"
+
+
+@dataclass(frozen=True)
+class TestKind:
+    """What a ``results.tests`` row tests, in typed fields; its ``test_name`` follows.
+
+    ``test_name`` is the row's readable id, made here only: ``family`` or
+    ``family_variant``, then ``[flag]`` or ``[mediator]`` (``hausman_sigmamore``,
+    ``permutation_difference[is_coastal]``). Nothing parses it back but
+    :meth:`from_test_name`, for rows an older version wrote without the typed columns.
+    """
+
+    __test__ = False  # not a pytest class
+
+    family: str
+    variant: str | None = None
+    flag: str | None = None
+    mediator: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown test family {self.family!r}: one of {', '.join(FAMILIES)}")
+        about, variants = FAMILIES[self.family]
+        if self.variant not in variants:
+            raise ValueError(f"test family {self.family} has no variant {self.variant!r}")
+        if (self.flag is not None) != (about == "flag") or (self.mediator is not None) != (
+            about == "mediator"
+        ):
+            wanted = f"a {about}" if about else "neither a flag nor a mediator"
+            raise ValueError(f"a {self.family} test is about {wanted}")
+
+    @property
+    def test_name(self) -> str:
+        """The row's id: ``family[_variant][[flag|mediator]]``."""
+        base = self.family if self.variant is None else f"{self.family}_{self.variant}"
+        about = self.flag or self.mediator
+        return f"{base}[{about}]" if about else base
+
+    @classmethod
+    def from_test_name(cls, test_name: str) -> TestKind:
+        """Read the kind of a row written before the typed columns existed."""
+        base, _, about = str(test_name).partition("[")
+        about = about.removesuffix("]") or None
+        for family, (kind, variants) in FAMILIES.items():
+            for variant in variants:
+                if base == (family if variant is None else f"{family}_{variant}"):
+                    return cls(
+                        family,
+                        variant,
+                        about if kind == "flag" else None,
+                        about if kind == "mediator" else None,
+                    )
+        raise ValueError(f"results.tests: unknown test_name {test_name!r}")
+
+
+def tests_frame(
+    rows: Iterable[tuple[TestKind, float, float | None, float, str | None]],
+) -> pd.DataFrame:
+    """Return ``results.tests`` rows (without ``model_id``, ``table_id``) of ``rows``.
+
+    Each is a :data:`TestRow`; ``results.tests`` rows are made here only.
+    """
+    records = [
+        {
+            "model_id": None,
+            "table_id": None,
+            "test_name": kind.test_name,
+            "family": kind.family,
+            "variant": kind.variant,
+            "flag": kind.flag,
+            "mediator": kind.mediator,
+            "statistic": statistic,
+            "df": df,
+            "p_value": p_value,
+            "detail": detail,
+        }
+        for kind, statistic, df, p_value, detail in rows
+    ]
+    return pd.DataFrame(records, columns=TEST_COLUMNS).astype({"df": float})
+
+
+@dataclass(frozen=True)
+class StoredTest:
+    """A ``results.tests`` row read back, with the properties of the fitted tests.
+
+    ``statistic``, ``df`` and ``pvalue`` as :class:`resilience.hausman.HausmanResult`;
+    ``kind`` typed (:class:`TestKind`); ``detail`` the decoded JSON.
+    """
+
+    model_id: str | None
+    table_id: str | None
+    kind: TestKind
+    statistic: float | None
+    df: float | None
+    pvalue: float | None
+    detail: dict
+
+
+def typed_tests(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Return ``results.tests`` rows with every typed column filled.
+
+    Rows an older version wrote (``family`` empty) get theirs from ``test_name``.
+    """
+    if frame is None:
+        return None
+    frame = frame.copy()
+    for column in TEST_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    legacy = frame["family"].isna()
+    for i in frame.index[legacy]:
+        kind = TestKind.from_test_name(frame.at[i, "test_name"])
+        for column in ("family", "variant", "flag", "mediator"):
+            frame.at[i, column] = getattr(kind, column)
+    return frame[TEST_COLUMNS]
+
+
+def stored_tests(frame: pd.DataFrame | None) -> list[StoredTest]:
+    """Read ``results.tests`` rows back as :class:`StoredTest` objects."""
+    frame = typed_tests(frame)
+    if frame is None:
+        return []
+
+    def value(x):
+        return None if x is None or pd.isna(x) else x
+
+    out = []
+    for row in frame.itertuples(index=False):
+        detail = json.loads(row.detail) if isinstance(row.detail, str) and row.detail else {}
+        out.append(
+            StoredTest(
+                value(row.model_id),
+                value(row.table_id),
+                TestKind(row.family, value(row.variant), value(row.flag), value(row.mediator)),
+                value(row.statistic),
+                value(row.df),
+                value(row.p_value),
+                detail if isinstance(detail, dict) else {},
+            )
+        )
+    return out
+
+
+def typed_models(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Return ``results.models`` rows with ``role``, ``base_model_id`` and ``flag`` filled.
+
+    Rows an older version wrote get them from the ``spec`` JSON (where ``record`` put them).
+    """
+    if frame is None:
+        return None
+    frame = frame.copy()
+    for column in ("role", "base_model_id", "flag"):
+        if column not in frame:
+            frame[column] = None
+    for i in frame.index[frame["role"].isna()]:
+        try:
+            spec = json.loads(frame.at[i, "spec"]) if isinstance(frame.at[i, "spec"], str) else {}
+        except ValueError:
+            spec = {}
+        if isinstance(spec, dict) and spec.get("role"):
+            frame.at[i, "role"] = spec["role"]
+            frame.at[i, "base_model_id"] = spec.get("model_id")
+            frame.at[i, "flag"] = spec.get("flag")
+    return frame
+
+
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "models": (
         "One row per estimated model (grain: model_id): its panel, outcome, spec, sample size, "
@@ -206,6 +430,10 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "estimated_at": "When the model was estimated (UTC).",
             "data_fingerprint": "SHA-256 of the estimation sample's rows.",
             "build_id": "The warehouse build the panel came from (warehouse_meta.builds).",
+            "role": "What the model is to a model of the specs: complement group, interaction "
+            "model, mediation step 3; empty for a model of the specs.",
+            "base_model_id": "The model of the specs it is a role of.",
+            "flag": "The group flag of a heterogeneity role (e.g. is_coastal).",
         },
     ),
     "coefficients": (
@@ -227,7 +455,14 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "model_id": "The model tested (results.models), if one.",
             "table_id": "The publication table the test belongs to.",
-            "test_name": "The test.",
+            "test_name": "The test's readable id, made from the typed columns: family, "
+            "_variant, then [flag] or [mediator] (e.g. hausman_sigmamore, sobel[isu]).",
+            "family": "The test family: hausman, wild_bootstrap, sobel, "
+            "cluster_bootstrap_indirect, permutation_difference, interaction_wald.",
+            "variant": "The family's variant: Hausman sigmamore, named, named_sigmamore; wild "
+            "bootstrap rademacher, webb; empty for the default.",
+            "flag": "The group flag a heterogeneity test compares (e.g. is_coastal).",
+            "mediator": "The mediator a mediation test is about (e.g. isu).",
             "statistic": "Test statistic.",
             "df": "Degrees of freedom.",
             "p_value": "p-value.",
@@ -350,6 +585,13 @@ class ModelRecord:
     column_label: str | None = None
     constructions: dict[str, Construction] = field(default_factory=dict)
     """``term -> Construction`` of the model's terms built as unit part + time part."""
+    role: str | None = None
+    """What the model is to another (``complement group``, ``interaction model``,
+    ``mediation step 3``); None for a model of the specs."""
+    base_model_id: str | None = None
+    """The spec model it is a role of."""
+    flag: str | None = None
+    """The group flag of a heterogeneity role."""
 
     def absorption_rows(self) -> pd.DataFrame:
         """Return the ``results.absorption`` rows: the fit's absorption, the constructions."""
@@ -395,6 +637,9 @@ class ModelRecord:
             "estimated_at": estimated_at,
             "data_fingerprint": self.fingerprint,
             "build_id": build_id,
+            "role": self.role,
+            "base_model_id": self.base_model_id,
+            "flag": self.flag,
         }
 
 
@@ -409,6 +654,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
     con.execute(f"alter table {SCHEMA}.models add column if not exists dropped_by_year json")
     con.execute(f"alter table {SCHEMA}.absorption add column if not exists time_depends_on varchar")
+    for table, columns in ADDED_COLUMNS.items():
+        for column, kind in columns:
+            con.execute(f"alter table {SCHEMA}.{table} add column if not exists {column} {kind}")
     for column, kind in (
         ("f_all_stat", "double"),
         ("f_all_df_num", "integer"),
@@ -544,7 +792,7 @@ def write_results(
         if models
         else pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS)
     )
-    tests = (tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))[TEST_COLUMNS]
+    tests = typed_tests(tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
     tables = sorted(set(tests["table_id"].dropna()))
     with _replacing(con, expected_build_id, "the models were estimated", "resilience estimate"):

@@ -39,6 +39,7 @@ from rich.table import Table as RichTable
 from resilience.i18n import DEFAULT_LANG, Translator
 from resilience.panel import CONSTANT, PanelResults
 from resilience.paths import make_folder
+from resilience.results import TestKind
 from resilience.specs import (
     DescriptivesSpec,
     SpecError,
@@ -282,11 +283,24 @@ def p_cell(p: float) -> str:
     return "<0.001" if p < 0.0005 else f"{p:.3f}"
 
 
-WILD_BOOTSTRAP_ROWS = {
-    "wild_bootstrap_rademacher": "Wild bootstrap p (Rademacher)",
-    "wild_bootstrap_webb": "Wild bootstrap p (Webb)",
+TEST_LABELS = {
+    ("hausman", None): "Hausman χ² (FE vs RE)",
+    ("hausman", "sigmamore"): "Hausman χ², sigmamore",
+    ("hausman", "named"): "Hausman χ², named regressors",
+    ("hausman", "named_sigmamore"): "Hausman χ², named regressors, sigmamore",
+    ("wild_bootstrap", "rademacher"): "Wild bootstrap p (Rademacher)",
+    ("wild_bootstrap", "webb"): "Wild bootstrap p (Webb)",
+    ("sobel", None): "Sobel test of the indirect effect via {what}",
+    ("cluster_bootstrap_indirect", None): (
+        "Province-bootstrap test of the indirect effect via {what}"
+    ),
+    ("permutation_difference", None): "Permutation test of the group difference: {what}",
+    ("interaction_wald", None): "Wald test of the interaction: {what}",
 }
-"""Row label of each ``results.tests`` wild bootstrap test (:mod:`resilience.wildboot`)."""
+"""The reader's name of each ``results.tests`` kind, by ``(family, variant)``
+(:data:`resilience.results.FAMILIES`); ``{what}`` is its mediator or group flag."""
+WILD_BOOTSTRAP_ROWS = (TestKind("wild_bootstrap", "rademacher"), TestKind("wild_bootstrap", "webb"))
+"""The wild bootstrap rows of a table, in order (:mod:`resilience.wildboot`)."""
 
 
 WILD_BOOTSTRAP_NOTE = (
@@ -326,10 +340,11 @@ def wild_bootstrap_rows(
     if tests is None or tests.empty:
         return [], []
     rows, details = [], []
-    for test_name, label in WILD_BOOTSTRAP_ROWS.items():
+    for kind in WILD_BOOTSTRAP_ROWS:
+        label = TEST_LABELS[kind.family, kind.variant]
         cells = []
         for model_id, column_label in columns:
-            match = tests[(tests.model_id == model_id) & (tests.test_name == test_name)]
+            match = tests[(tests.model_id == model_id) & (tests.test_name == kind.test_name)]
             if "table_id" in match and (match.table_id == table_id).any():
                 match = match[match.table_id == table_id]
             if match.empty or pd.isna(match.iloc[0]["p_value"]):
@@ -485,10 +500,8 @@ def _construction_notes(
     return construction_notes(terms, tr)
 
 
-HAUSMAN_ROWS = {
-    "hausman": "Hausman χ² (FE vs RE)",
-    "hausman_sigmamore": "Hausman χ², sigmamore",
-}
+HAUSMAN_ROWS = (TestKind("hausman"), TestKind("hausman", "sigmamore"))
+"""The Hausman rows of a table, in order: Stata's default comparison, plain and sigmamore."""
 NOT_PD_MARK = "†"
 """Follows a Hausman χ² whose covariance difference was not positive definite."""
 COMPARE_NOTES = {
@@ -524,10 +537,11 @@ def _hausman_rows(
     if tests is None or tests.empty:
         return [], []
     rows, compares, dfs, marked = [], set(), [], False
-    for test_name, label in HAUSMAN_ROWS.items():
+    for kind in HAUSMAN_ROWS:
+        label = TEST_LABELS[kind.family, kind.variant]
         cells, row_dfs = [], []
         for column in table.columns:
-            match = tests[(tests.model_id == column.model) & (tests.test_name == test_name)]
+            match = tests[(tests.model_id == column.model) & (tests.test_name == kind.test_name)]
             if match.empty:
                 cells.append("")
                 continue

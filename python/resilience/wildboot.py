@@ -63,6 +63,7 @@ import numpy as np
 from resilience import jsonio
 from resilience.errors import EstimationError
 from resilience.panel import ClusterMoments, PanelResults
+from resilience.results import TestKind
 
 WEIGHT_VALUES = {
     "rademacher": np.array([-1.0, 1.0]),
@@ -74,8 +75,6 @@ DEFAULT_REPS = 9999
 DEFAULT_SEED = 20250905
 TIE_TOL = 1e-10
 """Relative distance to :math:`|\\hat t|` within which a bootstrap :math:`|t^*|` is a tie."""
-TEST_NAME = "wild_bootstrap_{weights}"
-"""``results.tests.test_name`` of a row: ``wild_bootstrap_rademacher``, ``_webb``."""
 
 
 def draw_weights(weights: str, n_clusters: int, reps: int, seed: int) -> tuple[np.ndarray, bool]:
@@ -131,9 +130,14 @@ class WildBootstrap:
     n_clusters: int
 
     @property
+    def kind(self) -> TestKind:
+        """Its ``results.tests`` kind: family ``wild_bootstrap``, variant the weights."""
+        return TestKind("wild_bootstrap", self.weights)
+
+    @property
     def test_name(self) -> str:
         """``wild_bootstrap_<weights>``."""
-        return TEST_NAME.format(weights=self.weights)
+        return self.kind.test_name
 
     def detail(self) -> dict[str, Any]:
         """Return the JSON ``detail`` of the ``results.tests`` row."""

@@ -588,18 +588,19 @@ def test_wild_bootstrap_rows_hand_worked():
 def test_tests_are_named_by_label_not_id():
     from resilience.i18n import Translator
     from resilience.report import test_label
+    from resilience.results import TestKind
 
     labels = {"isu": "ISU"}
-    assert test_label("sobel[isu]", labels) == "Sobel test of the indirect effect via ISU"
-    assert (
-        test_label("permutation_difference[is_central_west]", labels)
-        == "Permutation test of the group difference: central west"
+    sobel = TestKind("sobel", mediator="isu")
+    central_west = TestKind("permutation_difference", flag="is_central_west")
+    assert test_label(sobel, labels) == "Sobel test of the indirect effect via ISU"
+    assert test_label(central_west, labels) == (
+        "Permutation test of the group difference: central west"
     )
+    assert test_label(TestKind("hausman", "sigmamore"), labels) == "Hausman χ², sigmamore"
     zh = Translator("zh", {"ISU": "产业结构升级"})
-    assert test_label("permutation_difference[is_central_west]", labels, zh) == (
-        "组间系数差异置换检验：中西部"
-    )
-    assert test_label("sobel[isu]", labels, zh) == "中介效应 Sobel 检验：产业结构升级"
+    assert test_label(central_west, labels, zh) == "组间系数差异置换检验：中西部"
+    assert test_label(sobel, labels, zh) == "中介效应 Sobel 检验：产业结构升级"
     assert not zh.missing
 
 

@@ -107,7 +107,7 @@ def test_write_is_one_transaction(tmp_path):
             {
                 "model_id": "wl_t2_c1",
                 "table_id": "t",
-                "test_name": "x",
+                "test_name": "hausman",
                 "statistic": "not a number",
                 "df": None,
                 "p_value": None,
@@ -285,3 +285,103 @@ def test_report_says_when_results_are_older_than_the_marts(tmp_path):
         "from the marts beside them (build build-b): their results are older than the data; run "
         "`resilience estimate` again"
     ) in stale.notes
+
+
+# ------------------------------------------------------------------ typed results.tests ------
+def test_stored_tests_carry_typed_columns(run_once, warehouse):
+    """Each written row's family, variant, flag and mediator, as the estimators set them."""
+    tests = query(warehouse, "select * from results.tests")
+    by_name = tests.drop_duplicates("test_name").set_index("test_name")
+    expected = {  # test_name: (family, variant, flag, mediator), worked from the specs
+        "hausman": ("hausman", None, None, None),
+        "hausman_named_sigmamore": ("hausman", "named_sigmamore", None, None),
+        "sobel[isu]": ("sobel", None, None, "isu"),
+        "cluster_bootstrap_indirect[ted]": ("cluster_bootstrap_indirect", None, None, "ted"),
+        "permutation_difference[is_ftz_province]": (
+            "permutation_difference", None, "is_ftz_province", None,
+        ),
+        "interaction_wald[is_coastal]": ("interaction_wald", None, "is_coastal", None),
+    }  # fmt: skip
+    for name, typed in expected.items():
+        row = by_name.loc[name, ["family", "variant", "flag", "mediator"]]
+        assert tuple(None if pd.isna(v) else v for v in row) == typed, name
+    assert tests["family"].notna().all()
+    complements = query(
+        warehouse,
+        "select model_id, base_model_id, flag from results.models where role = 'complement group'",
+    )
+    assert len(complements) > 0
+    assert (complements.model_id == complements.base_model_id + "_complement").all()
+    assert complements.flag.str.startswith("is_").all()
+
+
+def test_test_kind_names_and_refusals():
+    from resilience.results import FAMILIES, TestKind
+
+    assert TestKind("hausman").test_name == "hausman"
+    assert TestKind("hausman", "named_sigmamore").test_name == "hausman_named_sigmamore"
+    assert TestKind("wild_bootstrap", "webb").test_name == "wild_bootstrap_webb"
+    assert TestKind("sobel", mediator="isu").test_name == "sobel[isu]"
+    assert (
+        TestKind("interaction_wald", flag="is_coastal").test_name == "interaction_wald[is_coastal]"
+    )
+    for family, (about, variants) in FAMILIES.items():  # every kind reads back from its name
+        for variant in variants:
+            extra = {about: "x"} if about else {}
+            kind = TestKind(family, variant, **extra)
+            assert TestKind.from_test_name(kind.test_name) == kind
+    with pytest.raises(ValueError, match="unknown test family 'chow'"):
+        TestKind("chow")
+    with pytest.raises(ValueError, match="has no variant 'webb'"):
+        TestKind("hausman", "webb")
+    with pytest.raises(ValueError, match="is about a mediator"):
+        TestKind("sobel")
+    with pytest.raises(ValueError, match="is about a flag"):
+        TestKind("interaction_wald", mediator="isu")
+    with pytest.raises(ValueError, match="neither a flag nor a mediator"):
+        TestKind("hausman", flag="is_coastal")
+    with pytest.raises(ValueError, match="unknown test_name 'x'"):
+        TestKind.from_test_name("x")
+
+
+def test_rows_of_an_older_version_are_typed_on_read_and_on_rewrite(tmp_path):
+    """A warehouse whose results.tests and results.models predate the typed columns."""
+    from resilience.results import stored_tests, typed_models, typed_tests
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("create schema results")
+    con.execute(
+        "create table results.tests (model_id varchar, table_id varchar, test_name varchar, "
+        "statistic double, df double, p_value double, detail json)"
+    )
+    con.execute(
+        "insert into results.tests values ('m', 't', 'permutation_difference[is_coastal]', "
+        '0.5, null, 0.04, \'{"permutation": {"n_perm": 99}}\'), '
+        "('m', 't', 'hausman_sigmamore', 12.5, 3, 0.006, '{\"compare\": \"shared\"}')"
+    )
+    old = con.execute("select * from results.tests").df()
+    typed = typed_tests(old)
+    assert typed[["family", "flag"]].values.tolist() == [
+        ["permutation_difference", "is_coastal"],
+        ["hausman", None],
+    ]
+    stored = stored_tests(old)
+    assert stored[1].kind.variant == "sigmamore" and stored[1].pvalue == 0.006
+    assert stored[1].df == 3 and stored[1].detail == {"compare": "shared"}
+    assert stored[0].statistic == 0.5 and stored[0].detail["permutation"]["n_perm"] == 99
+    models = pd.DataFrame(
+        {
+            "model_id": ["m", "m_complement"],
+            "spec": ["{}", json.dumps({"model_id": "m", "role": "complement group", "flag": "f"})],
+        }
+    )
+    filled = typed_models(models)
+    assert filled.role.tolist()[1] == "complement group" and filled.role.isna().tolist()[0]
+    assert filled.base_model_id.tolist()[1] == "m" and filled.flag.tolist()[1] == "f"
+    from resilience.results import ensure_schema
+
+    ensure_schema(con)  # an older table gains the columns, its rows kept
+    columns = {r[0] for r in con.execute("describe results.tests").fetchall()}
+    assert {"family", "variant", "flag", "mediator"} <= columns
+    assert con.execute("select count(*) from results.tests").fetchone()[0] == 2
+    con.close()

@@ -136,7 +136,7 @@ def test_a_failed_commit_raises_its_cause_not_the_rollbacks(tmp_path):
     try:
         results.ensure_schema(con)
         tests = pd.DataFrame(
-            [{"model_id": "m", "table_id": "t", "test_name": "x", "statistic": 1.0, "df": 1.0,
+            [{"model_id": "m", "table_id": "t", "test_name": "hausman", "statistic": 1.0, "df": 1.0,
               "p_value": 0.5, "detail": "{}"}]
         )  # fmt: skip
         with pytest.raises(duckdb.IOException, match="No space left on device"):
