@@ -230,10 +230,8 @@ ZH.update(
         "Not built yet: {relation} is not in the warehouse (run `resilience build`).": (
             "尚未构建：数据仓库中没有 {relation}（请运行 `resilience build`）。"
         ),
-        "Not built yet: neither marts.panel_dataflow_export nor "
-        "intermediate.int_exports_rebased is in the warehouse.": (
-            "尚未构建：数据仓库中既没有 marts.panel_dataflow_export，也没有 "
-            "intermediate.int_exports_rebased。"
+        "Not built yet: neither {panel} nor {series} is in the warehouse.": (
+            "尚未构建：数据仓库中既没有 {panel}，也没有 {series}。"
         ),
         "Not built yet: the index diagnostics marts are not in the warehouse.": (
             "尚未构建：数据仓库中没有指数诊断表。"

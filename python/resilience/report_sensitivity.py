@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from resilience import relations
 from resilience.i18n import ZH, Translator
 
 TABLES = {
-    "rank_intervals": "marts.fct_index_rank_intervals",
-    "sensitivity": "marts.fct_index_sensitivity",
+    "rank_intervals": relations.INDEX_RANK_INTERVALS,
+    "sensitivity": relations.INDEX_SENSITIVITY,
 }
 """The relations the section reads, by role (merged into resilience.report.TABLES)."""
 

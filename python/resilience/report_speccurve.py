@@ -21,10 +21,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from resilience import relations
 from resilience.i18n import ZH, Translator
 from resilience.tables import number
 
-VARIANT_DESIGN = "marts.dim_index_variants"
+VARIANT_DESIGN = relations.INDEX_VARIANTS
 """The variants' construction choices: ``index_name, variant_id`` and :data:`CHOICES`."""
 CHOICES = ("normalisation", "weighting", "aggregation", "shift_c", "dropped_indicator")
 TITLE = "Sensitivity: specification curve across index variants"
