@@ -179,3 +179,17 @@ def test_the_relation_is_written_as_sql_names_it():
     assert str(relations.INDEX_SCORES) == "marts.fct_index_scores"
     assert relations.INDEX_SCORES.is_dbt_model
     assert not relations.MODELS.is_dbt_model
+
+
+def test_the_panel_and_index_marts_python_reads_have_enforced_contracts(manifest):
+    read = {r.name for reads in READS.values() for r in reads if r.is_dbt_model}
+    guarded = {
+        node["name"]: node["contract"]["enforced"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["name"] in read
+        and node["language"] == "sql"  # dbt enforces no contract on a Python model
+        and (node["name"].startswith("panel_") or node["path"].startswith("marts/indices/"))
+    }
+    assert {"panel_spillover_resilience", "fct_index_scores"} <= set(guarded)
+    assert all(guarded.values()), [name for name, on in guarded.items() if not on]
