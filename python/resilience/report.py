@@ -1249,9 +1249,10 @@ def section_regressions(
     tables = regression_tables(frames, lang)
     if not tables:
         sec.note(
-            tr(
-                "Not estimated yet: results.coefficients is not in the warehouse "
-                "(run `resilience estimate`)."
+            tr.format(
+                "Not estimated yet: {coefficients} is not in the warehouse "
+                "(run `resilience estimate`).",
+                coefficients=relations.COEFFICIENTS,
             )
         )
         return sec
@@ -1288,7 +1289,9 @@ def section_regressions(
             ),
         )
     else:
-        sec.note(tr("No tests estimated yet (results.tests is absent or empty)."))
+        sec.note(
+            tr.format("No tests estimated yet ({tests} is absent or empty).", tests=relations.TESTS)
+        )
     return sec
 
 
@@ -1370,9 +1373,10 @@ def section_heterogeneity(frames, tr: Translator | None = None) -> Section:
     part = heterogeneity_estimates(frames, tr)
     if part is None:
         sec.note(
-            tr(
-                "Not estimated yet: no heterogeneity models in results.coefficients "
-                "(run `resilience estimate`)."
+            tr.format(
+                "Not estimated yet: no heterogeneity models in {coefficients} "
+                "(run `resilience estimate`).",
+                coefficients=relations.COEFFICIENTS,
             )
         )
         return sec
