@@ -140,6 +140,7 @@ CATALOG: tuple[Relation, ...] = tuple(
 """Every relation above."""
 
 RESULTS_TABLES = tuple(r for r in CATALOG if r.schema == RESULTS_SCHEMA)
+"""The tables of schema ``results`` (:mod:`resilience.results` writes them)."""
 
 READS: dict[str, tuple[Relation, ...]] = {
     "estimate": (SPILLOVER_PANEL, EXPORT_PANEL, DESCRIPTIVE_STATISTICS, BUILD_SETTINGS, BUILDS),
@@ -182,7 +183,8 @@ READS: dict[str, tuple[Relation, ...]] = {
     "example_us": (INDEX_WEIGHTS, INDEX_SCORES, MARTIN_RESILIENCE),
     "build": REFERENCE_STAGED,
 }
-"""Consumer -> the relations it reads (``build`` and ``indices``: also the dbt nodes they
-select). ``speccurve`` is ``resilience sensitivity`` (the refits over the index variants),
+"""Consumer -> the relations it reads (``build``: the staged nodes it stands a user's file
+in for; ``indices`` also selects the three staging nodes above for its dbt run, and reads
+none of them). ``speccurve`` is ``resilience sensitivity`` (the refits over the index variants),
 ``sensitivity`` the report's uncertainty section; ``export`` reads, besides these, any table
 of schemas ``marts`` and ``results`` a user names."""
