@@ -50,7 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resilience import inputs, lock, project_vars
+from resilience import inputs, lock, project_vars, relations
 from resilience.errors import (
     BuildFailed,
     DbtCrashed,
@@ -344,7 +344,7 @@ def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str
     column = node.get("column_name") or kwargs.get("column_name")
     deps = node.get("depends_on", {}).get("nodes", [])
     attached = node.get("attached_node") or next(
-        (d for d in deps if not d.split(".")[-1].startswith("stg_reference__")),
+        (d for d in deps if d.split(".")[-1] not in {r.name for r in relations.REFERENCE_STAGED}),
         deps[0] if deps else None,
     )
     model = manifest["nodes"].get(attached, {}).get("name", attached or node["name"])
@@ -569,9 +569,9 @@ def build(
     system_path = supplied.get("indicator_system")
     user_files = {}
     if system_path is not None:
-        user_files["stg_reference__indicator_systems"] = str(system_path)
+        user_files[relations.INDICATOR_SYSTEMS_STAGED.name] = str(system_path)
     if supplied.get("index_samples") is not None:
-        user_files["stg_reference__index_samples"] = str(supplied["index_samples"])
+        user_files[relations.INDEX_SAMPLES_STAGED.name] = str(supplied["index_samples"])
     build_id = uuid.uuid4().hex
     record = {
         "build_id": build_id,

@@ -31,6 +31,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from resilience import relations
 from resilience.errors import DbtCrashed, ResilienceError, classify, storage_faults
 from resilience.paths import DBT, PROJECT_ROOT, REPORTS_DIR, warehouse_path
 
@@ -1025,7 +1026,7 @@ def hausman(
 def sql(
     query: Annotated[
         str | None,
-        typer.Argument(help="One SQL query, e.g. 'select * from results.models'."),
+        typer.Argument(help=f"One SQL query, e.g. 'select * from {relations.MODELS}'."),
     ] = None,
     analysis: Annotated[
         str | None,

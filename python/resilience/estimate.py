@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 from rich.console import Console
 
-from resilience import jsonio, lock
+from resilience import jsonio, lock, relations
 from resilience.errors import StorageError, classify, storage_faults
 from resilience.hausman import HAUSMAN_TESTS, hausman_tests
 from resilience.heterogeneity import group_difference
@@ -48,7 +48,7 @@ from resilience.tables import build_descriptives, build_table, print_table, stag
 from resilience.wildboot import FocalBootstrap
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
-DESCRIPTIVES_MART = "marts.fct_descriptive_statistics"
+DESCRIPTIVES_MART = relations.DESCRIPTIVE_STATISTICS
 """The warehouse's descriptive statistics, which the specs' ``descriptives`` tables render."""
 
 
@@ -499,7 +499,7 @@ def unbuilt_panels(db_path: str | Path) -> dict[str, str]:
 
     record = last_build(Path(db_path)) or {}
     return {
-        f"marts.{model}": name
+        f"{relations.MARTS_SCHEMA}.{model}": name
         for name, models in (record.get("skipped_models") or {}).items()
         for model in models
     }

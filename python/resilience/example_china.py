@@ -60,7 +60,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resilience import inputs, worldbank, yearbook
+from resilience import inputs, relations, worldbank, yearbook
 from resilience.paths import PROJECT_ROOT
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "china_real"
@@ -360,32 +360,32 @@ def read_results(db_path: Path) -> tuple[pd.DataFrame, ...]:
     try:
         weights = con.execute(
             "select dimension, indicator, direction, entropy, divergence, weight "
-            "from marts.fct_index_weights where index_name = ? and year is null "
+            f"from {relations.INDEX_WEIGHTS} where index_name = ? and year is null "
             "order by dimension, indicator",
             [INDEX_NAME],
         ).df()
         scores = con.execute(
-            "select unit_id, year, score from marts.fct_index_scores "
+            f"select unit_id, year, score from {relations.INDEX_SCORES} "
             "where index_name = ? and dimension = 'total' order by unit_id, year",
             [INDEX_NAME],
         ).df()
         stocks = con.execute(
             "select economy_code as country_code, economy_name as country_name, year, "
             "rd_nominal as rd_nominal_usd_mn, rd_real, growth_rate, rd_stock "
-            "from marts.fct_rd_capital_stocks where economy_kind = 'country' "
+            f"from {relations.RD_CAPITAL_STOCKS} where economy_kind = 'country' "
             "order by economy_code, year"
         ).df()
         province_stocks = con.execute(
             "select economy_code as province_code, economy_name as province, year, "
             "currency_unit, rd_nominal as rd_nominal_cny_10k, rd_real as rd_real_cny_10k, "
-            "growth_rate, rd_stock from marts.fct_rd_capital_stocks "
+            f"growth_rate, rd_stock from {relations.RD_CAPITAL_STOCKS} "
             "where economy_kind = 'province' order by economy_code, year"
         ).df()
         sensitivity = con.execute(
             "select s.factor, s.first_order_index, s.total_index, s.n_base_rows, "
-            "(select avg(rank_p95 - rank_p05) from marts.fct_index_rank_intervals "
+            f"(select avg(rank_p95 - rank_p05) from {relations.INDEX_RANK_INTERVALS} "
             " where index_name = s.index_name) as mean_rank_interval_width "
-            "from marts.fct_index_sensitivity as s where s.index_name = ? "
+            f"from {relations.INDEX_SENSITIVITY} as s where s.index_name = ? "
             "order by s.total_index desc",
             [INDEX_NAME],
         ).df()

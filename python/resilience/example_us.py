@@ -55,6 +55,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from resilience import relations  # noqa: E402
 from resilience.errors import ResilienceError  # noqa: E402
 from resilience.indices import run_dbt_into, selected_build_args  # noqa: E402
 from resilience.paths import PROJECT_ROOT  # noqa: E402
@@ -180,7 +181,7 @@ def martin_build_args(series_path: Path) -> list[str]:
         "martin_shock_end": SHOCK_END,
         "martin_recovery_end": RECOVERY_END,
     }
-    return selected_build_args(["+fct_martin_resilience"], dbt_vars)
+    return selected_build_args([f"+{relations.MARTIN_RESILIENCE.name}"], dbt_vars)
 
 
 def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
@@ -195,7 +196,7 @@ def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
         proc = run_dbt_into(martin_build_args(series_path), db_path, Path(tmp_name))
     if proc.returncode != 0:
         raise MartinBuildFailed(
-            f"dbt build of fct_martin_resilience on {series_path} failed:\n"
+            f"dbt build of {relations.MARTIN_RESILIENCE.name} on {series_path} failed:\n"
             f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
         )
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -203,7 +204,7 @@ def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
             "select unit_id as state, series, shock_start_year, shock_end_year, "
             "recovery_end_year, contraction_change, contraction_change_national, "
             "recovery_change, recovery_change_national, resistance, recovery "
-            "from marts.fct_martin_resilience order by resistance desc"
+            f"from {relations.MARTIN_RESILIENCE} order by resistance desc"
         ).df()
 
 
@@ -261,13 +262,13 @@ def _read_index(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         weights = con.execute(
-            "select dimension, indicator, direction, weight from marts.fct_index_weights "
+            f"select dimension, indicator, direction, weight from {relations.INDEX_WEIGHTS} "
             "where index_name = ? and year is null order by dimension, indicator",
             [INDEX_NAME],
         ).df()
         ranking = con.execute(
             "select unit_id as state, avg(score) as mean_score, "
-            "arg_max(score, year) as score_1986 from marts.fct_index_scores "
+            f"arg_max(score, year) as score_1986 from {relations.INDEX_SCORES} "
             "where index_name = ? and dimension = 'total' group by unit_id "
             "order by mean_score desc",
             [INDEX_NAME],

@@ -50,9 +50,10 @@ import pyarrow as pa
 
 from resilience.errors import ResilienceError
 from resilience.paths import make_folder, write_atomically
+from resilience.relations import EXPORT_PANEL, MARTS_SCHEMA, RESULTS_SCHEMA
 
 FORMATS = ("dta", "xlsx", "parquet", "csv")
-ALL_SCHEMAS = ("marts", "results")
+ALL_SCHEMAS = (MARTS_SCHEMA, RESULTS_SCHEMA)
 """The schemas ``--all`` exports."""
 WORKBOOK = "resilience_export.xlsx"
 DICTIONARY = "columns.csv"
@@ -187,10 +188,10 @@ def resolve(con, names: Iterable[str], all_: bool) -> list[tuple[str, str]]:
             )
     names = list(names)
     if not names and not all_:
-        raise ExportError("name the tables to export (e.g. marts.panel_dataflow_export) or --all")
+        raise ExportError(f"name the tables to export (e.g. {EXPORT_PANEL}) or --all")
     for name in names:
         if not re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", name):
-            raise ExportError(f"{name!r} is not SCHEMA.TABLE, e.g. marts.panel_dataflow_export")
+            raise ExportError(f"{name!r} is not SCHEMA.TABLE, e.g. {EXPORT_PANEL}")
         schema, table = name.split(".")
         if (schema, table) not in known:
             tables = [t for s, t in existing if s == schema]
@@ -259,8 +260,9 @@ def read_tables(con, pairs: list[tuple[str, str]]) -> list[Table]:
 
 def read_source(con, db_path: Path) -> Source:
     """Return the warehouse's build record and whether its data is the synthetic demo."""
+    from resilience.relations import BUILDS
     from resilience.report import uses_demo_data
-    from resilience.results import BUILDS_SCHEMA, build_id_of
+    from resilience.results import build_id_of
 
     existing = {
         f"{s}.{t}"
@@ -270,7 +272,7 @@ def read_source(con, db_path: Path) -> Source:
     }
     build_id, built_at = build_id_of(con), None
     if build_id is not None:
-        (built_at,) = con.execute(f"select built_at from {BUILDS_SCHEMA}.builds").fetchone()
+        (built_at,) = con.execute(f"select built_at from {BUILDS}").fetchone()
     return Source(Path(db_path), build_id, built_at, uses_demo_data(con, existing))
 
 

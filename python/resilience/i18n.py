@@ -230,24 +230,21 @@ ZH.update(
         "Not built yet: {relation} is not in the warehouse (run `resilience build`).": (
             "尚未构建：数据仓库中没有 {relation}（请运行 `resilience build`）。"
         ),
-        "Not built yet: neither marts.panel_dataflow_export nor "
-        "intermediate.int_exports_rebased is in the warehouse.": (
-            "尚未构建：数据仓库中既没有 marts.panel_dataflow_export，也没有 "
-            "intermediate.int_exports_rebased。"
+        "Not built yet: neither {panel} nor {series} is in the warehouse.": (
+            "尚未构建：数据仓库中既没有 {panel}，也没有 {series}。"
         ),
         "Not built yet: the index diagnostics marts are not in the warehouse.": (
             "尚未构建：数据仓库中没有指数诊断表。"
         ),
-        "Not estimated yet: results.coefficients is not in the warehouse "
-        "(run `resilience estimate`).": (
-            "尚未估计：数据仓库中没有 results.coefficients（请运行 `resilience estimate`）。"
+        "Not estimated yet: {coefficients} is not in the warehouse (run `resilience estimate`).": (
+            "尚未估计：数据仓库中没有 {coefficients}（请运行 `resilience estimate`）。"
         ),
-        "Not estimated yet: no heterogeneity models in results.coefficients "
+        "Not estimated yet: no heterogeneity models in {coefficients} "
         "(run `resilience estimate`).": (
-            "尚未估计：results.coefficients 中没有异质性模型（请运行 `resilience estimate`）。"
+            "尚未估计：{coefficients} 中没有异质性模型（请运行 `resilience estimate`）。"
         ),
-        "No tests estimated yet (results.tests is absent or empty).": (
-            "尚无检验结果（results.tests 不存在或为空）。"
+        "No tests estimated yet ({tests} is absent or empty).": (
+            "尚无检验结果（{tests} 不存在或为空）。"
         ),
         "The index units are not provinces (no region in the reference table).": (
             "指数的单位不是省份（参考表中没有其区域）。"

@@ -31,14 +31,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from resilience import relations
 from resilience.errors import DbtCrashed, ResilienceError
 from resilience.paths import DBT, PROJECT_ROOT, remove_database
 
 INDEX_SELECTION = (
     "index_samples",
-    "stg_inputs__indicator_values",
-    "stg_reference__indicator_systems",
-    "stg_reference__index_samples",
+    relations.INDICATOR_VALUES_STAGED.name,
+    relations.INDICATOR_SYSTEMS_STAGED.name,
+    relations.INDEX_SAMPLES_STAGED.name,
     "path:models/intermediate/indices",
     "path:models/marts/indices",
 )
@@ -247,14 +248,14 @@ def build_index(
             raise IndexBuildFailed(failures or [proc.stdout[-4000:]], db)
         with duckdb.connect(str(db), read_only=True) as con:
             weights = con.sql(
-                "select * from marts.fct_index_weights order by index_name, year, indicator"
+                f"select * from {relations.INDEX_WEIGHTS} order by index_name, year, indicator"
             ).df()
             if out_dir is not None:
                 out = Path(out_dir)
                 out.mkdir(parents=True, exist_ok=True)
                 weights.to_csv(out / "weights.csv", index=False)
                 con.sql(
-                    "select * from marts.fct_index_scores "
+                    f"select * from {relations.INDEX_SCORES} "
                     "order by index_name, unit_id, year, dimension"
                 ).df().to_csv(out / "scores.csv", index=False)
     return weights

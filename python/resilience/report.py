@@ -66,7 +66,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E40
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from resilience import __version__  # noqa: E402
+from resilience import __version__, relations  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
 from resilience.panel import TIME_EFFECTS  # noqa: E402
@@ -133,23 +133,23 @@ PAGE_TEXTS = (
 """The fixed texts of the page template (templates/report.html.j2), in the report's language."""
 
 TABLES = {
-    "provinces": "staging.stg_reference__provinces",
-    "weights": "marts.fct_index_weights",
-    "scores": "marts.fct_index_scores",
-    "indicator_diagnostics": "marts.fct_index_indicator_diagnostics",
-    "unit_diagnostics": "marts.fct_index_unit_diagnostics",
-    "correlations": "marts.fct_index_indicator_correlations",
-    "export_panel": "marts.panel_dataflow_export",
-    "exports_rebased": "intermediate.int_exports_rebased",
-    "models": "results.models",
-    "coefficients": "results.coefficients",
-    "tests": "results.tests",
-    "absorption": "results.absorption",
-    "specification_curve": "results.specification_curve",
-    "specification_curve_summary": "results.specification_curve_summary",
+    "provinces": relations.PROVINCES,
+    "weights": relations.INDEX_WEIGHTS,
+    "scores": relations.INDEX_SCORES,
+    "indicator_diagnostics": relations.INDEX_INDICATOR_DIAGNOSTICS,
+    "unit_diagnostics": relations.INDEX_UNIT_DIAGNOSTICS,
+    "correlations": relations.INDEX_INDICATOR_CORRELATIONS,
+    "export_panel": relations.EXPORT_PANEL,
+    "export_resilience": relations.EXPORT_RESILIENCE,
+    "models": relations.MODELS,
+    "coefficients": relations.COEFFICIENTS,
+    "tests": relations.TESTS,
+    "absorption": relations.ABSORPTION,
+    "specification_curve": relations.SPECIFICATION_CURVE,
+    "specification_curve_summary": relations.SPECIFICATION_CURVE_SUMMARY,
     "variant_design": VARIANT_DESIGN,
-    "build_settings": "marts.dim_build_settings",
-    "descriptives": "marts.fct_descriptive_statistics",
+    "build_settings": relations.BUILD_SETTINGS,
+    "descriptives": relations.DESCRIPTIVE_STATISTICS,
     **SENSITIVITY_TABLES,
 }
 """Every warehouse relation the report reads, by role; a missing one degrades its section."""
@@ -293,8 +293,8 @@ def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[
             ).fetchall()
         }
         frames = {
-            role: (con.execute(f"select * from {name}").df() if name in existing else None)
-            for role, name in TABLES.items()
+            role: (con.execute(f"select * from {rel}").df() if str(rel) in existing else None)
+            for role, rel in TABLES.items()
         }
         # rows an older version wrote get their typed columns (results owns the schema)
         frames["tests"] = typed_tests(frames["tests"])
@@ -318,11 +318,11 @@ def uses_demo_data(con, existing: set[str]) -> bool:
     (built by an older version) counts as synthetic, so the label errs on the side of
     caution; an empty warehouse has no data to label.
     """
-    if "marts.dim_input_files" not in existing:
-        return any(name.startswith("marts.") for name in existing)
+    files = relations.INPUT_FILES
+    if str(files) not in existing:
+        return any(name.startswith(f"{files.schema}.") for name in existing)
     (synthetic,) = con.execute(
-        "select coalesce(bool_or(is_synthetic_demo and is_present), false) "
-        "from marts.dim_input_files"
+        f"select coalesce(bool_or(is_synthetic_demo and is_present), false) from {files}"
     ).fetchone()
     return bool(synthetic)
 
@@ -335,16 +335,16 @@ def fingerprint(con, existing: set[str]) -> pd.DataFrame:
     so any changed cell changes it.
     """
     rows = []
-    for name in sorted(n for n in existing if n.split(".")[0] in ("raw", "reference")):
+    for name in sorted(n for n in existing if n.split(".")[0] in relations.FINGERPRINTED_SCHEMAS):
         schema, table = name.split(".")
         count, digest = con.execute(
             f"select count(*), md5(coalesce(string_agg(md5(cast(t as varchar)), '' "
             f'order by md5(cast(t as varchar))), \'\')) from "{schema}"."{table}" as t'
         ).fetchone()
         rows.append({"table": name, "rows": int(count), "md5": digest})
-    if "marts.dim_input_files" in existing:
+    if str(relations.INPUT_FILES) in existing:
         for path, digest, synthetic in con.execute(
-            "select file_path, sha256, is_synthetic_demo from marts.dim_input_files "
+            f"select file_path, sha256, is_synthetic_demo from {relations.INPUT_FILES} "
             "where is_present and sha256 is not null order by input_name"
         ).fetchall():
             label = "SYNTHETIC demo file" if synthetic else "file"
@@ -439,7 +439,7 @@ def section_weights(frames, tr: Translator | None = None) -> Section:
     )
     weights = frames.get("weights")
     if weights is None or weights.empty:
-        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_weights"))
+        sec.note(tr.format(NOT_BUILT, relation=relations.INDEX_WEIGHTS))
         return sec
     pooled = weights[weights["year"].isna()] if "year" in weights else weights
     if pooled.empty:
@@ -520,7 +520,7 @@ def section_ranking(frames, tr: Translator | None = None) -> Section:
     )
     total = total_scores(frames)
     if total is None:
-        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_scores"))
+        sec.note(tr.format(NOT_BUILT, relation=relations.INDEX_SCORES))
         return sec
     names = unit_names(frames, tr.lang)
     regions = unit_regions(frames)
@@ -574,7 +574,7 @@ def section_regional(frames, tr: Translator | None = None) -> Section:
     total = total_scores(frames)
     regions = unit_regions(frames)
     if total is None:
-        sec.note(tr.format(NOT_BUILT, relation="marts.fct_index_scores"))
+        sec.note(tr.format(NOT_BUILT, relation=relations.INDEX_SCORES))
         return sec
     total = total.assign(region=total.unit_id.map(regions))
     if total.region.isna().all():
@@ -633,14 +633,15 @@ def section_export_paths(frames, tr: Translator | None = None) -> Section:
         tr=tr,
     )
     column = "exp_res"
-    panel = frames.get("exports_rebased")  # the whole series, so the years before 2009 show
+    panel = frames.get("export_resilience")  # the whole series, so the years before 2009 show
     if panel is None or column not in panel:
         panel = frames.get("export_panel")
     if panel is None or column not in panel:
         sec.note(
-            tr(
-                "Not built yet: neither marts.panel_dataflow_export nor "
-                "intermediate.int_exports_rebased is in the warehouse."
+            tr.format(
+                "Not built yet: neither {panel} nor {series} is in the warehouse.",
+                panel=relations.EXPORT_PANEL,
+                series=relations.EXPORT_RESILIENCE,
             )
         )
         return sec
@@ -1236,9 +1237,10 @@ def section_regressions(
     tables = regression_tables(frames, lang)
     if not tables:
         sec.note(
-            tr(
-                "Not estimated yet: results.coefficients is not in the warehouse "
-                "(run `resilience estimate`)."
+            tr.format(
+                "Not estimated yet: {coefficients} is not in the warehouse "
+                "(run `resilience estimate`).",
+                coefficients=relations.COEFFICIENTS,
             )
         )
         return sec
@@ -1275,7 +1277,9 @@ def section_regressions(
             ),
         )
     else:
-        sec.note(tr("No tests estimated yet (results.tests is absent or empty)."))
+        sec.note(
+            tr.format("No tests estimated yet ({tests} is absent or empty).", tests=relations.TESTS)
+        )
     return sec
 
 
@@ -1361,9 +1365,10 @@ def section_heterogeneity(frames, tr: Translator | None = None) -> Section:
     part = heterogeneity_estimates(frames, tr)
     if part is None:
         sec.note(
-            tr(
-                "Not estimated yet: no heterogeneity models in results.coefficients "
-                "(run `resilience estimate`)."
+            tr.format(
+                "Not estimated yet: no heterogeneity models in {coefficients} "
+                "(run `resilience estimate`).",
+                coefficients=relations.COEFFICIENTS,
             )
         )
         return sec
@@ -1549,7 +1554,7 @@ def section_parameters(frames, meta, tr: Translator | None = None) -> Section:
                 for index_name, value in weights.groupby("index_name")[column].first().items():
                     shown = tr("none applied") if pd.isna(value) else str(value)
                     recorded.append({"setting": f"{index_name}.{column}", "value": shown})
-    rebased = frames.get("exports_rebased")
+    rebased = frames.get("export_resilience")
     if rebased is not None and "base_year" in rebased and not rebased.empty:
         recorded.append({"setting": "export_base_year", "value": str(rebased.base_year.iloc[0])})
     models = frames.get("models")
@@ -1643,8 +1648,8 @@ def section_overview(
     """Build the overview: what the run holds, with a table of contents."""
     tr = tr or Translator()
     sec = Section("overview", "Overview", tr=tr)
-    present = [name for name in TABLES.values() if name in meta["existing"]]
-    missing = [name for name in TABLES.values() if name not in meta["existing"]]
+    present = [str(rel) for rel in TABLES.values() if str(rel) in meta["existing"]]
+    missing = [str(rel) for rel in TABLES.values() if str(rel) not in meta["existing"]]
     sec.text(
         tr.format(
             "Warehouse {db} · generated {when} · resilience {version} · commit {commit}",

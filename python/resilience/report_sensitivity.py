@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from resilience import relations
 from resilience.i18n import ZH, Translator
 
 TABLES = {
-    "rank_intervals": "marts.fct_index_rank_intervals",
-    "sensitivity": "marts.fct_index_sensitivity",
+    "rank_intervals": relations.INDEX_RANK_INTERVALS,
+    "sensitivity": relations.INDEX_SENSITIVITY,
 }
 """The relations the section reads, by role (merged into resilience.report.TABLES)."""
 
@@ -45,10 +46,10 @@ ZH.update(
         "first order S_i": "一阶指数 S_i",
         "total S_Ti": "总效应指数 S_Ti",
         "share of rank variance": "占排名方差的比例",
-        "Not built yet: marts.fct_index_rank_intervals and marts.fct_index_sensitivity "
-        "are not in the warehouse (dbt build --select tag:sensitivity).": (
-            "尚未构建：数据仓库中没有 marts.fct_index_rank_intervals 与 "
-            "marts.fct_index_sensitivity（dbt build --select tag:sensitivity）。"
+        "Not built yet: {intervals} and {sensitivity} are not in the warehouse "
+        "(dbt build --select tag:sensitivity).": (
+            "尚未构建：数据仓库中没有 {intervals} 与 {sensitivity}"
+            "（dbt build --select tag:sensitivity）。"
         ),
         "{index}, {year}: rank interval (5–95%) and median rank over {n} Monte Carlo "
         "variants; × the shipped index": (
@@ -133,9 +134,11 @@ def section_sensitivity(frames, names: dict[str, str], tr: Translator | None = N
     intervals, sensitivity = frames.get("rank_intervals"), frames.get("sensitivity")
     if intervals is None or sensitivity is None or intervals.empty:
         sec.note(
-            tr(
-                "Not built yet: marts.fct_index_rank_intervals and marts.fct_index_sensitivity "
-                "are not in the warehouse (dbt build --select tag:sensitivity)."
+            tr.format(
+                "Not built yet: {intervals} and {sensitivity} are not in the warehouse "
+                "(dbt build --select tag:sensitivity).",
+                intervals=TABLES["rank_intervals"],
+                sensitivity=TABLES["sensitivity"],
             )
         )
         return sec

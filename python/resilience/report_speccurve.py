@@ -21,10 +21,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from resilience import relations
 from resilience.i18n import ZH, Translator
 from resilience.tables import number
 
-VARIANT_DESIGN = "marts.dim_index_variants"
+VARIANT_DESIGN = relations.INDEX_VARIANTS
 """The variants' construction choices: ``index_name, variant_id`` and :data:`CHOICES`."""
 CHOICES = ("normalisation", "weighting", "aggregation", "shift_c", "dropped_indicator")
 TITLE = "Sensitivity: specification curve across index variants"
@@ -59,8 +60,8 @@ ZH.update(
         "paper's sign, p < 0.05": "与原文符号一致且 p < 0.05",
         "otherwise": "其他",
         "{term}\nstandardised coefficient (95% CI)": "{term}\n标准化系数（95% 置信区间）",
-        "Not estimated yet: no results.specification_curve (run `resilience sensitivity`).": (
-            "尚未估计：没有 results.specification_curve（请运行 `resilience sensitivity`）。"
+        "Not estimated yet: no {curve} (run `resilience sensitivity`).": (
+            "尚未估计：没有 {curve}（请运行 `resilience sensitivity`）。"
         ),
         "Specification curve of {term} in {model} over {n} variants of the {index} index": (
             "{model}中{term}的设定曲线（{index}的 {n} 个方案）"
@@ -221,7 +222,10 @@ def section_speccurve(frames: dict, tr: Translator | None = None):
     curve, summary = frames.get("specification_curve"), frames.get("specification_curve_summary")
     if curve is None or curve.empty or summary is None:
         sec.note(
-            tr("Not estimated yet: no results.specification_curve (run `resilience sensitivity`).")
+            tr.format(
+                "Not estimated yet: no {curve} (run `resilience sensitivity`).",
+                curve=relations.SPECIFICATION_CURVE,
+            )
         )
         return sec
     if any(c not in curve.columns or curve[c].isna().all() for c in STANDARDISED):

@@ -80,13 +80,14 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
+from resilience import relations
 from resilience.errors import WarehouseRebuilt
 from resilience.panel import ABSORPTION_COLUMNS, TIDY_COLUMNS, PanelResults
 
 if TYPE_CHECKING:  # specs imports wildboot, which writes results rows
     from resilience.specs import Construction
 
-SCHEMA = "results"
+SCHEMA = relations.RESULTS_SCHEMA
 MODELS_DDL = f"""
 create table if not exists {SCHEMA}.models (
     model_id varchar primary key, table_id varchar, column_label varchar, panel varchar,
@@ -98,9 +99,8 @@ create table if not exists {SCHEMA}.models (
     cov_type varchar, estimated_at timestamptz, data_fingerprint varchar, build_id varchar,
     role varchar, base_model_id varchar, flag varchar
 )"""
-BUILDS_SCHEMA = "warehouse_meta"
 BUILDS_DDL = f"""
-create table {BUILDS_SCHEMA}.builds (build_id varchar not null, built_at timestamptz not null)"""
+create table {relations.BUILDS} (build_id varchar not null, built_at timestamptz not null)"""
 UNCHECKED = object()
 """Default of :func:`write_results`' ``expected_build_id``: write without comparing builds."""
 COEFFICIENTS_DDL = f"""
@@ -668,34 +668,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def record_build(con: duckdb.DuckDBPyConnection, build_id: str, built_at: datetime) -> None:
     """Record the build that made this warehouse's marts (one row, ``warehouse_meta.builds``)."""
-    con.execute(f"create schema if not exists {BUILDS_SCHEMA}")
-    con.execute(f"drop table if exists {BUILDS_SCHEMA}.builds")
+    con.execute(f"create schema if not exists {relations.BUILDS.schema}")
+    con.execute(f"drop table if exists {relations.BUILDS}")
     con.execute(BUILDS_DDL)
-    con.execute(f"insert into {BUILDS_SCHEMA}.builds values (?, ?)", [build_id, built_at])
+    con.execute(f"insert into {relations.BUILDS} values (?, ?)", [build_id, built_at])
 
 
 def build_id_of(con: duckdb.DuckDBPyConnection) -> str | None:
     """Return the ``build_id`` of the warehouse's marts; None if no build recorded one."""
     exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = 'builds'",
-        [BUILDS_SCHEMA],
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [relations.BUILDS.schema, relations.BUILDS.name],
     ).fetchone()[0]
     if not exists:
         return None
-    row = con.execute(f"select build_id from {BUILDS_SCHEMA}.builds").fetchone()
+    row = con.execute(f"select build_id from {relations.BUILDS}").fetchone()
     return None if row is None else row[0]
 
 
-SETTINGS = "marts.dim_build_settings"
+SETTINGS = relations.BUILD_SETTINGS
 """The vars the marts were built with (``var_name``, ``value_text``)."""
 
 
 def settings_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Return ``{var: value}`` of the build's settings mart; {} when the build has none."""
-    schema, table = SETTINGS.split(".")
     exists = con.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
+        [SETTINGS.schema, SETTINGS.name],
     ).fetchone()[0]
     if not exists:
         return {}

@@ -50,14 +50,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from resilience import lock
+from resilience import lock, relations
 from resilience.errors import EstimationError, ResilienceError, storage_faults
 from resilience.estimate import model_frame, read_panels
 from resilience.panel import COLLINEAR_TOL, Design, Formula
 from resilience.results import write_specification_curve
 from resilience.specs import ModelSpec, SpecSet, load_specs
 
-VARIANT_SCORES = "marts.fct_index_variant_scores"
+VARIANT_SCORES = relations.INDEX_VARIANT_SCORES
 """The variants' composite scores: ``index_name, variant_id, unit_id, year, score``."""
 VARIANT_COLUMNS = ["index_name", "variant_id", "unit_id", "year", "score"]
 CURVE_COLUMNS = [
