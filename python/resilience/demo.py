@@ -52,8 +52,8 @@ data-flow 2010-2022) can be missing, with probability 0.02 (Tibet 0.12) per cell
 directly after another gap is dropped, so every gap has observed neighbours and the first
 and last sample year of every province-indicator are observed.
 
-**Data-flow index** :math:`d_{it}`: :func:`entropy_index` on the data-flow sample
-(30 provinces without Tibet, 2009-2023, :math:`n = 450`) after blanking, exactly as
+**Data-flow index** :math:`d_{it}`: :func:`resilience.oracles.entropy.entropy_index` on the
+data-flow sample (30 provinces without Tibet, 2009-2023, :math:`n = 450`) after blanking, exactly as
 DESIGN.md "Composite indices": linear interpolation of interior gaps, pooled min-max
 :math:`z`, :math:`z' = z + 0.0001`, :math:`p = z'/\sum z'`,
 :math:`e = -(\ln n)^{-1} \sum p \ln p`, :math:`d = 1 - e`, :math:`w = d / \sum d`,
@@ -105,7 +105,8 @@ tertiary value added = ISU * GDP, R&D expenditure = TED * GDP; noise sd 0.008 an
 2003/2023 levels with a 2009 and 2020 dip; nominal R&D = R&D intensity x GDP; CPI has base
 2010 = 100. China's imports from, FDI from and OFDI to each partner are national totals
 times log-linear partner shares (noise sd 0.08). Perpetual inventory
-(:func:`perpetual_inventory`): :math:`RD_{jt} = nominal_{jt} / (CPI_{jt}/CPI_{j,2003})`,
+(:func:`resilience.oracles.perpetual_inventory.perpetual_inventory`):
+:math:`RD_{jt} = nominal_{jt} / (CPI_{jt}/CPI_{j,2003})`,
 :math:`g_j` the geometric mean growth 2003-2019, :math:`S_{j,2003} = RD_{j,2003}/(g_j +
 0.10)`, :math:`S_{jt} = 0.9 S_{j,t-1} + RD_{jt}`. Pools
 :math:`POOL_{ct} = \sum_j flow_{cjt} / GDP_{jt}\, S_{jt}` per channel, apportioned to
@@ -144,17 +145,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from resilience.oracles import entropy, fixed_effects, perpetual_inventory
 from resilience.paths import PROJECT_ROOT
 
 SEED = 20240521
 YEARS = np.arange(2003, 2024)
 EXPORT_BASE_YEAR = 2008
-DEFAULT_SHIFT = 1e-4
 PIM_DELTA = 0.10
 PIM_BASE_YEAR = 2003
 PIM_GROWTH_YEARS = (2003, 2019)
@@ -411,208 +411,7 @@ DATAFLOW_SPEC = {
 }
 
 
-# --------------------------------------------------------------------------- entropy
-
-
-class EntropyIndex(NamedTuple):
-    """Result of :func:`entropy_index`.
-
-    ``weights``: one row per indicator (``indicator, dimension, direction, min, max, e, d,
-    w``); ``scores``: one row per unit-year of the sample (``province_code, year, score``);
-    ``filled``: the sample cells after gap filling (``province_code, year, indicator,
-    value, is_filled``).
-    """
-
-    weights: pd.DataFrame
-    scores: pd.DataFrame
-    filled: pd.DataFrame
-
-
-def entropy_index(
-    values: pd.DataFrame,
-    system: pd.DataFrame,
-    *,
-    index_name: str,
-    first_year: int,
-    last_year: int,
-    excluded_units: Sequence[str] = (),
-    shift: float = DEFAULT_SHIFT,
-) -> EntropyIndex:
-    r"""Compute an entropy-weight composite index, pooled over its sample.
-
-    Independent numpy implementation of DESIGN.md "Composite indices": interior gaps of
-    each unit-indicator series are filled by linear interpolation in year; each indicator
-    is min-max normalised over the pooled sample, :math:`z = (x - \min)/(\max - \min)`
-    (``+``) or :math:`(\max - x)/(\max - \min)` (``-``); then
-
-    .. math::
-
-        p_{ok} = \frac{z_{ok} + c}{\sum_o (z_{ok} + c)},\quad
-        e_k = -\frac{1}{\ln n}\sum_o p_{ok}\ln p_{ok},\quad
-        w_k = \frac{1 - e_k}{\sum_l (1 - e_l)},\quad
-        \text{score}_o = \sum_k w_k z_{ok},
-
-    with :math:`n = N T` the number of unit-years and :math:`0 \ln 0 = 0`.
-
-    Parameters
-    ----------
-    values : pandas.DataFrame
-        Long table ``province_code, year, indicator, value`` (NaN = missing).
-    system : pandas.DataFrame
-        Indicator system (``index_name, dimension, indicator, direction``).
-    index_name : str
-        Which index of ``system`` to compute.
-    first_year, last_year : int
-        Sample years (inclusive).
-    excluded_units : sequence of str
-        Province codes outside the sample.
-    shift : float
-        The shift :math:`c` added to :math:`z` before taking logs.
-
-    Returns
-    -------
-    EntropyIndex
-        Weights, scores and the gap-filled sample.
-
-    Raises
-    ------
-    ValueError
-        On an unknown index, an unbalanced sample, an edge gap or a constant indicator,
-        naming the province, year or indicator.
-    """
-    spec = system.loc[system["index_name"] == index_name, ["dimension", "indicator", "direction"]]
-    if spec.empty:
-        raise ValueError(f"index {index_name!r} is not in the indicator system")
-    indicators = spec["indicator"].tolist()
-    sign = np.where(spec["direction"].to_numpy() == "-", -1.0, 1.0)
-    years = np.arange(first_year, last_year + 1)
-    codes = values["province_code"].astype(str)
-    mask = (
-        values["indicator"].isin(indicators)
-        & values["year"].between(first_year, last_year)
-        & ~codes.isin(list(excluded_units))
-    )
-    sample = values.loc[mask].assign(province_code=codes[mask])
-    units = sorted(sample["province_code"].unique())
-    if sample.duplicated(["province_code", "year", "indicator"]).any():
-        raise ValueError(f"index {index_name!r}: duplicated province-year-indicator rows")
-    full = pd.MultiIndex.from_product(
-        [units, years, indicators], names=["province_code", "year", "indicator"]
-    )
-    cells = sample.set_index(["province_code", "year", "indicator"])["value"]
-    absent = full.difference(cells.index)
-    if len(absent):
-        unit, year, ind = absent[0]
-        raise ValueError(
-            f"index {index_name!r}: no row for province {unit}, year {year}, "
-            f"indicator {ind} ({len(absent)} rows absent); the panel must be "
-            "balanced"
-        )
-    cube = (
-        cells.reindex(full)
-        .to_numpy(dtype=float, copy=True)
-        .reshape(len(units), len(years), len(indicators))
-    )
-    missing = np.isnan(cube)
-    for i, k in zip(*np.nonzero(missing.any(axis=1)), strict=True):
-        obs = ~missing[i, :, k]
-        if not (obs[0] and obs[-1]):
-            year = years[0] if not obs[0] else years[-1]
-            raise ValueError(
-                f"index {index_name!r}: edge gap for province {units[i]}, "
-                f"indicator {indicators[k]}, year {year}; only interior gaps "
-                "are interpolated"
-            )
-        cube[i, ~obs, k] = np.interp(years[~obs], years[obs], cube[i, obs, k])
-    x = cube.reshape(-1, len(indicators))
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    flat = hi == lo
-    if flat.any():
-        raise ValueError(
-            f"index {index_name!r}: indicator "
-            f"{indicators[int(np.argmax(flat))]} is constant over the sample "
-            "(max = min); drop it or widen the sample"
-        )
-    z = np.where(sign > 0, (x - lo) / (hi - lo), (hi - x) / (hi - lo))
-    zs = z + shift
-    p = zs / zs.sum(axis=0)
-    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    n_obs = x.shape[0]
-    e = -plogp.sum(axis=0) / np.log(n_obs)
-    d = 1.0 - e
-    w = d / d.sum()
-    weights = spec.reset_index(drop=True).assign(min=lo, max=hi, e=e, d=d, w=w)
-    grid = pd.MultiIndex.from_product([units, years], names=["province_code", "year"])
-    scores = grid.to_frame(index=False).assign(score=z @ w)
-    filled = full.to_frame(index=False).assign(
-        value=cube.reshape(-1), is_filled=missing.reshape(-1)
-    )
-    return EntropyIndex(weights, scores, filled)
-
-
 # --------------------------------------------------------------------------- PIM, pools
-
-
-def perpetual_inventory(
-    partner_macro: pd.DataFrame,
-    *,
-    base_year: int = PIM_BASE_YEAR,
-    delta: float = PIM_DELTA,
-    growth_years: tuple[int, int] = PIM_GROWTH_YEARS,
-) -> pd.DataFrame:
-    """Return R&D capital stocks by the perpetual inventory method (DESIGN.md).
-
-    Real R&D ``rd_real = rd_expenditure_usd_mn / (cpi / cpi[base_year])``; ``g`` is the
-    geometric mean growth of real R&D over ``growth_years``; the initial stock is
-    ``rd_real[base_year] / (g + delta)``; then ``S_t = (1 - delta) S_{t-1} + rd_real_t``.
-
-    Parameters
-    ----------
-    partner_macro : pandas.DataFrame
-        ``country_code, year, rd_expenditure_usd_mn, cpi`` (other columns ignored).
-    base_year : int
-        Price base and first year of the stock.
-    delta : float
-        Depreciation rate.
-    growth_years : tuple of int
-        First and last year of the growth average.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``country_code, year, rd_real_usd, growth, rd_stock_usd`` from ``base_year`` on.
-    """
-    out = []
-    for code, grp in partner_macro.sort_values(["country_code", "year"]).groupby(
-        "country_code", sort=True
-    ):
-        grp = grp.loc[grp["year"] >= base_year]
-        cpi = grp["cpi"].to_numpy(float)
-        real = grp["rd_expenditure_usd_mn"].to_numpy(float) / (cpi / cpi[0])
-        yrs = grp["year"].to_numpy()
-        g0, g1 = (real[yrs == y][0] for y in growth_years)
-        growth = (g1 / g0) ** (1.0 / (growth_years[1] - growth_years[0])) - 1.0
-        if growth + delta <= 0:
-            raise ValueError(
-                f"country {code}: g + delta = {growth + delta:.4f} <= 0; the "
-                "initial R&D stock is undefined"
-            )
-        stock = np.empty_like(real)
-        stock[0] = real[0] / (growth + delta)
-        for t in range(1, len(real)):
-            stock[t] = (1.0 - delta) * stock[t - 1] + real[t]
-        out.append(
-            pd.DataFrame(
-                {
-                    "country_code": code,
-                    "year": yrs,
-                    "rd_real_usd": real,
-                    "growth": growth,
-                    "rd_stock_usd": stock,
-                }
-            )
-        )
-    return pd.concat(out, ignore_index=True)
 
 
 def spillover_pools(stocks, partner_macro, flows, accounts) -> pd.DataFrame:
@@ -631,7 +430,7 @@ def spillover_pools(stocks, partner_macro, flows, accounts) -> pd.DataFrame:
     }
     pools = pd.DataFrame({"year": sorted(m["year"].unique())})
     for c, (flow, _) in channels.items():
-        pool = (m[flow] / m["gdp_usd_mn"] * m["rd_stock_usd"]).groupby(m["year"]).sum()
+        pool = (m[flow] / m["gdp_usd_mn"] * m["rd_stock"]).groupby(m["year"]).sum()
         pools[f"pool_{c}"] = pools["year"].map(pool)
     acc = accounts.merge(pools, on="year")
     for c, (_, prov) in channels.items():
@@ -683,13 +482,10 @@ def _loglin(v0, v1) -> np.ndarray:
     return np.exp(lo[..., None] * (1 - s) + hi[..., None] * s)
 
 
-def _lstsq_fe(y, x, unit, year) -> np.ndarray:
-    """Coefficients on ``x`` of OLS of ``y`` on ``x`` plus unit and year dummies."""
-    ud = pd.get_dummies(unit).to_numpy(float)
-    yd = pd.get_dummies(year).to_numpy(float)[:, 1:]
-    design = np.column_stack([x, ud, yd])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-    return coef[: x.shape[1]]
+def _total(index: entropy.EntropyIndex) -> pd.DataFrame:
+    """``province_code, year, score`` of an index's total score."""
+    total = index.scores.loc[index.scores["dimension"] == "total", ["unit_id", "year", "score"]]
+    return total.rename(columns={"unit_id": "province_code"}).reset_index(drop=True)
 
 
 def _sample(samples: pd.DataFrame, name: str) -> tuple[int, int, list[str]]:
@@ -867,8 +663,8 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
 
     df_first, df_last, df_excl = _sample(samples, "dataflow")
     flow_long = long_values(values)
-    dfi = entropy_index(
-        flow_long,
+    dfi = entropy.entropy_index(
+        flow_long.rename(columns={"province_code": "unit_id"}),
         system,
         index_name="dataflow",
         first_year=df_first,
@@ -878,10 +674,10 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
     w = dfi.weights.set_index("indicator")
     ext = np.zeros((n_p, n_t))
     for ind in w.index:
-        lo, hi = w.at[ind, "min"], w.at[ind, "max"]
-        ext += w.at[ind, "w"] * (values[ind] - lo) / (hi - lo)
+        lo, hi = w.at[ind, "min_value"], w.at[ind, "max_value"]
+        ext += w.at[ind, "weight"] * (values[ind] - lo) / (hi - lo)
     data_ext = np.clip(ext, 0.0, 1.0)
-    scores = dfi.scores.pivot(index="province_code", columns="year", values="score")
+    scores = _total(dfi).pivot(index="province_code", columns="year", values="score")
     data = data_ext.copy()
     for i, c in enumerate(codes):
         if c in scores.index:
@@ -951,13 +747,18 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
     year_id = np.tile(YEARS, (n_p, 1))[sel]
     names = ["edu", "open", "gov", "health", "tec"]
     design = np.column_stack([data[sel]] + [controls[k][sel] for k in names])
-    projection = _lstsq_fe(systematic[sel], design, unit_id, year_id)
+    projection = fixed_effects.two_way_slopes(systematic[sel], design, unit_id, year_id)
     pooled = projection[0]
     observed = exports / ex08[:, None] - 1
     east_sel = is_east[unit_id]
     realised_exp = {
         group: round(
-            float(_lstsq_fe(observed[sel][rows], design[rows], unit_id[rows], year_id[rows])[0]), 6
+            float(
+                fixed_effects.two_way_slopes(
+                    observed[sel][rows], design[rows], unit_id[rows], year_id[rows]
+                )[0]
+            ),
+            6,
         )
         for group, rows in (
             ("pooled", np.ones_like(east_sel)),
@@ -1075,8 +876,13 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
     rates = pd.DataFrame({"year": YEARS, "cny_per_usd": rate})
 
     # ---- spillovers and latent resilience
-    stocks = perpetual_inventory(partner_macro)
-    growth = stocks.groupby("country_code")["growth"].first()
+    stocks = perpetual_inventory.perpetual_inventory(
+        partner_macro,
+        base_year=PIM_BASE_YEAR,
+        delta=PIM_DELTA,
+        growth_last_year=PIM_GROWTH_YEARS[1],
+    )
+    growth = stocks.groupby("country_code")["growth_rate"].first()
     if (growth <= 0).any():
         raise RuntimeError(
             f"generator: non-positive real R&D growth for {list(growth[growth <= 0].index)}"
@@ -1138,16 +944,16 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
     )
 
     rs_first, rs_last, rs_excl = _sample(samples, "resilience")
-    rsi = entropy_index(
-        indicator_values,
+    rsi = entropy.entropy_index(
+        indicator_values.rename(columns={"province_code": "unit_id"}),
         system,
         index_name="resilience",
         first_year=rs_first,
         last_year=rs_last,
         excluded_units=rs_excl,
     )
-    res_score = rsi.scores.merge(ln.reset_index(), on=["province_code", "year"])
-    realised = _lstsq_fe(
+    res_score = _total(rsi).merge(ln.reset_index(), on=["province_code", "year"])
+    realised = fixed_effects.two_way_slopes(
         res_score["score"].to_numpy(),
         res_score[["lnim", "lnfdi", "lnofdi"]].to_numpy(),
         res_score["province_code"].to_numpy(),
@@ -1178,8 +984,8 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
             },
             "export_base_year": EXPORT_BASE_YEAR,
             "delta_t": {str(int(y)): round(float(delta[yr[y]]), 8) for y in NATIONAL_EXP_RES},
-            "entropy_shift": DEFAULT_SHIFT,
-            "entropy_weights": {k: round(float(v), 10) for k, v in w["w"].items()},
+            "entropy_shift": entropy.DEFAULT_SHIFT,
+            "entropy_weights": {k: round(float(v), 10) for k, v in w["weight"].items()},
             "pooled_projection_controls": {
                 k: round(float(v), 8) for k, v in zip(names, projection[1:], strict=True)
             },
@@ -1230,7 +1036,8 @@ def generate(reference_dir: Path | str = DEFAULT_REFERENCE, seed: int = SEED) ->
             },
             "sample": {"first_year": rs_first, "last_year": rs_last, "excluded_unit_ids": rs_excl},
             "resilience_entropy_weights": {
-                k: round(float(v), 10) for k, v in rsi.weights.set_index("indicator")["w"].items()
+                k: round(float(v), 10)
+                for k, v in rsi.weights.set_index("indicator")["weight"].items()
             },
         },
         "missing": {
