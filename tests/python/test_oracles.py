@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from resilience.oracles import entropy, fixed_effects, martin, perpetual_inventory
+from resilience.oracles import entropy, fixed_effects, martin, perpetual_inventory, resampling
 
 # ---- entropy index ----------------------------------------------------------------------
 
@@ -294,3 +294,61 @@ def test_martin_indices_equal_the_warehouse(built_warehouse):
         assert_allclose(got[column], out[column], rtol=1e-12, atol=1e-12, err_msg=column)
     assert_allclose(got.recovery, out.recovery, rtol=1e-12, atol=1e-12)
     assert_allclose(got.contraction_change_national, c_n, rtol=1e-12)
+
+
+# ---- resampling: refit per draw ---------------------------------------------------------
+
+X_4x3 = np.array([[1.0, 4.0, 2.0], [3.0, 0.0, 5.0], [2.0, 2.0, 7.0], [0.0, 6.0, 1.0]])
+
+
+def exact_panel() -> pd.DataFrame:
+    """Four provinces x three years, noise-free; x not additive in province and year."""
+    provinces, years = ["P1", "P2", "P3", "P4"], [2000, 2001, 2002]
+    frame = pd.DataFrame(
+        [(p, t) for p in provinces for t in years], columns=["province_code", "year"]
+    )
+    frame["x"] = X_4x3.reshape(-1)
+    mu = np.repeat([1.0, -2.0, 0.5, 3.0], 3)
+    delta = np.tile([0.0, 1.0, -1.0], 4)
+    slope = np.repeat([3.0, 3.0, 1.0, 1.0], 3)  # P1, P2 have slope 3; P3, P4 slope 1
+    frame["y"] = slope * frame["x"] + mu + delta
+    frame["m"] = 0.5 * frame["x"] + mu - delta  # a = 0.5
+    frame["z"] = 1.0 * frame["x"] + 2.0 * frame["m"] + 2 * mu + delta  # c' = 1, b = 2
+    return frame
+
+
+def test_resample_clusters_duplicates_become_new_entities():
+    # draw positions [0, 0, 1]: P1 twice (as P1#0 and P1#1), then P2 (as P2#2), 3 rows each
+    sample = resampling.resample_clusters(exact_panel(), "province_code", np.array([0, 0, 1]))
+    assert sample["province_code"].tolist() == ["P1#0"] * 3 + ["P1#1"] * 3 + ["P2#2"] * 3
+    assert_allclose(sample["x"], [1.0, 4.0, 2.0, 1.0, 4.0, 2.0, 3.0, 0.0, 5.0], rtol=0)
+
+
+def test_naive_permutation_differences_exact_groups():
+    # the true grouping (P1, P2 = 1) gives 3 - 1 = 2; the reverse gives -2
+    frame = exact_panel()
+    draws = np.array([[1, 1, 0, 0], [0, 0, 1, 1]])
+    got = resampling.naive_permutation_differences(
+        frame, "y", ["x"], "province_code", "year", draws
+    )
+    assert_allclose(got, [2.0, -2.0], rtol=1e-10)
+
+
+def test_naive_bootstrap_indirect_two_period_hand_worked():
+    # two years: two-way FE = first differences with a constant. dx = 1, 2, 3, 4 and
+    # dm = 1, 1, 4, 2 (P1..P4); z = x + 2 m + FE exactly, so b = 2 in every draw.
+    # draw (P1, P2, P3, P4): a = cov(dx, dm) / var(dx) = 3 / 5 = 0.6 -> ab = 1.2;
+    # draw (P1, P1, P3, P4): dx = 1, 1, 3, 4 (mean 9/4), dm = 1, 1, 4, 2 (mean 2):
+    # a = (1.25 + 1.25 + 1.5 + 0) / (1.5625 * 2 + 0.5625 + 3.0625) = 4 / 6.75 -> ab = 32/27
+    dx, dm = [1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 4.0, 2.0]
+    mu = [0.5, -1.0, 2.0, 0.0]
+    rows = []
+    for p, (ddx, ddm, u) in enumerate(zip(dx, dm, mu, strict=True)):
+        rows += [(f"P{p + 1}", 2000, 0.0, u), (f"P{p + 1}", 2001, ddx, u + ddm + 0.3)]
+    frame = pd.DataFrame(rows, columns=["province_code", "year", "x", "m"])
+    frame["z"] = frame["x"] + 2 * frame["m"] + np.where(frame["year"] == 2001, 1.0, 0.0)
+    draws = np.array([[0, 1, 2, 3], [0, 0, 2, 3]])
+    got = resampling.naive_bootstrap_indirect(
+        frame, "z", "x", "m", [], "province_code", "year", draws
+    )
+    assert_allclose(got, [1.2, 32 / 27], rtol=1e-10)

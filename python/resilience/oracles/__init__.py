@@ -14,5 +14,6 @@ module                            formula                                      s
 :mod:`.perpetual_inventory`       R&D capital stocks (perpetual inventory)     DESIGN.md
 :mod:`.fixed_effects`             two-way fixed-effects least squares          textbook
 :mod:`.martin`                    Martin (2012) resistance and recovery        DESIGN.md
+:mod:`.resampling`                refit-per-draw bootstrap and permutation     textbook
 ================================  ==========================================  ==========
 """
