@@ -17,6 +17,13 @@ from numpy.testing import assert_allclose
 
 from resilience.oracles import entropy, fixed_effects, martin, perpetual_inventory, resampling
 
+
+def warehouse(db, *relations: str) -> list[pd.DataFrame]:
+    """``select * from`` each relation (with its where / order by) of the built warehouse."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [con.sql(f"select * from {relation}").df() for relation in relations]
+
+
 # ---- entropy index ----------------------------------------------------------------------
 
 SYSTEM_2 = pd.DataFrame(
@@ -122,12 +129,14 @@ def test_entropy_index_interpolates_interior_and_rejects_edge_gaps():
 
 @pytest.mark.slow
 def test_entropy_index_equals_the_warehouse(built_warehouse):
-    with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        values = con.sql("select * from staging.stg_inputs__indicator_values").df()
-        system = con.sql("select * from staging.stg_reference__indicator_systems").df()
-        samples = con.sql("select * from staging.stg_reference__index_samples").df()
-        weights = con.sql("select * from marts.fct_index_weights").df()
-        scores = con.sql("select * from marts.fct_index_scores where method = 'entropy'").df()
+    values, system, samples, weights, scores = warehouse(
+        built_warehouse,
+        "staging.stg_inputs__indicator_values",
+        "staging.stg_reference__indicator_systems",
+        "staging.stg_reference__index_samples",
+        "marts.fct_index_weights",
+        "marts.fct_index_scores where method = 'entropy'",
+    )
     for row in samples.itertuples():
         res = entropy.entropy_index(
             values,
@@ -200,15 +209,11 @@ def test_perpetual_inventory_refuses_g_plus_delta_not_positive():
 
 @pytest.mark.slow
 def test_perpetual_inventory_equals_the_warehouse(built_warehouse):
-    with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        macro = con.sql(
-            "select country_code, year, rd_expenditure_usd_mn, cpi "
-            "from staging.stg_inputs__partner_macro"
-        ).df()
-        got = con.sql(
-            "select economy_code as country_code, year, rd_real, growth_rate, rd_stock, "
-            "depreciation_rate, base_year, growth_last_year from marts.fct_rd_capital_stocks"
-        ).df()
+    macro, got = warehouse(
+        built_warehouse,
+        "staging.stg_inputs__partner_macro",
+        "(select *, economy_code as country_code from marts.fct_rd_capital_stocks)",
+    )
     base, delta = int(got.base_year.iloc[0]), float(got.depreciation_rate.iloc[0])
     out = perpetual_inventory.perpetual_inventory(
         macro, base_year=base, delta=delta, growth_last_year=int(got.growth_last_year.iloc[0])
@@ -279,12 +284,11 @@ def test_chained_real_levels_hand_worked():
 
 @pytest.mark.slow
 def test_martin_indices_equal_the_warehouse(built_warehouse):
-    with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        accounts = con.sql(
-            "select province_code, year, gdp_cny_100mn, gdp_index_prev_year "
-            "from staging.stg_inputs__province_accounts"
-        ).df()
-        got = con.sql("select * from marts.fct_martin_resilience order by unit_id").df()
+    accounts, got = warehouse(
+        built_warehouse,
+        "staging.stg_inputs__province_accounts",
+        "marts.fct_martin_resilience order by unit_id",
+    )
     s, e, r = (
         int(got[c].iloc[0]) for c in ("shock_start_year", "shock_end_year", "recovery_end_year")
     )
