@@ -18,12 +18,12 @@ import numpy as np
 
 from resilience import dgp
 from resilience.heterogeneity import (
-    naive_permutation_differences,
     permutation_differences,
     permutation_draws,
     province_flags,
 )
-from resilience.mediation import bootstrap_indirect, cluster_draws, naive_bootstrap_indirect
+from resilience.mediation import bootstrap_indirect, cluster_draws
+from resilience.oracles.resampling import naive_bootstrap_indirect, naive_permutation_differences
 
 ENTITY, TIME = "province_code", "year"
 CONTROLS = list(dgp.DATAFLOW_CONTROLS)

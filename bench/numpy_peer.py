@@ -7,9 +7,13 @@ panel (no gaps, as :mod:`panels` writes; a gap is an error here, the peer does n
 With X the (N*T) x K matrix of unit-years by indicators:
 
     z_k   = (x_k - min_k) / (max_k - min_k)     (+)      (max_k - x_k) / (max_k - min_k)  (-)
-    z'_k  = z_k + c,   S_k = sum z'_k,   A_k = sum z'_k ln z'_k,   n = N*T
-    e_k   = -(A_k / S_k - ln S_k) / ln n,   d_k = 1 - e_k,   w_k = d_k / sum_l d_l
+    p_k   = (z_k + c) / sum (z_k + c),   n = N*T
+    e_k   = -sum p_k ln p_k / ln n,   d_k = 1 - e_k,   w_k = d_k / sum_l d_l
     score = Z w   (total),   score_d = Z[:, k in d] w[k in d]   (dimension sub-scores)
+
+The formula is the oracle's (:mod:`resilience.oracles.entropy`: ``min_max``,
+``entropy_weights``, ``dimension_scores``, plain vectorised numpy); this file adds the long
+frame -> matrix step, the timing of each stage and the command line.
 
 ``python bench/numpy_peer.py VALUES.parquet SYSTEM.csv [--repeat 5]`` prints one JSON line:
 the read time (Parquet -> pandas), the compute time (long frame -> cube -> weights and
@@ -30,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from resilience.oracles import entropy as oracle
 
 SHIFT_C = 0.0001
 
@@ -166,25 +172,11 @@ def entropy_index(
             " are not in the indicator system"
         )
     negative = (spec["direction"].str.strip() == "-").to_numpy()
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    span = hi - lo
-    if (span == 0).any():
-        raise ValueError(
-            f"numpy peer: indicator(s) {list(indicators[span == 0])} have "
-            "max = min; min-max normalisation is undefined"
-        )
-    z = (x - lo) / span
-    z[:, negative] = 1.0 - z[:, negative]  # (max - x)/(max - min) = 1 - (x - min)/(max - min)
+    z, lo, hi = oracle.min_max(x, negative, indicators=indicators, label="numpy peer")
     lap("normalise")
-    zs = z + shift_c
-    s = zs.sum(axis=0)
-    a = (zs * np.log(zs)).sum(axis=0)
-    entropy = -(a / s - np.log(s)) / np.log(x.shape[0])
-    divergence = 1.0 - entropy
-    weight = divergence / divergence.sum()
+    entropy, weight = oracle.entropy_weights(z, shift_c)
     lap("entropy")
-    dims = spec["dimension"].to_numpy()
-    dimensions = {d: z[:, dims == d] @ weight[dims == d] for d in sorted(set(dims))}
+    dimensions = oracle.dimension_scores(z, weight, spec["dimension"].to_numpy())
     total = z @ weight
     lap("scores")
     return PeerResult(indicators, lo, hi, entropy, weight, units, years, total, dimensions)

@@ -25,48 +25,11 @@ of :math:`d` on :math:`y` through :math:`m` is :math:`ab`. The true values are i
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
 from resilience.panel import lag
-
-#: The 31 mainland provinces: code, English name, NBS region, coastal, year of the first
-#: pilot free trade zone (0 = none by 2023). Public facts, see DESIGN.md "Reference facts".
-PROVINCES_CSV = """province_code,province_name_en,region,is_coastal,ftz_year
-110000,Beijing,east,0,2020
-120000,Tianjin,east,1,2015
-130000,Hebei,east,1,2019
-140000,Shanxi,central,0,0
-150000,Inner Mongolia,west,0,0
-210000,Liaoning,east,1,2017
-220000,Jilin,central,0,0
-230000,Heilongjiang,central,0,2019
-310000,Shanghai,east,1,2013
-320000,Jiangsu,east,1,2019
-330000,Zhejiang,east,1,2017
-340000,Anhui,central,0,2020
-350000,Fujian,east,1,2015
-360000,Jiangxi,central,0,0
-370000,Shandong,east,1,2019
-410000,Henan,central,0,2017
-420000,Hubei,central,0,2017
-430000,Hunan,central,0,2020
-440000,Guangdong,east,1,2015
-450000,Guangxi,west,1,2019
-460000,Hainan,east,1,2018
-500000,Chongqing,west,0,2017
-510000,Sichuan,west,0,2017
-520000,Guizhou,west,0,0
-530000,Yunnan,west,0,2019
-540000,Tibet,west,0,0
-610000,Shaanxi,west,0,2017
-620000,Gansu,west,0,0
-630000,Qinghai,west,0,0
-640000,Ningxia,west,0,0
-650000,Xinjiang,west,0,2023
-"""
+from resilience.paths import PROVINCES_CSV
 
 #: True coefficients of the data-flow panel (outcome ``exp_res``, mediator ``isu``).
 DATAFLOW_TRUTH = {
@@ -107,8 +70,13 @@ def provinces() -> pd.DataFrame:
         One row per province: ``province_code`` (six-digit string), ``province_name_en``,
         ``region``, ``is_coastal`` (bool), ``ftz_year`` (int, 0 = no pilot FTZ).
     """
-    frame = pd.read_csv(io.StringIO(PROVINCES_CSV), dtype={"province_code": str})
+    frame = pd.read_csv(
+        PROVINCES_CSV,
+        usecols=["province_code", "province_name_en", "region", "is_coastal", "ftz_year"],
+        dtype={"province_code": str},
+    )
     frame["is_coastal"] = frame["is_coastal"].astype(bool)
+    frame["ftz_year"] = frame["ftz_year"].fillna(0).astype(int)
     return frame
 
 

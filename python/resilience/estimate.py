@@ -23,7 +23,7 @@ from resilience.errors import StorageError, classify, storage_faults
 from resilience.hausman import HAUSMAN_TESTS, hausman_tests
 from resilience.heterogeneity import group_difference
 from resilience.mediation import mediation
-from resilience.panel import CONSTRUCTION_TOL, PanelResults, lag, regress, time_part_spread
+from resilience.panel import CONSTRUCTION_TOL, PanelResults, regress, time_part_spread
 from resilience.results import (
     COMPLEMENT_ROLE,
     TEST_COLUMNS,
@@ -103,7 +103,7 @@ def read_panels(db_path: str | Path, names: list[str]) -> Panels:
 
 
 def model_frame(panel: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
-    """Add the spec's lags (on the whole panel), then keep the rows of its sample.
+    """Keep the rows of the spec's sample (every row when it has none).
 
     Parameters
     ----------
@@ -119,8 +119,6 @@ def model_frame(panel: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
         to drop and count.
     """
     frame = panel.copy()
-    for column, k in spec.lags:
-        frame[f"L{k}_{column}"] = lag(frame, column, k, spec.entity, spec.time)
     if spec.sample:
         try:
             frame = frame.query(spec.sample)

@@ -69,7 +69,6 @@ WORLD_BANK_DIR = EXAMPLE_DIR / "data" / "world_bank"
 SYSTEM_CSV = EXAMPLE_DIR / "indicator_system.csv"
 SAMPLES_CSV = EXAMPLE_DIR / "index_samples.csv"
 OUTPUT_DIR = EXAMPLE_DIR / "output"
-PROVINCES_CSV = PROJECT_ROOT / "seeds" / "reference" / "provinces.csv"
 INDEX_NAME = "innovation"
 FIRST_YEAR, LAST_YEAR = 2010, 2023
 RD_BASE_YEAR = 2003

@@ -131,7 +131,7 @@ def province_labels() -> tuple[dict[str, str], dict[str, str]]:
 
     Read once per run, through the main report's own lookups.
     """
-    from resilience.example_china import PROVINCES_CSV
+    from resilience.paths import PROVINCES_CSV
 
     frames = {"provinces": pd.read_csv(PROVINCES_CSV, dtype=str)}
     return report.unit_names(frames), report.unit_regions(frames)

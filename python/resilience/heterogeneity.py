@@ -96,26 +96,6 @@ def permutation_differences(
     return ones - zeros
 
 
-def naive_permutation_differences(
-    frame: pd.DataFrame,
-    outcome: str,
-    regressors: list[str],
-    entity: str,
-    time: str,
-    assignments: np.ndarray,
-) -> np.ndarray:
-    """Refit both groups for each draw (the reference for :func:`permutation_differences`)."""
-    provinces = np.sort(frame[entity].unique())
-    formula = fe_formula(outcome, regressors)
-    out = np.empty(assignments.shape[0])
-    for r, assignment in enumerate(assignments):
-        in_one = frame[entity].isin(provinces[assignment == 1])
-        one = regress(formula, frame[in_one], entity, time, "unadjusted").params
-        zero = regress(formula, frame[~in_one], entity, time, "unadjusted").params
-        out[r] = one[regressors[0]] - zero[regressors[0]]
-    return out
-
-
 def interaction_frame(
     frame: pd.DataFrame, regressors: list[str], flag: str, time: str
 ) -> tuple[pd.DataFrame, list[str]]:

@@ -67,9 +67,7 @@ from pathlib import Path
 import pandas as pd
 
 from resilience.errors import storage_faults
-from resilience.paths import PROJECT_ROOT, write_atomically
-
-PROVINCES_CSV = PROJECT_ROOT / "seeds" / "reference" / "provinces.csv"
+from resilience.paths import PROVINCES_CSV, write_atomically
 
 MISSING_MARKERS = frozenset(
     {"", "…", "……", "...", "..", "—", "——", "–", "-", "--", "na", "n/a", "nan", "null"}

@@ -100,44 +100,6 @@ def bootstrap_indirect(
     return a * b
 
 
-def resample_clusters(frame: pd.DataFrame, entity: str, draw: np.ndarray) -> pd.DataFrame:
-    """Stack the clusters at positions ``draw``; copy k of cluster c becomes entity ``c#k``."""
-    clusters = np.sort(frame[entity].unique())
-    parts = [
-        frame[frame[entity] == clusters[g]].assign(**{entity: f"{clusters[g]}#{k}"})
-        for k, g in enumerate(draw)
-    ]
-    return pd.concat(parts, ignore_index=True)
-
-
-def naive_bootstrap_indirect(
-    frame: pd.DataFrame,
-    outcome: str,
-    treatment: str,
-    mediator: str,
-    controls: list[str],
-    entity: str,
-    time: str,
-    draws: np.ndarray,
-) -> np.ndarray:
-    """Refit both equations on each draw (the reference for :func:`bootstrap_indirect`)."""
-    out = np.empty(draws.shape[0])
-    for r, draw in enumerate(draws):
-        sample = resample_clusters(frame, entity, draw)
-        a = regress(
-            fe_formula(mediator, [treatment, *controls]), sample, entity, time, cov="unadjusted"
-        ).params[treatment]
-        b = regress(
-            fe_formula(outcome, [treatment, mediator, *controls]),
-            sample,
-            entity,
-            time,
-            cov="unadjusted",
-        ).params[mediator]
-        out[r] = a * b
-    return out
-
-
 def bootstrap_intervals(
     draws: np.ndarray, estimate: float, level: float = 0.95
 ) -> dict[str, list[float]]:

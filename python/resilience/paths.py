@@ -13,6 +13,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 
+REFERENCE_DIR = PROJECT_ROOT / "seeds" / "reference"
+"""The reference seeds (indicator systems, index samples, provinces, partners)."""
+
+PROVINCES_CSV = REFERENCE_DIR / "provinces.csv"
+"""The 31 mainland provinces: code, names, NBS region, coastal, first pilot FTZ year."""
+
 DBT = str(Path(sys.executable).with_name("dbt"))
 """The dbt executable of this environment (beside the running Python)."""
 

@@ -324,7 +324,7 @@ def refit_variants(
     variant_ids, matrix = variant_matrix(scores, curve.index_name, units, years)
     exog = design.exog
     if curve.column == spec.outcome:
-        term = spec.lagged_regressors[0]
+        term = spec.regressors[0]
         x, y = exog[[term]].to_numpy(), matrix
     elif curve.column in spec.terms:
         term = curve.column

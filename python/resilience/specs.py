@@ -7,13 +7,12 @@ replaces them) has the sections
     keys applied to every model unless the model sets them.
 ``models``
     ``model_id -> {panel, entity, time, outcome, regressors, controls, effects, cov,
-    sample, lags, label}``. ``effects`` is ``entity``, ``time`` or ``two-way``; ``cov`` is
+    sample, label}``. ``effects`` is ``entity``, ``time`` or ``two-way``; ``cov`` is
     ``clustered`` (by province, the default), ``robust``, ``unadjusted`` or
     ``driscoll-kraay`` (or ``{type: driscoll-kraay, bandwidth: 2}``) or
     ``clustered-twoway`` (by province and year; alias ``two-way``); ``sample`` is a
-    pandas ``query`` string (``in_paper_sample and not is_east``); ``lags`` maps a
-    regressor to the lag order computed within province (``{data_index: 1}`` uses
-    ``data_index`` of year t-1, named ``L1_data_index``).
+    pandas ``query`` string (``in_paper_sample and not is_east``). Lagged regressors are
+    panel columns computed in SQL (``lag1_data_index``), named like any other column.
 ``tables``
     ``table_id -> {title, columns: [model_id or {model, label}], labels, show_controls,
     parentheses (std_error | t_stat), notes, wild_bootstrap}``; the columns in order.
@@ -90,7 +89,6 @@ MODEL_KEYS = {
     "effects",
     "cov",
     "sample",
-    "lags",
     "label",
     "description",
 }
@@ -138,7 +136,7 @@ class SpecError(EstimationError):
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One regression: the panel, variables, effects, covariance, sample and lags."""
+    """One regression: the panel, variables, effects, covariance and sample."""
 
     model_id: str
     panel: str
@@ -148,22 +146,15 @@ class ModelSpec:
     effects: str = "two-way"
     cov: Covariance = field(default_factory=Covariance)
     sample: str | None = None
-    lags: tuple[tuple[str, int], ...] = ()
     entity: str = "province_code"
     time: str = "year"
     label: str | None = None
     source: str = ""
 
     @property
-    def lagged_regressors(self) -> tuple[str, ...]:
-        """Regressors after lagging: ``x`` with lag k becomes ``Lk_x``."""
-        lags = dict(self.lags)
-        return tuple(f"L{lags[x]}_{x}" if x in lags else x for x in self.regressors)
-
-    @property
     def terms(self) -> tuple[str, ...]:
-        """Regressors (after lags) followed by the controls."""
-        return (*self.lagged_regressors, *self.controls)
+        """Regressors followed by the controls."""
+        return (*self.regressors, *self.controls)
 
     @property
     def formula(self) -> str:
@@ -175,7 +166,6 @@ class ModelSpec:
         out = asdict(self)
         del out["source"]
         out["cov"] = {"type": self.cov.kind, "bandwidth": self.cov.bandwidth}
-        out["lags"] = dict(self.lags)
         out["formula"] = self.formula
         return out
 
@@ -385,15 +375,12 @@ def _check_terms(
     outcome: str,
     regressors: tuple[str, ...],
     controls: tuple[str, ...],
-    lags: dict[str, int],
     source: str,
     where: str,
 ) -> None:
     """Refuse a column listed twice (in regressors, controls, or both) or the outcome."""
-    listed = [("regressors", f"L{lags[x]}_{x}" if x in lags else x, x) for x in regressors] + [
-        ("controls", x, x) for x in controls
-    ]
-    for i, (key, term, _name) in enumerate(listed):
+    listed = [("regressors", x) for x in regressors] + [("controls", x) for x in controls]
+    for i, (key, term) in enumerate(listed):
         if term == outcome:
             raise _fail(
                 source,
@@ -402,7 +389,7 @@ def _check_terms(
                 f"{outcome!r} is the outcome; a column cannot be both the "
                 "outcome and a regressor, remove it",
             )
-        earlier = [k for k, t, _ in listed[:i] if t == term]
+        earlier = [k for k, t in listed[:i] if t == term]
         if earlier:
             place = f"twice in {key}" if earlier[0] == key else f"in {earlier[0]} and in {key}"
             raise _fail(source, where, key, f"{term!r} is listed {place}; list each column once")
@@ -439,15 +426,8 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
     sample = entry.get("sample")
     if sample is not None and not isinstance(sample, str):
         raise _fail(source, where, "sample", "must be a pandas query string")
-    lags = entry.get("lags") or {}
-    if not isinstance(lags, dict) or not all(
-        x in regressors and isinstance(k, int) and k > 0 for x, k in lags.items()
-    ):
-        raise _fail(
-            source, where, "lags", f"must map regressors to positive integers, got {lags!r}"
-        )
     controls = _names(entry.get("controls"), source, where, "controls")
-    _check_terms(entry["outcome"], regressors, controls, dict(lags), source, where)
+    _check_terms(entry["outcome"], regressors, controls, source, where)
     return ModelSpec(
         model_id,
         entry["panel"],
@@ -457,7 +437,6 @@ def parse_model(model_id: str, raw: Any, defaults: dict[str, Any], source: str) 
         effects,
         cov,
         sample,
-        tuple(lags.items()),
         entry.get("entity", "province_code"),
         entry.get("time", "year"),
         entry.get("label"),

@@ -87,7 +87,7 @@ class PublicationTable:
 def _term_order(table: TableSpec, fits: list[PanelResults], specs: SpecSet) -> list[str]:
     """Regressors of all columns, then (if shown) the controls, then the constant."""
     models = [specs.models[c.model] for c in table.columns]
-    groups = [m.lagged_regressors for m in models]
+    groups = [m.regressors for m in models]
     if table.show_controls:
         groups += [m.controls for m in models]
     terms: list[str] = []
@@ -410,7 +410,7 @@ def _absorption_rows(
     table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
     """Return the :func:`absorption_rows` of the table's regressors (not the controls)."""
-    terms = [t for c in table.columns for t in specs.models[c.model].lagged_regressors]
+    terms = [t for c in table.columns for t in specs.models[c.model].regressors]
     shares = [dict(fit.absorption.set_index("term")["share_left"]) for fit in fits]
     return absorption_rows(shares, terms, table.labels, tr)
 
@@ -486,7 +486,7 @@ def _construction_notes(
     for column, fit in zip(table.columns, fits, strict=True):
         spec = specs.models[column.model]
         for term, built in specs.constructions_of(spec).items():
-            if term in fit.terms and term in spec.lagged_regressors:
+            if term in fit.terms and term in spec.regressors:
                 terms.append(
                     ConstructedTerm(
                         column.label,

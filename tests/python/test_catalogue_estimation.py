@@ -451,8 +451,8 @@ CASES = [
         files={"spec.yaml": spec("  m1: {outcome: exp_res, regressors: [data_index], fe: yes}")},
         exit_code=2,
         message="error: {tmp}/spec.yaml: model 'm1', key 'fe': unknown key; allowed: "
-        "['controls', 'cov', 'description', 'effects', 'entity', 'label', 'lags', 'outcome', "
-        "'panel', 'regressors', 'sample', 'time']",
+        "['controls', 'cov', 'description', 'effects', 'entity', 'label', 'outcome', 'panel', "
+        "'regressors', 'sample', 'time']",
     ),
     Case(
         id="spec_missing_outcome",

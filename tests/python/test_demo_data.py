@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 import pytest
 
 from resilience import demo
+from resilience.oracles import entropy, perpetual_inventory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
@@ -135,109 +135,45 @@ def test_exports_follow_planted_export_resilience(accounts):
 
 def test_entropy_weights_and_scores_on_demo(values, system):
     for name, (first, last, excluded) in SAMPLES.items():
-        res = demo.entropy_index(
-            values,
+        res = entropy.entropy_index(
+            values.rename(columns={"province_code": "unit_id"}),
             system,
             index_name=name,
             first_year=first,
             last_year=last,
             excluded_units=excluded,
         )
-        w = res.weights["w"]
+        w = res.weights["weight"]
         assert w.sum() == pytest.approx(1.0, abs=1e-12)
         assert ((w >= 0) & (w <= 1)).all()
-        assert res.scores["score"].between(0, 1).all()
+        total = res.scores[res.scores["dimension"] == "total"]
+        assert total["score"].between(0, 1).all()
         n_units = 31 - len(excluded)
-        assert len(res.scores) == n_units * (last - first + 1)
+        assert len(total) == n_units * (last - first + 1)
     planted = json.loads((DEMO_DIR / "planted_effects.json").read_text())
-    dataflow = demo.entropy_index(
-        values,
+    dataflow = entropy.entropy_index(
+        values.rename(columns={"province_code": "unit_id"}),
         system,
         index_name="dataflow",
         first_year=2009,
         last_year=2023,
         excluded_units=["540000"],
     )
-    got = dataflow.weights.set_index("indicator")["w"]
+    got = dataflow.weights.set_index("indicator")["weight"]
     want = pd.Series(planted["dataflow"]["entropy_weights"])
     np.testing.assert_allclose(got[want.index], want, atol=1e-9)
 
 
-def test_entropy_index_hand_computed_3x2():
-    # three provinces, one year; x1 is '+', x2 is '-'
-    values = pd.DataFrame(
-        {
-            "province_code": ["A", "B", "C"] * 2,
-            "year": [2020] * 6,
-            "indicator": ["x1"] * 3 + ["x2"] * 3,
-            "value": [1.0, 2.0, 4.0, 10.0, 30.0, 20.0],
-        }
-    )
-    system = pd.DataFrame(
-        {
-            "index_name": ["t", "t"],
-            "dimension": ["d", "d"],
-            "indicator": ["x1", "x2"],
-            "direction": ["+", "-"],
-        }
-    )
-    c = 1e-4
-    z1 = [0.0, 1 / 3, 1.0]  # (x - 1) / 3
-    z2 = [1.0, 0.0, 0.5]  # (30 - x) / 20
-
-    def entropy(z):
-        zs = [v + c for v in z]
-        p = [v / sum(zs) for v in zs]
-        return -sum(q * math.log(q) for q in p) / math.log(3)
-
-    d1, d2 = 1 - entropy(z1), 1 - entropy(z2)
-    w1, w2 = d1 / (d1 + d2), d2 / (d1 + d2)
-    res = demo.entropy_index(values, system, index_name="t", first_year=2020, last_year=2020)
-    w = res.weights.set_index("indicator")["w"]
-    assert w["x1"] == pytest.approx(w1, rel=1e-12)
-    assert w["x2"] == pytest.approx(w2, rel=1e-12)
-    want = [w1 * a + w2 * b for a, b in zip(z1, z2, strict=True)]
-    np.testing.assert_allclose(res.scores["score"], want, rtol=1e-12)
-
-
-def test_entropy_index_interpolates_interior_and_rejects_edge_gaps():
-    system = pd.DataFrame(
-        {
-            "index_name": ["t", "t"],
-            "dimension": ["d", "d"],
-            "indicator": ["x1", "x2"],
-            "direction": ["+", "+"],
-        }
-    )
-    rows = []
-    for unit, base in (("A", 1.0), ("B", 5.0)):
-        for year in (2001, 2002, 2003):
-            rows += [(unit, year, "x1", base + year - 2001), (unit, year, "x2", base * 2)]
-    values = pd.DataFrame(rows, columns=["province_code", "year", "indicator", "value"])
-    gap = values.copy()
-    gap.loc[(gap.province_code == "A") & (gap.year == 2002) & (gap.indicator == "x1"), "value"] = (
-        np.nan
-    )
-    full = demo.entropy_index(values, system, index_name="t", first_year=2001, last_year=2003)
-    filled = demo.entropy_index(gap, system, index_name="t", first_year=2001, last_year=2003)
-    pd.testing.assert_frame_equal(full.weights, filled.weights)
-    assert filled.filled["is_filled"].sum() == 1
-    edge = values.copy()
-    edge.loc[
-        (edge.province_code == "B") & (edge.year == 2003) & (edge.indicator == "x2"), "value"
-    ] = np.nan
-    with pytest.raises(ValueError, match="edge gap for province B, indicator x2, year 2003"):
-        demo.entropy_index(edge, system, index_name="t", first_year=2001, last_year=2003)
-    const = values.assign(value=lambda d: np.where(d.indicator == "x2", 3.0, d.value))
-    with pytest.raises(ValueError, match="indicator x2 is constant"):
-        demo.entropy_index(const, system, index_name="t", first_year=2001, last_year=2003)
-
-
 def test_pim_stocks_positive_and_accumulating():
     partner = pd.read_csv(DEMO_DIR / "partner_macro.csv")
-    stocks = demo.perpetual_inventory(partner)
-    assert (stocks["growth"] > 0).all()
-    assert (stocks["rd_stock_usd"] > 0).all()
+    stocks = perpetual_inventory.perpetual_inventory(
+        partner,
+        base_year=demo.PIM_BASE_YEAR,
+        delta=demo.PIM_DELTA,
+        growth_last_year=demo.PIM_GROWTH_YEARS[1],
+    )
+    assert (stocks["growth_rate"] > 0).all()
+    assert (stocks["rd_stock"] > 0).all()
     for _, grp in stocks.groupby("country_code"):
-        s = grp["rd_stock_usd"].to_numpy()
+        s = grp["rd_stock"].to_numpy()
         assert (s[1:] >= (1 - demo.PIM_DELTA) * s[:-1]).all()

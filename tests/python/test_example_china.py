@@ -2,9 +2,9 @@
 against independent oracles, the skip list against dbt's own graph, REAL DATA labels, the
 report in headless Chromium.
 
-Oracles: :func:`resilience.demo.entropy_index` (numpy) fed the test's own long values
+Oracles: :func:`resilience.oracles.entropy.entropy_index` (numpy) fed the test's own long values
 (ratios recomputed here from the yearbook import, not read from the example's files or
-intermediates) and :func:`resilience.demo.perpetual_inventory` (for the provinces fed the
+intermediates) and :func:`resilience.oracles.perpetual_inventory.perpetual_inventory` (for the provinces fed the
 yearbook's R&D totals as imported and China's CPI of :func:`resilience.worldbank.convert`,
 rebuilt here); the skip list against ``dbt ls`` on the sources of the three missing inputs.
 """
@@ -23,7 +23,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from resilience import demo, example_china, worldbank, yearbook
+from resilience import example_china, worldbank, yearbook
+from resilience.oracles import entropy, perpetual_inventory
 from resilience.paths import DBT, PROJECT_ROOT
 from test_report import CHROMIUM, CHROMIUM_FLAGS
 
@@ -182,22 +183,26 @@ def test_values_file_equals_the_oracle_values(run_dir, imports):
 @pytest.mark.slow
 def test_index_matches_numpy_entropy_oracle(run_dir, imports):
     system = pd.read_csv(example_china.SYSTEM_CSV)
-    oracle = demo.entropy_index(
-        oracle_values(imports), system, index_name="innovation", first_year=2010, last_year=2023
+    oracle = entropy.entropy_index(
+        oracle_values(imports).rename(columns={"province_code": "unit_id"}),
+        system,
+        index_name="innovation",
+        first_year=2010,
+        last_year=2023,
     )
     weights = query(
         run_dir,
         "select indicator, entropy, weight from marts.fct_index_weights "
         "where index_name = 'innovation' and year is null",
-    ).merge(oracle.weights, on="indicator")
+    ).merge(oracle.weights, on="indicator", suffixes=("", "_oracle"))
     assert len(weights) == 10
-    assert_allclose(weights.weight, weights.w, atol=1e-9)
-    assert_allclose(weights.entropy, weights.e, atol=1e-9)
+    assert_allclose(weights.weight, weights.weight_oracle, atol=1e-9)
+    assert_allclose(weights.entropy, weights.entropy_oracle, atol=1e-9)
     scores = query(
         run_dir,
-        "select unit_id as province_code, year, score from marts.fct_index_scores "
+        "select unit_id, year, score from marts.fct_index_scores "
         "where index_name = 'innovation' and dimension = 'total'",
-    ).merge(oracle.scores, on=["province_code", "year"])
+    ).merge(oracle.scores[oracle.scores.dimension == "total"], on=["unit_id", "year"])
     assert len(scores) == 31 * 14
     assert_allclose(scores.score_x, scores.score_y, atol=1e-9)
     flagged = query(
@@ -211,16 +216,18 @@ def test_index_matches_numpy_entropy_oracle(run_dir, imports):
 @pytest.mark.slow
 def test_rd_stocks_match_pim_oracle_for_22_economies(run_dir):
     macro = pd.read_csv(run_dir / "inputs/partner_macro.csv")
-    oracle = demo.perpetual_inventory(macro, base_year=2003, delta=0.10, growth_years=(2003, 2019))
+    oracle = perpetual_inventory.perpetual_inventory(
+        macro, base_year=2003, delta=0.10, growth_last_year=2019
+    )
     stocks = query(
         run_dir,
         "select economy_code as country_code, year, rd_stock from marts.fct_rd_capital_stocks "
         "where economy_kind = 'country'",
     )
-    merged = stocks.merge(oracle, on=["country_code", "year"], how="outer")
+    merged = stocks.merge(oracle, on=["country_code", "year"], how="outer", suffixes=("", "_o"))
     assert merged.country_code.nunique() == 22 and "CHN" in set(merged.country_code)
     assert len(merged) == len(stocks) == len(oracle) == 22 * 19  # 2003-2021
-    assert_allclose(merged.rd_stock, merged.rd_stock_usd, rtol=1e-9)
+    assert_allclose(merged.rd_stock, merged.rd_stock_o, rtol=1e-9)
 
 
 def province_rd_oracle(imports) -> pd.DataFrame:
@@ -262,19 +269,21 @@ def test_province_stocks_match_pim_oracle_for_31_provinces(run_dir, imports):
             "price_index": "cpi",
         }
     )
-    oracle = demo.perpetual_inventory(frame, base_year=2010, delta=0.10, growth_years=(2010, 2019))
+    oracle = perpetual_inventory.perpetual_inventory(
+        frame, base_year=2010, delta=0.10, growth_last_year=2019
+    )
     stocks = query(
         run_dir,
         "select economy_code as country_code, year, currency_unit, base_year, growth_rate, "
         "rd_real, rd_stock from marts.fct_rd_capital_stocks where economy_kind = 'province'",
     )
-    merged = stocks.merge(oracle, on=["country_code", "year"], how="outer")
+    merged = stocks.merge(oracle, on=["country_code", "year"], how="outer", suffixes=("", "_o"))
     assert merged.country_code.nunique() == 31
     assert len(merged) == len(stocks) == len(oracle) == 31 * 12  # 2010-2021
     assert (merged.currency_unit == "cny_10k").all() and (merged.base_year == 2010).all()
-    assert_allclose(merged.rd_real, merged.rd_real_usd, rtol=1e-12)
-    assert_allclose(merged.growth_rate, merged.growth, rtol=1e-9)
-    assert_allclose(merged.rd_stock, merged.rd_stock_usd, rtol=1e-9)
+    assert_allclose(merged.rd_real, merged.rd_real_o, rtol=1e-12)
+    assert_allclose(merged.growth_rate, merged.growth_rate_o, rtol=1e-9)
+    assert_allclose(merged.rd_stock, merged.rd_stock_o, rtol=1e-9)
 
 
 @pytest.mark.slow

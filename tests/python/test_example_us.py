@@ -1,9 +1,9 @@
 """The US-states example (Munnell 1970-1986): reference regression, Martin indices, full run.
 
 The Martin indices come from the warehouse's ``marts.fct_martin_resilience`` (dbt, on the
-GSP series in the ``martin_series`` layout); :func:`martin_oracle` below recomputes them
-independently in pandas from the formula in the header of
-``models/marts/spillovers/fct_martin_resilience.sql`` (the nation = the sum of the states).
+GSP series in the ``martin_series`` layout); :mod:`resilience.oracles.martin` recomputes
+them independently in pandas from the formula (the nation = the sum of the states); its
+hand-worked case is in ``test_oracles.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 
 from resilience import example_us
 from resilience.example_us import BALTAGI_WITHIN, load_munnell
+from resilience.oracles import martin
 
 
 @pytest.fixture(scope="module")
@@ -46,34 +47,10 @@ def test_production_function_reproduces_baltagi_within(munnell):
 
 
 def martin_oracle(munnell: pd.DataFrame, s: int = 1979, e: int = 1982, r: int = 1986):
-    """Martin resistance and recovery of real GSP, straight from the SQL header's formula.
-
-    c_i = E_ie / E_is - 1, c_N = sum E_ie / sum E_is - 1, resistance = (c_i - c_N) / |c_N|;
-    v_i = E_ir / E_ie - 1, v_N likewise, recovery = (v_i - v_N) / |v_N|.
-    """
-    levels = munnell.pivot(index="state", columns="year", values="gsp")[[s, e, r]]
-    nation = levels.sum()
-    c_n = nation[e] / nation[s] - 1
-    v_n = nation[r] / nation[e] - 1
-    out = pd.DataFrame({"c": levels[e] / levels[s] - 1, "v": levels[r] / levels[e] - 1})
-    out["resistance"] = (out.c - c_n) / abs(c_n)
-    out["recovery"] = (out.v - v_n) / abs(v_n)
-    return out.sort_values("resistance", ascending=False), c_n, v_n
-
-
-def test_martin_oracle_on_two_hand_worked_states():
-    # nation = A + B: 200 -> 180 (-10%) -> 216 (+20%); A -5%, +20%; B -15%, +20%
-    frame = pd.DataFrame(
-        {
-            "state": ["A"] * 3 + ["B"] * 3,
-            "year": [1979, 1982, 1986] * 2,
-            "gsp": [100.0, 95.0, 114.0, 100.0, 85.0, 102.0],
-        }
-    )
-    out, c_n, v_n = martin_oracle(frame)
-    assert_allclose([c_n, v_n], [-0.1, 0.2], atol=1e-12)
-    assert_allclose(out.loc["A", ["resistance", "recovery"]], [0.5, 0.0], atol=1e-12)
-    assert_allclose(out.loc["B", ["resistance", "recovery"]], [-0.5, 0.0], atol=1e-12)
+    """The oracle's Martin indices of real GSP by state, most resistant first; c_N, v_N."""
+    levels = munnell.rename(columns={"state": "unit_id", "gsp": "value"})
+    out, c_n, v_n = martin.martin_indices(levels, s, e, r)
+    return out.rename_axis("state").sort_values("resistance", ascending=False), c_n, v_n
 
 
 def test_martin_series_is_the_contract_layout(munnell):

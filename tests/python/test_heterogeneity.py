@@ -6,11 +6,11 @@ from numpy.testing import assert_allclose
 from resilience import dgp
 from resilience.heterogeneity import (
     group_difference,
-    naive_permutation_differences,
     permutation_differences,
     permutation_draws,
     province_flags,
 )
+from resilience.oracles.resampling import naive_permutation_differences
 
 CONTROLS = list(dgp.DATAFLOW_CONTROLS)
 

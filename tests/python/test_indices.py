@@ -1,12 +1,11 @@
 """Composite indices: the dbt models against independent implementations.
 
-* an independent numpy implementation written here (gap filling by ``np.interp``,
-  min-max by direction, ``p ln p`` summed directly -- not the S/A shortcut of the SQL);
+* the oracle :mod:`resilience.oracles.entropy` (gap filling by ``np.interp``, min-max by
+  direction, ``p ln p`` summed directly -- not the S/A shortcut of the SQL), which the
+  demo generator also draws the planted data-flow index from;
 * scikit-criteria's ``EntropyWeighter`` fed the same shifted normalised matrix (it
   normalises each column to p and uses ``scipy.stats.entropy(..., base=len(matrix))``,
   i.e. 1/ln n with n the number of rows: N*T pooled, N per year);
-* the demo generator's own numpy implementation ``resilience.demo.entropy_index``
-  (the planted data-flow index);
 each to 1e-9, pooled and per year, on the demo panel and on the public US-states panel
 (Munnell 1990, ``examples/us_states``). Bad inputs must fail the build naming the rows.
 """
@@ -23,6 +22,7 @@ from numpy.testing import assert_allclose
 
 from conftest import load_model_module
 from resilience.indices import IndexBuildFailed, build_index
+from resilience.oracles import entropy
 
 pytestmark = pytest.mark.slow
 
@@ -33,56 +33,27 @@ SHIFT = 0.0001
 TOL = 1e-9
 
 
-# ---- independent numpy implementation -------------------------------------------------
+# ---- the oracle, fed a sample ------------------------------------------------------------
 
 
 def reference_index(values, system, index_name, units, years, scope="pooled", shift=SHIFT):
-    """Entropy weights and scores, written from DESIGN.md without the SQL's shortcuts.
+    """Entropy weights and scores of :mod:`resilience.oracles.entropy` over a sample.
 
     Returns (weights, scores, z_shifted_by_scope): weights with columns indicator, year
-    (None pooled), weight, entropy; scores with unit_id, year, dimension, score; and the
+    (missing pooled), weight, entropy; scores with unit_id, year, dimension, score; and the
     shifted normalised matrix of each scope (for scikit-criteria).
     """
-    spec = system[system["index_name"] == index_name].reset_index(drop=True)
-    indicators = spec["indicator"].tolist()
-    cells = values.set_index(["unit_id", "year", "indicator"])["value"]
-    full = pd.MultiIndex.from_product([units, years, indicators])
-    cube = (
-        cells.reindex(full)
-        .to_numpy(float, copy=True)
-        .reshape(len(units), len(years), len(indicators))
+    res = entropy.entropy_index(
+        values[values["unit_id"].isin(units)],
+        system,
+        index_name=index_name,
+        first_year=years[0],
+        last_year=years[-1],
+        shift=shift,
+        scope=scope,
     )
-    yrs = np.asarray(years)
-    for i in range(len(units)):
-        for k in range(len(indicators)):
-            obs = ~np.isnan(cube[i, :, k])
-            assert obs[0] and obs[-1], "reference implementation fills interior gaps only"
-            cube[i, ~obs, k] = np.interp(yrs[~obs], yrs[obs], cube[i, obs, k])
-    negative = (spec["direction"] == "-").to_numpy()
-    blocks = [(None, cube.reshape(-1, len(indicators)))]
-    if scope == "per_year":
-        blocks = [(y, cube[:, t, :]) for t, y in enumerate(years)]
-    weight_rows, score_rows, matrices = [], [], {}
-    for year, x in blocks:
-        lo, hi = x.min(axis=0), x.max(axis=0)
-        z = np.where(negative, (hi - x) / (hi - lo), (x - lo) / (hi - lo))
-        zs = z + shift
-        p = zs / zs.sum(axis=0)
-        e = -(p * np.log(p)).sum(axis=0) / np.log(x.shape[0])
-        w = (1 - e) / (1 - e).sum()
-        matrices[year] = zs
-        weight_rows += [
-            {"indicator": k, "year": year, "weight": w[j], "entropy": e[j]}
-            for j, k in enumerate(indicators)
-        ]
-        row_years = years if year is None else [year]
-        grid = pd.MultiIndex.from_product([units, row_years], names=["unit_id", "year"])
-        frame = grid.to_frame(index=False)
-        score_rows.append(frame.assign(dimension="total", score=z @ w))
-        for dim, members in spec.groupby("dimension").groups.items():
-            cols = list(members)
-            score_rows.append(frame.assign(dimension=dim, score=z[:, cols] @ w[cols]))
-    return pd.DataFrame(weight_rows), pd.concat(score_rows, ignore_index=True), matrices
+    matrices = {year: z + shift for year, z in res.normalised.items()}
+    return res.weights, res.scores, matrices
 
 
 def skcriteria_weights(matrix: np.ndarray, indicators: list[str]) -> pd.Series:
@@ -204,8 +175,6 @@ def test_us_states_weights_and_scores_match_numpy_and_skcriteria(us_states_db):
 
 
 def test_demo_dataflow_index_equals_generator(built_warehouse):
-    from resilience.demo import entropy_index
-
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         values, system, samples = read_inputs(con)
         weights = con.sql(
@@ -216,8 +185,8 @@ def test_demo_dataflow_index_equals_generator(built_warehouse):
             "where index_name = 'dataflow' and dimension = 'total'"
         ).df()
     row = samples.set_index("index_name").loc["dataflow"]
-    planted = entropy_index(
-        values.rename(columns={"unit_id": "province_code"}),
+    planted = entropy.entropy_index(
+        values,
         system,
         index_name="dataflow",
         first_year=int(row["first_year"]),
@@ -225,12 +194,15 @@ def test_demo_dataflow_index_equals_generator(built_warehouse):
         excluded_units=[u for u in row["excluded_unit_ids"].split(";") if u],
         shift=SHIFT,
     )
-    w = planted.weights.merge(weights, on="indicator")
+    w = planted.weights.merge(weights, on="indicator", suffixes=("_planted", ""))
     assert len(w) == 11
-    assert_allclose(w["weight"], w["w"], rtol=0, atol=TOL)
-    assert_allclose(w["entropy"], w["e"], rtol=0, atol=TOL)
-    s = planted.scores.merge(scores, on=["province_code", "year"], suffixes=("_planted", ""))
-    assert len(s) == len(planted.scores) == 450
+    assert_allclose(w["weight"], w["weight_planted"], rtol=0, atol=TOL)
+    assert_allclose(w["entropy"], w["entropy_planted"], rtol=0, atol=TOL)
+    total = planted.scores[planted.scores["dimension"] == "total"]
+    s = total.rename(columns={"unit_id": "province_code"}).merge(
+        scores, on=["province_code", "year"], suffixes=("_planted", "")
+    )
+    assert len(s) == len(total) == 450
     assert_allclose(s["score"], s["score_planted"], rtol=0, atol=TOL)
 
 

@@ -13,9 +13,8 @@ from resilience.mediation import (
     cluster_draws,
     draw_counts,
     mediation,
-    naive_bootstrap_indirect,
-    resample_clusters,
 )
+from resilience.oracles.resampling import naive_bootstrap_indirect, resample_clusters
 
 CONTROLS = list(dgp.DATAFLOW_CONTROLS)
 ARGS = ("exp_res", "data_index", "isu", CONTROLS, "province_code", "year")

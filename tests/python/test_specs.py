@@ -33,7 +33,7 @@ def write(tmp_path, text):
 GOOD = """
 defaults: {panel: marts.p, effects: two-way}
 models:
-  m1: {outcome: y, regressors: [x], controls: [w], lags: {x: 1}}
+  m1: {outcome: y, regressors: [x], controls: [w]}
 tables:
   t1: {columns: [m1]}
 """
@@ -66,21 +66,11 @@ def test_demo_sample_sizes_of_the_wang_lu_specs():
         assert len(used) == n, model_id
 
 
-def test_user_file_with_lags(tmp_path):
+def test_user_file_terms_and_formula(tmp_path):
     specs = load_specs(write(tmp_path, GOOD))
     model = specs.models["m1"]
-    assert model.terms == ("L1_x", "w")
-    assert model.formula == "y ~ L1_x + w + EntityEffects + TimeEffects"
-    frame = pd.DataFrame(
-        {
-            "province_code": ["a"] * 3 + ["b"] * 2,
-            "year": [1, 2, 3, 1, 3],
-            "x": [1.0, 2.0, 3.0, 4.0, 5.0],
-        }
-    )
-    lagged = model_frame(frame, model)["L1_x"]
-    assert lagged.isna().tolist() == [True, False, False, True, True]  # gap: b has no year 2
-    assert lagged.iloc[1:3].tolist() == [1.0, 2.0]
+    assert model.terms == ("x", "w")
+    assert model.formula == "y ~ x + w + EntityEffects + TimeEffects"
     assert specs.table_of("m1") == "t1" and specs.column_label("m1") == "(1)"
 
 
@@ -90,12 +80,12 @@ def test_user_file_with_lags(tmp_path):
         ("effects: twoway", r"model 'm1', key 'effects': 'twoway' is not one of"),
         ("cov: sandwich", r"model 'm1', key 'cov'"),
         ("regressors: []", r"model 'm1', key 'regressors': is required"),
-        ("lags: {z: 1}", r"model 'm1', key 'lags'"),
+        ("lags: {x: 1}", r"model 'm1', key 'lags': unknown key"),  # lags are SQL columns
         ("colour: red", r"model 'm1', key 'colour': unknown key"),
     ],
 )
 def test_errors_name_model_and_key(tmp_path, bad, message):
-    text = GOOD.replace("lags: {x: 1}}", "lags: {x: 1}, " + bad + "}")
+    text = GOOD.replace("controls: [w]}", "controls: [w], " + bad + "}")
     with pytest.raises(SpecError, match=message):
         load_specs(write(tmp_path, text))
 
@@ -108,7 +98,9 @@ def test_missing_outcome_and_unknown_table_column(tmp_path):
 
 
 def test_bad_sample_query_names_model(tmp_path):
-    specs = load_specs(write(tmp_path, GOOD.replace("lags: {x: 1}}", "sample: 'no_such_flag'}")))
+    specs = load_specs(
+        write(tmp_path, GOOD.replace("controls: [w]}", "controls: [w], sample: 'no_such_flag'}"))
+    )
     frame = pd.DataFrame({"province_code": ["a"], "year": [1], "x": [1.0]})
     with pytest.raises(SpecError, match="model 'm1', key 'sample'"):
         model_frame(frame, specs.models["m1"])

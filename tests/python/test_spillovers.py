@@ -1,11 +1,12 @@
 """Acceptance tests for the R&D capital stocks, spillover pools and the Chen panel (issue 4).
 
-* An independent pandas implementation (explicit loops for the perpetual inventory, pandas
-  group-bys for the pools and shares) recomputes stocks, pools, provincial spillovers,
-  controls, GDP growth and the Martin indices from the raw demo CSVs (data/demo/*.csv)
-  and must match the marts built by dbt to 1e-9 (shared ``built_warehouse`` fixture).
+* The oracles (:mod:`resilience.oracles.perpetual_inventory`: explicit loops;
+  :mod:`resilience.oracles.martin`) and pandas group-bys here for the pools and shares
+  recompute stocks, pools, provincial spillovers, controls, GDP growth and the Martin
+  indices from the raw demo CSVs (data/demo/*.csv) and must match the marts built by dbt
+  to 1e-9 (shared ``built_warehouse`` fixture).
 * Property tests (hypothesis) run the *compiled model SQL* of the intermediate models in
-  DuckDB on random inputs and compare with a Python twin of the recursion
+  DuckDB on random inputs and compare with the oracle's recursion
   ``S_t = (1 - delta) S_t-1 + I_t`` (the SQL uses a closed-form window sum instead) and with
   the share identities (shares sum to 1, provincial spillovers sum to the national pool).
   The SQL is compiled once per setting with a sentinel depreciation rate that is replaced
@@ -32,6 +33,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from conftest import PROJECT_ROOT, query, run_dbt
+from resilience.oracles import martin
+from resilience.oracles import perpetual_inventory as pim
 
 pytestmark = pytest.mark.slow
 
@@ -67,50 +70,22 @@ def read_inputs() -> dict[str, pd.DataFrame]:
 
 
 def pim_stocks(
-    rd_real: pd.Series, base_year: int, delta: float, method: str, lag: int, sample_last_year: int
-) -> tuple[float, list[float]]:
-    """Growth rate and stocks of one partner by the explicit recursion (rd_real indexed by year).
-
-    g is averaged over base_year .. min(sample_last_year, last year); the stocks run to the end.
-    """
-    rd_real = rd_real.sort_index()
-    years = list(rd_real.index)
-    last = min(sample_last_year, years[-1])
-    n = last - base_year
-    if method == "geometric":
-        g = (rd_real[last] / rd_real[base_year]) ** (1.0 / n) - 1
-    else:
-        g = float(
-            np.mean([math.log(rd_real[t] / rd_real[t - 1]) for t in range(base_year + 1, last + 1)])
-        )
-    stock = rd_real[base_year] / (g + delta)
-    stocks = [stock]
-    for t in years[1:]:
-        inflow = rd_real[t - 1] if lag else rd_real[t]
-        stock = (1 - delta) * stock + inflow
-        stocks.append(stock)
-    return g, stocks
+    rd_real: pd.Series, delta: float, method: str, lag: int, growth_last_year: int
+) -> tuple[float, np.ndarray]:
+    """Growth rate and stocks of one economy (``rd_real`` by year) by the oracle's recursion."""
+    g = pim.growth_rate(rd_real, growth_last_year, method)
+    return g, pim.accumulate(rd_real.sort_index().to_numpy(), g, delta, lag)
 
 
-def reference_stocks(
-    macro: pd.DataFrame,
-    base_year: int,
-    delta: float,
-    method="geometric",
-    lag=0,
-    sample_last_year=None,
-):
-    sample_last_year = sample_last_year or VARS["chen_last_year"]
-    rows = []
-    for code, series in macro[macro.year >= base_year].groupby("country_code"):
-        series = series.set_index("year").sort_index()
-        cpi_rebased = series.cpi / series.cpi[base_year]
-        rd_real = series.rd_expenditure_usd_mn / cpi_rebased
-        g, stocks = pim_stocks(rd_real, base_year, delta, method, lag, sample_last_year)
-        for year, stock in zip(rd_real.index, stocks, strict=True):
-            rows.append((code, year, rd_real[year], g, stock))
-    return pd.DataFrame(
-        rows, columns=["country_code", "year", "rd_real", "growth_rate", "rd_stock"]
+def reference_stocks(macro: pd.DataFrame, base_year: int, delta: float, method="geometric", lag=0):
+    """Stocks of every partner by the oracle (growth averaged up to ``chen_last_year``)."""
+    return pim.perpetual_inventory(
+        macro,
+        base_year=base_year,
+        delta=delta,
+        growth_last_year=VARS["chen_last_year"],
+        method=method,
+        lag=lag,
     )
 
 
@@ -146,23 +121,6 @@ def reference_panel(inputs, pools: pd.DataFrame, first_year: int, last_year: int
     panel["lnhum"] = np.log(panel.higher_ed_students_10k)
     panel["gdp_growth"] = panel.gdp_index_prev_year - 100
     return panel.sort_values(["province_code", "year"]).reset_index(drop=True)
-
-
-def reference_martin(accounts: pd.DataFrame, s: int, e: int, r: int) -> pd.DataFrame:
-    rows = []
-    for code, acc in accounts.groupby("province_code"):
-        acc = acc.set_index("year").sort_index()
-        # real GDP at year-s prices: nominal GDP of s, moved by the real index year by year
-        level = {s: acc.gdp_cny_100mn[s]}
-        for t in range(s + 1, r + 1):
-            level[t] = level[t - 1] * acc.gdp_index_prev_year[t] / 100
-        rows.append((code, level[s], level[e], level[r]))
-    df = pd.DataFrame(rows, columns=["province_code", "e_s", "e_e", "e_r"])
-    c_n = df.e_e.sum() / df.e_s.sum() - 1
-    v_n = df.e_r.sum() / df.e_e.sum() - 1
-    df["resistance"] = (df.e_e / df.e_s - 1 - c_n) / abs(c_n)
-    df["recovery"] = (df.e_r / df.e_e - 1 - v_n) / abs(v_n)
-    return df.sort_values("province_code").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -247,18 +205,18 @@ def test_panel_matches_pandas(built_warehouse, inputs, expected_pools):
 
 def test_martin_matches_pandas(built_warehouse, inputs):
     s, e, r = VARS["martin_shock_start"], VARS["martin_shock_end"], VARS["martin_recovery_end"]
-    exp = reference_martin(inputs["accounts"], s, e, r)
+    levels = martin.chained_real_levels(inputs["accounts"], s, r)
+    exp, _, _ = martin.martin_indices(levels, s, e, r)
     got = query(built_warehouse, "select * from marts.fct_martin_resilience order by unit_id")
     assert len(got) == 31
-    assert (got.unit_id.values == exp.province_code.values).all()
-    assert (got.province_code.values == exp.province_code.values).all()  # units are provinces
+    assert (got.unit_id.values == exp.index.values).all()
+    assert (got.province_code.values == exp.index.values).all()  # units are provinces
     names = inputs["provinces"].set_index("province_code").loc[got.province_code]
     assert (got.province_name_en.values == names.province_name_en.values).all()
     assert (got.region.values == names.region.values).all()
     assert (got.series == "province_real_gdp").all()
-    assert_allclose(got.level_shock_start, exp.e_s, rtol=RTOL)
-    assert_allclose(got.level_shock_end, exp.e_e, rtol=RTOL)
-    assert_allclose(got.level_recovery_end, exp.e_r, rtol=RTOL)
+    for column in ("level_shock_start", "level_shock_end", "level_recovery_end"):
+        assert_allclose(got[column], exp[column], rtol=RTOL, err_msg=column)
     assert_allclose(got.resistance, exp.resistance, rtol=RTOL, atol=RTOL)
     assert_allclose(got.recovery, exp.recovery, rtol=RTOL, atol=RTOL)
 
@@ -448,7 +406,7 @@ def check_stocks_against_recursion(models: CompiledModels, rd, cpi, delta, setti
     for code in rd:
         rd_real = pd.Series(rd[code], dtype=float) / (pd.Series(cpi[code]) / cpi[code][0])
         rd_real.index = range(BASE, BASE + len(rd_real))
-        g, expected = pim_stocks(rd_real, BASE, delta, method, lag, CHEN_LAST)
+        g, expected = pim_stocks(rd_real, delta, method, lag, CHEN_LAST)
         mine = stocks[stocks.economy_code == code]
         assert_allclose(mine.growth_rate, g, rtol=1e-9, atol=1e-12)
         assert_allclose(mine.rd_stock, expected, rtol=1e-9, atol=0)
@@ -483,13 +441,12 @@ def partner_series(draw):
 @given(series=partner_series(), delta=st.floats(0.01, 0.9))
 def test_property_closed_form_equals_recursion(compiled, setting, series, delta):
     rd, cpi = series
-    lag = SETTINGS[setting]["rd_gestation_lag"]
     method = SETTINGS[setting]["rd_growth_method"]
     growth = {}
     for code in rd:
         real = pd.Series(rd[code]) / (pd.Series(cpi[code]) / cpi[code][0])
         real.index = range(BASE, BASE + len(real))
-        growth[code] = pim_stocks(real, BASE, delta, method, lag, CHEN_LAST)[0]
+        growth[code] = pim.growth_rate(real, CHEN_LAST, method)
     bad = sorted(code for code, g in growth.items() if g + delta <= 1e-9)
     if bad:
         # g + delta <= 0 must abort, naming the partner (1e-9 margin: no tie-breaking by rounding)
@@ -831,7 +788,7 @@ def test_provinces_match_the_recursion_and_leave_partner_rows_unchanged(compiled
     for code in PROVINCE_CODES:
         real = pd.Series(prov_rd[code]) / (pd.Series(price[code]) / price[code][0])
         real.index = range(PROVINCE_BASE, PROVINCE_BASE + n_province)
-        g, expected = pim_stocks(real, PROVINCE_BASE, delta, "geometric", 0, CHEN_LAST)
+        g, expected = pim_stocks(real, delta, "geometric", 0, CHEN_LAST)
         mine = provinces[provinces.economy_code == code]
         assert mine.year.tolist() == list(real.index)
         assert_allclose(mine.rd_real, real.to_numpy(), rtol=1e-12)

@@ -3,8 +3,8 @@
 Expected values are read by hand from the shipped raw files
 (examples/china_real/data/world_bank/, see PROVENANCE.md there) or worked by hand in the
 comments; none comes from the code under test. The perpetual-inventory oracle used for
-the real data is resilience.demo.perpetual_inventory (the existing independent loop
-implementation of DESIGN.md's formulas); it is pinned here on a hand-worked 3-year case.
+the real data, resilience.oracles.perpetual_inventory, is pinned on hand-worked cases in
+test_oracles.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pytest
 from numpy.testing import assert_allclose
 
 from resilience import worldbank as wb
-from resilience.demo import perpetual_inventory
 
 SHIPPED = wb.SOURCE_DIR
 PARTNERS = pd.read_csv(wb.PARTNERS_FILE, dtype=str)["country_code"].tolist()
@@ -325,24 +324,3 @@ def test_main_writes_partners_china_notes_readme(tmp_path):
     readme = (tmp_path / "README.md").read_text()
     assert "REAL DATA" in readme and "ASSUMPTION" in readme and "gfcf_usd_mn is EMPTY" in readme
     assert len(pd.read_csv(tmp_path / "partner_macro_notes.csv")) == 22 * 19 * 3
-
-
-# --------------------------------------------------------- the PIM oracle, hand-worked
-
-
-def test_pim_oracle_hand_worked_three_years():
-    # nominal 100, 121, 133.1 and CPI 100, 110, 110 -> real 100, 110, 121;
-    # g = (121 / 100)^(1/2) - 1 = 0.1; S_2003 = 100 / (0.1 + 0.1) = 500;
-    # S_2004 = 0.9 * 500 + 110 = 560; S_2005 = 0.9 * 560 + 121 = 625
-    macro = pd.DataFrame(
-        {
-            "country_code": "XXX",
-            "year": [2003, 2004, 2005],
-            "rd_expenditure_usd_mn": [100.0, 121.0, 133.1],
-            "cpi": [100.0, 110.0, 110.0],
-        }
-    )
-    out = perpetual_inventory(macro, base_year=2003, delta=0.1, growth_years=(2003, 2005))
-    assert_allclose(out["rd_real_usd"], [100.0, 110.0, 121.0], rtol=1e-12)
-    assert_allclose(out["growth"], 0.1, rtol=1e-12)
-    assert_allclose(out["rd_stock_usd"], [500.0, 560.0, 625.0], rtol=1e-12)
