@@ -292,49 +292,49 @@ def _shown_path(location: str) -> str:
         return str(path)
 
 
-def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: dict) -> str:
-    """Say in words what a failing row of a test of type ``kind`` means."""
+class _Missing:
+    """A null cell of a failing row: empty in ``{field}``, ``None`` in ``{field!r}``."""
+
+    def __format__(self, spec: str) -> str:
+        return format("", spec)
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+class _TemplateFields(dict):
+    """The fields of a message template: the failing row's columns, then the test's arguments."""
+
+    def __init__(self, row: dict, kwargs: dict):
+        super().__init__({k: _Missing() if v is None else v for k, v in row.items()})
+        self.kwargs = kwargs
+
+    def __missing__(self, key: str):
+        if key in self.kwargs:
+            return self.kwargs[key]
+        raise KeyError(key)
+
+
+def failure_text(node: dict, row: dict) -> str:
+    """Return what a failing row of a test means: its ``meta.message`` filled from the row.
+
+    Every data test declares its message template in dbt (``config.meta.message``: the
+    generic tests under ``tests/dbt/generic/``, the built-in ones overridden there too, the
+    singular tests in their ``config()``, a YAML test in its ``config: meta:``). A
+    placeholder names a column of the failing row (``{n_rows}``, ``{value_text!r}``) or,
+    failing that, an argument of the test as written in the YAML (``{to}``,
+    ``{expression}``). A template that cannot be filled is returned as it stands.
+    """
     template = (node.get("config", {}).get("meta") or {}).get("message") or (
         node.get("meta") or {}
     ).get("message")
-    if template:
-        try:
-            return template.format_map({k: ("" if v is None else v) for k, v in row.items()})
-        except (KeyError, IndexError, ValueError):
-            return template
-    value = row.get(column) if column else None
-    if kind == "unique_combination_of_columns":
-        cols = ", ".join(kwargs.get("combination_of_columns", []))
-        return f"duplicate rows: {row.get('n_rows', '?')} rows share the same {cols}"
-    if kind == "unique":
-        return f"{column} = {value!r} is not unique ({row.get('n_records', '?')} rows)"
-    if kind == "not_null":
-        return f"missing value in column {column}"
-    if kind == "accepted_values":
-        shown = row.get("value_field", value)
-        return f"{column} = {shown!r} is not one of {', '.join(map(str, kwargs.get('values', [])))}"
-    if kind == "relationships":
-        shown = row.get("from_field", value)
-        return (
-            f"{column} = {shown!r} not found in {kwargs.get('to', '?')}.{kwargs.get('field', '?')}"
-        )
-    if kind == "accepted_range":
-        return (
-            f"{column} = {value!r} outside [{kwargs.get('min_value', '-inf')}, "
-            f"{kwargs.get('max_value', 'inf')}]"
-        )
-    if kind == "expression_is_true":
-        return f"fails the check `{kwargs.get('expression')}`"
-    if kind == "balanced_panel":
-        return f"unbalanced panel: {row.get('problem', 'missing year')}"
-    if kind == "sums_to_value":
-        return f"{column} sums to {row.get('total')!r}, not {kwargs.get('value', 1)}"
-    if kind == "row_count_where":
-        return (
-            f"expected {row.get('expected_rows')} rows where {row.get('condition_text')}, "
-            f"found {row.get('actual_rows')}"
-        )
-    return node.get("description") or f"fails test {node['name']}"
+    if not template:
+        return node.get("description") or f"fails test {node['name']}"
+    kwargs = (node.get("test_metadata") or {}).get("kwargs", {})
+    try:
+        return template.format_map(_TemplateFields(row, kwargs))
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return template
 
 
 def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str, str]) -> str:
@@ -359,7 +359,7 @@ def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str
     problem = Problem(
         check=kind or "singular",
         file=source,
-        message=f"{_what(kind, kwargs, column, lower, node)} [{node['name']}]",
+        message=f"{failure_text(node, lower)} [{node['name']}]",
         unit=None if unit is None else str(unit),
         year=None if lower.get("year") is None else str(lower.get("year")),
         indicator=None if indicator is None else str(indicator),
