@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from conftest import run_dbt
-from resilience.build import failure_text
+from resilience.dbt import failure_text
 
 pytestmark = pytest.mark.slow
 
