@@ -35,14 +35,10 @@ seconds here.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import hashlib
 import json
 import os
-import re
-import signal
-import subprocess
 import time
 import uuid
 from collections import Counter
@@ -50,7 +46,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resilience import inputs, lock, project_vars, relations
+from resilience import dbt, inputs, lock, project_vars, relations
+from resilience.dbt import NodeOutcome
 from resilience.errors import (
     BuildFailed,
     DbtCrashed,
@@ -66,14 +63,11 @@ from resilience.errors import (
     storage_cause_in_log,
     storage_faults,
 )
-from resilience.paths import DBT, PROJECT_ROOT, remove_database, warehouse_path
+from resilience.paths import PROJECT_ROOT, remove_database, warehouse_path
 from resilience.validate import validate_inputs
 
 CARRIED_SCHEMAS = ("results",)
 """Schemas dbt does not own: copied from the last good warehouse into each new build."""
-
-FAILURE_ROWS_SHOWN = 5
-"""Failing rows listed per failing test in the summary (all of them stay queryable)."""
 
 
 # ---- file layout beside the warehouse -----------------------------------------------------
@@ -141,21 +135,6 @@ def _record_failure(path: Path, payload: dict) -> None:
 
 
 @dataclass
-class NodeOutcome:
-    """One dbt node that did not pass (failing/warning test, erroring model, skipped node)."""
-
-    unique_id: str
-    name: str
-    resource_type: str
-    status: str
-    message: str
-    failures: int | None = None
-    relation: str | None = None
-    rows: list[dict] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-
-
-@dataclass
 class BuildResult:
     """What a build did: counts by resource type and status, failures, timing, paths."""
 
@@ -184,265 +163,6 @@ class BuildResult:
                 str(self.failed_db),
                 [m for n in self.failing for m in n.messages],
             )
-
-
-# ---- running dbt --------------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Ask the kernel to SIGKILL dbt when the build process dies (Linux prctl)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def run_dbt(
-    args: list[str],
-    db_file: Path,
-    target: Path,
-    project_dir: Path = PROJECT_ROOT,
-    on_event: Callable[[dict], None] | None = None,
-    extra_env: dict[str, str] | None = None,
-) -> tuple[int, list[str]]:
-    """Run ``dbt <args>`` with JSON logs against ``db_file``; return (exit code, error lines).
-
-    Each JSON log line is passed to ``on_event`` as it arrives (live progress).
-    ``extra_env`` adds environment variables (the Spark target's folder).
-    """
-    env = {
-        **os.environ, "RESILIENCE_DB": str(db_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "PWD": str(project_dir), **(extra_env or {}),
-    }  # fmt: skip
-    cmd = [
-        DBT, *args, "--log-format", "json",
-        "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
-    ]  # fmt: skip
-    errors: list[str] = []
-    with subprocess.Popen(
-        cmd, cwd=project_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, bufsize=1, preexec_fn=_die_with_parent,
-    ) as proc:  # fmt: skip
-        try:
-            for line in proc.stdout:
-                try:
-                    event = json.loads(line)
-                except json.JSONDecodeError:
-                    errors.append(line.rstrip())
-                    continue
-                info = event.get("info", {})
-                if info.get("level") == "error":
-                    errors.append(info.get("msg", ""))
-                if on_event is not None:
-                    on_event(event)
-        except BaseException:
-            proc.kill()
-            raise
-        code = proc.wait()
-    return code, errors
-
-
-def _load_artifacts(target: Path) -> tuple[list[dict], dict]:
-    run_results = json.loads((target / "target" / "run_results.json").read_text())["results"]
-    manifest = json.loads((target / "target" / "manifest.json").read_text())
-    return run_results, manifest
-
-
-# ---- turning failing tests into messages --------------------------------------------------
-
-UNIT_COLUMNS = ("unit_id", "province_code", "country_code", "unit")
-
-
-def _raw_files(node_id: str, manifest: dict, user_files: dict[str, str]) -> list[str]:
-    """Return the raw input files upstream of a node (user files replace their seeds)."""
-    nodes, sources = manifest["nodes"], manifest.get("sources", {})
-    seen, stack, files = set(), [node_id], []
-    while stack:
-        uid = stack.pop()
-        if uid in sources:  # an input file read where it lies (external_location)
-            config = sources[uid].get("config") or {}
-            location = config.get("external_location") or (sources[uid].get("meta") or {}).get(
-                "external_location"
-            )
-            if location:
-                files.append(_shown_path(location))
-            continue
-        if uid in seen or uid not in nodes:
-            continue
-        seen.add(uid)
-        node = nodes[uid]
-        if node["name"] in user_files:
-            files.append(user_files[node["name"]])
-            continue
-        if node["resource_type"] == "seed":
-            files.append(node["original_file_path"])
-        stack.extend(node.get("depends_on", {}).get("nodes", []))
-    own = [f for f in files if "/reference/" not in f]  # reference seeds only when alone
-    return sorted(set(own or files))
-
-
-def _shown_path(location: str) -> str:
-    """Return a path as messages show it: relative to the project root when inside it."""
-    path = Path(location.strip("'"))
-    if not path.is_absolute():
-        return str(path)
-    try:
-        return str(path.relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _what(kind: str | None, kwargs: dict, column: str | None, row: dict, node: dict) -> str:
-    """Say in words what a failing row of a test of type ``kind`` means."""
-    template = (node.get("config", {}).get("meta") or {}).get("message") or (
-        node.get("meta") or {}
-    ).get("message")
-    if template:
-        try:
-            return template.format_map({k: ("" if v is None else v) for k, v in row.items()})
-        except (KeyError, IndexError, ValueError):
-            return template
-    value = row.get(column) if column else None
-    if kind == "unique_combination_of_columns":
-        cols = ", ".join(kwargs.get("combination_of_columns", []))
-        return f"duplicate rows: {row.get('n_rows', '?')} rows share the same {cols}"
-    if kind == "unique":
-        return f"{column} = {value!r} is not unique ({row.get('n_records', '?')} rows)"
-    if kind == "not_null":
-        return f"missing value in column {column}"
-    if kind == "accepted_values":
-        shown = row.get("value_field", value)
-        return f"{column} = {shown!r} is not one of {', '.join(map(str, kwargs.get('values', [])))}"
-    if kind == "relationships":
-        shown = row.get("from_field", value)
-        return (
-            f"{column} = {shown!r} not found in {kwargs.get('to', '?')}.{kwargs.get('field', '?')}"
-        )
-    if kind == "accepted_range":
-        return (
-            f"{column} = {value!r} outside [{kwargs.get('min_value', '-inf')}, "
-            f"{kwargs.get('max_value', 'inf')}]"
-        )
-    if kind == "expression_is_true":
-        return f"fails the check `{kwargs.get('expression')}`"
-    if kind == "balanced_panel":
-        return f"unbalanced panel: {row.get('problem', 'missing year')}"
-    if kind == "sums_to_value":
-        return f"{column} sums to {row.get('total')!r}, not {kwargs.get('value', 1)}"
-    if kind == "row_count_where":
-        return (
-            f"expected {row.get('expected_rows')} rows where {row.get('condition_text')}, "
-            f"found {row.get('actual_rows')}"
-        )
-    return node.get("description") or f"fails test {node['name']}"
-
-
-def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str, str]) -> str:
-    """Return the one-line message of a failing row: file (model), unit, year, indicator, what."""
-    meta = node.get("test_metadata") or {}
-    kind, kwargs = meta.get("name"), meta.get("kwargs", {})
-    column = node.get("column_name") or kwargs.get("column_name")
-    deps = node.get("depends_on", {}).get("nodes", [])
-    attached = node.get("attached_node") or next(
-        (d for d in deps if d.split(".")[-1] not in {r.name for r in relations.REFERENCE_STAGED}),
-        deps[0] if deps else None,
-    )
-    model = manifest["nodes"].get(attached, {}).get("name", attached or node["name"])
-    files = _raw_files(attached, manifest, user_files) if attached else []
-    source = f"{files[0]} ({model})" if len(files) == 1 else model
-    lower = {k.lower(): v for k, v in row.items()}
-    unit = next((lower[c] for c in UNIT_COLUMNS if lower.get(c) not in (None, "")), None)
-    indicator = lower.get("indicator")
-    wide = kind in ("not_null", "accepted_range", "expression_is_true")
-    if indicator is None and wide and column and column not in UNIT_COLUMNS + ("year",):
-        indicator = column
-    problem = Problem(
-        check=kind or "singular",
-        file=source,
-        message=f"{_what(kind, kwargs, column, lower, node)} [{node['name']}]",
-        unit=None if unit is None else str(unit),
-        year=None if lower.get("year") is None else str(lower.get("year")),
-        indicator=None if indicator is None else str(indicator),
-    )
-    return problem.format()
-
-
-def _failing_rows(con, node: dict, limit: int) -> list[dict]:
-    """Read up to ``limit`` stored failing rows of a test from schema test_failures."""
-    alias = node.get("alias") or node["name"]
-    schema = node.get("schema") or "test_failures"
-    quoted = '"{}"."{}"'.format(schema.replace('"', '""'), alias.replace('"', '""'))
-    try:
-        cur = con.execute(f"select * from {quoted} limit {int(limit)}")
-    except Exception:  # noqa: BLE001 - a missing table just means no stored rows
-        return []
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
-
-
-_ERROR_PREFIX = re.compile(
-    r"^(?:[A-Z][A-Za-z]* )*(?:Error|Exception)\s*:\s*|^[A-Za-z_.]*(?:Error|Exception):\s*"
-)
-
-
-def error_line(message: str) -> str:
-    """Return the informative line of a dbt node error (the raised message, not the stack)."""
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
-    if not lines:
-        return "failed"
-    if any(line.startswith("Traceback") for line in lines):  # a Python model raised
-        raised = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", line)]
-        if raised:
-            return _ERROR_PREFIX.sub("", raised[-1])
-    body = [
-        line for line in lines if not re.match(r"^(Runtime|Compilation|Database) Error in ", line)
-    ]
-    return _ERROR_PREFIX.sub("", (body or lines)[0])
-
-
-def _node_error_message(
-    node: dict, message: str, manifest: dict, user_files: dict[str, str]
-) -> str:
-    """One line for a node that errored: ``file (model): <the error it raised>``."""
-    files = _raw_files(node.get("unique_id", ""), manifest, user_files)
-    source = f"{files[0]} ({node['name']})" if len(files) == 1 else node["name"]
-    return f"{source}: {error_line(message)}"
-
-
-def collect_outcomes(
-    run_results: list[dict], manifest: dict, db_file: Path | None,
-    user_files: dict[str, str], limit: int = FAILURE_ROWS_SHOWN,
-) -> tuple[dict[str, Counter], list[NodeOutcome], list[NodeOutcome]]:  # fmt: skip
-    """Count node statuses and describe every failing / warning node with its rows."""
-    counts: dict[str, Counter] = {}
-    failing, warnings = [], []
-    con = lock.connect(db_file, read_only=True) if db_file and db_file.exists() else None
-    try:
-        for res in run_results:
-            uid = res["unique_id"]
-            node = manifest["nodes"].get(uid, {"name": uid, "resource_type": uid.split(".")[0]})
-            rtype = node["resource_type"]
-            counts.setdefault(rtype, Counter())[res["status"]] += 1
-            if res["status"] not in ("fail", "warn", "error"):
-                continue
-            outcome = NodeOutcome(
-                uid, node["name"], rtype, res["status"], (res.get("message") or "").strip(),
-                failures=res.get("failures"), relation=node.get("relation_name"),
-            )  # fmt: skip
-            if rtype == "test" and res["status"] != "error" and con is not None:
-                outcome.rows = _failing_rows(con, node, limit)
-                outcome.messages = [
-                    describe_failure(node, row, manifest, user_files) for row in outcome.rows
-                ]
-            if not outcome.messages:
-                outcome.messages = [
-                    _node_error_message(node, outcome.message, manifest, user_files)
-                ]
-            (warnings if res["status"] == "warn" else failing).append(outcome)
-    finally:
-        if con is not None:
-            con.close()
-    return counts, failing, warnings
 
 
 # ---- the build ----------------------------------------------------------------------------
@@ -615,8 +335,8 @@ def build(
             supplied, skipped_inputs, var_overrides, inputs_dir, project_dir, select
         )]  # fmt: skip
         target = work_dir(db_path)
-        (target / "target" / "run_results.json").unlink(missing_ok=True)
-        code, errors = run_dbt(args, new, target, project_dir, on_event)
+        dbt.run_results_path(target).unlink(missing_ok=True)
+        code, errors = dbt.run(args, new, target, project_dir, on_event)
         refused = storage_cause_in_log(errors, db_path.parent)
         if refused:  # dbt's log names the cause; its last line is a logging error's tail
             remove_database(new)
@@ -628,7 +348,7 @@ def build(
                 refused, db_path.parent, f"dbt could not write the new warehouse there "
                 f"({new.name}, build/{db_path.stem}/); {kept}"
             )  # fmt: skip
-        if not (target / "target" / "run_results.json").exists() or code not in (0, 1):
+        if not dbt.run_results_path(target).exists() or code not in (0, 1):
             remove_database(new)
             reason = next(
                 (e for e in reversed(errors) if e.strip()), f"dbt exited with code {code}"
@@ -639,14 +359,14 @@ def build(
             })  # fmt: skip
             raise DbtCrashed("dbt build could not run: " + " ".join(reason.split())[:400])
 
-        run_results, manifest = _load_artifacts(target)
-        skipped = {name: _dependent_models(manifest, name) for name in skipped_inputs}
+        run_results, manifest = dbt.load_artifacts(target)
+        skipped = {name: dbt.dependent_models(manifest, name) for name in skipped_inputs}
         statuses = {r["status"] for r in run_results}
         ok = not statuses & ({"fail", "error", "warn"} if strict else {"fail", "error"})
         existed = db_path.exists()
         try:
             carried = _carry_results(None if damaged else db_path, new, build_id) if ok else []
-            counts, failing, warnings = collect_outcomes(run_results, manifest, new, user_files)
+            counts, failing, warnings = dbt.collect_outcomes(run_results, manifest, new, user_files)
             if strict:
                 failing, warnings = failing + warnings, []
             elapsed = time.perf_counter() - t0
@@ -822,20 +542,6 @@ def _tables_to_check(
             if defaults.get(spec.var):  # input path vars are never --var overrides
                 out[spec.name] = project_dir / defaults[spec.var]
     return out
-
-
-def _dependent_models(manifest: dict, name: str) -> list[str]:
-    """Models downstream of source ``inputs.<name>`` (the ones a skipped input leaves out)."""
-    children = manifest.get("child_map", {})
-    start = f"source.{manifest['metadata'].get('project_name', 'resilience_warehouse')}"
-    stack, seen = list(children.get(f"{start}.inputs.{name}", [])), set()
-    while stack:
-        uid = stack.pop()
-        if uid in seen:
-            continue
-        seen.add(uid)
-        stack.extend(children.get(uid, []))
-    return sorted(uid.split(".")[-1] for uid in seen if uid.startswith("model."))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -1018,7 +724,7 @@ def print_summary(result: BuildResult, console=None) -> None:
         for node in nodes[:12]:
             n = f" ({node.failures} rows)" if node.failures else ""
             console.print(f"  [{style}]{node.status.upper()}[/] {node.name}{n}", highlight=False)
-            for message in node.messages[:FAILURE_ROWS_SHOWN]:
+            for message in node.messages[: dbt.FAILING_ROWS_SHOWN]:
                 console.print(f"      {message}", highlight=False, soft_wrap=True)
         if len(nodes) > 12:
             console.print(f"  ... and {len(nodes) - 12} more")

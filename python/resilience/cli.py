@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import subprocess
 import warnings
 import webbrowser
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from rich.table import Table
 
 from resilience import relations
 from resilience.errors import DbtCrashed, ResilienceError, classify, storage_faults
-from resilience.paths import DBT, PROJECT_ROOT, REPORTS_DIR, warehouse_path
+from resilience.paths import PROJECT_ROOT, REPORTS_DIR, warehouse_path
 
 EXIT_CODES = (
     "Exit codes: 0 ok; 1 tests failed; 2 bad input (file, option, formula); "
@@ -1086,18 +1085,14 @@ def _compiled_analysis(name: str, db_path: Path) -> str:
     """Return the SQL of ``analysis/<name>.sql`` as dbt compiles it (refs resolved)."""
     import tempfile
 
+    from resilience import dbt
+
     source = PROJECT_ROOT / "analysis" / f"{name}.sql"
     if not source.exists():
         known = sorted(p.stem for p in (PROJECT_ROOT / "analysis").glob("*.sql"))
         raise BadInput(f"--analysis {name!r}: no analysis/{name}.sql; known: {', '.join(known)}")
     with tempfile.TemporaryDirectory(prefix="resilience-analysis-") as target:
-        proc = subprocess.run(
-            [DBT, "compile", "--select", name, "--target-path", target, "--log-path", target],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "RESILIENCE_DB": str(db_path)},
-            capture_output=True,
-            text=True,
-        )
+        proc = dbt.run_plain(["compile", "--select", name], db_path, Path(target), Path(target))
         compiled = next(Path(target).rglob(f"analysis/{name}.sql"), None)
         if proc.returncode != 0 or compiled is None:
             tail = [line for line in proc.stdout.splitlines() if "rror" in line][-1:]
@@ -1242,17 +1237,11 @@ def docs(
     opens without a server. The landing page is models/overview.md. The warehouse must
     be built first (the catalog reads column types from it).
     """
+    from resilience import dbt
+
     db_path = _existing_db(db)
-    env = {**os.environ, "RESILIENCE_DB": str(db_path)}
-    common = ["--target-path", str(target_path)]
     with console.status("dbt docs generate ..."):
-        proc = subprocess.run(
-            [DBT, "docs", "generate", "--static", *common],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        proc = dbt.run_plain(["docs", "generate", "--static"], db_path, target_path)
     if proc.returncode != 0:
         tail = [line for line in proc.stdout.splitlines() if "rror" in line][-1:] or ["see dbt.log"]
         raise DbtCrashed(f"dbt docs generate failed: {tail[0].strip()}")
@@ -1262,11 +1251,10 @@ def docs(
     )
     if serve:
         console.print(f"Serving on http://localhost:{port} (Ctrl-C stops)")
-        subprocess.run(
-            [DBT, "docs", "serve", "--port", str(port), "--no-browser", *common],
-            cwd=PROJECT_ROOT,
-            env=env,
-        )
+        dbt.run_plain(
+            ["docs", "serve", "--port", str(port), "--no-browser"], db_path, target_path,
+            capture=False,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- example-us --------

@@ -55,9 +55,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from resilience import relations  # noqa: E402
+from resilience import dbt, relations  # noqa: E402
 from resilience.errors import ResilienceError  # noqa: E402
-from resilience.indices import run_dbt_into, selected_build_args  # noqa: E402
+from resilience.indices import selected_build_args  # noqa: E402
 from resilience.paths import PROJECT_ROOT  # noqa: E402
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "us_states"
@@ -193,7 +193,8 @@ def build_martin(series_path: Path, db_path: Path) -> pd.DataFrame:
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="resilience_martin_") as tmp_name:
-        proc = run_dbt_into(martin_build_args(series_path), db_path, Path(tmp_name))
+        tmp = Path(tmp_name)
+        proc = dbt.run_plain(martin_build_args(series_path), db_path, tmp / "target", tmp / "logs")
     if proc.returncode != 0:
         raise MartinBuildFailed(
             f"dbt build of {relations.MARTIN_RESILIENCE.name} on {series_path} failed:\n"

@@ -23,17 +23,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import tempfile
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from resilience import relations
+from resilience import dbt, lock, relations
 from resilience.errors import DbtCrashed, ResilienceError
-from resilience.paths import DBT, PROJECT_ROOT, remove_database
+from resilience.paths import remove_database
 
 INDEX_SELECTION = (
     "index_samples",
@@ -54,13 +52,6 @@ def index_build_args(dbt_vars: dict) -> list[str]:
     left out; ``cautious`` keeps tests whose parents are not all selected out too.
     """
     return selected_build_args(INDEX_SELECTION, dbt_vars)
-
-
-def run_dbt_into(args: list[str], db: Path, work: Path) -> subprocess.CompletedProcess:
-    """Run ``dbt <args>`` from the project root into DuckDB file ``db``; targets under ``work``."""
-    cmd = [DBT, *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    env = {**os.environ, "RESILIENCE_DB": str(Path(db).resolve())}
-    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
 
 
 def selected_build_args(selection: tuple[str, ...] | list[str], dbt_vars: dict) -> list[str]:
@@ -85,33 +76,6 @@ def selected_build_args(selection: tuple[str, ...] | list[str], dbt_vars: dict) 
     ]
 
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-LOG_TIME = re.compile(r"^\d\d:\d\d:\d\d\s+")
-
-
-def dbt_error_line(proc: subprocess.CompletedProcess) -> str:
-    """Return why dbt gave up, on one line: its ``... Error`` line and the line below it.
-
-    E.g. ``Compilation Error in model int_indicators_normalized: var index_scope=weekly:
-    expected one of pooled, per_year``; else dbt's last line of output.
-    """
-    lines = [
-        LOG_TIME.sub("", ANSI.sub("", line)).strip()
-        for line in (proc.stdout + "\n" + proc.stderr).splitlines()
-    ]
-    lines = [line for line in lines if line]
-    for i, line in enumerate(lines):
-        if re.search(r"\b\w+ Error\b", line) and not line.startswith(">"):
-            head = re.sub(r"\s*\([^)]*\)$", "", line)
-            detail = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith(">") else ""
-            return f"{head}: {detail}" if detail else head
-    return lines[-1] if lines else f"dbt exited with code {proc.returncode}"
-
-
-FAILING_ROWS_SHOWN = 5
-"""Failing rows quoted per failing test in the error message (all stay in the scratch DB)."""
-
-
 class IndexBuildFailed(ResilienceError):
     """The index models ran and a data test failed (bad input): exit code 1.
 
@@ -131,22 +95,21 @@ class IndexBuildFailed(ResilienceError):
         )
 
 
-def _failure_summaries(target: Path, db_path: Path) -> list[str]:
+def _failure_summaries(work: Path, db_path: Path) -> list[str]:
     """Return one line per failed or errored node, quoting its first stored failing rows."""
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    manifest = json.loads((target / "manifest.json").read_text())
+    results, manifest = dbt.load_artifacts(work)
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
     bad = [r for r in results if r["status"] in ("fail", "error")]
     lines = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with lock.connect(db_path, read_only=True) as con:
         for result in bad:
             node = nodes.get(result["unique_id"], {})
             name = node.get("name", result["unique_id"])
             line = f"- {name}: {result.get('message') or result['status']}"
-            relation = node.get("relation_name")
-            if node.get("resource_type") == "test" and relation:
+            if node.get("resource_type") == "test" and node.get("relation_name"):
                 try:
-                    rows = con.sql(f"select * from {relation} limit {FAILING_ROWS_SHOWN}").df()
+                    relation = dbt.failures_relation(node)
+                    rows = con.sql(f"select * from {relation} limit {dbt.FAILING_ROWS_SHOWN}").df()
                     line += "\n    " + rows.to_string(index=False).replace("\n", "\n    ")
                 except duckdb.Error:
                     pass
@@ -232,14 +195,14 @@ def build_index(
         db = Path(db_path).resolve() if db_path is not None else tmp / "index_build.duckdb"
         db.parent.mkdir(parents=True, exist_ok=True)
         remove_database(db)
-        proc = run_dbt_into(index_build_args(dbt_vars), db, tmp)
+        proc = dbt.run_plain(index_build_args(dbt_vars), db, tmp / "target", tmp / "logs")
         if proc.returncode != 0:
-            if not (tmp / "target" / "run_results.json").exists() or not db.exists():
+            if not dbt.run_results_path(tmp).exists() or not db.exists():
                 raise DbtCrashed(
-                    f"dbt could not build the index models: {dbt_error_line(proc)}\n"
+                    f"dbt could not build the index models: {dbt.crash_line(proc)}\n"
                     f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
                 )
-            failures = _failure_summaries(tmp / "target", db)
+            failures = _failure_summaries(tmp, db)
             if db_path is None:
                 kept_dir = Path(tempfile.mkdtemp(prefix="resilience_index_failed_"))
                 kept = kept_dir / "index_build.duckdb"

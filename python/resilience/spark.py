@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resilience import build as build_module
+from resilience import dbt
 from resilience.errors import DbtCrashed, InputError
 from resilience.paths import PROJECT_ROOT
 
@@ -53,7 +54,7 @@ class SparkBuildResult:
     ok: bool
     folder: Path
     counts: dict[str, dict[str, int]]
-    failing: list[build_module.NodeOutcome]
+    failing: list[dbt.NodeOutcome]
 
     def raise_for_status(self) -> None:
         """Raise :class:`BuildFailed` unless every node passed."""
@@ -97,19 +98,18 @@ def build_on_spark(
         ),
     ]  # fmt: skip
     work = folder / "dbt"
-    run_results_file = work / "target" / "run_results.json"
-    run_results_file.unlink(missing_ok=True)
-    code, errors = build_module.run_dbt(
+    dbt.run_results_path(work).unlink(missing_ok=True)
+    code, errors = dbt.run(
         args, folder / "unused.duckdb", work, project_dir, on_event,
         extra_env={"RESILIENCE_SPARK_DIR": str(folder)},
     )  # fmt: skip
-    if not run_results_file.exists() or code not in (0, 1):
+    if not dbt.run_results_path(work).exists() or code not in (0, 1):
         reason = next((e for e in reversed(errors) if e.strip()), f"dbt exited with code {code}")
         raise DbtCrashed(
             "dbt build --target spark could not run: " + " ".join(reason.split())[:400]
         )
-    run_results, manifest = build_module._load_artifacts(work)
-    counts, failing, _warnings = build_module.collect_outcomes(run_results, manifest, None, {})
+    run_results, manifest = dbt.load_artifacts(work)
+    counts, failing, _warnings = dbt.collect_outcomes(run_results, manifest, None, {})
     return SparkBuildResult(
         ok=not failing,
         folder=folder,

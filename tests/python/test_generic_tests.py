@@ -1,5 +1,7 @@
 """The in-house generic data tests (tests/dbt/generic/) pass on good tables and fail on bad.
 
+Every data test declares its failure message (``meta.message``), checked on the manifest.
+
 dbt renders every test once (one `dbt compile --inline`); the SQL then runs in DuckDB on
 small tables built here. A generic test fails when its query returns rows, so each case
 states how many rows a good and a bad table must return.
@@ -7,10 +9,13 @@ states how many rows a good and a bad table must return.
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
 from conftest import run_dbt
+from resilience.dbt import failure_text
 
 pytestmark = pytest.mark.slow
 
@@ -103,3 +108,72 @@ def test_index_role_defined_fails_only_when_the_system_lacks_the_panel_index(
             rows = con.execute(sql).fetchall()
         assert [r[1] for r in rows] == expected
         assert all(r[0] == "export_panel_index" and r[2] == 4 for r in rows)
+
+
+# ---- failure messages: every data test declares its own in meta.message ------------------
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory, built_warehouse):
+    tmp = tmp_path_factory.mktemp("generic_tests_parse")
+    proc = run_dbt(["parse"], built_warehouse, tmp)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((tmp / "target" / "manifest.json").read_text())
+
+
+def test_every_data_test_declares_its_failure_message(manifest):
+    # resilience build names a failing row with its test's meta.message; a new test (or a
+    # new kind of generic test) without one would fail with no words
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    assert len(tests) > 100
+    silent = sorted(n["name"] for n in tests if not (n["config"].get("meta") or {}).get("message"))
+    assert silent == []
+
+
+def _node(manifest, name):
+    return next(n for n in manifest["nodes"].values() if n["name"] == name)
+
+
+# (test, a failing row, the message; the texts resilience build has always shown)
+MESSAGES = [
+    ("not_null_stg_inputs__province_accounts_exports_usd_mn", {"exports_usd_mn": None},
+     "missing value in column exports_usd_mn"),
+    ("unique_stg_inputs__exchange_rates_year", {"unique_field": 2010, "n_records": 2},
+     "year = 2010 is not unique (2 rows)"),
+    ("accepted_values_int_rd_expenditures_deflated_economy_kind__country__province",
+     {"value_field": "city", "n_records": 3},
+     "economy_kind = 'city' is not one of country, province"),
+    ("relationships_stg_inputs__province_rd_province_code__province_code__ref_stg_reference__provinces_",
+     {"from_field": "990000"},
+     "province_code = '990000' not found in ref('stg_reference__provinces').province_code"),
+    ("accepted_range_panel_spillover_resilience_res__1__0", {"res": None},
+     "res = None outside [0, 1]"),
+    ("accepted_range_panel_spillover_resilience_res__1__0", {"res": 1.5},
+     "res = 1.5 outside [0, 1]"),
+    ("index_weights_sum_to_one", {"total": None}, "weight sums to None, not 1"),
+    ("unique_combination_of_columns_stg_inputs__indicator_values_unit_id__year__indicator",
+     {"n_rows": 2}, "duplicate rows: 2 rows share the same unit_id, year, indicator"),
+    ("panel_dataflow_export_all_31_provinces",
+     {"expected_rows": 465, "actual_rows": 450, "condition_text": "true"},
+     "expected 465 rows where true, found 450"),
+    ("balanced_panel_stg_inputs__province_accounts_over_the_model_years",
+     {"problem": "missing year"}, "unbalanced panel: missing year"),
+    ("expression_is_true_int_index_variant_scores_computed_score___is_finite_score_",
+     {"score": float("nan")}, "fails the check `{{ is_finite('score') }}`"),
+    ("indicator_values_non_numeric", {"value_text": "1,234"},
+     "fails the check `not (value_text is not null and value is null)`"),
+    ("expression_is_true_stg_inputs__indicator_values_value__value_is_not_null_or_value_text_is_null",
+     {"value_text": "…"}, "value '…' is not a number; leave the cell empty for a missing value"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "row", "message"), MESSAGES)
+def test_a_failing_row_is_named_by_its_tests_message(manifest, name, row, message):
+    assert failure_text(_node(manifest, name), row) == message
+
+
+def test_message_literal_doubles_braces(tmp_path, built_warehouse):
+    call = "{{ message_literal('a {b} c}') }}|{{ message_literal(['x', 'y'] | join(', ')) }}"
+    proc = run_dbt(["compile", "--quiet", "--inline", call], built_warehouse, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "a {{b}} c}}|x, y"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from resilience.build import collect_outcomes
+from resilience.dbt import collect_outcomes
 from resilience.validate import parse_var_options, validate_inputs
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from conftest import PROJECT_ROOT, run_dbt
 from resilience import build as build_module
+from resilience import dbt as dbt_module
 from resilience import project_vars
 from resilience.cli import app
 
@@ -235,7 +236,7 @@ def dbt_vars_seen(monkeypatch):
         seen.update(json.loads(args[args.index("--vars") + 1]) if "--vars" in args else {})
         return 2, ["dbt stand-in: stopped after recording --vars"]
 
-    monkeypatch.setattr(build_module, "run_dbt", fake_run_dbt)
+    monkeypatch.setattr(dbt_module, "run", fake_run_dbt)
     return seen
 
 

@@ -1,5 +1,6 @@
 {# Fails with every unit whose years are not exactly first_year..last_year, one row per missing or surplus year. #}
 {% test balanced_panel(model, unit_column, year_column, first_year, last_year, where_clause=none) %}
+{{ config(meta={'message': 'unbalanced panel: {problem}'}) }}
 
 with
 

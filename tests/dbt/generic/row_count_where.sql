@@ -1,5 +1,6 @@
 {# Fails (one row) when the number of rows satisfying `condition` differs from `expected`. #}
 {% test row_count_where(model, condition, expected) %}
+{{ config(meta={'message': 'expected {expected_rows} rows where {condition_text}, found {actual_rows}'}) }}
 
 select
     {{ expected }} as expected_rows,
