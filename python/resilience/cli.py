@@ -463,8 +463,8 @@ def sensitivity(
         )  # fmt: skip
     print_whole(table, console)
     console.print(
-        f"[green]Wrote[/] {len(curve):,} refits into {db_path} (results.specification_curve, "
-        "results.specification_curve_summary)" + (f"; CSV in {out_dir}" if out_dir else ""),
+        f"[green]Wrote[/] {len(curve):,} refits into {db_path} ({relations.SPECIFICATION_CURVE}, "
+        f"{relations.SPECIFICATION_CURVE_SUMMARY})" + (f"; CSV in {out_dir}" if out_dir else ""),
         highlight=False,
     )
 
@@ -532,8 +532,8 @@ def export(
         list[str] | None,
         typer.Argument(
             metavar="[TABLE]...",
-            help="Tables to export as SCHEMA.TABLE, e.g. marts.panel_spillover_resilience "
-            "marts.panel_dataflow_export results.coefficients.",
+            help=f"Tables to export as SCHEMA.TABLE, e.g. {relations.SPILLOVER_PANEL} "
+            f"{relations.EXPORT_PANEL} {relations.COEFFICIENTS}.",
             show_default=False,
         ),
     ] = None,
@@ -846,7 +846,7 @@ DataOption = Annotated[
         "--data",
         "-d",
         help="CSV or Parquet file, or SCHEMA.TABLE in the warehouse "
-        "(e.g. marts.panel_dataflow_export), opened read-only.",
+        f"(e.g. {relations.EXPORT_PANEL}), opened read-only.",
     ),
 ]
 EntityOption = Annotated[str, typer.Option(help="Entity (panel unit) column.")]

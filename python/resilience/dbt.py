@@ -296,8 +296,11 @@ def describe_failure(node: dict, row: dict, manifest: dict, user_files: dict[str
     lower = {k.lower(): v for k, v in row.items()}
     unit = next((lower[c] for c in UNIT_COLUMNS if lower.get(c) not in (None, "")), None)
     indicator = lower.get("indicator")
-    wide = kind in ("not_null", "accepted_range", "expression_is_true")
-    if indicator is None and wide and column and column not in UNIT_COLUMNS + ("year",):
+    # a test whose meta says so names the failing cell's indicator by its column (a
+    # column of a wide input file): not_null, accepted_range, expression_is_true
+    meta = {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+    by_column = bool(meta.get("column_is_indicator"))
+    if indicator is None and by_column and column and column not in UNIT_COLUMNS + ("year",):
         indicator = column
     problem = Problem(
         check=kind or "singular",

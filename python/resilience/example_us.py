@@ -101,7 +101,7 @@ class USExampleOutcome:
         """Plain-text summary the CLI prints."""
         lines = [
             f"US states example written to {self.out_dir}",
-            f"  warehouse {self.db_path} (marts.fct_index_*, marts.fct_martin_resilience, "
+            f"  warehouse {self.db_path} (marts.fct_index_*, {relations.MARTIN_RESILIENCE}, "
             "schema example)",
             "",
             "State economic-capacity index (entropy weights, pooled 1970-1986):",

@@ -282,7 +282,7 @@ class TestKind:
                         about if kind == "flag" else None,
                         about if kind == "mediator" else None,
                     )
-        raise ValueError(f"results.tests: unknown test_name {test_name!r}")
+        raise ValueError(f"{relations.TESTS}: unknown test_name {test_name!r}")
 
 
 def tests_frame(
@@ -429,7 +429,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "cov_type": "Covariance estimator of the standard errors.",
             "estimated_at": "When the model was estimated (UTC).",
             "data_fingerprint": "SHA-256 of the estimation sample's rows.",
-            "build_id": "The warehouse build the panel came from (warehouse_meta.builds).",
+            "build_id": f"The warehouse build the panel came from ({relations.BUILDS}).",
             "role": "What the model is to a model of the specs: complement group, interaction "
             "model, mediation step 3; empty for a model of the specs.",
             "base_model_id": "The model of the specs it is a role of.",
@@ -440,7 +440,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "One row per model and term (grain: model_id, term): estimate, standard error, "
         "t statistic, p-value and 95% confidence interval.",
         {
-            "model_id": "The model's id (results.models).",
+            "model_id": f"The model's id ({relations.MODELS}).",
             "term": "The regressor (or the constant).",
             "estimate": "Coefficient estimate.",
             "std_error": "Standard error (the model's cov_type).",
@@ -453,7 +453,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "tests": (
         "One row per test of a model or table (Hausman, mediation, heterogeneity, ...).",
         {
-            "model_id": "The model tested (results.models), if one.",
+            "model_id": f"The model tested ({relations.MODELS}), if one.",
             "table_id": "The publication table the test belongs to.",
             "test_name": "The test's readable id, made from the typed columns: family, "
             "_variant, then [flag] or [mediator] (e.g. hausman_sigmamore, sobel[isu]).",
@@ -474,7 +474,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "regressor's variance the model's fixed effects absorb, and, for a regressor built "
         "as a unit part plus a time part, which part identifies its slope.",
         {
-            "model_id": "The model's id (results.models).",
+            "model_id": f"The model's id ({relations.MODELS}).",
             "term": "The regressor (not the constant, not the year dummies).",
             "effects": "The model's fixed effects (entity, time, two-way, none).",
             "n_obs": "Observations of the estimation sample.",
@@ -502,10 +502,11 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "coefficient of the paper's baseline re-estimated with that variant of the index "
         "(resilience sensitivity).",
         {
-            "index_name": "The index whose construction varies (fct_index_variant_scores).",
-            "model_id": "The baseline model re-estimated (results.models).",
+            "index_name": "The index whose construction varies "
+            f"({relations.INDEX_VARIANT_SCORES.name}).",
+            "model_id": f"The baseline model re-estimated ({relations.MODELS}).",
             "term": "The focal regressor whose coefficient is kept.",
-            "variant_id": "The index variant (fct_index_variant_scores.variant_id).",
+            "variant_id": f"The index variant ({relations.INDEX_VARIANT_SCORES.name}.variant_id).",
             "is_shipped": "The variant's scores equal the shipped index on the model's sample.",
             "estimate": "Coefficient of the focal regressor.",
             "estimate_standardised": "Beta coefficient: estimate times the sample sd of the "
@@ -529,7 +530,7 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
         "paper's conclusion.",
         {
             "index_name": "The index whose construction varies.",
-            "model_id": "The baseline model re-estimated (results.models).",
+            "model_id": f"The baseline model re-estimated ({relations.MODELS}).",
             "term": "The focal regressor.",
             "n_variants": "Index variants re-estimated.",
             "paper_sign": "Sign of the coefficient the paper reports (+1 or -1).",

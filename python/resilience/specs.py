@@ -69,6 +69,7 @@ from typing import Any
 
 import yaml
 
+from resilience import relations
 from resilience.errors import EstimationError
 from resilience.i18n import DEFAULT_LANG, LANGS
 from resilience.panel import COV_TYPES, Covariance
@@ -836,7 +837,7 @@ def with_settings(specs: SpecSet, settings: dict[str, str]) -> SpecSet:
                 if settings and name not in settings:
                     raise _fail(
                         "the specs", f"table '{table_id}'", "notes",
-                        f"{{{name}}} is not a var of the build (marts.dim_build_settings); "
+                        f"{{{name}}} is not a var of the build ({relations.BUILD_SETTINGS}); "
                         "name a var of dbt_project.yml's var_rules",
                     )  # fmt: skip
             notes.append(

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from conftest import run_dbt
-from resilience.dbt import failure_text
+from resilience.dbt import describe_failure, failure_text
 
 pytestmark = pytest.mark.slow
 
@@ -170,6 +170,40 @@ MESSAGES = [
 @pytest.mark.parametrize(("name", "row", "message"), MESSAGES)
 def test_a_failing_row_is_named_by_its_tests_message(manifest, name, row, message):
     assert failure_text(_node(manifest, name), row) == message
+
+
+INDICATOR_COLUMN_KINDS = {"not_null", "accepted_range", "expression_is_true"}
+"""The generic tests whose column is the failing cell's indicator (a wide input's column)."""
+
+
+def test_the_tests_that_name_their_column_as_indicator_say_so_in_meta(manifest):
+    # describe_failure takes the indicator from the tested column only when the test's meta
+    # says so; the flag lives with the test in dbt, not in a list of kinds in Python
+    kinds: dict[str, set[bool]] = {}
+    for node in manifest["nodes"].values():
+        kind = (node.get("test_metadata") or {}).get("name")
+        if node["resource_type"] == "test" and kind:
+            flag = bool((node["config"].get("meta") or {}).get("column_is_indicator"))
+            kinds.setdefault(kind, set()).add(flag)
+    assert {k for k, flags in kinds.items() if True in flags} == INDICATOR_COLUMN_KINDS
+    assert all(flags == {True} for k, flags in kinds.items() if k in INDICATOR_COLUMN_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "indicator"),
+    [
+        ("not_null_stg_inputs__province_accounts_exports_usd_mn",
+         {"province_code": "110000", "year": 2010, "exports_usd_mn": None}, "exports_usd_mn"),
+        ("unique_stg_inputs__exchange_rates_year", {"unique_field": 2010, "n_records": 2}, None),
+    ],
+)  # fmt: skip
+def test_a_failure_names_the_indicator_only_where_the_test_says_its_column_is_one(
+    manifest, name, row, indicator
+):
+    text = describe_failure(_node(manifest, name), row, manifest, {})
+    assert ("indicator " in text) is (indicator is not None)
+    if indicator:
+        assert "unit 110000, year 2010, indicator exports_usd_mn: missing value" in text
 
 
 def test_message_literal_doubles_braces(tmp_path, built_warehouse):

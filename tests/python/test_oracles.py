@@ -15,7 +15,14 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from resilience.oracles import entropy, fixed_effects, martin, perpetual_inventory, resampling
+from resilience.oracles import (
+    entropy,
+    fixed_effects,
+    martin,
+    perpetual_inventory,
+    resampling,
+    spillovers,
+)
 
 
 def warehouse(db, *relations: str) -> list[pd.DataFrame]:
@@ -222,6 +229,55 @@ def test_perpetual_inventory_equals_the_warehouse(built_warehouse):
     assert len(both) == len(out) == len(got)
     for column in ("rd_real", "growth_rate", "rd_stock"):
         assert_allclose(both[column], both[f"{column}_sql"], rtol=1e-12, err_msg=column)
+
+
+# ---- spillover pools -------------------------------------------------------------------
+
+
+def test_spillover_pools_and_shares_hand_worked():
+    # two partners, one year: POOL_imports = 10/100*50 + 30/200*80 = 5 + 12 = 17
+    stocks = pd.DataFrame({"country_code": ["A", "B"], "year": 2010, "rd_stock": [50.0, 80.0]})
+    flows = pd.DataFrame(
+        {
+            "country_code": ["A", "B"],
+            "year": 2010,
+            "imports_from_usd_mn": [10.0, 30.0],
+            "fdi_from_usd_mn": [1.0, 2.0],
+            "ofdi_to_usd_mn": [4.0, 0.0],
+        }
+    )
+    macro = pd.DataFrame(
+        {"country_code": ["A", "B"], "year": 2010, "gdp_usd_mn": [100.0, 200.0],
+         "gfcf_usd_mn": [20.0, 40.0]}
+    )  # fmt: skip
+    pool = spillovers.pools(stocks, flows, macro).set_index("channel").pool
+    assert pool.to_dict() == pytest.approx({"imports": 17.0, "fdi": 1.3, "ofdi": 2.0})
+    # gfcf: 10/20*50 + 30/40*80 = 25 + 60
+    by_gfcf = spillovers.pools(stocks, flows, macro, "gfcf").set_index("channel").pool
+    assert by_gfcf["imports"] == pytest.approx(85.0)
+    # two provinces with 1/4 and 3/4 of the national imports
+    accounts = pd.DataFrame(
+        {"province_code": ["p1", "p2"], "year": 2010, "imports_usd_mn": [1.0, 3.0],
+         "fdi_inflow_usd_mn": [1.0, 1.0], "ofdi_usd_mn": [2.0, 2.0]}
+    )  # fmt: skip
+    spill = spillovers.apportioned(accounts, spillovers.pools(stocks, flows, macro))
+    assert spill["imports"].tolist() == pytest.approx([17.0 / 4, 17.0 * 3 / 4])
+    assert spill["ln_fdi"].tolist() == pytest.approx([math.log(0.65)] * 2)
+
+
+@pytest.mark.slow
+def test_spillover_pools_equal_the_warehouse(built_warehouse):
+    stocks, flows, macro, got = warehouse(
+        built_warehouse,
+        "(select economy_code as country_code, year, rd_stock from marts.fct_rd_capital_stocks)",
+        "staging.stg_inputs__bilateral_flows",
+        "staging.stg_inputs__partner_macro",
+        "marts.fct_spillover_pools",
+    )
+    out = spillovers.pools(stocks, flows, macro)
+    both = out.merge(got, on=["year", "channel"], suffixes=("", "_sql"), validate="1:1")
+    assert len(both) == len(out) == len(got)
+    assert_allclose(both.pool, both.pool_sql, rtol=1e-12)
 
 
 # ---- two-way fixed effects --------------------------------------------------------------

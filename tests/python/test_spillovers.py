@@ -1,8 +1,8 @@
 """Acceptance tests for the R&D capital stocks, spillover pools and the Chen panel (issue 4).
 
 * The oracles (:mod:`resilience.oracles.perpetual_inventory`: explicit loops;
-  :mod:`resilience.oracles.martin`) and pandas group-bys here for the pools and shares
-  recompute stocks, pools, provincial spillovers, controls, GDP growth and the Martin
+  :mod:`resilience.oracles.spillovers`: the pools and shares; :mod:`resilience.oracles.martin`)
+  and the controls' formulas here recompute stocks, pools, provincial spillovers, controls, GDP growth and the Martin
   indices from the raw demo CSVs (data/demo/*.csv) and must match the marts built by dbt
   to 1e-9 (shared ``built_warehouse`` fixture).
 * Property tests (hypothesis) run the *compiled model SQL* of the intermediate models in
@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from conftest import PROJECT_ROOT, query, run_dbt
-from resilience.oracles import martin
+from resilience.oracles import martin, spillovers
 from resilience.oracles import perpetual_inventory as pim
 
 pytestmark = pytest.mark.slow
@@ -43,12 +43,7 @@ REFERENCE = PROJECT_ROOT / "seeds" / "reference"
 VARS = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]
 RTOL = 1e-9
 CHANNELS = {"imports": "imports", "fdi": "fdi", "ofdi": "ofdi"}
-PARTNER_FLOW = {
-    "imports": "imports_from_usd_mn",
-    "fdi": "fdi_from_usd_mn",
-    "ofdi": "ofdi_to_usd_mn",
-}
-PROVINCE_FLOW = {"imports": "imports_usd_mn", "fdi": "fdi_inflow_usd_mn", "ofdi": "ofdi_usd_mn"}
+PROVINCE_FLOW = spillovers.PROVINCE_FLOW
 LOG_NAME = {"imports": "lnim", "fdi": "lnfdi", "ofdi": "lnofdi"}
 
 
@@ -89,31 +84,16 @@ def reference_stocks(macro: pd.DataFrame, base_year: int, delta: float, method="
     )
 
 
-def reference_pools(
-    stocks: pd.DataFrame, flows: pd.DataFrame, macro: pd.DataFrame, denominator: str
-):
-    merged = stocks.merge(flows, on=["country_code", "year"]).merge(
-        macro[["country_code", "year", f"{denominator}_usd_mn"]], on=["country_code", "year"]
-    )
-    pools = []
-    for channel, column in PARTNER_FLOW.items():
-        contribution = merged[column] / merged[f"{denominator}_usd_mn"] * merged.rd_stock
-        pool = contribution.groupby(merged.year).sum()
-        pools.append(pd.DataFrame({"year": pool.index, "channel": channel, "pool": pool.values}))
-    return pd.concat(pools, ignore_index=True)
-
-
 def reference_panel(inputs, pools: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
     acc = inputs["accounts"]
-    panel = acc[(acc.year >= first_year) & (acc.year <= last_year)].copy()
-    for channel, column in PROVINCE_FLOW.items():
-        national = acc.groupby("year")[column].sum()
-        share = panel[column] / panel.year.map(national)
-        pool = pools[pools.channel == channel].set_index("year").pool
-        spill = share * panel.year.map(pool)
+    # national totals over every year of the accounts, then the panel years kept
+    spill = spillovers.apportioned(acc, pools)
+    keep = ((acc.year >= first_year) & (acc.year <= last_year)).to_numpy()
+    panel = acc[keep].copy()
+    for channel in PROVINCE_FLOW:
         prefix = {"imports": "im", "fdi": "fdi", "ofdi": "ofdi"}[channel]
-        panel[f"{prefix}_spillover_usd_mn"] = spill
-        panel[LOG_NAME[channel]] = np.log(spill)
+        panel[f"{prefix}_spillover_usd_mn"] = spill[channel].to_numpy()[keep]
+        panel[LOG_NAME[channel]] = spill[f"ln_{channel}"].to_numpy()[keep]
     rate = panel.year.map(inputs["rates"].set_index("year").cny_per_usd)
     panel["lngov"] = np.log(panel.fiscal_expenditure_cny_100mn / panel.gdp_cny_100mn)
     panel["lnftri"] = np.log(panel.foreign_capital_used_usd_mn * rate / 100 / panel.gdp_cny_100mn)
@@ -146,7 +126,7 @@ def expected_stocks(inputs):
 
 @pytest.fixture(scope="module")
 def expected_pools(inputs, expected_stocks):
-    return reference_pools(
+    return spillovers.pools(
         expected_stocks, inputs["flows"], inputs["macro"], VARS["spillover_denominator"]
     )
 
@@ -730,7 +710,7 @@ def test_vars_rebuild_consistent_marts(tmp_path, inputs):
     assert not np.allclose(default[default.year == 2010].rd_stock, exp[exp.year == 2010].rd_stock)
 
     pools = query(db, "select year, channel, pool from marts.fct_spillover_pools")
-    exp_pools = reference_pools(
+    exp_pools = spillovers.pools(
         exp, inputs["flows"], inputs["macro"], VARS["spillover_denominator"]
     )
     merged = pools.merge(exp_pools, on=["year", "channel"], suffixes=("", "_exp"), validate="1:1")

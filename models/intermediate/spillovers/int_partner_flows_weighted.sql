@@ -13,8 +13,10 @@
     spillover_denominator = 'gdp', default) or gross fixed capital formation ('gfcf'), current
     USD mn, so the weight is a ratio of two current-price flows and the stock alone carries
     the constant prices. Negative flows (disinvestment) are kept as reported.
-    Errors name partner, year and column: a partner-year with a stock but no flows row, a
-    missing flow, a missing or non-positive denominator, a flows row for a non-partner.
+    Raises, naming partner, year and column: a partner-year with a stock but no flows row
+    (the pools would silently lack it), a missing or non-positive denominator (division), a
+    flows row for a partner without a stock. A missing flow is the not_null test of
+    stg_inputs__bilateral_flows, which dbt build runs before this model.
 #}
 {%- set denominator = typed_var('spillover_denominator') -%}
 {%- set denominator_column = 'gdp_usd_mn' if denominator == 'gdp' else 'gfcf_usd_mn' -%}
@@ -81,18 +83,6 @@ problems as (
         || ' although the partner has an R&D stock' as problem
     from flows_joined
     where flows_country_code is null
-
-    union all
-
-    select
-        'country ' || country_code || ', year ' || cast(year as string)
-        || ': imports_from_usd_mn = ' || coalesce(cast(imports_from_usd_mn as string), 'missing')
-        || ', fdi_from_usd_mn = ' || coalesce(cast(fdi_from_usd_mn as string), 'missing')
-        || ', ofdi_to_usd_mn = ' || coalesce(cast(ofdi_to_usd_mn as string), 'missing')
-        || ' in stg_inputs__bilateral_flows (all three must be present)' as problem
-    from flows_joined
-    where flows_country_code is not null
-        and (imports_from_usd_mn is null or fdi_from_usd_mn is null or ofdi_to_usd_mn is null)
 
     union all
 

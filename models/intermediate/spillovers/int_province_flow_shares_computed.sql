@@ -6,9 +6,12 @@
     All three are reported in current USD mn, so no currency conversion is needed (a share
     is unitless whatever the currency, as long as numerator and total share it); stocks
     never enter here. The shares sum to 1 per year-channel (data test).
-    Errors name province, year and column: a province outside the reference list, a
-    reference province missing in a year, a duplicated province-year, a missing flow, a
-    national total that is not positive.
+    Raises, naming province, year and column, where a share would otherwise be written
+    wrong or undefined: a reference province missing in a year (its national total would
+    be short), a national total that is not positive (division by zero). A province outside
+    the reference list, a duplicated province-year and a missing flow are data tests of
+    stg_inputs__province_accounts (relationships, unique_combination_of_columns, not_null),
+    which dbt build runs before this model.
 #}
 with
 
@@ -51,20 +54,6 @@ national_totals as (
 
 problems as (
     select
-        'province '
-        || province_accounts.province_code
-        || ', year '
-        || cast(province_accounts.year as string)
-        || ': stg_inputs__province_accounts has a province code'
-        || ' that is not in the provinces reference seed' as problem
-    from province_accounts
-    left join provinces
-        on province_accounts.province_code = provinces.province_code
-    where provinces.province_code is null
-
-    union all
-
-    select
         'province ' || provinces.province_code || ', year ' || cast(account_years.year as string)
         || ': no row in stg_inputs__province_accounts (the national totals need all 31 provinces)'
             as problem
@@ -74,23 +63,6 @@ problems as (
         on provinces.province_code = province_accounts.province_code
         and account_years.year = province_accounts.year
     where province_accounts.province_code is null
-
-    union all
-
-    select
-        'province ' || province_code || ', year ' || cast(year as string)
-        || ': duplicated row in stg_inputs__province_accounts' as problem
-    from province_accounts
-    group by province_code, year
-    having count(*) > 1
-
-    union all
-
-    select
-        'province ' || province_code || ', year ' || cast(year as string)
-        || ': ' || flow_column || ' is missing in stg_inputs__province_accounts' as problem
-    from channels_unpivoted
-    where flow_usd_mn is null
 
     union all
 

@@ -8,8 +8,10 @@
     window; the product of ratios itself has no portable aggregate). Ratios of real GDP
     between two years do not depend on t0; int_martin_series_selected rebases levels to
     the shock-start year so that fct_martin_resilience can add provinces up.
-    Errors name province, year and column: a missing or non-positive GDP or GDP index, a gap
-    or a duplicate in a province’s years.
+    Raises, naming province, year and column: a missing or non-positive GDP or GDP index
+    (its logarithm is undefined), a gap in a province’s years (the chain would skip it). A
+    duplicated province-year is the unique_combination_of_columns test of
+    stg_inputs__province_accounts, which dbt build runs before this model.
 #}
 with
 
@@ -49,13 +51,6 @@ problems as (
     from years_stepped
     where step > 1
 
-    union all
-
-    select
-        'province ' || province_code || ', year ' || cast(year as string)
-        || ': duplicated row in stg_inputs__province_accounts' as problem
-    from years_stepped
-    where step = 0
 ),
 
 real_gdp_chained as (

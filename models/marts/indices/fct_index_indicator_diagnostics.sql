@@ -103,10 +103,10 @@ diagnostics_joined as (
         counts_aggregated.n_units,
         counts_aggregated.n_cells,
         counts_aggregated.n_observed,
-        cast(counts_aggregated.n_observed as double)
-        / counts_aggregated.n_cells as availability_share,
-        cast(counts_aggregated.n_observed as double) / counts_aggregated.n_cells
-        < 0.65 as is_low_availability,
+        {{ availability_share('counts_aggregated.n_observed', 'counts_aggregated.n_cells') }}
+            as availability_share,
+        {{ is_low_availability('counts_aggregated.n_observed', 'counts_aggregated.n_cells') }}
+            as is_low_availability,
         counts_aggregated.n_linear_interpolated,
         counts_aggregated.n_edge_filled,
         counts_aggregated.n_interpolated,

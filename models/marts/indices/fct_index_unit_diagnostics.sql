@@ -28,8 +28,8 @@ units_aggregated as (
 shares_computed as (
     select
         units_aggregated.*,
-        cast(n_observed as double) / n_cells as availability_share,
-        cast(n_observed as double) / n_cells < 0.65 as is_low_availability,
+        {{ availability_share('n_observed', 'n_cells') }} as availability_share,
+        {{ is_low_availability('n_observed', 'n_cells') }} as is_low_availability,
         cast(n_interpolated as double) / n_cells as interpolated_share
     from units_aggregated
 )

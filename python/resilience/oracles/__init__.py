@@ -12,6 +12,7 @@ module                            formula                                      s
 ================================  ==========================================  ==========
 :mod:`.entropy`                   entropy-weight composite index               DESIGN.md
 :mod:`.perpetual_inventory`       R&D capital stocks (perpetual inventory)     DESIGN.md
+:mod:`.spillovers`                spillover pools, provincial apportionment    DESIGN.md
 :mod:`.fixed_effects`             two-way fixed-effects least squares          textbook
 :mod:`.martin`                    Martin (2012) resistance and recovery        DESIGN.md
 :mod:`.resampling`                refit-per-draw bootstrap and permutation     textbook

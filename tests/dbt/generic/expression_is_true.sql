@@ -4,7 +4,7 @@
     the test arguments): while dbt parses, a macro in it (is_finite) renders empty.
 #}
 {% test expression_is_true(model, expression, column_name=none, where_clause=none) %}
-{{ config(meta={'message': 'fails the check `{expression}`'}) }}
+{{ config(meta={'message': 'fails the check `{expression}`', 'column_is_indicator': true}) }}
 
 select *
 from {{ model }}
