@@ -22,7 +22,7 @@ spread (min-max):
    DuckDB threads dbt runs with (``RESILIENCE_DUCKDB_THREADS``, default every core) and,
    for the county panel, once more with 1 DuckDB thread (an extra row, the old default);
    the three models' tables of the two runs must be bit-identical (the thread-parity
-   check, ``resilience.build.fingerprint``).
+   check, ``resilience.fingerprint.fingerprint``).
 3. The numpy peer (``bench/numpy_peer.py``) on the same Parquet: read time and compute
    time. Its weights, min/max, entropies and scores must match the SQL ones to 1e-9
    (checked here; the run fails otherwise). The SQL/numpy ratio compares the direct
@@ -73,7 +73,7 @@ sys.path.insert(0, str(BENCH))
 import numpy_peer  # noqa: E402
 import panels  # noqa: E402
 
-from resilience.build import fingerprint  # noqa: E402
+from resilience.fingerprint import fingerprint  # noqa: E402
 from resilience.indices import index_build_args  # noqa: E402
 from resilience.paths import remove_database  # noqa: E402
 

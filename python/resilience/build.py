@@ -10,8 +10,8 @@ the ``results`` schema the estimation layer wrote into it. So a build never open
    on SIGKILL) and check that no other process holds DuckDB's lock on the warehouse;
 2. validate user-supplied files and ``--var`` values (:mod:`resilience.validate`);
 3. run ``dbt build`` (seeds, models, tests) into a **fresh** file
-   ``<warehouse>.building.duckdb`` beside the warehouse, parsing dbt's JSON log lines for a
-   live progress display;
+   ``<warehouse>.building.duckdb`` beside the warehouse, handing dbt's JSON log events to
+   ``on_event`` (the command line's live display, :mod:`resilience.cli_progress`);
 4. if every model, seed and test passed: copy the ``results.*`` tables of the current
    warehouse into the new file (read-only attach), checkpoint, and ``os.replace`` the new
    file over the warehouse -- one atomic rename on the same file system;
@@ -27,16 +27,15 @@ failed build, naming the failing tests.
 Why a fresh file and not a copy of the warehouse rebuilt in place: a fresh build carries
 no relations of renamed or removed models and no stale ``test_failures`` tables, so two
 builds from the same inputs give the same warehouse whatever happened before (the
-determinism test compares fingerprints); only ``results`` -- the one schema dbt does not
-own -- is carried across, after the tests passed. The cost is a full build every time,
-seconds here.
+determinism test compares their :func:`resilience.fingerprint.fingerprint`); only
+``results`` -- the one schema dbt does not own -- is carried across, after the tests
+passed. The cost is a full build every time, seconds here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import time
@@ -581,178 +580,11 @@ def check_last_build(db_path: Path | None = None) -> None:
     )
 
 
-# ---- fingerprints (determinism) -----------------------------------------------------------
-
-VOLATILE_COLUMNS = frozenset(
-    {"estimated_at", "built_at", "created_at", "run_at", "updated_at", "build_id"}
-)
-
-
-def fingerprint(db_path: Path, schemas: tuple[str, ...] = ("marts", "results")) -> dict[str, str]:
-    """Return ``{schema.table: sha256}`` over each table's sorted rows.
-
-    Timestamp columns and the names in :data:`VOLATILE_COLUMNS` are left out: they record
-    when (or which build), not what. Floats are hashed by their exact ``repr``.
-    """
-    out = {}
-    con = lock.connect(db_path, read_only=True)
-    try:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name in "
-            f"({', '.join('?' for _ in schemas)}) order by 1, 2",
-            list(schemas),
-        ).fetchall()
-        for schema, table in tables:
-            cols = con.execute(
-                "select column_name, data_type from duckdb_columns() "
-                "where schema_name = ? and table_name = ? order by column_index",
-                [schema, table],
-            ).fetchall()
-            keep = [
-                c for c, t in cols if c.lower() not in VOLATILE_COLUMNS and "TIMESTAMP" not in t
-            ]
-            select = ", ".join('"{}"'.format(c.replace('"', '""')) for c in keep) or "1"
-            rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
-            digest = hashlib.sha256()
-            digest.update(repr(keep).encode())
-            for rec in sorted(repr(r) for r in rows):
-                digest.update(rec.encode())
-                digest.update(b"\n")
-            out[f"{schema}.{table}"] = digest.hexdigest()
-    finally:
-        con.close()
-    return out
-
-
 __all__ = [
     "BuildResult",
     "NodeOutcome",
     "ResilienceError",
     "build",
     "check_last_build",
-    "fingerprint",
     "last_build",
 ]
-
-
-# ---- live progress and the one-screen summary ---------------------------------------------
-
-RESULT_EVENTS = frozenset(
-    {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult", "SkippingDetails",
-     "LogNodeNoOpResult"}
-)  # fmt: skip
-
-
-class LiveProgress:
-    """A rich progress bar over dbt's JSON events: nodes done / total, the node running now.
-
-    Use as a context manager and pass :meth:`on_event` to :func:`build`. Failing tests are
-    printed above the bar as they happen.
-    """
-
-    def __init__(self, console=None):
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.console = console or Console(stderr=True)
-        self.progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-            MofNCompleteColumn(), TimeElapsedColumn(), console=self.console, transient=True,
-        )  # fmt: skip
-        self.task = self.progress.add_task("dbt build: parsing the project", total=None)
-        self.done: set[str] = set()
-
-    def __enter__(self) -> LiveProgress:
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.progress.__exit__(*exc)
-
-    def on_event(self, event: dict) -> None:
-        """Advance the bar on one dbt JSON log event."""
-        name = event.get("info", {}).get("name")
-        data = event.get("data", {})
-        node = data.get("node_info") or {}
-        if data.get("total"):
-            self.progress.update(self.task, total=data["total"])
-        if name == "LogStartLine":
-            self.progress.update(self.task, description=f"dbt build: {data.get('description', '')}")
-        elif name in RESULT_EVENTS:
-            self.done.add(node.get("unique_id") or f"{name}{data.get('index')}")
-            self.progress.update(self.task, completed=len(self.done))
-            status = str(data.get("status", "")).lower()
-            if status in ("fail", "error", "warn"):
-                colour = "yellow" if status == "warn" else "red"
-                label = node.get("node_name") or data.get("name") or data.get("description")
-                failures = data.get("num_failures")
-                rows = f" ({failures} rows)" if failures else ""
-                self.console.print(
-                    f"  [{colour}]{status.upper()}[/] {label}{rows}", highlight=False
-                )
-
-
-def print_summary(result: BuildResult, console=None) -> None:
-    """Print the one-screen summary: counts, seconds, failing tests with their first rows."""
-    from rich.console import Console
-
-    console = console or Console()
-    parts = []
-    for rtype in ("seed", "model", "test"):
-        counts = result.counts.get(rtype)
-        if counts:
-            detail = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-            parts.append(f"{sum(counts.values())} {rtype}s ({detail})")
-    colour = "green" if result.ok else "red"
-    verdict = "passed" if result.ok else "FAILED"
-    headline = f"[{colour}]dbt build {verdict}[/] in {result.elapsed_s:.1f} s: "
-    console.print(headline + "; ".join(parts), highlight=False)
-    for title, nodes, style in (
-        ("Failing", result.failing, "red"),
-        ("Warnings", result.warnings, "yellow"),
-    ):
-        if not nodes:
-            continue
-        console.print(f"[{style}]{title}:[/]")
-        for node in nodes[:12]:
-            n = f" ({node.failures} rows)" if node.failures else ""
-            console.print(f"  [{style}]{node.status.upper()}[/] {node.name}{n}", highlight=False)
-            for message in node.messages[: dbt.FAILING_ROWS_SHOWN]:
-                console.print(f"      {message}", highlight=False, soft_wrap=True)
-        if len(nodes) > 12:
-            console.print(f"  ... and {len(nodes) - 12} more")
-    for name, models in result.skipped.items():
-        console.print(
-            f"[yellow]Skipped[/] {len(models)} models: input {name} was not supplied "
-            f"({', '.join(models)})", highlight=False, soft_wrap=True,
-        )  # fmt: skip
-    if result.moved_aside is not None:
-        console.print(
-            f"[yellow]Damaged[/] warehouse {result.db_path} ({result.damaged}) moved aside to "
-            f"{result.moved_aside}.", highlight=False, soft_wrap=True,
-        )  # fmt: skip
-        console.print(
-            f"Warehouse {result.db_path} built anew (no results to carry over).", highlight=False
-        )
-    elif result.ok and result.carried is None:
-        console.print(f"Warehouse {result.db_path} built (the first build).", highlight=False)
-    elif result.ok:
-        carried = (
-            f"{len(result.carried)} table(s) of results.* carried over"
-            if result.carried
-            else "no results to carry over"
-        )
-        console.print(f"Warehouse {result.db_path} replaced ({carried}).", highlight=False)
-    else:
-        console.print(
-            f"Warehouse {result.db_path} kept unchanged. Failing rows: schema test_failures "
-            f"of {result.failed_db} (resilience sql \"show all tables\" --db "
-            f"{result.failed_db}).", highlight=False,
-        )  # fmt: skip

@@ -272,6 +272,7 @@ def build(
     test_failures. See README "When the build fails".
     """
     from resilience import build as build_module
+    from resilience import cli_progress
     from resilience.validate import parse_var_options
 
     _not_a_folder(db or warehouse_path())
@@ -292,7 +293,7 @@ def build(
         if db is not None:
             raise BadInput("--db names a DuckDB warehouse; --target spark builds in "
                            "RESILIENCE_SPARK_DIR instead")  # fmt: skip
-        with build_module.LiveProgress(err_console) as live:
+        with cli_progress.LiveProgress(err_console) as live:
             spark_result = spark.build_on_spark(
                 values, system, overrides, inputs, {k: Path(v) for k, v in paths.items()},
                 on_event=live.on_event,
@@ -307,7 +308,7 @@ def build(
                 console.print(f"  {node.name}: {message}")
         spark_result.raise_for_status()
         return
-    with build_module.LiveProgress(err_console) as live:
+    with cli_progress.LiveProgress(err_console) as live:
         result = build_module.build(
             db,
             values,
@@ -318,7 +319,7 @@ def build(
             inputs_dir=inputs,
             input_paths={k: Path(v) for k, v in paths.items()},
         )
-    build_module.print_summary(result, console)
+    cli_progress.print_summary(result, console)
     result.raise_for_status()
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resilience import build as build_module
+from resilience.fingerprint import fingerprint
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +87,7 @@ def _beside(db: Path) -> set[str]:
 @functools.cache
 def _reference(built: Path) -> tuple[str, dict[str, str]]:
     """Bytes hash and marts/results fingerprint of the built warehouse (copies equal it)."""
-    return _sha256(built), build_module.fingerprint(built)
+    return _sha256(built), fingerprint(built)
 
 
 def prepare(case: Case, built: Path, tmp: Path) -> tuple[Path, dict[str, str], list[str]]:
@@ -157,7 +158,7 @@ def run_case(case: Case, built: Path, tmp: Path) -> subprocess.CompletedProcess:
         assert stderr == expected, f"\n got: {stderr}\nwant: {expected}"
     after = Path(_fill(case.inspect, subs))
     assert _sha256(after) == before_bytes, "the warehouse file changed"
-    assert build_module.fingerprint(after) == before_fp, "the marts or results changed"
+    assert fingerprint(after) == before_fp, "the marts or results changed"
     assert _beside(after) == before_names, (
         f"left beside the warehouse: {_beside(after) - before_names}"
     )

@@ -23,6 +23,7 @@ import pytest
 
 from resilience import build as build_module
 from resilience.errors import LastBuildFailed
+from resilience.fingerprint import fingerprint
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -238,7 +239,7 @@ def test_two_complete_runs_give_identical_marts_and_results(built, tmp_path):
     assert build_module.build(second).ok
     for db in (first, second):
         estimate.run(db, out_dir=db.parent / "tables")
-    fp1, fp2 = build_module.fingerprint(first), build_module.fingerprint(second)
+    fp1, fp2 = fingerprint(first), fingerprint(second)
     assert any(name.startswith("results.") for name in fp1), sorted(fp1)
     assert any(name.startswith("marts.") for name in fp1)
     differing = sorted(k for k in fp1.keys() | fp2.keys() if fp1.get(k) != fp2.get(k))

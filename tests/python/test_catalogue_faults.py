@@ -30,6 +30,7 @@ import pytest
 
 from failure_catalogue import Case, _sha256, prepare, run_case, run_cli
 from resilience import build as build_module
+from resilience.fingerprint import fingerprint
 
 pytestmark = pytest.mark.slow
 
@@ -473,7 +474,7 @@ def test_build_moves_a_damaged_warehouse_aside_and_builds_anew(kind, cli_built_w
     assert aside.parent == db.parent
     assert aside.read_bytes() == blob, "the damaged file was not moved aside byte for byte"
     assert f"Damaged warehouse {db} (" in " ".join(proc.stdout.split())
-    assert build_module.fingerprint(db) == build_module.fingerprint(cli_built_warehouse)
+    assert fingerprint(db) == fingerprint(cli_built_warehouse)
     record = build_module.last_build(db)
     assert record["ok"] and record["moved_aside"] == str(aside) and record["damaged"]
     assert _sha256(db) != _sha256(aside)

@@ -117,7 +117,7 @@ def test_a_messy_file_the_preflight_accepts_builds_the_same_marts(cli_built_ware
     import csv
     import sys
 
-    from resilience.build import fingerprint
+    from resilience.fingerprint import fingerprint
 
     src = PROJECT_ROOT / "data" / "demo" / "indicator_values.csv"
     with open(src, newline="", encoding="utf-8") as fh:

@@ -22,6 +22,7 @@ import pytest
 from conftest import query
 from resilience import build as build_module
 from resilience import inputs
+from resilience.fingerprint import fingerprint
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO = PROJECT_ROOT / "data" / "demo"
@@ -232,8 +233,8 @@ def test_a_copy_of_the_demo_reproduces_the_demo_marts(tmp_path, built_warehouse)
     proc = cli("build", "--db", str(db), "--inputs", str(folder))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "Skipped" not in proc.stdout
-    ours = build_module.fingerprint(db, ("marts",))
-    theirs = build_module.fingerprint(built_warehouse, ("marts",))
+    ours = fingerprint(db, ("marts",))
+    theirs = fingerprint(built_warehouse, ("marts",))
     assert set(ours) == set(theirs)
     differing = sorted(t for t in ours if ours[t] != theirs[t])
     assert differing == ["marts.dim_input_files"]  # the paths differ, nothing else
@@ -266,15 +267,12 @@ def test_a_missing_input_skips_exactly_its_models(tmp_path, built_warehouse):
         f"Skipped 8 models: input bilateral_flows was not supplied ({', '.join(skipped)})"
         in " ".join(proc.stdout.split())
     )
-    ours = {t.split(".")[1] for t in build_module.fingerprint(db, ("marts", "intermediate"))}
-    full = {
-        t.split(".")[1]
-        for t in build_module.fingerprint(built_warehouse, ("marts", "intermediate"))
-    }
+    ours = {t.split(".")[1] for t in fingerprint(db, ("marts", "intermediate"))}
+    full = {t.split(".")[1] for t in fingerprint(built_warehouse, ("marts", "intermediate"))}
     assert sorted(full - ours) == sorted(s for s in skipped if not s.startswith("stg_"))
     # the models that remain equal the full build's, table by table
-    a = build_module.fingerprint(db, ("marts",))
-    b = build_module.fingerprint(built_warehouse, ("marts",))
+    a = fingerprint(db, ("marts",))
+    b = fingerprint(built_warehouse, ("marts",))
     assert sorted(t for t in a if a[t] != b[t]) == ["marts.dim_input_files"]
     present = query(db, "select input_name, is_present from marts.dim_input_files")
     assert present.set_index("input_name").is_present.to_dict()["bilateral_flows"] is False

@@ -9,7 +9,7 @@ order), and the profile no longer pins DuckDB to one thread.
 
 4 threads on a 2-core machine still runs the parallel paths (more partial aggregates, each
 thread's morsels in a different order). Relations are compared with
-``resilience.build.fingerprint``: rows sorted, floats by their exact ``repr`` (the shortest
+``resilience.fingerprint.fingerprint``: rows sorted, floats by their exact ``repr`` (the shortest
 string that round-trips a float64, so two floats with equal repr have equal bits).
 """
 
@@ -20,8 +20,8 @@ import re
 import pytest
 
 from conftest import run_dbt
-from resilience import build as build_module
 from resilience import estimate
+from resilience.fingerprint import fingerprint
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _build_and_estimate(tmp_path, threads: int):
     log = (where / "logs" / "dbt.log").read_text()
     assert re.search(rf"set threads = '?{threads}'?$", log, re.IGNORECASE | re.MULTILINE)
     estimate.run(db, out_dir=where / "tables")
-    return build_module.fingerprint(db, SCHEMAS)
+    return fingerprint(db, SCHEMAS)
 
 
 def test_one_and_four_duckdb_threads_give_the_same_bits(tmp_path):
