@@ -149,7 +149,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from resilience.oracles import entropy, fixed_effects, perpetual_inventory
+from resilience.oracles import entropy, fixed_effects, perpetual_inventory, spillovers
 from resilience.paths import PROJECT_ROOT, REFERENCE_DIR
 
 SEED = 20240521
@@ -424,26 +424,17 @@ def spillover_pools(stocks, partner_macro, flows, accounts) -> pd.DataFrame:
     """Return provincial spillover pools and their logs (LNIM, LNFDI, LNOFDI).
 
     ``POOL_ct = sum_j flow_cjt / gdp_jt * S_jt``, apportioned by each province's share of
-    the national total of imports, FDI inflow and OFDI.
+    the national total of imports, FDI inflow and OFDI (:mod:`resilience.oracles.spillovers`).
     """
-    m = stocks.merge(partner_macro, on=["country_code", "year"]).merge(
-        flows, on=["country_code", "year"]
-    )
-    channels = {
-        "im": ("imports_from_usd_mn", "imports_usd_mn"),
-        "fdi": ("fdi_from_usd_mn", "fdi_inflow_usd_mn"),
-        "ofdi": ("ofdi_to_usd_mn", "ofdi_usd_mn"),
-    }
-    pools = pd.DataFrame({"year": sorted(m["year"].unique())})
-    for c, (flow, _) in channels.items():
-        pool = (m[flow] / m["gdp_usd_mn"] * m["rd_stock"]).groupby(m["year"]).sum()
-        pools[f"pool_{c}"] = pools["year"].map(pool)
-    acc = accounts.merge(pools, on="year")
-    for c, (_, prov) in channels.items():
-        share = acc[prov] / acc.groupby("year")[prov].transform("sum")
-        acc[c] = share * acc[f"pool_{c}"]
-        acc[f"ln{c}"] = np.log(acc[c])
-    return acc[["province_code", "year", "im", "fdi", "ofdi", "lnim", "lnfdi", "lnofdi"]]
+    pools = spillovers.pools(stocks, flows, partner_macro, "gdp")
+    acc = accounts[accounts["year"].isin(pools["year"])].reset_index(drop=True)
+    spill = spillovers.apportioned(acc, pools)
+    out = spill[["province_code", "year"]].copy()
+    for channel, short in (("imports", "im"), ("fdi", "fdi"), ("ofdi", "ofdi")):
+        out[short] = spill[channel]
+    for channel, short in (("imports", "im"), ("fdi", "fdi"), ("ofdi", "ofdi")):
+        out[f"ln{short}"] = spill[f"ln_{channel}"]
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
