@@ -21,10 +21,11 @@ Sections (each an ``<section id=...>`` the browser test looks for):
     export resilience ``(export_t - export_2008) / export_2008`` by province and region, with
     the 2009 (global financial crisis) and 2020 (COVID-19) shocks marked.
 ``regressions``
-    every estimated regression table (``results.*``), stars and standard errors as in
-    the papers, N, both R-squared conventions, effects, the share of each regressor's
-    variance the fixed effects leave (``results.absorption``, one compact table per
-    panel) and which part of a regressor built as unit part + time part identifies it.
+    every estimated regression table, rendered from ``results.*`` by the publication
+    renderer (:func:`resilience.tables.build_table`, the cells of ``reports/tables``)
+    with the spec it was estimated with (``results.tables``: a user's spec too), then the
+    supplementary models, the share of each regressor's variance the fixed effects leave
+    (``results.absorption``, one compact table per panel) and the tests.
 ``heterogeneity``
     a coefficient plot of the key regressor across the heterogeneity groups (95% CI).
 ``sensitivity``
@@ -69,32 +70,31 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from resilience import __version__, relations  # noqa: E402
 from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
-from resilience.panel import TIME_EFFECTS  # noqa: E402
+from resilience.panel import YEAR_TERM  # noqa: E402
 from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
 from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
 from resilience.report_sensitivity import section_sensitivity  # noqa: E402
 from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
 from resilience.results import (  # noqa: E402
     COMPLEMENT_ROLE,
+    StoredModel,
     TestKind,
+    stored_models,
+    stored_table_specs,
     stored_tests,
     typed_models,
     typed_tests,
 )
+from resilience.specs import Column, TableSpec  # noqa: E402
 from resilience.tables import (  # noqa: E402
-    ABSORPTION_NOTE,
-    COV_NOTES,
     TEST_LABELS,
-    ConstructedTerm,
-    absorption_rows,
+    PublicationTable,
     build_descriptives,
-    construction_notes,
-    dropped_note,
+    build_stored_tables,
+    build_table,
     number,
     p_cell,
-    stars,
     to_html,
-    wild_bootstrap_rows,
 )
 from resilience.validate import project_vars  # noqa: E402
 
@@ -145,6 +145,7 @@ TABLES = {
     "coefficients": relations.COEFFICIENTS,
     "tests": relations.TESTS,
     "absorption": relations.ABSORPTION,
+    "result_tables": relations.TABLE_SPECS,
     "specification_curve": relations.SPECIFICATION_CURVE,
     "specification_curve_summary": relations.SPECIFICATION_CURVE_SUMMARY,
     "variant_design": VARIANT_DESIGN,
@@ -722,9 +723,6 @@ def export_paths_figure(
 NOT_BUILT = "Not built yet: {relation} is not in the warehouse (run `resilience build`)."
 """The note of a section whose mart is absent (a template of :data:`resilience.i18n.ZH`)."""
 
-YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
-"""Year-dummy terms (``year_2010``, ``year_2010_x_is_coastal``): summarised by the Effects row."""
-
 
 def _model_value(models: pd.DataFrame | None, model_id: str, column: str) -> Any:
     """One cell of results.models, or None."""
@@ -866,16 +864,6 @@ def model_label(
     )
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return html.escape(str(value))
-    return f"{int(number)}" if number.is_integer() else f"{number:.3f}"
-
-
 def report_lang(lang: str | None = None) -> str:
     """Choose the report's language: ``lang``, else the specs' ``lang:`` if they agree, else en."""
     if lang:
@@ -907,178 +895,102 @@ def descriptive_tables(frames, lang: str = DEFAULT_LANG) -> list[str]:
     return [to_html(build_descriptives(spec, statistics, lang)) for spec in specs]
 
 
-def regression_tables(
-    frames, lang: str = DEFAULT_LANG
-) -> list[tuple[str, pd.DataFrame, list[str]]]:
-    """Paper-style tables from results.models / results.coefficients.
+SUPPLEMENTARY_TABLE = "supplementary"
+"""The ``table_id`` of the report's table of the models without a table of their own."""
+SUPPLEMENTARY_TITLE = (
+    "Supplementary models (mediation third step, heterogeneity complements and interactions)"
+)
 
-    One table per ``table_id`` (title, column labels, term labels and the statistic in
-    parentheses from the shipped specs when they name the table), plus one table of the
-    supplementary models (no table_id: mediation third steps, heterogeneity complements
-    and interactions). Cells: estimate with stars over the SE (or t) in parentheses. Year
-    dummies are summarised by the Effects row. Returns (title, frame, notes) triples, in
-    ``lang`` (:mod:`resilience.i18n`; texts without a translation stay English, warned).
+
+def report_layouts(frames) -> dict[str, TableSpec]:
+    """Return the table specs the report renders with: the stored ones over the shipped ones.
+
+    ``results.tables`` holds the spec each table was estimated with (a user's
+    ``--spec`` too, :func:`resilience.results.stored_table_specs`); a table estimated
+    before that was stored falls back on the shipped spec of its id (:func:`table_layouts`,
+    notes filled from ``marts.dim_build_settings``).
     """
-    coefs, models = frames.get("coefficients"), frames.get("models")
-    if coefs is None or coefs.empty:
-        return []
     settings = frames.get("build_settings")
-    layouts = table_layouts(
+    shipped = table_layouts(
         {} if settings is None else dict(zip(settings.var_name, settings.value_text, strict=True))
     )
-    every_text = spec_texts(layouts, lang)
-    names = table_names(layouts, Translator(lang, every_text))
-    groups: dict[str, list[str]] = {}
-    for model_id in dict.fromkeys(coefs.model_id.astype(str)):
-        key = _model_value(models, model_id, "table_id") or ""
-        groups.setdefault(str(key), []).append(model_id)
-    ordered = sorted(groups, key=lambda k: (k == "", k))
-    tables = []
-    for table_id in ordered:
-        layout = layouts.get(table_id)
-        model_ids = groups[table_id]
-        if layout is not None:
-            listed = [c.model for c in layout.columns]
-            model_ids = [m for m in listed if m in model_ids] + [
-                m for m in model_ids if m not in listed
-            ]
-        labels = dict(getattr(layout, "labels", {}) or {}) if table_id else all_labels(layouts)
-        tr = Translator(lang, {**every_text, **(getattr(layout, "texts", {}) or {}).get(lang, {})})
-        in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
-        headers: list[str] = []
-        for i, model_id in enumerate(model_ids):
-            label = model_label(models, model_id, labels, {} if table_id else names, tr)
-            header = tr(label) if label != model_id or not table_id else f"({i + 1})"
-            headers.append(header if header not in headers else f"{header} [{i + 1}]")
-        rows: dict[str, dict[str, str]] = {}
-        for model_id, header in zip(model_ids, headers, strict=True):
-            part = coefs[coefs.model_id == model_id]
-            for r in part.itertuples(index=False):
-                if YEAR_TERM.search(str(r.term)):
-                    continue
-                second = getattr(r, in_brackets, r.std_error)
-                # as the publication tables print them (resilience.tables.number)
-                cell = f"{number(r.estimate)}{stars(r.p_value)}<br>({number(second)})"
-                rows.setdefault(str(r.term), {})[header] = cell
-        frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=headers).fillna("")
-        # the models' own regressors first (in column order), then controls, constant last
-        regressors = [t for m in model_ids for t in _model_spec(models, m).get("regressors", [])]
-        ordered_terms = dict.fromkeys(
-            [t for t in regressors if t in frame.index] + [t for t in frame.index if t != "const"]
-        )
-        terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
-        frame = frame.loc[terms]
-        frame.index = [html.escape(term_label(t, labels, tr)) for t in frame.index]
-        boot_rows, boot_notes = (
-            wild_bootstrap_rows(
-                frames.get("tests"),
-                list(zip(model_ids, headers, strict=True)),
-                table_id,
-                labels,
-                tr,
-            )
-            if table_id
-            else ([], [])
-        )
-        for label, cells in boot_rows:
-            frame.loc[html.escape(label)] = list(cells)
-        for label, column in (
-            ("Outcome", "outcome"),
-            ("N", "n_obs"),
-            ("R² within (Stata xtreg)", "r2_within"),
-            ("R² LSDV", "r2_lsdv"),
-            ("Effects", "effects"),
-            ("Covariance", "cov_type"),
-        ):
-            if models is not None and column in models:
-                values = [_model_value(models, m, column) for m in model_ids]
-                if column == "outcome":
-                    values = [tr(labels.get(str(v), v)) for v in values]
-                elif column in ("effects", "cov_type"):
-                    values = [None if v is None else tr(str(v)) for v in values]
-                frame.loc[tr(label)] = [_fmt(v) for v in values]
-        absorption = frames.get("absorption")
-        absorbed, construction = [], []
-        if absorption is not None and not absorption.empty:
-            shares = [
-                dict(zip(part.term, part.share_left, strict=True))
-                for part in (absorption[absorption.model_id == m] for m in model_ids)
-            ]
-            absorbed = absorption_rows(shares, regressors, labels, tr)
-            construction = _construction_of(absorption, model_ids, headers, regressors, labels, tr)
-        for label, cells in absorbed:
-            frame.loc[html.escape(label)] = list(cells)
-        frame.index.name = "term"
-        frame = frame.reset_index()
-        title = tr(
-            getattr(layout, "title", None)
-            or (
-                table_id
-                or "Supplementary models (mediation third step, heterogeneity "
-                "complements and interactions)"
-            )
-        )
-        notes = [tr(n) for n in getattr(layout, "notes", ()) or ()] + boot_notes
-        stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
-        if tr.lang == DEFAULT_LANG:
-            notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
-        else:
-            covs = {_model_value(models, m, "cov_type") for m in model_ids} - {None}
-            inner = tr.note("inner_t_stat" if in_brackets == "t_stat" else "inner_std_error")
-            covs_text = "; ".join(sorted(tr(COV_NOTES.get(c, str(c))) for c in covs))
-            notes.insert(0, tr.note("stars", inner=inner, covs=covs_text))
-        for model_id, header in zip(model_ids, headers, strict=True):
-            dropped = _model_value(models, model_id, "n_dropped")
-            if dropped:
-                by_column = json.loads(_model_value(models, model_id, "dropped_detail") or "{}")
-                by_year = _model_value(models, model_id, "dropped_by_year")
-                note = dropped_note(
-                    int(dropped),
-                    int(_model_value(models, model_id, "n_obs")),
-                    by_column,
-                    json.loads(by_year) if isinstance(by_year, str) else {},
-                    tr,
-                    labels,
-                )
-                notes.append(tr.note("column", column=header, note=note))
-        if absorbed:
-            notes += [tr(ABSORPTION_NOTE), *construction]
-        tr.warn(f"report table {table_id or 'supplementary'!r}")
-        tables.append((title, frame, notes))
-    return tables
+    return {**shipped, **stored_table_specs(frames.get("result_tables"))}
 
 
-def _construction_of(
-    absorption: pd.DataFrame,
-    model_ids: list[str],
-    headers: list[str],
-    regressors: list[str],
-    labels: dict[str, str],
-    tr: Translator,
-) -> list[str]:
-    """Return the :func:`resilience.tables.construction_notes` of a table's regressors.
+def supplementary_spec(
+    frames, models: list[StoredModel], layouts: dict[str, TableSpec], lang: str
+) -> TableSpec:
+    """Make a table spec of the models without a table (mediation third steps, group models).
 
-    From the ``unit_label``, ``time_label``, ``time_depends_on`` and ``effects`` of
-    ``results.absorption`` (blank for a regressor not built as unit part + time part), in
-    ``tr``'s language.
+    Columns are the models, headed by :func:`model_label` (``(3) Central-western:
+    complement group``); terms are labelled as in their base tables, an interaction
+    ``x_x_flag`` as ``label(x) × flag`` (:func:`term_label`). Their translations into
+    ``lang`` are the spec's texts, so :func:`resilience.tables.build_table` renders it in
+    the report's language as any other.
     """
-    terms = []
-    for model_id, header in zip(model_ids, headers, strict=True):
-        part = absorption[(absorption.model_id == model_id) & absorption.term.isin(regressors)]
-        for row in part.itertuples(index=False):
-            if isinstance(getattr(row, "unit_label", None), str):
-                depends = getattr(row, "time_depends_on", None)
-                terms.append(
-                    ConstructedTerm(
-                        header,
-                        labels.get(row.term, row.term),
-                        row.unit_label,
-                        row.time_label,
-                        row.effects in TIME_EFFECTS,
-                        depends if isinstance(depends, str) else None,
-                    )
-                )
-    return construction_notes(terms, tr)
+    labels = all_labels(layouts)
+    texts = spec_texts(layouts, lang)
+    tr = Translator(lang, texts)
+    english_names, names = table_names(layouts), table_names(layouts, tr)
+    own = dict(texts)
+    columns: list[Column] = []
+    for i, model in enumerate(models, start=1):
+        english = model_label(frames.get("models"), model.model_id, labels, english_names)
+        translated = model_label(frames.get("models"), model.model_id, labels, names, tr)
+        if english in {c.label for c in columns}:
+            english, translated = f"{english} [{i}]", f"{translated} [{i}]"
+        columns.append(Column(model.model_id, english))
+        own[english] = translated
+    terms = {t: term_label(t, labels) for m in models for t in m.terms if t not in labels}
+    own |= {term_label(t, labels): term_label(t, labels, tr) for t in terms}
+    own = {en: text for en, text in own.items() if text != en}
+    return TableSpec(
+        SUPPLEMENTARY_TABLE,
+        SUPPLEMENTARY_TITLE,
+        tuple(columns),
+        {**labels, **terms},
+        texts={lang: own} if lang != DEFAULT_LANG else {},
+    )
+
+
+def regression_tables(frames, lang: str = DEFAULT_LANG) -> list[PublicationTable]:
+    """Every stored regression table, rendered as ``resilience estimate`` renders it.
+
+    The models are read back from ``results.*`` (:func:`resilience.results.stored_models`)
+    and each table is built by :func:`resilience.tables.build_table` from the spec it was
+    estimated with (:func:`report_layouts`; a user's spec too); a table whose spec is
+    nowhere gets its models' column labels. Then one table of the supplementary models
+    (no ``table_id``: :func:`supplementary_spec`). Tables by ``table_id``, in ``lang``.
+    """
+    models = stored_models(frames)
+    if not models:
+        return []
+    layouts = report_layouts(frames)
+    stored = stored_table_specs(frames.get("result_tables"))
+    ids = {m.table_id for m in models.values() if m.table_id}
+    ids |= {t for t, spec in stored.items() if any(c.model in models for c in spec.columns)}
+    specs = {
+        table_id: layouts.get(table_id)
+        or TableSpec(
+            table_id,
+            table_id,
+            tuple(
+                Column(m.model_id, m.column_label or f"({i})")
+                for i, m in enumerate((m for m in models.values() if m.table_id == table_id), 1)
+            ),
+            all_labels(layouts),
+            texts={lang: spec_texts(layouts, lang)},
+        )
+        for table_id in sorted(ids)
+    }
+    tests = frames.get("tests")
+    tables = build_stored_tables(specs, models, tests, lang)
+    rest = [m for m in models.values() if not m.table_id]
+    if rest:
+        tables.append(
+            build_table(supplementary_spec(frames, rest, layouts, lang), models, tests, lang)
+        )
+    return tables
 
 
 def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -1095,7 +1007,7 @@ def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, p
     absorption, models = frames.get("absorption"), frames.get("models")
     if absorption is None or absorption.empty:
         return []
-    layouts = table_layouts()
+    layouts = report_layouts(frames)
     labels = all_labels(layouts)
     shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]].copy()
     names = {
@@ -1247,16 +1159,15 @@ def section_regressions(
     stale = stale_results_note(frames.get("models"), build_id, tr)
     if stale:
         sec.note(stale)
-    for title, frame, notes in tables:
-        sec.table(frame, title, raw_html_columns=tuple(frame.columns))
-        for note in notes:
-            sec.blocks.append(f'<p class="tablenote">{html.escape(note)}</p>')
+    for table in tables:
+        sec.blocks.append(f'<div class="tablewrap">{to_html(table)}</div>')
+        sec.n_tables += 1
     for caption, frame in absorption_tables(frames, tr):
         sec.table(frame, caption, digits=3)
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
         columns = [c for c in ("test_name", "statistic", "df", "p_value") if c in tests]
-        layouts = table_layouts()
+        layouts = report_layouts(frames)
         labels, names = all_labels(layouts), table_names(layouts, tr)
         shown = tests[columns].copy()
         shown["test_name"] = [test_label(t.kind, labels, tr) for t in stored_tests(tests)]
@@ -1297,7 +1208,7 @@ def heterogeneity_estimates(frames, tr: Translator | None = None) -> pd.DataFram
     models = typed_models(frames.get("models"))
     if coefs is None or coefs.empty:
         return None
-    layouts = table_layouts()
+    layouts = report_layouts(frames)
     labels, names = all_labels(layouts), table_names(layouts, tr)
     rows = []
     stored = stored_tests(tests)
@@ -1679,7 +1590,7 @@ def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> lis
     One :class:`~resilience.i18n.Translator` serves every section: the specs' own texts
     (:func:`spec_texts`), then :data:`resilience.i18n.ZH`.
     """
-    tr = Translator(lang, spec_texts(table_layouts(), lang))
+    tr = Translator(lang, spec_texts(report_layouts(frames), lang))
     use_plot_fonts()
     body: list[Section] = [
         section_weights(frames, tr),
