@@ -394,6 +394,57 @@ def estimate(
         console.print(f"  [yellow]skipped:[/] {table_id}: {reason}", highlight=False)
 
 
+# ---------------------------------------------------------------- tables ------------
+@app.command("tables")
+@handle_errors
+def tables_command(
+    db: DbOption = None,
+    table: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tables",
+            "--table",
+            "-t",
+            help="Render only these table ids: comma-separated or repeated. Default: every "
+            "table the warehouse holds results of.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option(help="Where the publication tables (md, tex, html, docx) go.")
+    ] = REPORTS_DIR / "tables",
+    lang: LangOption = None,
+) -> None:
+    """Render the regression tables again from the stored results, without estimating.
+
+    Reads results.tables (the spec each table was estimated with, a --spec of
+    `resilience estimate` too) and the models, coefficients, tests and absorption rows,
+    and writes the tables into --out-dir as `resilience estimate` does (same renderer,
+    same cells), in --lang: e.g. the Chinese tables of an English run. The descriptive
+    statistics tables are not results; `resilience estimate` writes them.
+    """
+    from resilience import estimate as estimate_module
+
+    lang = _lang(lang)
+    db_path = _existing_db(db, readable=True)
+    wanted = [t.strip() for item in table or [] for t in item.split(",") if t.strip()]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rendered = estimate_module.render_stored(
+            db_path, wanted or None, out_dir, console=console, lang=lang
+        )
+    _print_language_warnings(caught)
+    if not rendered:
+        raise MissingPrerequisite(
+            f"no tables estimated yet in {db_path} ({relations.TABLE_SPECS} is absent or "
+            "empty): run `resilience estimate` first"
+        )
+    console.print(
+        f"[green]Rendered[/] tables {', '.join(rendered)} from the results in {db_path} "
+        f"into {out_dir}",
+        highlight=False,
+    )
+
+
 # ---------------------------------------------------------------- sensitivity -------
 @app.command()
 @handle_errors

@@ -3,6 +3,9 @@
 :func:`run` is the entry point a CLI calls. The panels (``marts.panel_*``) are read with a
 read-only connection that is closed before the writable one opens; results go to schema
 ``results`` (:mod:`resilience.results`), tables to ``out_dir`` (:mod:`resilience.tables`).
+The tables are rendered from the rows written (:func:`resilience.results.result_rows`
+read back by :func:`resilience.results.stored_models`), as the report renders them from
+the warehouse, and the table specs are stored beside them (``results.tables``).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,11 +32,16 @@ from resilience.results import (
     COMPLEMENT_ROLE,
     TEST_COLUMNS,
     ModelRecord,
+    StoredModel,
     TestKind,
     build_id_of,
     complement_id,
     data_fingerprint,
+    read_results,
+    result_rows,
     settings_of,
+    stored_models,
+    stored_table_specs,
     tests_frame,
     write_results,
 )
@@ -41,10 +50,17 @@ from resilience.specs import (
     ModelSpec,
     SpecError,
     SpecSet,
+    TableSpec,
     load_specs,
     with_settings,
 )
-from resilience.tables import build_descriptives, build_table, print_table, staged_tables
+from resilience.tables import (
+    build_descriptives,
+    build_stored_tables,
+    build_table,
+    print_table,
+    staged_tables,
+)
 from resilience.wildboot import FocalBootstrap
 
 PANEL_NAME = re.compile(r"[A-Za-z_]\w*\.[A-Za-z_]\w*")
@@ -199,6 +215,15 @@ def record(
         base_model_id=None if in_specs else spec.model_id,
         flag=(note or {}).get("flag"),
     )
+
+
+def stored_fits(fits: dict[str, PanelResults], specs: SpecSet) -> dict[str, StoredModel]:
+    """Return the fits of spec models as the tables read them: their ``results`` rows read back.
+
+    ``fits`` maps a model id of ``specs`` to its fit (:func:`fit_model`);
+    :func:`resilience.tables.build_table` renders the result.
+    """
+    return stored_models(result_rows(record(f, specs.models[m], specs) for m, f in fits.items()))
 
 
 def with_ids(frame: pd.DataFrame, model_id: str, table_id: str | None) -> pd.DataFrame:
@@ -403,7 +428,9 @@ def run(
     )
     specs = with_settings(specs, panels.settings)  # the notes' {hp_lambda}, … as built
     built, skipped = _descriptives(specs, panels, unbuilt, skipped, lang)
-    built += [build_table(t, fits, specs, test_frame, lang) for t in specs.tables.values()]
+    rows = result_rows(records, test_frame)  # the rows written, read back as the report does
+    stored = stored_models(rows)
+    built += [build_table(t, stored, rows["tests"], lang) for t in specs.tables.values()]
     # the tables are written first into a hidden folder, the results then into the
     # warehouse, and only then the tables moved in: a refused write of either leaves both
     # as they were
@@ -412,7 +439,7 @@ def run(
         staged_tables(built, out_dir) as files,
     ):
         if write_db:
-            write_against(db_path, records, test_frame, panels.build_id)
+            write_against(db_path, records, test_frame, panels.build_id, specs.tables.values())
     if console is not None:
         for table in built:
             print_table(table, console)
@@ -424,6 +451,53 @@ def run(
         {r.result.model_id: r.result.n_dropped for r in records if r.result.n_dropped},
         skipped,
     )
+
+
+def render_stored(
+    db_path: str | Path,
+    tables: list[str] | None = None,
+    out_dir: str | Path = "reports/tables",
+    console: Console | None = None,
+    lang: str | None = None,
+) -> list[str]:
+    """Render the stored tables again from the warehouse's ``results``, estimating nothing.
+
+    Each table of ``results.tables`` (the spec it was estimated with) is built from the
+    stored models (:func:`resilience.tables.build_stored_tables`) and written to
+    ``out_dir`` as :func:`run` writes it: the same cells, in ``lang`` if given. Returns
+    the table ids rendered ([] when nothing is stored yet).
+
+    Raises
+    ------
+    SpecError
+        If ``tables`` names a table the warehouse holds no results of.
+    """
+    con = lock.connect(db_path, read_only=True)
+    try:
+        frames = read_results(con)
+    finally:
+        con.close()
+    specs = stored_table_specs(frames["tables"])
+    if not specs:
+        return []
+    unknown = [t for t in tables or [] if t not in specs]
+    if unknown:
+        raise SpecError(
+            f"table(s) {unknown} have no stored results in {db_path}; stored: {sorted(specs)} "
+            "(run `resilience estimate` for the others)"
+        )
+    if tables:
+        specs = {t: specs[t] for t in tables}
+    built = build_stored_tables(specs, stored_models(frames), frames["tests"], lang)
+    with (
+        storage_faults(f"cannot write the tables into {out_dir}; nothing was written", out_dir),
+        staged_tables(built, out_dir),
+    ):
+        pass
+    if console is not None:
+        for table in built:
+            print_table(table, console)
+    return [t.table_id for t in built]
 
 
 def _descriptives(
@@ -450,9 +524,13 @@ def _descriptives(
 
 
 def write_against(
-    db_path: str | Path, records: list[ModelRecord], tests: pd.DataFrame, build_id: str | None
+    db_path: str | Path,
+    records: list[ModelRecord],
+    tests: pd.DataFrame,
+    build_id: str | None,
+    tables: Iterable[TableSpec] = (),
 ) -> None:
-    """Write results into the warehouse only if its marts are still those of ``build_id``.
+    """Write results (and the ``tables`` specs) only if the marts are still those of ``build_id``.
 
     The build lock is held for the write, so no build can swap its file in between the
     check and the commit; a build that finished since the panels were read has recorded
@@ -468,7 +546,7 @@ def write_against(
     with storage_faults(doing, db_path), lock.build_lock(db_path):
         con = lock.connect(db_path, doing=doing)
         try:
-            write_results(con, records, tests, expected_build_id=build_id)
+            write_results(con, records, tests, expected_build_id=build_id, tables=tables)
             try:
                 con.execute("checkpoint")
             except duckdb.Error as exc:

@@ -107,6 +107,25 @@ ZH: dict[str, str] = {
     # the tests table of the report (resilience.report.TEST_LABELS)
     "Hausman χ², named regressors": "Hausman检验χ²（仅核心解释变量）",
     "Hausman χ², named regressors, sigmamore": "Hausman检验χ²（仅核心解释变量，sigmamore）",
+    # the note under the Hausman rows (resilience.tables.HAUSMAN_NOTE, COMPARE_NOTES)
+    "Hausman χ² (FE vs RE, conventional covariances): {convention}": (
+        "Hausman检验χ²（固定效应 vs 随机效应，常规协方差）：{convention}"
+    ),
+    ". df (the rank of V_FE − V_RE), {dfs}": "。自由度（V_FE − V_RE 的秩）：{dfs}",
+    " {mark} V_FE − V_RE not positive definite: Moore–Penrose inverse, q = its rank.": (
+        " {mark} V_FE − V_RE 非正定：使用 Moore–Penrose 广义逆，q 取其秩。"
+    ),
+    " results.tests also holds the named-regressors variant (hausman_named).": (
+        " results.tests 另存仅比较核心解释变量的检验（hausman_named）。"
+    ),
+    "Stata's default (hausman fe re): every coefficient both models share but the constant, "
+    "the year dummies included": (
+        "Stata 默认（hausman fe re）：比较两模型共有的全部系数（常数项除外，含年份虚拟变量）"
+    ),
+    "the named regressors only (not the year dummies)": "仅核心解释变量（不含年份虚拟变量）",
+    "convention not recorded (results estimated before it was)": (
+        "比较口径未记录（结果估计于记录该口径之前）"
+    ),
     "Sobel test of the indirect effect via {what}": "中介效应 Sobel 检验：{what}",
     "Province-bootstrap test of the indirect effect via {what}": ("中介效应省份自助法检验：{what}"),
     "Permutation test of the group difference: {what}": "组间系数差异置换检验：{what}",
@@ -133,12 +152,6 @@ ZH: dict[str, str] = {
     "Max": "最大值",
     "all rows": "全部观测",
     "in_paper_sample": "论文样本",
-    # regression tables of the report (resilience.report.regression_tables)
-    "Outcome": "被解释变量",
-    "R² within (Stata xtreg)": "组内R²（Stata xtreg）",
-    "R² LSDV": "LSDV R²",
-    "Effects": "固定效应",
-    "Covariance": "标准误",
 }
 ZH.update(
     {

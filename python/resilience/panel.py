@@ -249,6 +249,11 @@ class Covariance:
         return g / (g - 1) * (nobs - 1) / nobs
 
 
+YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
+"""A year dummy of :func:`year_dummies` (``year_2010``), or its interaction
+(``year_2010_x_is_coastal``): the tables summarise them by the Year FE row."""
+
+
 def year_dummies(times: pd.Series, prefix: str) -> pd.DataFrame:
     """Dummies for each period present except the first (the base), named ``prefix_t``.
 

@@ -123,6 +123,9 @@ TESTS = Relation(RESULTS_SCHEMA, "tests", "test: statistic, df, p (Hausman, wild
 ABSORPTION = Relation(
     RESULTS_SCHEMA, "absorption", "model × regressor: the variance the fixed effects leave"
 )
+TABLE_SPECS = Relation(
+    RESULTS_SCHEMA, "tables", "publication table: the spec it was rendered with (estimate)"
+)
 SPECIFICATION_CURVE = Relation(
     RESULTS_SCHEMA, "specification_curve", "baseline × index variant: the focal coefficient"
 )

@@ -42,6 +42,19 @@ Tables (created if absent):
     identifies its slope), ``share_entity, share_time`` (absorbed by each effect alone),
     and for a regressor the specs declare a unit part plus a time part (``construction``)
     ``unit_part, unit_label, time_label, identified_by`` (which part identifies the slope).
+``results.tables``
+    one row per publication table ``resilience estimate`` rendered: ``table_id``,
+    ``spec`` (the :class:`~resilience.specs.TableSpec` as JSON, its notes' ``{var}``
+    filled from the build, :meth:`~resilience.specs.TableSpec.to_json`), ``lang`` (the
+    spec file's ``lang:``), ``source`` (the spec file), ``estimated_at``, ``build_id``.
+    So a user's spec (``--spec``) renders in the report as in ``reports/tables``.
+
+The publication tables are rendered from these rows only (:mod:`resilience.tables`):
+:func:`result_rows` makes the rows of fitted models (what :func:`write_results` writes),
+:func:`stored_models` reads them back as :class:`StoredModel` objects with the
+properties of :class:`~resilience.panel.PanelResults` a table needs, and
+:func:`stored_table_specs` the table specs. ``estimate``, the report and ``resilience
+tables`` all go that way.
 
 ``results.specification_curve``
     :func:`resilience.speccurve.refit_variants`, one row per model and index variant
@@ -82,10 +95,10 @@ import pandas as pd
 
 from resilience import relations
 from resilience.errors import WarehouseRebuilt
-from resilience.panel import ABSORPTION_COLUMNS, TIDY_COLUMNS, PanelResults
+from resilience.panel import ABSORPTION_COLUMNS, TIDY_COLUMNS, YEAR_TERM, Formula, PanelResults
 
 if TYPE_CHECKING:  # specs imports wildboot, which writes results rows
-    from resilience.specs import Construction
+    from resilience.specs import Construction, TableSpec
 
 SCHEMA = relations.RESULTS_SCHEMA
 MODELS_DDL = f"""
@@ -120,6 +133,13 @@ create table if not exists {SCHEMA}.absorption (
     unit_part varchar, unit_label varchar, time_label varchar, identified_by varchar,
     time_depends_on varchar, primary key (model_id, term)
 )"""
+TABLES_DDL = f"""
+create table if not exists {SCHEMA}.tables (
+    table_id varchar primary key, spec json, lang varchar, source varchar,
+    estimated_at timestamptz, build_id varchar
+)"""
+TABLE_SPEC_COLUMNS = ["table_id", "spec", "lang", "source", "estimated_at", "build_id"]
+"""The columns of ``results.tables``: a rendered table's spec (:func:`table_spec_rows`)."""
 CURVE_DDL = f"""
 create table if not exists {SCHEMA}.specification_curve (
     index_name varchar, model_id varchar, term varchar, variant_id bigint, is_shipped boolean,
@@ -396,6 +416,246 @@ def typed_models(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     return frame
 
 
+def _json_of(raw) -> dict:
+    """Decode a JSON cell of a results row; {} when empty or not a JSON object."""
+    if isinstance(raw, dict):
+        return raw
+    try:
+        parsed = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+@dataclass(frozen=True, eq=False)
+class StoredModel:
+    """A ``results.models`` row read back with its coefficients and absorption rows.
+
+    Has the properties of :class:`~resilience.panel.PanelResults` a publication table reads
+    (``params``, ``std_errors``, ``tstats``, ``pvalues``, ``nobs``, ``r2_within``,
+    ``r2_lsdv``, ``formula``, ``cov_type``, ``n_dropped``, ``dropped_by_column``,
+    ``dropped_by_year``, ``absorption``, ``terms``), the values as stored, so a table
+    rendered from them equals one rendered from the fit bit for bit. ``regressors`` and
+    ``controls`` split the formula's terms as the model's spec does; the terms a role
+    added to its spec's (a mediation step's mediator, a heterogeneity interaction's
+    ``x_x_flag``) count as regressors, year-dummy interactions as neither.
+    ``constructions``: ``term -> Construction`` of the terms stored as unit part + time
+    part (``results.absorption``).
+    """
+
+    model_id: str
+    table_id: str | None
+    column_label: str | None
+    panel: str | None
+    formula: Formula
+    regressors: tuple[str, ...]
+    controls: tuple[str, ...]
+    coefficients: pd.DataFrame
+    """``results.coefficients`` rows of the model, indexed by term, in the stored order."""
+    absorption: pd.DataFrame
+    """``results.absorption`` rows of the model."""
+    nobs: int
+    n_entities: int | None
+    n_dropped: int
+    dropped_by_column: dict[str, int]
+    dropped_by_year: dict[int | str, int]
+    r2_within: float
+    r2_lsdv: float
+    cov_type: str
+    effects: str
+    constructions: dict[str, Construction]
+    role: str | None = None
+    base_model_id: str | None = None
+    flag: str | None = None
+    spec: dict = field(default_factory=dict)
+    """The model spec as stored (``results.models.spec``)."""
+
+    @property
+    def terms(self) -> list[str]:
+        """The named regressors of the formula (no constant, no year dummies)."""
+        return list(self.formula.terms)
+
+    @property
+    def params(self) -> pd.Series:
+        """Estimated coefficients, including the constant and year dummies."""
+        return self.coefficients["estimate"].rename("estimate")
+
+    @property
+    def std_errors(self) -> pd.Series:
+        """Standard errors."""
+        return self.coefficients["std_error"].rename("std_error")
+
+    @property
+    def tstats(self) -> pd.Series:
+        """Ratios of the coefficients to their standard errors (as stored)."""
+        return self.coefficients["t_stat"].rename("t_stat")
+
+    @property
+    def pvalues(self) -> pd.Series:
+        """Two-sided p-values."""
+        return self.coefficients["p_value"].rename("p_value")
+
+
+def _cell(row: pd.Series, column: str, default=None):
+    value = row.get(column, default)
+    return (
+        default
+        if value is None or (not isinstance(value, str | dict) and pd.isna(value))
+        else value
+    )
+
+
+def _split_terms(terms: tuple[str, ...], spec: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return (regressors, controls) of a fit's ``terms`` as its stored ``spec`` names them."""
+    regressors, controls = set(spec.get("regressors") or ()), set(spec.get("controls") or ())
+    if not regressors | controls:
+        return tuple(t for t in terms if not YEAR_TERM.search(t)), ()
+    return (
+        tuple(
+            t for t in terms if t in regressors or (t not in controls and not YEAR_TERM.search(t))
+        ),
+        tuple(t for t in terms if t in controls),
+    )
+
+
+def _year_key(year: str) -> int | str:
+    return int(year) if year.lstrip("-").isdigit() else year
+
+
+def stored_models(frames: dict[str, pd.DataFrame | None]) -> dict[str, StoredModel]:
+    """Read ``results.models``, ``coefficients`` and ``absorption`` rows back as models.
+
+    ``frames`` holds the rows by table name (``models``, ``coefficients``, ``absorption``),
+    as :func:`result_rows` makes them or as read from the warehouse. Returns ``model_id ->
+    StoredModel`` in the order of ``results.models``; {} when there are no models. A model
+    whose spec JSON lacks its formula (an older row) gets it from ``outcome`` and
+    ``effects``, and all its terms count as regressors.
+    """
+    from resilience.specs import Construction
+
+    models, coefficients = typed_models(frames.get("models")), frames.get("coefficients")
+    if models is None or models.empty or coefficients is None:
+        return {}
+    absorption = frames.get("absorption")
+    if absorption is None:
+        absorption = pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS)
+    by_model = {
+        m: part.set_index("term") for m, part in coefficients.groupby("model_id", sort=False)
+    }
+    absorbed = {m: part for m, part in absorption.groupby("model_id", sort=False)}
+    out = {}
+    for _, row in models.iterrows():
+        model_id = str(row["model_id"])
+        if model_id not in by_model:
+            continue
+        spec = _json_of(row.get("spec"))
+        effects = str(_cell(row, "effects", "two-way"))
+        try:
+            formula = Formula.parse(spec["formula"])
+        except (KeyError, TypeError, ValueError):
+            terms = tuple(
+                t for t in by_model[model_id].index if t != "const" and not YEAR_TERM.search(t)
+            )
+            formula = Formula(
+                str(row["outcome"]),
+                terms,
+                effects in ("two-way", "entity"),
+                effects in ("two-way", "time"),
+            )
+        rows = absorbed.get(model_id, pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS))
+        constructions = {
+            r.term: Construction(
+                r.term,
+                str(_cell(row, "panel", "")),
+                r.unit_part,
+                r.unit_label,
+                r.time_label,
+                r.time_depends_on if isinstance(r.time_depends_on, str) else None,
+            )
+            for r in rows.reindex(columns=STORED_ABSORPTION_COLUMNS).itertuples(index=False)
+            if isinstance(r.unit_label, str)
+        }
+        regressors, controls = _split_terms(formula.terms, spec)
+        n_entities = _cell(row, "n_entities")
+        out[model_id] = StoredModel(
+            model_id,
+            _cell(row, "table_id"),
+            _cell(row, "column_label"),
+            _cell(row, "panel"),
+            formula,
+            regressors,
+            controls,
+            by_model[model_id],
+            rows.reset_index(drop=True),
+            int(row["n_obs"]),
+            None if n_entities is None else int(n_entities),
+            int(_cell(row, "n_dropped", 0)),
+            {str(k): int(v) for k, v in _json_of(row.get("dropped_detail")).items()},
+            {_year_key(str(k)): int(v) for k, v in _json_of(row.get("dropped_by_year")).items()},
+            float(row["r2_within"]),
+            float(row["r2_lsdv"]),
+            str(_cell(row, "cov_type", "")),
+            effects,
+            constructions,
+            _cell(row, "role"),
+            _cell(row, "base_model_id"),
+            _cell(row, "flag"),
+            spec,
+        )
+    return out
+
+
+def read_results(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame | None]:
+    """Read the ``results`` rows the tables are rendered from, by table name.
+
+    ``models``, ``coefficients``, ``tests``, ``absorption`` and ``tables`` (None where a
+    table is absent). Rows an older version wrote are typed (:func:`typed_models`,
+    :func:`typed_tests`).
+    """
+    existing = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        ).fetchall()
+    }
+    frames = {
+        table: con.execute(f"select * from {SCHEMA}.{table}").df() if table in existing else None
+        for table in ("models", "coefficients", "tests", "absorption", "tables")
+    }
+    frames["models"] = typed_models(frames["models"])
+    frames["tests"] = typed_tests(frames["tests"])
+    return frames
+
+
+def table_spec_rows(
+    tables: Iterable[TableSpec], estimated_at: datetime, build_id: str | None = None
+) -> pd.DataFrame:
+    """Return the ``results.tables`` rows of the table specs rendered."""
+    return pd.DataFrame(
+        [
+            {
+                "table_id": t.table_id,
+                "spec": t.to_json(),
+                "lang": t.lang,
+                "source": t.source,
+                "estimated_at": estimated_at,
+                "build_id": build_id,
+            }
+            for t in tables
+        ],
+        columns=TABLE_SPEC_COLUMNS,
+    )
+
+
+def stored_table_specs(frame: pd.DataFrame | None) -> dict[str, TableSpec]:
+    """Read ``results.tables`` back: ``table_id -> TableSpec``, in the stored order."""
+    from resilience.specs import TableSpec
+
+    if frame is None or frame.empty:
+        return {}
+    return {str(r.table_id): TableSpec.from_json(r.spec) for r in frame.itertuples(index=False)}
+
+
 DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
     "models": (
         "One row per estimated model (grain: model_id): its panel, outcome, spec, sample size, "
@@ -495,6 +755,19 @@ DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
             "effects).",
             "time_depends_on": "What moves the time part alone (the spec's construction "
             "time_depends_on, English), e.g. the partner R&D stocks and their PIM parameters.",
+        },
+    ),
+    "tables": (
+        "One row per publication table estimate rendered (grain: table_id): the table spec "
+        "it was rendered with, so the report renders it again from the results.",
+        {
+            "table_id": "The table's id in the spec (its file name in reports/tables).",
+            "spec": "The table spec as JSON: title, columns (model, label), labels, options, "
+            "notes (parameters filled from the build), translations.",
+            "lang": "The spec file's default language of its tables (empty: not set).",
+            "source": "The spec file the table came from.",
+            "estimated_at": "When the table's models were estimated (UTC).",
+            "build_id": "The warehouse build the models' panels came from.",
         },
     ),
     "specification_curve": (
@@ -650,7 +923,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     A warehouse estimated before ``build_id``, ``time_depends_on`` (...) existed keeps its rows.
     """
     con.execute(f"create schema if not exists {SCHEMA}")
-    for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL, ABSORPTION_DDL):
+    for ddl in (MODELS_DDL, COEFFICIENTS_DDL, TESTS_DDL, ABSORPTION_DDL, TABLES_DDL):
         con.execute(ddl)
     con.execute(f"alter table {SCHEMA}.models add column if not exists build_id varchar")
     con.execute(f"alter table {SCHEMA}.models add column if not exists dropped_by_year json")
@@ -742,18 +1015,50 @@ def _replacing(con: duckdb.DuckDBPyConnection, expected_build_id, while_: str, c
         raise
 
 
+def result_rows(
+    models: Iterable[ModelRecord],
+    tests: pd.DataFrame | None = None,
+    estimated_at: datetime | None = None,
+    build_id: str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Return the ``results`` rows of fitted models, by table: what :func:`write_results` writes.
+
+    ``models``, ``coefficients`` (:meth:`~resilience.panel.PanelResults.tidy`),
+    ``absorption`` (:meth:`ModelRecord.absorption_rows`) and ``tests``
+    (:func:`typed_tests`); :func:`stored_models` reads them back.
+    """
+    models = list(models)
+    stamp = estimated_at or datetime.now(UTC)
+    return {
+        "models": pd.DataFrame([m.row(stamp, build_id) for m in models], columns=MODEL_COLUMNS),
+        "coefficients": (
+            pd.concat([m.result.tidy() for m in models], ignore_index=True)
+            if models
+            else pd.DataFrame(columns=TIDY_COLUMNS)
+        ),
+        "absorption": (
+            pd.concat([m.absorption_rows() for m in models], ignore_index=True)
+            if models
+            else pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS)
+        ),
+        "tests": typed_tests(tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS)),
+    }
+
+
 def write_results(
     con: duckdb.DuckDBPyConnection,
     models: Iterable[ModelRecord],
     tests: pd.DataFrame | None = None,
     expected_build_id: str | None | object = UNCHECKED,
+    tables: Iterable[TableSpec] = (),
 ) -> dict[str, int]:
-    """Replace the rows of these models (and their tables' tests) in one transaction.
+    """Replace the rows of these models (and their tables' tests and specs) in one transaction.
 
     Rows of ``models``, ``coefficients``, ``tests`` and ``absorption`` whose
-    ``model_id`` is one of the given models, and ``tests`` rows whose ``table_id`` is one
-    of the given tests' tables, are deleted, then the new rows inserted; on any error
-    nothing changes.
+    ``model_id`` is one of the given models, ``tests`` rows whose ``table_id`` is one
+    of the given tests' tables, and ``results.tables`` rows of the given ``tables`` (the
+    specs the tables were rendered with) are deleted, then the new rows inserted
+    (:func:`result_rows`, :func:`table_spec_rows`); on any error nothing changes.
     With ``expected_build_id`` (the build whose marts the models were estimated from,
     None for a warehouse no build recorded) the warehouse's build is read inside the same
     transaction: another one means the marts changed since they were read, and nothing
@@ -767,6 +1072,10 @@ def write_results(
         Fitted models.
     tests : pandas.DataFrame, optional
         Rows with the columns of ``results.tests``.
+    expected_build_id : str or None, optional
+        The build the models' marts came from.
+    tables : iterable of TableSpec, optional
+        The table specs the models were rendered with (``results.tables``).
 
     Returns
     -------
@@ -778,38 +1087,25 @@ def write_results(
     WarehouseRebuilt
         The warehouse's marts are not those of ``expected_build_id``.
     """
-    models = list(models)
     stamp = datetime.now(UTC)
     build_id = None if expected_build_id is UNCHECKED else expected_build_id
-    model_rows = pd.DataFrame([m.row(stamp, build_id) for m in models], columns=MODEL_COLUMNS)
-    coefficients = (
-        pd.concat([m.result.tidy() for m in models], ignore_index=True)
-        if models
-        else pd.DataFrame(columns=TIDY_COLUMNS)
-    )
-    absorption = (
-        pd.concat([m.absorption_rows() for m in models], ignore_index=True)
-        if models
-        else pd.DataFrame(columns=STORED_ABSORPTION_COLUMNS)
-    )
-    tests = typed_tests(tests if tests is not None else pd.DataFrame(columns=TEST_COLUMNS))
+    rows = result_rows(models, tests, stamp, build_id)
+    rows["tables"] = table_spec_rows(tables, stamp, build_id)
+    model_rows, tests = rows["models"], rows["tests"]
     ids = sorted(set(model_rows["model_id"]) | set(tests["model_id"].dropna()))
-    tables = sorted(set(tests["table_id"].dropna()))
+    test_tables = sorted(set(tests["table_id"].dropna()))
     with _replacing(con, expected_build_id, "the models were estimated", "resilience estimate"):
         ensure_schema(con)
         for table in ("models", "coefficients", "tests", "absorption"):
             con.execute(f"delete from {SCHEMA}.{table} where list_contains(?, model_id)", [ids])
-        con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [tables])
-        _insert(con, "models", model_rows)
-        _insert(con, "coefficients", coefficients)
-        _insert(con, "tests", tests)
-        _insert(con, "absorption", absorption)
-    return {
-        "models": len(model_rows),
-        "coefficients": len(coefficients),
-        "tests": len(tests),
-        "absorption": len(absorption),
-    }
+        con.execute(f"delete from {SCHEMA}.tests where list_contains(?, table_id)", [test_tables])
+        con.execute(
+            f"delete from {SCHEMA}.tables where list_contains(?, table_id)",
+            [sorted(rows["tables"]["table_id"])],
+        )
+        for table in ("models", "coefficients", "tests", "absorption", "tables"):
+            _insert(con, table, rows[table])
+    return {table: len(rows[table]) for table in ("models", "coefficients", "tests", "absorption")}
 
 
 def write_specification_curve(

@@ -208,6 +208,33 @@ class TableSpec:
     """The spec file's ``lang:`` (None: not set; ``--lang`` overrides either)."""
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     """``lang -> {English text: translated text}`` of the title, headers, labels, notes."""
+    source: str = ""
+    """The spec file the table came from."""
+
+    def to_json(self) -> str:
+        """JSON of every field (what ``results.tables.spec`` stores); :meth:`from_json` reads it."""
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> TableSpec:
+        """Rebuild the table spec :meth:`to_json` wrote (``results.tables``)."""
+        raw = json.loads(text)
+        boot = raw.get("wild_bootstrap")
+        return cls(
+            raw["table_id"],
+            raw["title"],
+            tuple(Column(c["model"], c["label"]) for c in raw["columns"]),
+            dict(raw.get("labels") or {}),
+            bool(raw.get("show_controls", True)),
+            raw.get("parentheses", "std_error"),
+            tuple(raw.get("notes") or ()),
+            None
+            if boot is None
+            else WildBootstrapSpec(boot["reps"], tuple(boot["weights"]), boot["seed"]),
+            raw.get("lang"),
+            {lang: dict(own) for lang, own in (raw.get("texts") or {}).items()},
+            raw.get("source", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -558,6 +585,7 @@ def parse_table(
         else wild_bootstrap,
         lang,
         texts,
+        source,
     )
 
 

@@ -1,13 +1,18 @@
-"""Publication tables: build once from fitted models, write as Markdown, LaTeX, HTML, Word.
+"""Publication tables: build once from the stored results, write as Markdown, LaTeX, HTML, Word.
+
+The one renderer of regression tables: :func:`build_table` reads the models as
+:class:`resilience.results.StoredModel` objects (the ``results.*`` rows read back), so
+``resilience estimate`` (from the rows it is about to write), the report and
+``resilience tables`` (from the warehouse's rows) print the same cells.
 
 A table has one column per model (in the spec's order) and, per coefficient, a row with the
 estimate and significance stars (``*`` p < 0.10, ``**`` p < 0.05, ``***`` p < 0.01, from
-:attr:`resilience.panel.PanelResults.pvalues`) and a row with the standard error (or the
+the stored p-values) and a row with the standard error (or the
 t statistic, if the table spec says ``parentheses: t_stat``) in parentheses. Below: N,
 the within :math:`R^2` (Stata ``xtreg, fe``; year dummies count as regressors), the LSDV
 :math:`R^2` (all effects counted as fitted, Stata ``areg``), rows for controls and fixed
 effects, the share of each regressor's variance the fixed effects leave
-(:attr:`resilience.panel.PanelResults.absorption`), and notes (stars, covariance, rows
+(``results.absorption``), and notes (stars, covariance, rows
 dropped for missing values, which part of a regressor built as unit part + time part
 identifies its slope, the spec's notes).
 
@@ -28,7 +33,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -37,13 +42,12 @@ from rich.measure import Measurement
 from rich.table import Table as RichTable
 
 from resilience.i18n import DEFAULT_LANG, Translator
-from resilience.panel import CONSTANT, PanelResults
+from resilience.panel import CONSTANT
 from resilience.paths import make_folder
-from resilience.results import TestKind
+from resilience.results import StoredModel, TestKind
 from resilience.specs import (
     DescriptivesSpec,
     SpecError,
-    SpecSet,
     TableSpec,
     identified_by_template,
 )
@@ -84,12 +88,11 @@ class PublicationTable:
     notes: tuple[str, ...]
 
 
-def _term_order(table: TableSpec, fits: list[PanelResults], specs: SpecSet) -> list[str]:
+def _term_order(table: TableSpec, fits: list[StoredModel]) -> list[str]:
     """Regressors of all columns, then (if shown) the controls, then the constant."""
-    models = [specs.models[c.model] for c in table.columns]
-    groups = [m.regressors for m in models]
+    groups = [m.regressors for m in fits]
     if table.show_controls:
-        groups += [m.controls for m in models]
+        groups += [m.controls for m in fits]
     terms: list[str] = []
     for names, fit in zip(groups, fits * 2, strict=False):
         terms += [t for t in names if t not in terms and t in fit.params.index]
@@ -102,21 +105,19 @@ def _yes_no(flags: Iterable[bool]) -> tuple[str, ...]:
 
 def build_table(
     table: TableSpec,
-    results: dict[str, PanelResults],
-    specs: SpecSet,
+    models: Mapping[str, StoredModel],
     tests: pd.DataFrame | None = None,
     lang: str | None = None,
 ) -> PublicationTable:
-    """Assemble the cells of ``table`` from the fitted models.
+    """Assemble the cells of ``table`` from the stored models.
 
     Parameters
     ----------
     table : TableSpec
-        The table's spec.
-    results : dict
-        ``model_id -> PanelResults`` with every model of the table.
-    specs : SpecSet
-        The specs (for each model's regressors and controls).
+        The table's spec (from the spec files, or ``results.tables``).
+    models : mapping
+        ``model_id -> StoredModel`` (:func:`resilience.results.stored_models`) with every
+        model of the table; each model's regressors and controls are its stored spec's.
     tests : pandas.DataFrame, optional
         ``results.tests`` rows; a column's Hausman tests (``hausman``,
         ``hausman_sigmamore``) become rows of the table, as Chen reports them.
@@ -129,12 +130,12 @@ def build_table(
     PublicationTable
     """
     tr = _translator(table, lang)
-    fits = [results[c.model] for c in table.columns]
+    fits = [models[c.model] for c in table.columns]
     label = table.labels.get
     rows: list[tuple[str, tuple[str, ...]]] = [
         ("Dependent variable", tuple(tr(label(f.formula.outcome, f.formula.outcome)) for f in fits))
     ]
-    for term in _term_order(table, fits, specs):
+    for term in _term_order(table, fits):
         cells, below = [], []
         for fit in fits:
             if term not in fit.params.index:
@@ -157,13 +158,13 @@ def build_table(
         rows.append(
             (
                 "Control variables",
-                _yes_no(bool(specs.models[c.model].controls) for c in table.columns),
+                _yes_no(bool(f.controls) for f in fits),
             )
         )
     rows.append(("Province FE", _yes_no(f.formula.entity_effects for f in fits)))
     rows.append(("Year FE", _yes_no(f.formula.time_effects for f in fits)))
-    rows += _absorption_rows(table, fits, specs, tr)
-    hausman_rows, hausman_notes = _hausman_rows(table, tests)
+    rows += _absorption_rows(table, fits, tr)
+    hausman_rows, hausman_notes = _hausman_rows(table, tests, tr)
     rows += hausman_rows
     built = PublicationTable(
         table.table_id,
@@ -174,12 +175,31 @@ def build_table(
         (
             *_notes(table, fits, tr),
             tr(ABSORPTION_NOTE),
-            *_construction_notes(table, fits, specs, tr),
-            *map(tr, hausman_notes),
+            *_construction_notes(table, fits, tr),
+            *hausman_notes,
             *boot_notes,
         ),
     )
     return _localised(built, tr)
+
+
+def build_stored_tables(
+    specs: Mapping[str, TableSpec],
+    models: Mapping[str, StoredModel],
+    tests: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> list[PublicationTable]:
+    """Build each table of ``specs`` (:func:`build_table`) from the stored ``models``.
+
+    A column whose model is not stored is left out, a table without any is skipped: the
+    report and ``resilience tables`` render what the warehouse holds.
+    """
+    built = []
+    for table in specs.values():
+        columns = tuple(c for c in table.columns if c.model in models)
+        if columns:
+            built.append(build_table(replace(table, columns=columns), models, tests, lang))
+    return built
 
 
 def _translator(spec: TableSpec | DescriptivesSpec, lang: str | None) -> Translator:
@@ -372,7 +392,7 @@ def wild_bootstrap_rows(
 
 
 ABSORPTION_LABEL = "Variance of {term} left by FE"
-"""Row label of a regressor's :attr:`~resilience.panel.PanelResults.absorption` share."""
+"""Row label of a regressor's ``results.absorption`` share (of the fixed effects)."""
 ABSORPTION_NOTE = (
     "Variance left by FE: the share of the regressor's sample variance left after the "
     "column's fixed effects (its residual on province and, with year FE, year dummies), the "
@@ -388,9 +408,8 @@ def absorption_rows(
 ) -> list[tuple[str, tuple[str, ...]]]:
     """One row per regressor: its share of variance left by each column's fixed effects.
 
-    ``shares`` holds each column's ``term -> share_left`` (a fit's
-    :attr:`~resilience.panel.PanelResults.absorption`, or the model's rows of
-    ``results.absorption`` in the report); a cell has 3 decimals, blank where the column
+    ``shares`` holds each column's ``term -> share_left`` (the model's rows of
+    ``results.absorption``); a cell has 3 decimals, blank where the column
     lacks the term, and a term no column has gets no row. The label is
     :data:`ABSORPTION_LABEL` of the term's label, in ``tr``'s language. E.g. shares
     ``[{"data_index": 0.41234}, {}]`` of the term labelled ``Data``: the row
@@ -407,10 +426,10 @@ def absorption_rows(
 
 
 def _absorption_rows(
-    table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator | None = None
+    table: TableSpec, fits: list[StoredModel], tr: Translator | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
     """Return the :func:`absorption_rows` of the table's regressors (not the controls)."""
-    terms = [t for c in table.columns for t in specs.models[c.model].regressors]
+    terms = [t for fit in fits for t in fit.regressors]
     shares = [dict(fit.absorption.set_index("term")["share_left"]) for fit in fits]
     return absorption_rows(shares, terms, table.labels, tr)
 
@@ -432,8 +451,8 @@ CONSTRUCTION_SECOND_PART = "the second part"
 class ConstructedTerm:
     """A table column's regressor built as unit part + time part, as its note names it.
 
-    From the specs when a table is built, from ``results.absorption`` in the report
-    (``unit_label``, ``time_label``, ``time_depends_on``; year effects from ``effects``).
+    From ``results.absorption`` (``unit_label``, ``time_label``, ``time_depends_on``;
+    :attr:`resilience.results.StoredModel.constructions`) and the model's year effects.
     """
 
     column: str
@@ -478,15 +497,12 @@ def construction_notes(terms: Iterable[ConstructedTerm], tr: Translator) -> list
     return out
 
 
-def _construction_notes(
-    table: TableSpec, fits: list[PanelResults], specs: SpecSet, tr: Translator
-) -> list[str]:
+def _construction_notes(table: TableSpec, fits: list[StoredModel], tr: Translator) -> list[str]:
     """Return the :func:`construction_notes` of the table's declared regressors."""
     terms = []
     for column, fit in zip(table.columns, fits, strict=True):
-        spec = specs.models[column.model]
-        for term, built in specs.constructions_of(spec).items():
-            if term in fit.terms and term in spec.regressors:
+        for term, built in fit.constructions.items():
+            if term in fit.regressors:
                 terms.append(
                     ConstructedTerm(
                         column.label,
@@ -524,16 +540,24 @@ def _hausman_detail(row: pd.Series) -> dict:
     return parsed if isinstance(parsed, dict) else {}
 
 
+HAUSMAN_NOTE = "Hausman χ² (FE vs RE, conventional covariances): {convention}"
+HAUSMAN_DF = ". df (the rank of V_FE − V_RE), {dfs}"
+HAUSMAN_NOT_PD = " {mark} V_FE − V_RE not positive definite: Moore–Penrose inverse, q = its rank."
+HAUSMAN_NAMED = " results.tests also holds the named-regressors variant (hausman_named)."
+"""The parts of the note under the Hausman rows (templates of :data:`resilience.i18n.ZH`)."""
+
+
 def _hausman_rows(
-    table: TableSpec, tests: pd.DataFrame | None
+    table: TableSpec, tests: pd.DataFrame | None, tr: Translator | None = None
 ) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
     """Rows and notes of the Hausman tests any column has.
 
     One row per variant: χ² with stars, or "H < 0", followed by :data:`NOT_PD_MARK` when
     ``detail`` says V_FE - V_RE was not positive definite. The notes say which
     coefficients were compared (``detail["compare"]``), each column's df and what the mark
-    means.
+    means, in ``tr``'s language.
     """
+    tr = tr or Translator()
     if tests is None or tests.empty:
         return [], []
     rows, compares, dfs, marked = [], set(), [], False
@@ -559,26 +583,23 @@ def _hausman_rows(
                 cell += NOT_PD_MARK
                 marked = True
             if "df" in row and pd.notna(row["df"]):
-                row_dfs.append(f"{column.label} {int(row['df'])}")
+                row_dfs.append(f"{tr(column.label)} {int(row['df'])}")
             cells.append(cell)
         if any(cells):
             rows.append((label, tuple(cells)))
             if row_dfs:
-                dfs.append(f"{label}: " + ", ".join(row_dfs))
+                dfs.append(f"{tr(label)}: " + ", ".join(row_dfs))
     if not rows:
         return [], []
-    convention = "; ".join(COMPARE_NOTES.get(c, str(c)) for c in sorted(compares, key=str))
-    note = "Hausman χ² (FE vs RE, conventional covariances): " + (convention or COMPARE_NOTES[None])
+    convention = "; ".join(tr(COMPARE_NOTES.get(c, str(c))) for c in sorted(compares, key=str))
+    note = tr.format(HAUSMAN_NOTE, convention=convention or tr(COMPARE_NOTES[None]))
     if dfs:
-        note += ". df (the rank of V_FE − V_RE), " + "; ".join(dfs)
+        note += tr.format(HAUSMAN_DF, dfs="; ".join(dfs))
     note += "."
     if marked:
-        note += (
-            f" {NOT_PD_MARK} V_FE − V_RE not positive definite: Moore–Penrose inverse, "
-            "q = its rank."
-        )
+        note += tr.format(HAUSMAN_NOT_PD, mark=NOT_PD_MARK)
     if "shared" in compares:
-        note += " results.tests also holds the named-regressors variant (hausman_named)."
+        note += tr(HAUSMAN_NAMED)
     return rows, [note]
 
 
@@ -607,7 +628,7 @@ def dropped_note(
     return text
 
 
-def _notes(table: TableSpec, fits: list[PanelResults], tr: Translator) -> tuple[str, ...]:
+def _notes(table: TableSpec, fits: list[StoredModel], tr: Translator) -> tuple[str, ...]:
     inner = tr.note("inner_std_error" if table.parentheses == "std_error" else "inner_t_stat")
     covs = sorted({tr(COV_NOTES[f.cov_type]) for f in fits})
     notes = [tr.note("stars", inner=inner, covs="; ".join(covs)), tr.note("r2")]

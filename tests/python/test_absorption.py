@@ -26,6 +26,7 @@ from numpy.testing import assert_allclose
 
 from conftest import query
 from resilience import dgp, estimate
+from resilience.estimate import stored_fits
 from resilience.panel import absorption, regress, time_part_spread
 from resilience.specs import Construction, SpecError, load_specs
 from resilience.tables import build_table, to_html, to_latex, to_markdown
@@ -203,8 +204,8 @@ def chen_fits(chen_panel):
 
 def test_province_fe_table_has_no_year_effects_and_the_new_rows(chen_fits):
     specs, fits = chen_fits
-    one_way = build_table(specs.tables["ch_table2_province_fe"], fits, specs)
-    two_way = build_table(specs.tables["ch_table2"], fits, specs)
+    one_way = build_table(specs.tables["ch_table2_province_fe"], stored_fits(fits, specs))
+    two_way = build_table(specs.tables["ch_table2"], stored_fits(fits, specs))
     rows = dict(one_way.rows)
     assert rows["Year FE"] == ("No",) * 3 and rows["Province FE"] == ("Yes",) * 3
     assert dict(two_way.rows)["Year FE"] == ("Yes",) * 3
@@ -319,8 +320,10 @@ def test_chen_tables_in_chinese_say_which_part_identifies(chen_fits):
     specs, fits = chen_fits
     with warnings.catch_warnings():
         warnings.simplefilter("error", LanguageWarning)
-        two_way = build_table(specs.tables["ch_table2"], fits, specs, lang="zh")
-        one_way = build_table(specs.tables["ch_table2_province_fe"], fits, specs, lang="zh")
+        two_way = build_table(specs.tables["ch_table2"], stored_fits(fits, specs), lang="zh")
+        one_way = build_table(
+            specs.tables["ch_table2_province_fe"], stored_fits(fits, specs), lang="zh"
+        )
     two_notes, one_notes = " ".join(two_way.notes), " ".join(one_way.notes)
     assert "LNOFDI = ln(ofdi_it/ofdi_t) + ln OFDI_t和LNIM = ln(im_it/im_t) + ln IM_t" in two_notes
     assert "（ln(fdi_it/fdi_t)、ln(ofdi_it/ofdi_t)、ln(im_it/im_t)）单独识别" in two_notes

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from resilience import dgp
 from resilience.cli import app
-from resilience.estimate import fit_model
+from resilience.estimate import fit_model, stored_fits
 from resilience.i18n import ZH, LanguageWarning, Translator
 from resilience.specs import SpecError, load_specs
 from resilience.tables import build_table, to_docx, to_html, to_latex, to_markdown
@@ -36,7 +36,7 @@ def test_zh_table_has_chinese_labels_rows_and_the_standard_note(fits):
     specs, spec, results = fits
     with warnings.catch_warnings():
         warnings.simplefilter("error", LanguageWarning)  # every text of wl_table2 has zh
-        table = build_table(spec, results, specs, lang="zh")
+        table = build_table(spec, stored_fits(results, specs), lang="zh")
     assert table.title == "表2 基准回归结果"
     assert table.header == ("(1) 出口韧性", "(2) 出口韧性")
     labels = [label for label, _ in table.rows]
@@ -52,8 +52,8 @@ def test_zh_table_has_chinese_labels_rows_and_the_standard_note(fits):
 
 def test_en_is_unchanged_by_the_translations(fits):
     specs, spec, results = fits
-    table = build_table(spec, results, specs)
-    assert table == build_table(spec, results, specs, lang="en")
+    table = build_table(spec, stored_fits(results, specs))
+    assert table == build_table(spec, stored_fits(results, specs), lang="en")
     assert table.title == "Wang & Lu Table 2: Baseline regression results"
     assert [label for label, _ in table.rows][:2] == ["Dependent variable", "Data"]
     assert table.notes[0].startswith("*, ** and *** denote significance at the 10%, 5%")
@@ -64,7 +64,7 @@ def test_t_statistics_note_in_chinese():
     panel = dgp.simulate_spillover_panel(seed=1)
     spec = specs.tables["ch_table_robust"]
     results = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
-    table = build_table(spec, results, specs, lang="zh")
+    table = build_table(spec, stored_fits(results, specs), lang="zh")
     assert table.notes[0] == "注：括号内为t值（省份层面聚类）；" + STANDARD_ZH_NOTE
     assert "外商直接投资技术溢出" in dict(table.rows)
 
@@ -75,7 +75,7 @@ def test_missing_zh_falls_back_to_english_and_is_listed_in_a_warning(fits):
     bare = dataclasses.replace(spec, texts={"zh": own})
     with pytest.warns(LanguageWarning, match=r"table 'wl_table2': no zh text for "
                       r"\['\(2\) ExpRes', 'edu'\]; English used") as caught:  # fmt: skip
-        table = build_table(bare, results, specs, lang="zh")
+        table = build_table(bare, stored_fits(results, specs), lang="zh")
     assert len(caught) == 1
     assert table.header == ("(1) 出口韧性", "(2) ExpRes")
     assert "edu" in dict(table.rows) and "教育水平" not in dict(table.rows)
@@ -132,13 +132,13 @@ def test_spec_validation_of_the_language_keys(tmp_path, kwargs, message):
 def test_spec_level_lang_is_the_default_and_lang_overrides_it(fits):
     specs, spec, results = fits
     zh_default = dataclasses.replace(spec, lang="zh")
-    assert build_table(zh_default, results, specs).title == "表2 基准回归结果"
-    assert build_table(zh_default, results, specs, lang="en").title == spec.title
+    assert build_table(zh_default, stored_fits(results, specs)).title == "表2 基准回归结果"
+    assert build_table(zh_default, stored_fits(results, specs), lang="en").title == spec.title
 
 
 def test_word_uses_simsun_for_the_chinese_text(fits, tmp_path):
     specs, spec, results = fits
-    table = build_table(spec, results, specs, lang="zh")
+    table = build_table(spec, stored_fits(results, specs), lang="zh")
     document = Document(str(to_docx([table], tmp_path / "zh.docx")))
     fonts = document.styles["Normal"].element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "SimSun"
@@ -154,7 +154,7 @@ XELATEX = shutil.which("xelatex")
 def test_zh_tex_compiles_with_xelatex_and_ctex(fits, tmp_path):
     specs, spec, results = fits
     (tmp_path / "wl_table2.tex").write_text(
-        to_latex(build_table(spec, results, specs, lang="zh")), encoding="utf-8"
+        to_latex(build_table(spec, stored_fits(results, specs), lang="zh")), encoding="utf-8"
     )
     (tmp_path / "paper.tex").write_text(
         "\\documentclass{article}\n\\usepackage{ctex}\n"

@@ -18,7 +18,7 @@ from docx import Document
 from docx.shared import Cm
 
 from resilience import dgp
-from resilience.estimate import fit_model
+from resilience.estimate import fit_model, stored_fits
 from resilience.paths import PROJECT_ROOT
 from resilience.specs import load_specs
 from resilience.tables import (
@@ -111,7 +111,9 @@ def spec_tables():
                 ],
             }
         )
-        tables.append(build_table(spec, fits, specs, tests if table_id == "ch_table2" else None))
+        tables.append(
+            build_table(spec, stored_fits(fits, specs), tests if table_id == "ch_table2" else None)
+        )
     return tables
 
 

@@ -93,7 +93,7 @@ I = "weights.csv"
 def test_no_module_but_the_catalog_names_a_relation():
     found = [
         f"{path.name}:{line}: {text!r}"
-        for path in sorted(PACKAGE.glob("*.py"))
+        for path in sorted(PACKAGE.rglob("*.py"))
         if path.name != "relations.py"
         for line, text in relation_literals(path.read_text(encoding="utf-8"))
     ]

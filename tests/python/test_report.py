@@ -87,8 +87,11 @@ def test_built_warehouse_report_has_every_section_filled(report_with_results):
     ):
         assert "data:image/png;base64," in section_html(page, section_id)
     regressions = section_html(page, "regressions")
+    # the publication tables' rows (resilience.tables.build_table), as in reports/tables
     assert (
-        "<td>Data</td>" in regressions and "R² within" in regressions and "R² LSDV" in regressions
+        "<th>Data</th>" in regressions
+        and "Within R² (Stata)" in regressions
+        and "LSDV R²" in regressions
     )
     assert "(0." in regressions  # standard errors in parentheses
     # rows a model could not use are reported beside its table, never dropped silently
@@ -229,7 +232,7 @@ def section_tables(body: str) -> list[list[list[str]]]:
     """Each table of an HTML fragment as rows of cell texts (header row first)."""
     tables = []
     for table in re.findall(r"<table.*?</table>", body, re.S):
-        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
         tables.append(
             [
                 [visible_text(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
@@ -295,10 +298,11 @@ def test_report_numbers_agree_with_the_markdown_tables(report_with_results):
         t for t in section_tables(section_html(page, "regressions"))
         if t[0][1:3] == ["(1) ExpRes", "(2) ExpRes"]
     ]  # fmt: skip
-    cells = {row[0]: row[1:] for row in table[1:]}
-    assert cells["Data"][1].split() == [estimate, se]
-    r2 = next(r for r in md_rows if r[0] == "LSDV R²")[1:]
-    assert cells["R² LSDV"] == r2
+    # one renderer: the report's table is the publication table, row for row
+    labels = [row[0] for row in table]
+    assert table[labels.index("Data")][2] == estimate
+    assert table[labels.index("Data") + 1][2] == se
+    assert table[1:-1] == md_rows[2:]  # the last row is the footer of notes
 
 
 def test_year_axes_have_whole_years_that_do_not_overlap():
@@ -416,12 +420,31 @@ def test_chen_table2_says_why_it_starts_at_column_2():
             }
         ),
         "models": pd.DataFrame(
-            {"model_id": ["ch_t2_m2"], "table_id": ["ch_table2"], "column_label": ["RES (2)"]}
+            {
+                "model_id": ["ch_t2_m2"],
+                "table_id": ["ch_table2"],
+                "column_label": ["RES (2)"],
+                "outcome": ["res"],
+                "spec": [
+                    '{"formula": "res ~ 1 + lnfdi + EntityEffects + TimeEffects", '
+                    '"regressors": ["lnfdi"], "controls": []}'
+                ],
+                "n_obs": [300],
+                "n_dropped": [0],
+                "r2_within": [0.5],
+                "r2_lsdv": [0.9],
+                "effects": ["two-way"],
+                "cov_type": ["clustered"],
+            }
         ),
     }
-    ((title, frame, notes),) = regression_tables(frames, "en")
-    assert note in notes
-    assert frame.set_index("term").loc["LNFDI", "RES (2)"] == "0.0493***<br>(3.048)"
+    # the publication renderer, as reports/tables/ch_table2.md: the t statistic below
+    (table,) = regression_tables(frames, "en")
+    assert note in table.notes
+    assert table.header == ("RES (2)",)
+    rows = [label for label, _ in table.rows]
+    assert table.rows[rows.index("LNFDI")] == ("LNFDI", ("0.0493***",))
+    assert table.rows[rows.index("LNFDI") + 1] == ("", ("(3.048)",))
 
 
 def test_report_cli_exit_code_without_warehouse(tmp_path):

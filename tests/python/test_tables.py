@@ -6,7 +6,7 @@ from docx import Document
 from rich.console import Console
 
 from resilience import dgp
-from resilience.estimate import fit_model
+from resilience.estimate import fit_model, stored_fits
 from resilience.specs import load_specs
 from resilience.tables import (
     build_table,
@@ -26,7 +26,7 @@ def table3():
     panel = dgp.simulate_dataflow_panel(hp_missing=3)
     spec = specs.tables["wl_table3"]
     fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
-    return build_table(spec, fits, specs), fits
+    return build_table(spec, stored_fits(fits, specs)), fits
 
 
 def test_stars_thresholds():
@@ -119,7 +119,7 @@ def test_t_stat_parentheses():
     panel = dgp.simulate_spillover_panel()
     spec = specs.tables["ch_table2"]
     fits = {c.model: fit_model(panel, specs.models[c.model]) for c in spec.columns}
-    table = build_table(spec, fits, specs)
+    table = build_table(spec, stored_fits(fits, specs))
     labels = [label for label, _ in table.rows]
     assert labels[1:7:2] == ["LNFDI", "LNOFDI", "LNIM"]  # regressors before controls
     t = fits["ch_t2_m2"].tstats["lnfdi"]
@@ -143,10 +143,10 @@ def test_hausman_rows_from_results_tests():
             "p_value": [1e-8, 1e-12, float("nan"), 0.4],
         }
     )
-    rows = dict(build_table(spec, fits, specs, tests).rows)
+    rows = dict(build_table(spec, stored_fits(fits, specs), tests).rows)
     assert rows["Hausman χ² (FE vs RE)"] == ("42.35***", "H < 0", "4.00")
     assert rows["Hausman χ², sigmamore"] == ("70.21***", "", "")
-    assert "Hausman χ² (FE vs RE)" not in dict(build_table(spec, fits, specs).rows)
+    assert "Hausman χ² (FE vs RE)" not in dict(build_table(spec, stored_fits(fits, specs)).rows)
 
 
 def test_hausman_rows_mark_not_positive_definite_and_name_the_convention():
@@ -171,7 +171,7 @@ def test_hausman_rows_mark_not_positive_definite_and_name_the_convention():
             "detail": [detail("shared", False), detail("named", True), detail("shared", True)],
         }
     )
-    table = build_table(spec, fits, specs, tests)
+    table = build_table(spec, stored_fits(fits, specs), tests)
     rows = dict(table.rows)
     assert rows["Hausman χ² (FE vs RE)"] == ("42.35***†", "3.00", "")
     (note,) = [n for n in table.notes if n.startswith("Hausman")]

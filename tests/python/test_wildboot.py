@@ -21,7 +21,7 @@ import wildboottest.wildboottest as wbt
 from numpy.testing import assert_allclose
 
 from resilience import dgp
-from resilience.estimate import fit_model, select, wild_bootstraps
+from resilience.estimate import fit_model, record, select, stored_fits, wild_bootstraps
 from resilience.panel import regress
 from resilience.specs import SpecError, load_specs
 from resilience.tables import build_table, to_docx, to_html, to_latex, to_markdown
@@ -286,7 +286,7 @@ def test_results_tests_rows_of_the_wild_bootstrap(chen_table):
 
 def test_table_rows_and_note_in_every_format(chen_table):
     table, fits, specs, tests = chen_table
-    built = build_table(table, fits, specs, tests)
+    built = build_table(table, stored_fits(fits, specs), tests)
     rows = dict(built.rows)
     p = tests.set_index(["model_id", "test_name"]).p_value
     expected = tuple(shown(p[(c.model, "wild_bootstrap_webb")]) for c in table.columns)
@@ -300,14 +300,14 @@ def test_table_rows_and_note_in_every_format(chen_table):
         text = render(built)
         assert "Wild bootstrap p (Rademacher)" in text and "Wild bootstrap p (Webb)" in text
         assert "wild cluster restricted bootstrap" in text
-    assert "Wild bootstrap p (Webb)" not in dict(build_table(table, fits, specs).rows)
+    assert "Wild bootstrap p (Webb)" not in dict(build_table(table, stored_fits(fits, specs)).rows)
 
 
 def test_word_table_carries_the_rows(chen_table, tmp_path):
     from docx import Document
 
     table, fits, specs, tests = chen_table
-    path = to_docx([build_table(table, fits, specs, tests)], tmp_path / "t.docx")
+    path = to_docx([build_table(table, stored_fits(fits, specs), tests)], tmp_path / "t.docx")
     grid = Document(str(path)).tables[0]
     first = [row.cells[0].text for row in grid.rows]
     assert "Wild bootstrap p (Rademacher)" in first and "Wild bootstrap p (Webb)" in first
@@ -317,17 +317,13 @@ def test_word_table_carries_the_rows(chen_table, tmp_path):
 
 def test_report_table_carries_the_rows(chen_table):
     from resilience.report import regression_tables
+    from resilience.results import result_rows
 
-    table, fits, _, tests = chen_table
-    coefs = pd.concat([f.tidy() for f in fits.values()], ignore_index=True)
-    models = pd.DataFrame(
-        {"model_id": list(fits), "table_id": table.table_id, "column_label": list(fits)}
-    )
-    frames = {"coefficients": coefs, "models": models, "tests": tests}
-    title, frame, notes = regression_tables(frames)[0]
-    rows = frame.set_index("term")
+    table, fits, specs, tests = chen_table
+    frames = result_rows((record(f, specs.models[m], specs) for m, f in fits.items()), tests)
+    built = next(t for t in regression_tables(frames) if t.table_id == table.table_id)
     p = tests.set_index(["model_id", "test_name"]).p_value
-    assert list(rows.loc["Wild bootstrap p (Rademacher)"]) == [
-        shown(p[(m, "wild_bootstrap_rademacher")]) for m in fits
-    ]
-    assert any(n.startswith("Wild bootstrap p") and "B = 9999" in n for n in notes)
+    assert dict(built.rows)["Wild bootstrap p (Rademacher)"] == tuple(
+        shown(p[(c.model, "wild_bootstrap_rademacher")]) for c in table.columns
+    )
+    assert any(n.startswith("Wild bootstrap p") and "B = 9999" in n for n in built.notes)

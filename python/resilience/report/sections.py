@@ -1,57 +1,13 @@
-"""The HTML report: one self-contained file with every table and plot an analyst looks at first.
-
-:func:`write_report` opens the warehouse read-only, copies the few small tables it needs
-into memory, closes it, and renders ``reports/index.html`` from
-``templates/report.html.j2``. Plots are matplotlib PNGs embedded as base64 ``data:`` URIs,
-so the file has no external dependency (no JavaScript, no CDN) and can be mailed.
-
-Sections (each an ``<section id=...>`` the browser test looks for):
-
-``overview``
-    what the run holds; a red banner when the synthetic demo data is in use.
-``weights``
-    each indicator system with its entropy weights (bar chart, coloured by dimension) and,
-    where the system publishes them, the paper's weights side by side.
-``ranking``
-    province ranking by the mean index over the sample and a province x year heatmap of
-    each index.
-``regional``
-    east / central / west mean of each index by year.
-``export-paths``
-    export resilience ``(export_t - export_2008) / export_2008`` by province and region, with
-    the 2009 (global financial crisis) and 2020 (COVID-19) shocks marked.
-``regressions``
-    every estimated regression table (``results.*``), stars and standard errors as in
-    the papers, N, both R-squared conventions, effects, the share of each regressor's
-    variance the fixed effects leave (``results.absorption``, one compact table per
-    panel) and which part of a regressor built as unit part + time part identifies it.
-``heterogeneity``
-    a coefficient plot of the key regressor across the heterogeneity groups (95% CI).
-``sensitivity``
-    the specification curve of each baseline across the index variants
-    (:mod:`resilience.report_speccurve`).
-``quality``
-    data-quality diagnostics (OECD/JRC 2008): interpolated cells, availability per
-    indicator and province (flag < 65%), outlier flags, highly correlated pairs.
-``parameters``
-    settings recorded beside the weights and results, project defaults, and a data
-    fingerprint (row counts and an MD5 of every raw and reference table).
-
-A section whose tables are absent says "not built yet" / "not estimated yet" in a visible
-note; :func:`write_report` never fails because a part of the warehouse is missing.
-"""
+"""The report's sections: each a :class:`~resilience.report.page.Section` from the frames."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import html
-import io
 import json
 import re
 import subprocess
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,363 +18,41 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
-from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from resilience import __version__, relations  # noqa: E402
-from resilience.errors import storage_faults  # noqa: E402
 from resilience.i18n import DEFAULT_LANG, Translator  # noqa: E402
-from resilience.panel import TIME_EFFECTS  # noqa: E402
-from resilience.paths import PROJECT_ROOT, REPORTS_DIR, write_atomically  # noqa: E402
-from resilience.report_sensitivity import TABLES as SENSITIVITY_TABLES  # noqa: E402
-from resilience.report_sensitivity import section_sensitivity  # noqa: E402
-from resilience.report_speccurve import VARIANT_DESIGN, section_speccurve  # noqa: E402
+from resilience.panel import YEAR_TERM  # noqa: E402
+from resilience.paths import PROJECT_ROOT  # noqa: E402
+from resilience.report.figures import export_paths_figure, regional_figure  # noqa: E402
+from resilience.report.loading import (  # noqa: E402
+    TABLES,
+    indicator_labels,
+    total_scores,
+    unit_names,
+    unit_regions,
+)
+from resilience.report.page import SHOCKS, Section  # noqa: E402
 from resilience.results import (  # noqa: E402
     COMPLEMENT_ROLE,
+    StoredModel,
     TestKind,
+    stored_models,
+    stored_table_specs,
     stored_tests,
     typed_models,
-    typed_tests,
 )
+from resilience.specs import Column, TableSpec  # noqa: E402
 from resilience.tables import (  # noqa: E402
-    ABSORPTION_NOTE,
-    COV_NOTES,
     TEST_LABELS,
-    ConstructedTerm,
-    absorption_rows,
+    PublicationTable,
     build_descriptives,
-    construction_notes,
-    dropped_note,
+    build_stored_tables,
+    build_table,
     number,
-    p_cell,
-    stars,
     to_html,
-    wild_bootstrap_rows,
 )
 from resilience.validate import project_vars  # noqa: E402
-
-TEMPLATES = Path(__file__).with_name("templates")
-SECTION_IDS = (
-    "overview",
-    "weights",
-    "ranking",
-    "sensitivity",
-    "regional",
-    "export-paths",
-    "regressions",
-    "heterogeneity",
-    "specification-curve",
-    "quality",
-    "parameters",
-)
-REGION_COLOURS = {"east": "#1f77b4", "central": "#ff7f0e", "west": "#2ca02c"}
-SHOCKS = {2009: "2009 global financial crisis", 2020: "2020 COVID-19"}
-SYNTHETIC_NOTE = "SYNTHETIC demo data — not official statistics"
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "SimHei",
-    "WenQuanYi Zen Hei",
-    "AR PL SungtiL GB",
-)
-"""Fonts with Chinese glyphs the figures fall back on (the first installed one; Debian:
-fonts-noto-cjk or fonts-arphic-gbsn00lp); without one a Chinese label prints as boxes."""
-
-PAGE_TEXTS = (
-    "Regional resilience, entropy-weight indices and panel regressions · generated",
-    "Every number below comes from the generator in python/resilience/demo.py.",
-    "Resilience Warehouse · dbt + DuckDB",
-)
-"""The fixed texts of the page template (templates/report.html.j2), in the report's language."""
-
-TABLES = {
-    "provinces": relations.PROVINCES,
-    "weights": relations.INDEX_WEIGHTS,
-    "scores": relations.INDEX_SCORES,
-    "indicator_diagnostics": relations.INDEX_INDICATOR_DIAGNOSTICS,
-    "unit_diagnostics": relations.INDEX_UNIT_DIAGNOSTICS,
-    "correlations": relations.INDEX_INDICATOR_CORRELATIONS,
-    "export_panel": relations.EXPORT_PANEL,
-    "export_resilience": relations.EXPORT_RESILIENCE,
-    "models": relations.MODELS,
-    "coefficients": relations.COEFFICIENTS,
-    "tests": relations.TESTS,
-    "absorption": relations.ABSORPTION,
-    "specification_curve": relations.SPECIFICATION_CURVE,
-    "specification_curve_summary": relations.SPECIFICATION_CURVE_SUMMARY,
-    "variant_design": VARIANT_DESIGN,
-    "build_settings": relations.BUILD_SETTINGS,
-    "descriptives": relations.DESCRIPTIVE_STATISTICS,
-    **SENSITIVITY_TABLES,
-}
-"""Every warehouse relation the report reads, by role; a missing one degrades its section."""
-
-
-@dataclass
-class Section:
-    """One section of the report: a title, HTML blocks (figures, tables, notes) in order."""
-
-    id: str
-    title: str
-    intro: str = ""
-    blocks: list[str] = field(default_factory=list)
-    n_tables: int = 0
-    n_figures: int = 0
-    tr: Translator = field(default_factory=Translator, repr=False)
-
-    def note(self, text: str) -> None:
-        """Add a visible 'not built / not estimated yet' note."""
-        self.blocks.append(f'<p class="missing">{html.escape(text)}</p>')
-
-    def text(self, text: str) -> None:
-        """Add a paragraph (escaped)."""
-        self.blocks.append(f"<p>{html.escape(text)}</p>")
-
-    def figure(self, fig: plt.Figure, caption: str) -> None:
-        """Embed a matplotlib figure as a PNG data URI and close it."""
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
-        plt.close(fig)
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        self.blocks.append(
-            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
-        )
-        self.n_figures += 1
-
-    def table(
-        self,
-        frame: pd.DataFrame,
-        caption: str,
-        digits: int = 4,
-        raw_html_columns: tuple[str, ...] = (),
-        formats: dict[str, Any] | None = None,
-    ) -> None:
-        """Add a pandas frame as an HTML table with a caption."""
-        self.blocks.append(
-            frame_to_html(frame, caption, digits, raw_html_columns, formats, self.tr)
-        )
-        self.n_tables += 1
-
-
-@dataclass
-class ReportOutcome:
-    """What :func:`write_report` wrote (the CLI prints it)."""
-
-    path: Path
-    n_sections: int
-    n_tables: int
-    n_figures: int
-    is_synthetic: bool
-    notes: list[str]
-
-
-def frame_to_html(
-    frame: pd.DataFrame,
-    caption: str,
-    digits: int = 4,
-    raw_html_columns: tuple[str, ...] = (),
-    formats: dict[str, Any] | None = None,
-    tr: Translator | None = None,
-) -> str:
-    """Render a frame as a plain HTML table (numbers right-aligned, NaN as an empty cell).
-
-    Headers are shown with spaces for underscores (so a long one wraps), a long identifier in
-    a cell may break after an underscore (``<wbr>``), so a wide table fits; a p-value column
-    (``p_value``, ``... p``) is printed by :func:`resilience.tables.p_cell`, a column in
-    ``formats`` by its function (e.g. :func:`resilience.tables.number`), other floats
-    with ``digits`` decimals. The table sits in a horizontally scrollable ``.tablewrap``.
-    Headers and the ``yes`` of a true cell are in ``tr``'s language (:data:`resilience.i18n.ZH`).
-    """
-    tr = tr or Translator()
-    formats = dict(formats or {})
-    for c in frame.columns:
-        if str(c) == "p_value" or str(c).endswith(" p"):
-            formats.setdefault(c, p_cell)
-    head = "".join(f"<th>{html.escape(tr(str(c).replace('_', ' ')))}</th>" for c in frame.columns)
-    yes = tr("yes")
-    integral = {
-        c
-        for c in frame.columns
-        if frame[c].dtype.kind == "f"
-        and frame[c].notna().any()
-        and np.allclose(frame[c].dropna() % 1, 0)
-        and (str(c).startswith(("n_", "rows", "rank")) or str(c) == "df")
-    }
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = []
-        for column, value in zip(frame.columns, record, strict=True):
-            if column in raw_html_columns:
-                cells.append(f"<td>{value}</td>")
-            elif column in formats:
-                shown = "" if value is None or pd.isna(value) else formats[column](value)
-                cells.append(f'<td class="num">{html.escape(shown)}</td>')
-            elif column in integral and not pd.isna(value):
-                cells.append(f'<td class="num">{int(value)}</td>')
-            elif isinstance(value, (float, np.floating)):
-                shown = "" if pd.isna(value) else f"{value:.{digits}f}"
-                cells.append(f'<td class="num">{shown}</td>')
-            elif isinstance(value, (bool, np.bool_)):
-                cells.append(f"<td>{yes if value else ''}</td>")
-            elif isinstance(value, (int, np.integer)):
-                cells.append(f'<td class="num">{value}</td>')
-            else:
-                text = "" if value is None else html.escape(str(value))
-                cells.append(f"<td>{text.replace('_', '_<wbr>')}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="tablewrap"><table><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-# ------------------------------------------------------------------ reading ----------
-def load_warehouse(db_path: Path) -> tuple[dict[str, pd.DataFrame | None], dict[str, Any]]:
-    """Copy the report's relations into memory (None when absent) and fingerprint the inputs.
-
-    The file is opened read-only and closed before any plotting starts.
-    """
-    from resilience.lock import connect
-    from resilience.results import build_id_of
-
-    con = connect(Path(db_path), read_only=True)
-    try:
-        existing = {
-            f"{s}.{t}"
-            for s, t in con.execute(
-                "select table_schema, table_name from information_schema.tables"
-            ).fetchall()
-        }
-        frames = {
-            role: (con.execute(f"select * from {rel}").df() if str(rel) in existing else None)
-            for role, rel in TABLES.items()
-        }
-        # rows an older version wrote get their typed columns (results owns the schema)
-        frames["tests"] = typed_tests(frames["tests"])
-        frames["models"] = typed_models(frames["models"])
-        meta = {
-            "existing": existing,
-            "build_id": build_id_of(con),
-            "fingerprint": fingerprint(con, existing),
-            "is_synthetic": uses_demo_data(con, existing),
-        }
-    finally:
-        con.close()
-    return frames, meta
-
-
-def uses_demo_data(con, existing: set[str]) -> bool:
-    """Return True when any input of the build is a shipped synthetic demo file.
-
-    ``marts.dim_input_files`` records every input file with its SHA-256 and whether its
-    bytes equal a file of the synthetic demo; a warehouse with marts but without that mart
-    (built by an older version) counts as synthetic, so the label errs on the side of
-    caution; an empty warehouse has no data to label.
-    """
-    files = relations.INPUT_FILES
-    if str(files) not in existing:
-        return any(name.startswith(f"{files.schema}.") for name in existing)
-    (synthetic,) = con.execute(
-        f"select coalesce(bool_or(is_synthetic_demo and is_present), false) from {files}"
-    ).fetchone()
-    return bool(synthetic)
-
-
-def fingerprint(con, existing: set[str]) -> pd.DataFrame:
-    """Row count and an order-independent MD5 of every reference table, and every input file.
-
-    Per table: ``md5(string_agg(md5(row::varchar) order by ...))``; per input file: its
-    SHA-256 (``marts.dim_input_files``). The run's fingerprint is the MD5 of all digests,
-    so any changed cell changes it.
-    """
-    rows = []
-    for name in sorted(n for n in existing if n.split(".")[0] in relations.FINGERPRINTED_SCHEMAS):
-        schema, table = name.split(".")
-        count, digest = con.execute(
-            f"select count(*), md5(coalesce(string_agg(md5(cast(t as varchar)), '' "
-            f'order by md5(cast(t as varchar))), \'\')) from "{schema}"."{table}" as t'
-        ).fetchone()
-        rows.append({"table": name, "rows": int(count), "md5": digest})
-    if str(relations.INPUT_FILES) in existing:
-        for path, digest, synthetic in con.execute(
-            f"select file_path, sha256, is_synthetic_demo from {relations.INPUT_FILES} "
-            "where is_present and sha256 is not null order by input_name"
-        ).fetchall():
-            label = "SYNTHETIC demo file" if synthetic else "file"
-            rows.append({"table": f"{label} {path}", "rows": None, "md5": digest})
-    return pd.DataFrame(rows, columns=["table", "rows", "md5"])
-
-
-# ------------------------------------------------------------------ helpers ----------
-def unit_names(frames: dict[str, pd.DataFrame | None], lang: str = DEFAULT_LANG) -> dict[str, str]:
-    """unit_id -> province name in ``lang`` (unit ids that are not provinces keep their id)."""
-    provinces = frames.get("provinces")
-    if provinces is None:
-        return {}
-    column = f"province_name_{lang}"
-    names = provinces[column] if column in provinces else provinces.province_name_en
-    return dict(zip(provinces.province_code.astype(str), names, strict=True))
-
-
-def unit_regions(frames: dict[str, pd.DataFrame | None]) -> dict[str, str]:
-    """unit_id -> NBS region (east / central / west)."""
-    provinces = frames.get("provinces")
-    if provinces is None:
-        return {}
-    return dict(zip(provinces.province_code.astype(str), provinces.region, strict=True))
-
-
-def total_scores(frames: dict[str, pd.DataFrame | None]) -> pd.DataFrame | None:
-    """Total-index scores (dimension 'total', every method), one row per index-unit-year."""
-    scores = frames.get("scores")
-    if scores is None or scores.empty:
-        return None
-    total = scores[scores.dimension == "total"].copy()
-    total["unit_id"] = total.unit_id.astype(str)
-    return total
-
-
-def indicator_labels(frames, tr: Translator | None = None) -> dict[tuple[str, str], str]:
-    """(index_name, indicator) -> the indicator's label in ``tr``'s language.
-
-    From ``marts.fct_index_weights.label_en`` / ``label_zh`` (the indicator system's
-    labels). An indicator without a label in the language shows its English label, which
-    ``tr`` lists in its language warning; {} for a warehouse whose weights predate the
-    labels (the ids are shown then).
-    """
-    tr = tr or Translator()
-    weights = frames.get("weights")
-    if weights is None or "label_en" not in weights:
-        return {}
-    labels = {}
-    for row in weights.drop_duplicates(["index_name", "indicator"]).itertuples(index=False):
-        english = row.label_en if isinstance(row.label_en, str) and row.label_en.strip() else None
-        own = getattr(row, f"label_{tr.lang}", None)
-        shown = own if isinstance(own, str) and own.strip() else tr(english or row.indicator)
-        labels[(row.index_name, row.indicator)] = shown
-    return labels
-
-
-def use_plot_fonts() -> None:
-    """Draw Latin text in DejaVu Sans and fall back per glyph on an installed CJK font."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    fallback = [name for name in CJK_FONTS if name in installed][:1]
-    plt.rcParams["font.family"] = ["DejaVu Sans", *fallback]
-
-
-def year_axis(ax, max_ticks: int = 6) -> None:
-    """Tick the x axis of a by-year plot at whole years only, at most ``max_ticks`` of them.
-
-    ``MaxNLocator(integer=True)`` never puts a tick at 2002.5, and thinning to a few ticks
-    keeps the four-digit labels of a narrow panel apart.
-    """
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=max_ticks, integer=True, min_n_ticks=2))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}"))
 
 
 # ------------------------------------------------------------------ sections ---------
@@ -597,30 +231,6 @@ def section_regional(frames, tr: Translator | None = None) -> Section:
     return sec
 
 
-def regional_figure(means: pd.DataFrame, tr: Translator | None = None) -> plt.Figure:
-    """Plot one panel per index: regional mean score by year (index_name, region, year, score)."""
-    tr = tr or Translator()
-    indices = sorted(means.index_name.unique())
-    fig, axes = plt.subplots(1, len(indices), figsize=(4.2 * len(indices), 3.4), squeeze=False)
-    for ax, index_name in zip(axes[0], indices, strict=True):
-        for region, line in means[means.index_name == index_name].groupby("region"):
-            ax.plot(
-                line.year,
-                line.score,
-                marker="o",
-                ms=3,
-                label=tr(region),
-                color=REGION_COLOURS.get(region),
-            )
-        ax.set_title(tr(index_name))
-        ax.set_xlabel(tr("year"))
-        year_axis(ax, max_ticks=5)
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel(tr("mean score"))
-    axes[0][-1].legend(fontsize=8)
-    return fig
-
-
 def section_export_paths(frames, tr: Translator | None = None) -> Section:
     """Export-resilience paths with the 2009 and 2020 shocks."""
     tr = tr or Translator()
@@ -680,50 +290,8 @@ def section_export_paths(frames, tr: Translator | None = None) -> Section:
     return sec
 
 
-def export_paths_figure(
-    panel: pd.DataFrame, means: pd.DataFrame, column: str, tr: Translator | None = None
-) -> plt.Figure:
-    """Plot province paths (thin), regional means (thick) of ``column``, shock years shaded."""
-    tr = tr or Translator()
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    for (_, region), line in panel.groupby(["province_code", "region"]):
-        ax.plot(
-            line.year, line[column], color=REGION_COLOURS.get(region, "grey"), alpha=0.18, lw=0.8
-        )
-    for region, line in means.groupby("region"):
-        ax.plot(
-            line.year,
-            line[column],
-            color=REGION_COLOURS.get(region, "grey"),
-            lw=2.4,
-            label=tr.format("{region} (mean)", region=tr(region)),
-        )
-    for year, label in SHOCKS.items():
-        if panel.year.min() <= year <= panel.year.max():
-            ax.axvspan(year - 0.5, year + 0.5, color="red", alpha=0.12)
-            ax.text(
-                year,
-                ax.get_ylim()[1],
-                tr(label),
-                color="darkred",
-                fontsize=8,
-                ha="center",
-                va="bottom",
-            )
-    ax.axhline(0, color="black", lw=0.6)
-    ax.set_xlabel(tr("year"))
-    year_axis(ax, max_ticks=12)
-    ax.set_ylabel(tr("export resilience (relative to base year)"))
-    ax.legend(fontsize=8, loc="upper left")
-    ax.grid(alpha=0.3)
-    return fig
-
-
 NOT_BUILT = "Not built yet: {relation} is not in the warehouse (run `resilience build`)."
 """The note of a section whose mart is absent (a template of :data:`resilience.i18n.ZH`)."""
-
-YEAR_TERM = re.compile(r"(^|_)(year|time)_?\d{4}")
-"""Year-dummy terms (``year_2010``, ``year_2010_x_is_coastal``): summarised by the Effects row."""
 
 
 def _model_value(models: pd.DataFrame | None, model_id: str, column: str) -> Any:
@@ -866,16 +434,6 @@ def model_label(
     )
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return html.escape(str(value))
-    return f"{int(number)}" if number.is_integer() else f"{number:.3f}"
-
-
 def report_lang(lang: str | None = None) -> str:
     """Choose the report's language: ``lang``, else the specs' ``lang:`` if they agree, else en."""
     if lang:
@@ -907,178 +465,102 @@ def descriptive_tables(frames, lang: str = DEFAULT_LANG) -> list[str]:
     return [to_html(build_descriptives(spec, statistics, lang)) for spec in specs]
 
 
-def regression_tables(
-    frames, lang: str = DEFAULT_LANG
-) -> list[tuple[str, pd.DataFrame, list[str]]]:
-    """Paper-style tables from results.models / results.coefficients.
+SUPPLEMENTARY_TABLE = "supplementary"
+"""The ``table_id`` of the report's table of the models without a table of their own."""
+SUPPLEMENTARY_TITLE = (
+    "Supplementary models (mediation third step, heterogeneity complements and interactions)"
+)
 
-    One table per ``table_id`` (title, column labels, term labels and the statistic in
-    parentheses from the shipped specs when they name the table), plus one table of the
-    supplementary models (no table_id: mediation third steps, heterogeneity complements
-    and interactions). Cells: estimate with stars over the SE (or t) in parentheses. Year
-    dummies are summarised by the Effects row. Returns (title, frame, notes) triples, in
-    ``lang`` (:mod:`resilience.i18n`; texts without a translation stay English, warned).
+
+def report_layouts(frames) -> dict[str, TableSpec]:
+    """Return the table specs the report renders with: the stored ones over the shipped ones.
+
+    ``results.tables`` holds the spec each table was estimated with (a user's
+    ``--spec`` too, :func:`resilience.results.stored_table_specs`); a table estimated
+    before that was stored falls back on the shipped spec of its id (:func:`table_layouts`,
+    notes filled from ``marts.dim_build_settings``).
     """
-    coefs, models = frames.get("coefficients"), frames.get("models")
-    if coefs is None or coefs.empty:
-        return []
     settings = frames.get("build_settings")
-    layouts = table_layouts(
+    shipped = table_layouts(
         {} if settings is None else dict(zip(settings.var_name, settings.value_text, strict=True))
     )
-    every_text = spec_texts(layouts, lang)
-    names = table_names(layouts, Translator(lang, every_text))
-    groups: dict[str, list[str]] = {}
-    for model_id in dict.fromkeys(coefs.model_id.astype(str)):
-        key = _model_value(models, model_id, "table_id") or ""
-        groups.setdefault(str(key), []).append(model_id)
-    ordered = sorted(groups, key=lambda k: (k == "", k))
-    tables = []
-    for table_id in ordered:
-        layout = layouts.get(table_id)
-        model_ids = groups[table_id]
-        if layout is not None:
-            listed = [c.model for c in layout.columns]
-            model_ids = [m for m in listed if m in model_ids] + [
-                m for m in model_ids if m not in listed
-            ]
-        labels = dict(getattr(layout, "labels", {}) or {}) if table_id else all_labels(layouts)
-        tr = Translator(lang, {**every_text, **(getattr(layout, "texts", {}) or {}).get(lang, {})})
-        in_brackets = getattr(layout, "parentheses", "std_error") or "std_error"
-        headers: list[str] = []
-        for i, model_id in enumerate(model_ids):
-            label = model_label(models, model_id, labels, {} if table_id else names, tr)
-            header = tr(label) if label != model_id or not table_id else f"({i + 1})"
-            headers.append(header if header not in headers else f"{header} [{i + 1}]")
-        rows: dict[str, dict[str, str]] = {}
-        for model_id, header in zip(model_ids, headers, strict=True):
-            part = coefs[coefs.model_id == model_id]
-            for r in part.itertuples(index=False):
-                if YEAR_TERM.search(str(r.term)):
-                    continue
-                second = getattr(r, in_brackets, r.std_error)
-                # as the publication tables print them (resilience.tables.number)
-                cell = f"{number(r.estimate)}{stars(r.p_value)}<br>({number(second)})"
-                rows.setdefault(str(r.term), {})[header] = cell
-        frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=headers).fillna("")
-        # the models' own regressors first (in column order), then controls, constant last
-        regressors = [t for m in model_ids for t in _model_spec(models, m).get("regressors", [])]
-        ordered_terms = dict.fromkeys(
-            [t for t in regressors if t in frame.index] + [t for t in frame.index if t != "const"]
-        )
-        terms = list(ordered_terms) + (["const"] if "const" in frame.index else [])
-        frame = frame.loc[terms]
-        frame.index = [html.escape(term_label(t, labels, tr)) for t in frame.index]
-        boot_rows, boot_notes = (
-            wild_bootstrap_rows(
-                frames.get("tests"),
-                list(zip(model_ids, headers, strict=True)),
-                table_id,
-                labels,
-                tr,
-            )
-            if table_id
-            else ([], [])
-        )
-        for label, cells in boot_rows:
-            frame.loc[html.escape(label)] = list(cells)
-        for label, column in (
-            ("Outcome", "outcome"),
-            ("N", "n_obs"),
-            ("R² within (Stata xtreg)", "r2_within"),
-            ("R² LSDV", "r2_lsdv"),
-            ("Effects", "effects"),
-            ("Covariance", "cov_type"),
-        ):
-            if models is not None and column in models:
-                values = [_model_value(models, m, column) for m in model_ids]
-                if column == "outcome":
-                    values = [tr(labels.get(str(v), v)) for v in values]
-                elif column in ("effects", "cov_type"):
-                    values = [None if v is None else tr(str(v)) for v in values]
-                frame.loc[tr(label)] = [_fmt(v) for v in values]
-        absorption = frames.get("absorption")
-        absorbed, construction = [], []
-        if absorption is not None and not absorption.empty:
-            shares = [
-                dict(zip(part.term, part.share_left, strict=True))
-                for part in (absorption[absorption.model_id == m] for m in model_ids)
-            ]
-            absorbed = absorption_rows(shares, regressors, labels, tr)
-            construction = _construction_of(absorption, model_ids, headers, regressors, labels, tr)
-        for label, cells in absorbed:
-            frame.loc[html.escape(label)] = list(cells)
-        frame.index.name = "term"
-        frame = frame.reset_index()
-        title = tr(
-            getattr(layout, "title", None)
-            or (
-                table_id
-                or "Supplementary models (mediation third step, heterogeneity "
-                "complements and interactions)"
-            )
-        )
-        notes = [tr(n) for n in getattr(layout, "notes", ()) or ()] + boot_notes
-        stat = "t statistics" if in_brackets == "t_stat" else "standard errors"
-        if tr.lang == DEFAULT_LANG:
-            notes.insert(0, f"{stat.capitalize()} in parentheses; * p<0.1, ** p<0.05, *** p<0.01.")
-        else:
-            covs = {_model_value(models, m, "cov_type") for m in model_ids} - {None}
-            inner = tr.note("inner_t_stat" if in_brackets == "t_stat" else "inner_std_error")
-            covs_text = "; ".join(sorted(tr(COV_NOTES.get(c, str(c))) for c in covs))
-            notes.insert(0, tr.note("stars", inner=inner, covs=covs_text))
-        for model_id, header in zip(model_ids, headers, strict=True):
-            dropped = _model_value(models, model_id, "n_dropped")
-            if dropped:
-                by_column = json.loads(_model_value(models, model_id, "dropped_detail") or "{}")
-                by_year = _model_value(models, model_id, "dropped_by_year")
-                note = dropped_note(
-                    int(dropped),
-                    int(_model_value(models, model_id, "n_obs")),
-                    by_column,
-                    json.loads(by_year) if isinstance(by_year, str) else {},
-                    tr,
-                    labels,
-                )
-                notes.append(tr.note("column", column=header, note=note))
-        if absorbed:
-            notes += [tr(ABSORPTION_NOTE), *construction]
-        tr.warn(f"report table {table_id or 'supplementary'!r}")
-        tables.append((title, frame, notes))
-    return tables
+    return {**shipped, **stored_table_specs(frames.get("result_tables"))}
 
 
-def _construction_of(
-    absorption: pd.DataFrame,
-    model_ids: list[str],
-    headers: list[str],
-    regressors: list[str],
-    labels: dict[str, str],
-    tr: Translator,
-) -> list[str]:
-    """Return the :func:`resilience.tables.construction_notes` of a table's regressors.
+def supplementary_spec(
+    frames, models: list[StoredModel], layouts: dict[str, TableSpec], lang: str
+) -> TableSpec:
+    """Make a table spec of the models without a table (mediation third steps, group models).
 
-    From the ``unit_label``, ``time_label``, ``time_depends_on`` and ``effects`` of
-    ``results.absorption`` (blank for a regressor not built as unit part + time part), in
-    ``tr``'s language.
+    Columns are the models, headed by :func:`model_label` (``(3) Central-western:
+    complement group``); terms are labelled as in their base tables, an interaction
+    ``x_x_flag`` as ``label(x) × flag`` (:func:`term_label`). Their translations into
+    ``lang`` are the spec's texts, so :func:`resilience.tables.build_table` renders it in
+    the report's language as any other.
     """
-    terms = []
-    for model_id, header in zip(model_ids, headers, strict=True):
-        part = absorption[(absorption.model_id == model_id) & absorption.term.isin(regressors)]
-        for row in part.itertuples(index=False):
-            if isinstance(getattr(row, "unit_label", None), str):
-                depends = getattr(row, "time_depends_on", None)
-                terms.append(
-                    ConstructedTerm(
-                        header,
-                        labels.get(row.term, row.term),
-                        row.unit_label,
-                        row.time_label,
-                        row.effects in TIME_EFFECTS,
-                        depends if isinstance(depends, str) else None,
-                    )
-                )
-    return construction_notes(terms, tr)
+    labels = all_labels(layouts)
+    texts = spec_texts(layouts, lang)
+    tr = Translator(lang, texts)
+    english_names, names = table_names(layouts), table_names(layouts, tr)
+    own = dict(texts)
+    columns: list[Column] = []
+    for i, model in enumerate(models, start=1):
+        english = model_label(frames.get("models"), model.model_id, labels, english_names)
+        translated = model_label(frames.get("models"), model.model_id, labels, names, tr)
+        if english in {c.label for c in columns}:
+            english, translated = f"{english} [{i}]", f"{translated} [{i}]"
+        columns.append(Column(model.model_id, english))
+        own[english] = translated
+    terms = {t: term_label(t, labels) for m in models for t in m.terms if t not in labels}
+    own |= {term_label(t, labels): term_label(t, labels, tr) for t in terms}
+    own = {en: text for en, text in own.items() if text != en}
+    return TableSpec(
+        SUPPLEMENTARY_TABLE,
+        SUPPLEMENTARY_TITLE,
+        tuple(columns),
+        {**labels, **terms},
+        texts={lang: own} if lang != DEFAULT_LANG else {},
+    )
+
+
+def regression_tables(frames, lang: str = DEFAULT_LANG) -> list[PublicationTable]:
+    """Every stored regression table, rendered as ``resilience estimate`` renders it.
+
+    The models are read back from ``results.*`` (:func:`resilience.results.stored_models`)
+    and each table is built by :func:`resilience.tables.build_table` from the spec it was
+    estimated with (:func:`report_layouts`; a user's spec too); a table whose spec is
+    nowhere gets its models' column labels. Then one table of the supplementary models
+    (no ``table_id``: :func:`supplementary_spec`). Tables by ``table_id``, in ``lang``.
+    """
+    models = stored_models(frames)
+    if not models:
+        return []
+    layouts = report_layouts(frames)
+    stored = stored_table_specs(frames.get("result_tables"))
+    ids = {m.table_id for m in models.values() if m.table_id}
+    ids |= {t for t, spec in stored.items() if any(c.model in models for c in spec.columns)}
+    specs = {
+        table_id: layouts.get(table_id)
+        or TableSpec(
+            table_id,
+            table_id,
+            tuple(
+                Column(m.model_id, m.column_label or f"({i})")
+                for i, m in enumerate((m for m in models.values() if m.table_id == table_id), 1)
+            ),
+            all_labels(layouts),
+            texts={lang: spec_texts(layouts, lang)},
+        )
+        for table_id in sorted(ids)
+    }
+    tests = frames.get("tests")
+    tables = build_stored_tables(specs, models, tests, lang)
+    rest = [m for m in models.values() if not m.table_id]
+    if rest:
+        tables.append(
+            build_table(supplementary_spec(frames, rest, layouts, lang), models, tests, lang)
+        )
+    return tables
 
 
 def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, pd.DataFrame]]:
@@ -1095,7 +577,7 @@ def absorption_tables(frames, tr: Translator | None = None) -> list[tuple[str, p
     absorption, models = frames.get("absorption"), frames.get("models")
     if absorption is None or absorption.empty:
         return []
-    layouts = table_layouts()
+    layouts = report_layouts(frames)
     labels = all_labels(layouts)
     shown = absorption[[not YEAR_TERM.search(str(t)) for t in absorption.term]].copy()
     names = {
@@ -1247,16 +729,15 @@ def section_regressions(
     stale = stale_results_note(frames.get("models"), build_id, tr)
     if stale:
         sec.note(stale)
-    for title, frame, notes in tables:
-        sec.table(frame, title, raw_html_columns=tuple(frame.columns))
-        for note in notes:
-            sec.blocks.append(f'<p class="tablenote">{html.escape(note)}</p>')
+    for table in tables:
+        sec.blocks.append(f'<div class="tablewrap">{to_html(table)}</div>')
+        sec.n_tables += 1
     for caption, frame in absorption_tables(frames, tr):
         sec.table(frame, caption, digits=3)
     tests = frames.get("tests")
     if tests is not None and not tests.empty:
         columns = [c for c in ("test_name", "statistic", "df", "p_value") if c in tests]
-        layouts = table_layouts()
+        layouts = report_layouts(frames)
         labels, names = all_labels(layouts), table_names(layouts, tr)
         shown = tests[columns].copy()
         shown["test_name"] = [test_label(t.kind, labels, tr) for t in stored_tests(tests)]
@@ -1297,7 +778,7 @@ def heterogeneity_estimates(frames, tr: Translator | None = None) -> pd.DataFram
     models = typed_models(frames.get("models"))
     if coefs is None or coefs.empty:
         return None
-    layouts = table_layouts()
+    layouts = report_layouts(frames)
     labels, names = all_labels(layouts), table_names(layouts, tr)
     rows = []
     stored = stored_tests(tests)
@@ -1670,96 +1151,3 @@ def section_overview(
     items = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
     sec.blocks.append(f"<nav><ol>{items}</ol></nav>")
     return sec
-
-
-# ------------------------------------------------------------------ entry point ------
-def build_sections(frames, meta, db_path: Path, lang: str = DEFAULT_LANG) -> list[Section]:
-    """All sections in report order (the overview lists the others); tables in ``lang``.
-
-    One :class:`~resilience.i18n.Translator` serves every section: the specs' own texts
-    (:func:`spec_texts`), then :data:`resilience.i18n.ZH`.
-    """
-    tr = Translator(lang, spec_texts(table_layouts(), lang))
-    use_plot_fonts()
-    body: list[Section] = [
-        section_weights(frames, tr),
-        section_ranking(frames, tr),
-        section_sensitivity(frames, unit_names(frames, tr.lang), tr),
-        section_regional(frames, tr),
-        section_export_paths(frames, tr),
-        section_regressions(frames, meta.get("build_id"), lang, tr),
-        section_heterogeneity(frames, tr),
-        section_speccurve(frames, tr),  # resilience.report_speccurve
-        section_quality(frames, tr),
-        section_parameters(frames, meta, tr),
-    ]
-    if lang == DEFAULT_LANG:
-        return [section_overview(frames, meta, db_path, body), *body]
-    body = [replace(s, title=tr(s.title), intro=tr(s.intro)) for s in body]
-    overview = section_overview(frames, meta, db_path, body, tr)
-    overview = replace(overview, title=tr(overview.title), intro=tr(overview.intro))
-    tr.warn("the report (headings, captions, prose, labels)")
-    return [overview, *body]
-
-
-def write_report(
-    db_path: str | Path,
-    out_path: str | Path = REPORTS_DIR / "index.html",
-    title: str = "Resilience Warehouse report",
-    lang: str | None = None,
-) -> ReportOutcome:
-    """Write the self-contained HTML report for the warehouse at ``db_path``.
-
-    Parameters
-    ----------
-    db_path
-        DuckDB warehouse (opened read-only, closed before rendering).
-    out_path
-        HTML file to write; its folder is created.
-    title
-        Page title.
-    lang
-        ``en`` or ``zh`` for the tables (labels, fixed rows, notes); default the shipped
-        specs' ``lang:``, else ``en``; the section headings and introductions too (the
-        figures' captions and the prose inside a section stay English).
-
-    Returns
-    -------
-    ReportOutcome
-        Path, counts of sections, tables and figures, whether the data is synthetic and
-        the sections that are not built or estimated yet.
-    """
-    db_path, out_path = Path(db_path), Path(out_path)
-    with storage_faults(f"cannot read the warehouse {db_path}", db_path):
-        frames, meta = load_warehouse(db_path)
-    plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
-    sections = build_sections(frames, meta, db_path, report_lang(lang))
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
-    )
-    tr = Translator(report_lang(lang))
-    page = env.get_template("report.html.j2").render(
-        title=tr(title),
-        sections=sections,
-        is_synthetic=meta["is_synthetic"],
-        synthetic_note=tr(SYNTHETIC_NOTE),
-        generated=f"{dt.datetime.now():%Y-%m-%d %H:%M}",
-        lang="zh-CN" if tr.lang == "zh" else "en",
-        text={t: tr(t) for t in PAGE_TEXTS},
-    )
-    with storage_faults("cannot write the report; nothing was written", out_path):
-        write_atomically(out_path, page)
-    notes = [
-        f"{s.title}: {re.sub('<[^>]+>', '', b)}"
-        for s in sections
-        for b in s.blocks
-        if b.startswith('<p class="missing">')
-    ]
-    return ReportOutcome(
-        path=out_path,
-        n_sections=len(sections),
-        n_tables=sum(s.n_tables for s in sections),
-        n_figures=sum(s.n_figures for s in sections),
-        is_synthetic=meta["is_synthetic"],
-        notes=[html.unescape(n) for n in notes],
-    )
